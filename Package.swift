@@ -1,0 +1,33 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "gongkai",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gongkai", targets: ["CLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // The system SQLite (libsqlite3-dev), reached through its C API.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        // Domain: record kinds, enumerations, validation, CSV. Pure.
+        .target(name: "Records", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // Version vectors and merge (pure); later the sync protocol and transports.
+        .target(name: "SyncCore"),
+        // The SQLite replica: schema, migrations, record store, change log. The only place with SQL.
+        .target(name: "Storage", dependencies: ["CSQLite", "Records", "SyncCore"]),
+        // The `gongkai` executable: argument parsing and formatting.
+        .executableTarget(
+            name: "CLI",
+            dependencies: ["Records", "Storage", "SyncCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "RecordsTests", dependencies: ["Records"]),
+        .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Records", "SyncCore", "CSQLite", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "EndToEndTests", dependencies: ["CLI", "Storage", "Records"]),
+    ]
+)

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import Records
+import Storage
+
+struct NarrativeCommand: ParsableCommand, ExampleProviding {
+    static let configuration = CommandConfiguration(
+        commandName: "narrative",
+        abstract: "年度报告中的文字部分 (一、五、六)。",
+        subcommands: [NarrativeSet.self, NarrativeShow.self]
+    )
+
+    static let examples = [
+        "gongkai narrative set --year 2020 --section 一 --file 总体情况.md",
+        "gongkai narrative show --year 2020",
+    ]
+}
+
+/// The id of a unit's narrative for one year and section: one record, edited in place.
+func narrativeID(unit: String, year: String, section: String) -> String {
+    "nar-\(unit)-\(year)-\(section)"
+}
+
+struct NarrativeSet: ParsableCommand, ExampleProviding {
+    static let configuration = CommandConfiguration(
+        commandName: "set", abstract: "设置某年某章节的文字 (小标题写成 Markdown 标题)。")
+
+    static let examples = [
+        "gongkai narrative set --year 2020 --section 一 --file 总体情况.md",
+        "gongkai narrative set --year 2020 --section 六 --file - <<< '无其他需要报告的事项。'   # 从标准输入读",
+    ]
+
+    @OptionGroup var replica: ReplicaOptions
+    @Option(help: ArgumentHelp("报告年度", valueName: "Y")) var year: String
+    @Option(help: ArgumentHelp("章节: 一, 五 或 六", valueName: "SECTION")) var section: String
+    @Option(help: ArgumentHelp("文字文件 (UTF-8); - 表示标准输入", valueName: "FILE")) var file: String
+    @Option(help: ArgumentHelp("单位代码; 默认为本副本的单位", valueName: "CODE")) var unit: String?
+
+    func run() throws {
+        guard let section = NarrativeSection.parse(section) else {
+            throw CLIError.usage("未知的章节 \"\(section)\"; 可用: 一, 五, 六")
+        }
+        let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
+        guard let data else { throw CLIError.failure("无法读取文件 \(file); 请检查路径和权限") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CLIError.failure("文件 \(file) 不是 UTF-8 文字; 请另存为 UTF-8 后重试")
+        }
+        let opened = try replica.open()
+        let unit = try unit ?? opened.identity().unit.code
+        let id = narrativeID(unit: unit, year: year, section: section.rawValue)
+        let input = ["year": year, "section": section.rawValue, "text": text]
+        if let existing = try opened.record(.narrative, id: id), !existing.isDeleted {
+            let (_, result) = try opened.update(.narrative, id: id, input: input, now: WallClock.now())
+            print(result == .unchanged ? "\(year) 年 \(section.heading) 没有变化" : "已更新 \(year) 年 \(section.heading)")
+        } else if try opened.record(.narrative, id: id) != nil {
+            _ = try opened.restore(.narrative, id: id, now: WallClock.now())
+            _ = try opened.update(.narrative, id: id, input: input, now: WallClock.now())
+            print("已设置 \(year) 年 \(section.heading)")
+        } else {
+            _ = try opened.create(.narrative, id: id, unit: unit, input: input, now: WallClock.now())
+            print("已设置 \(year) 年 \(section.heading)")
+        }
+    }
+}
+
+struct NarrativeShow: ParsableCommand, ExampleProviding {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "显示某年的报告文字。")
+    static let examples = ["gongkai narrative show --year 2020", "gongkai narrative show --year 2020 --section 五"]
+
+    @OptionGroup var replica: ReplicaOptions
+    @Option(help: ArgumentHelp("报告年度", valueName: "Y")) var year: String
+    @Option(help: ArgumentHelp("章节: 一, 五 或 六; 默认全部", valueName: "SECTION")) var section: String?
+    @Option(help: ArgumentHelp("单位代码; 默认为本副本的单位", valueName: "CODE")) var unit: String?
+
+    func run() throws {
+        let opened = try replica.open()
+        let unit = try unit ?? opened.identity().unit.code
+        var sections = NarrativeSection.allCases
+        if let section {
+            guard let parsed = NarrativeSection.parse(section) else { throw CLIError.usage("未知的章节 \"\(section)\"; 可用: 一, 五, 六") }
+            sections = [parsed]
+        }
+        for section in sections {
+            let record = try opened.record(.narrative, id: narrativeID(unit: unit, year: year, section: section.rawValue))
+            print("## \(section.heading)\n")
+            print((record?.isDeleted == false ? record?.values["text"] : nil) ?? "(未填写)")
+            print("")
+        }
+    }
+}

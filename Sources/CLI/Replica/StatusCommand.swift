@@ -1,0 +1,68 @@
+import ArgumentParser
+import Records
+import Storage
+
+struct StatusCommand: ParsableCommand, ExampleProviding {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "显示副本状态: 记录数, 待推送的更改, 未解决的冲突, 上次同步。"
+    )
+
+    static let examples = [
+        "gongkai status",
+        "gongkai status --json   # 供脚本读取",
+    ]
+
+    @OptionGroup var replica: ReplicaOptions
+
+    @Flag(help: "输出 JSON")
+    var json = false
+
+    func run() throws {
+        let opened = try replica.open()
+        let status = try opened.status()
+        if json {
+            print(StatusFormatter.json(status).rendered())
+        } else {
+            print(StatusFormatter.text(status, path: opened.path))
+        }
+    }
+}
+
+enum StatusFormatter {
+    static func json(_ status: ReplicaStatus) -> JSONValue {
+        .object([
+            ("unit", .string(status.identity.unit.code)),
+            ("site", .string(status.identity.site)),
+            ("pending_changes", .integer(status.pendingChanges)),
+            ("open_conflicts", .integer(status.openConflicts)),
+            ("last_sync", status.lastSync.map { .string(WallClock.iso($0)) } ?? .null),
+            ("unit_name", .string(status.identity.unit.name)),
+            ("township", .bool(status.identity.unit.isTownship)),
+            ("device", .string(status.identity.deviceName)),
+            ("schema_version", .integer(status.schemaVersion)),
+            ("records", .object(RecordKind.allCases.map { ($0.rawValue, .integer(status.records[$0] ?? 0)) })),
+            ("deleted", .object(RecordKind.allCases.map { ($0.rawValue, .integer(status.deleted[$0] ?? 0)) })),
+        ])
+    }
+
+    static func text(_ status: ReplicaStatus, path: String) -> String {
+        let unit = status.identity.unit
+        var lines = [
+            "副本: \(path)",
+            "单位: \(unit.code) \(unit.name)" + (unit.isTownship ? " (乡镇)" : unit.parent.map { " (上级 \($0))" } ?? ""),
+            "站点: \(status.identity.site) (设备 \(status.identity.deviceName))",
+        ]
+        let counts = RecordKind.allCases.compactMap { kind -> String? in
+            let count = status.records[kind] ?? 0
+            return count > 0 ? "\(kind.label) \(count)" : nil
+        }
+        lines.append("记录: " + (counts.isEmpty ? "暂无" : counts.joined(separator: ", ")))
+        let deleted = status.deleted.values.reduce(0, +)
+        if deleted > 0 { lines.append("已删除 (可恢复): \(deleted)") }
+        lines.append("待推送的更改: \(status.pendingChanges)")
+        lines.append("未解决的冲突: \(status.openConflicts)")
+        lines.append("上次同步: " + (status.lastSync.map(WallClock.format) ?? "从未同步"))
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,174 @@
+/// One data row of an import file, checked field by field and ready to store.
+public struct ImportRow: Sendable, Equatable {
+    public let line: Int
+    public let id: String
+    /// True when the file gave no id and one was derived from the row's content.
+    public let idWasDerived: Bool
+    /// The unit column's value, or nil to use the replica's own unit.
+    public let unit: String?
+    /// The fields whose columns the file has, as canonical text; nil for an empty cell.
+    public let values: [String: String?]
+}
+
+/// How an import file's columns map to a kind's fields.
+public struct ImportHeader: Sendable {
+    public enum Column: Sendable, Hashable {
+        case id, unit
+        case field(String)
+    }
+
+    public let kind: RecordKind
+    public let columns: [Column]
+
+    /// Maps header names (the CSV keys, or accepted Chinese names) to columns; every problem is listed.
+    public static func parse(_ names: [String], kind: RecordKind, line: Int) -> Result<ImportHeader, ImportFileProblem> {
+        var columns: [Column] = []
+        var problems: [RowProblem] = []
+        var seen: [Column: Int] = [:]
+        for (index, rawName) in names.enumerated() {
+            let name = rawName.trimmingSpaces()
+            guard let column = column(named: name, kind: kind) else {
+                problems.append(RowProblem(line: line, column: index + 1, columnName: name.isEmpty ? nil : name,
+                                           message: "未知的列 \"\(name)\"; \(kind.rawValue) 可用的列: \(kind.csvColumns.joined(separator: ", "))"))
+                continue
+            }
+            if let earlier = seen[column] {
+                problems.append(RowProblem(line: line, column: index + 1, columnName: name,
+                                           message: "与第 \(earlier) 列重复; 每一列只能出现一次"))
+                continue
+            }
+            seen[column] = index + 1
+            columns.append(column)
+        }
+        for field in kind.fields where field.isRequired && field.defaultValue == nil && seen[.field(field.name)] == nil {
+            problems.append(RowProblem(line: line, message: "缺少必填列 \(field.name) (\(field.label)); 表头应包含: \(kind.csvColumns.joined(separator: ","))"))
+        }
+        if problems.isEmpty { return .success(ImportHeader(kind: kind, columns: columns)) }
+        return .failure(.problems(problems))
+    }
+
+    static func column(named name: String, kind: RecordKind) -> Column? {
+        let lowered = name.lowercased()
+        if lowered == "id" || name == "编号" { return .id }
+        if lowered == "unit" || name == "单位" || name == "单位代码" { return .unit }
+        if let field = kind.fields.first(where: { $0.name == lowered }) { return .field(field.name) }
+        let normalized = LabelNormalizer.normalize(name)
+        if let field = kind.fields.first(where: { spec in
+            LabelNormalizer.normalize(spec.label) == normalized || spec.headerAliases.contains { LabelNormalizer.normalize($0) == normalized }
+        }) {
+            return .field(field.name)
+        }
+        return nil
+    }
+
+    public func columnNumber(of field: String) -> Int? {
+        columns.firstIndex(of: .field(field)).map { $0 + 1 }
+    }
+}
+
+/// Reads an import file row by row: the header first, then each row checked field by field.
+/// Rules between fields and against the replica (existing ids, units) are checked where the
+/// row is stored, since they need the record as it stands.
+public struct ImportReader: Sequence, IteratorProtocol {
+    public let header: ImportHeader
+    private var csv: CSVReader
+    private let defaultUnit: String
+    private var occurrences: [String: Int] = [:]
+    private var stopped = false
+
+    /// Reads the header. An empty file or a bad header is a list of problems.
+    public init(kind: RecordKind, bytes: [UInt8], defaultUnit: String) throws(ImportFileProblem) {
+        var csv = CSVReader(bytes: bytes)
+        guard let first = csv.next() else { throw .problems([RowProblem(line: 1, message: "文件是空的; 第一行应是表头: \(kind.csvColumns.joined(separator: ","))")]) }
+        switch first {
+        case .failure(let problem):
+            throw .problems([RowProblem(line: problem.line, message: problem.message)])
+        case .success(let record):
+            switch ImportHeader.parse(record.fields, kind: kind, line: record.line) {
+            case .failure(let problem): throw problem
+            case .success(let header): self.header = header
+            }
+        }
+        self.csv = csv
+        self.defaultUnit = defaultUnit
+    }
+
+    public mutating func next() -> ImportRowResult? {
+        guard !stopped, let next = csv.next() else { return nil }
+        switch next {
+        case .failure(let problem):
+            return .problems([RowProblem(line: problem.line, message: problem.message)])
+        case .success(let record):
+            return row(from: record)
+        }
+    }
+
+    private mutating func row(from record: CSVRecord) -> ImportRowResult {
+        guard record.fields.count == header.columns.count else {
+            return .problems([RowProblem(line: record.line, message: "这一行有 \(record.fields.count) 个字段, 表头有 \(header.columns.count) 列; 检查是否多了或少了逗号")])
+        }
+        var problems: [RowProblem] = []
+        var id: String?
+        var unit: String?
+        var values: [String: String?] = [:]
+        for (index, column) in header.columns.enumerated() {
+            let raw = record.fields[index]
+            switch column {
+            case .id:
+                let text = raw.trimmingSpaces()
+                if text.isEmpty { break }
+                if let problem = RecordID.problem(with: text) {
+                    problems.append(RowProblem(line: record.line, column: index + 1, columnName: "id", message: problem))
+                } else {
+                    id = text
+                }
+            case .unit:
+                let text = raw.trimmingSpaces()
+                if text.isEmpty { break }
+                if let problem = UnitCode.problem(with: text) {
+                    problems.append(RowProblem(line: record.line, column: index + 1, columnName: "unit", message: problem))
+                } else {
+                    unit = text
+                }
+            case .field(let name):
+                let spec = header.kind.field(named: name)!
+                switch spec.normalize(raw) {
+                case .success(let value):
+                    // An empty cell of a field with a default means the default (count 1).
+                    let stored: String? = value ?? spec.defaultValue
+                    values.updateValue(stored, forKey: name)
+                case .failure(let problem):
+                    problems.append(RowProblem(line: record.line, column: index + 1, columnName: name, message: problem.message))
+                }
+            }
+        }
+        guard problems.isEmpty else { return .problems(problems) }
+        let finalID: String
+        var derived = false
+        if let id {
+            finalID = id
+        } else {
+            let content = header.kind.fields.map { field -> String in
+                let value: String? = values[field.name].flatMap { $0 }
+                return "\(field.name)=\(value ?? "")"
+            }
+            let effectiveUnit = unit ?? defaultUnit
+            let key = ([effectiveUnit] + content).joined(separator: "\u{1F}")
+            let occurrence = occurrences[key, default: 0]
+            occurrences[key] = occurrence + 1
+            finalID = RecordID.derived(for: header.kind, unit: effectiveUnit, content: content, occurrence: occurrence)
+            derived = true
+        }
+        return .row(ImportRow(line: record.line, id: finalID, idWasDerived: derived, unit: unit, values: values))
+    }
+}
+
+public enum ImportFileProblem: Error, Sendable, Equatable {
+    case problems([RowProblem])
+}
+
+/// One data row of an import file: ready to store, or what is wrong with it.
+public enum ImportRowResult: Sendable, Equatable {
+    case row(ImportRow)
+    case problems([RowProblem])
+}

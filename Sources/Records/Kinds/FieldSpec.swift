@@ -1,0 +1,163 @@
+/// One enumeration as a field sees it: its options, and how typed text maps to a key.
+public struct EnumChoice: Sendable {
+    public struct Option: Sendable, Equatable {
+        public let key: String
+        public let label: String
+    }
+
+    public let title: String
+    public let options: [Option]
+    /// Spellings that mean "no value" (尚未审结 for a case result).
+    public let emptySpellings: [String]
+    private let parser: @Sendable (String) -> String?
+
+    public init<E: LabeledEnumeration>(_ type: E.Type, only subset: [E]? = nil, emptySpellings: [String] = []) {
+        let allowed = subset ?? Array(E.allCases)
+        title = E.title
+        options = allowed.map { Option(key: $0.rawValue, label: $0.label) }
+        self.emptySpellings = emptySpellings
+        parser = { text in
+            guard let value = E.parse(text), allowed.contains(value) else { return nil }
+            return value.rawValue
+        }
+    }
+
+    public func key(for text: String) -> String? { parser(text) }
+
+    public func label(forKey key: String) -> String? { options.first { $0.key == key }?.label }
+
+    public var choicesDescription: String {
+        options.map { "\($0.label) (\($0.key))" }.joined(separator: ", ")
+    }
+}
+
+/// What a field holds; decides how input is checked and how the value is stored.
+public enum FieldType: Sendable {
+    case text(maxLength: Int)
+    case date
+    case money
+    case count
+    case year
+    case choice(EnumChoice)
+    /// Several values of one enumeration, written joined by `;`.
+    case choices(EnumChoice)
+}
+
+/// A problem with one field of one record.
+public struct FieldProblem: Error, Sendable, Equatable {
+    public let field: String
+    public let message: String
+
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
+}
+
+/// One field of a record kind: its CSV column, its Chinese name, its type and rules.
+public struct FieldSpec: Sendable {
+    public let name: String
+    public let label: String
+    public let type: FieldType
+    public let isRequired: Bool
+    /// Used when a new record leaves the field empty.
+    public let defaultValue: String?
+    /// Other header spellings accepted on import (Chinese column names).
+    public let headerAliases: [String]
+    /// Shown when asking for the value at a terminal.
+    public let example: String
+
+    public init(_ name: String, _ label: String, _ type: FieldType, required: Bool = false,
+                default defaultValue: String? = nil, headers: [String] = [], example: String = "") {
+        self.name = name
+        self.label = label
+        self.type = type
+        isRequired = required
+        self.defaultValue = defaultValue
+        headerAliases = headers
+        self.example = example
+    }
+
+    public var choice: EnumChoice? {
+        switch type {
+        case .choice(let choice), .choices(let choice): choice
+        default: nil
+        }
+    }
+
+    /// Checks typed text and returns the canonical stored text, or nil for an empty value.
+    public func normalize(_ raw: String) -> Result<String?, FieldProblem> {
+        let text = raw.trimmingSpaces()
+        if text.isEmpty { return .success(nil) }
+        switch type {
+        case .text(let maxLength):
+            if text.count > maxLength {
+                return failure("太长 (\(text.count) 个字符); 最多 \(maxLength) 个字符")
+            }
+            if text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" || $0.value == 0x7F }) {
+                return failure("含有不可见的控制字符; 请删除后重试")
+            }
+            return .success(text)
+        case .date:
+            switch Day.parse(text) {
+            case .success(let day): return .success(day.description)
+            case .failure(let problem): return failure("\"\(text)\" \(problem.message)")
+            }
+        case .money:
+            switch Yuan.parse(text) {
+            case .success(let amount): return .success(amount.description)
+            case .failure(let problem): return failure("\"\(text)\" \(problem.message)")
+            }
+        case .count:
+            if text.hasPrefix("-"), Int(text) != nil { return failure("数量不能为负数 (\"\(text)\"); 数量至少为 1") }
+            guard let value = Int(text) else { return failure("\"\(text)\" 不是整数") }
+            guard value >= 1 else { return failure("数量至少为 1 (\"\(text)\")") }
+            guard value <= 1_000_000_000 else { return failure("数量 \(value) 过大") }
+            return .success(String(value))
+        case .year:
+            guard let value = Int(text), Day.plausibleYears.contains(value) else {
+                return failure("\"\(text)\" 不是合理的年份 (例如 2020)")
+            }
+            return .success(String(value))
+        case .choice(let choice):
+            if choice.emptySpellings.contains(where: { $0.lowercased() == text.lowercased() }) { return .success(nil) }
+            guard let key = choice.key(for: text) else {
+                return failure("未知的\(choice.title) \"\(text)\"; 可用: \(choice.choicesDescription)")
+            }
+            return .success(key)
+        case .choices(let choice):
+            var keys = Set<String>()
+            for part in FieldSpec.splitList(text) {
+                guard let key = choice.key(for: part) else {
+                    return failure("未知的\(choice.title) \"\(part)\"; 可用: \(choice.choicesDescription) (多个用 ; 分隔)")
+                }
+                keys.insert(key)
+            }
+            if keys.isEmpty { return .success(nil) }
+            // Canonical order: the enumeration's own order, so that the same set is the same text.
+            return .success(choice.options.map(\.key).filter(keys.contains).joined(separator: ";"))
+        }
+    }
+
+    /// The label shown for a stored value: enumerations print their Chinese labels.
+    public func display(_ stored: String) -> String {
+        switch type {
+        case .choice(let choice):
+            return choice.label(forKey: stored) ?? stored
+        case .choices(let choice):
+            return stored.split(separator: ";").map { choice.label(forKey: String($0)) ?? String($0) }.joined(separator: "、")
+        default:
+            return stored
+        }
+    }
+
+    static func splitList(_ text: String) -> [String] {
+        text.split(whereSeparator: { $0 == ";" || $0 == "；" || $0 == "," || $0 == "，" || $0 == "、" || $0 == "|" })
+            .map { String($0).trimmingSpaces() }
+            .filter { !$0.isEmpty }
+    }
+
+    private func failure(_ message: String) -> Result<String?, FieldProblem> {
+        .failure(FieldProblem(field: name, message: message))
+    }
+}

@@ -1,0 +1,87 @@
+/// An amount of money in yuan, held exactly as a whole number of fen (0.01 yuan).
+/// Never floating point: sums are exact and print exactly.
+public struct Yuan: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let fen: Int64
+
+    /// Larger than any township's annual figures by orders of magnitude, and far from overflow.
+    public static let maximumFen: Int64 = 1_000_000_000_000_000
+
+    public init(fen: Int64) { self.fen = fen }
+
+    /// Parses `1234`, `1234.5`, `1,234.50`, `1234.50元`, `¥1234.50`. At most two decimals.
+    public static func parse(_ text: String) -> Result<Yuan, YuanProblem> {
+        var body = Substring(text.trimmingSpaces())
+        for prefix in ["¥", "￥"] where body.hasPrefix(prefix) { body = body.dropFirst(prefix.count) }
+        if body.hasSuffix("元") { body = body.dropLast() }
+        body = Substring(String(body).trimmingSpaces())
+        guard !body.isEmpty else { return .failure(.notAnAmount) }
+        if body.first == "-" || body.first == "－" { return .failure(.negative) }
+        if body.first == "+" { body = body.dropFirst() }
+        var whole: Int64 = 0
+        var fraction: Int64 = 0
+        var fractionDigits = 0
+        var seenPoint = false
+        var digits = 0
+        for scalar in body.unicodeScalars {
+            if let digit = scalar.asciiDigit {
+                digits += 1
+                if seenPoint {
+                    fractionDigits += 1
+                    guard fractionDigits <= 2 else { return .failure(.tooManyDecimals) }
+                    fraction = fraction * 10 + Int64(digit)
+                } else {
+                    whole = whole * 10 + Int64(digit)
+                    guard whole <= maximumFen / 100 else { return .failure(.tooLarge) }
+                }
+            } else if scalar == "." && !seenPoint {
+                seenPoint = true
+            } else if scalar == "," && !seenPoint {
+                continue
+            } else {
+                return .failure(.notAnAmount)
+            }
+        }
+        guard digits > 0 else { return .failure(.notAnAmount) }
+        if fractionDigits == 1 { fraction *= 10 }
+        return .success(Yuan(fen: whole * 100 + fraction))
+    }
+
+    /// Canonical text: no grouping, no trailing zeros (`1234.5`, `1234`, `0.05`).
+    public var description: String {
+        let whole = fen / 100
+        let cents = fen % 100
+        if cents == 0 { return String(whole) }
+        if cents % 10 == 0 { return "\(whole).\(cents / 10)" }
+        return "\(whole).\(cents < 10 ? "0" : "")\(cents)"
+    }
+
+    /// The amount in 万元 with up to four decimals, trailing zeros dropped (7730.28, 96171.6, 0).
+    /// Rounds half up at the fifth decimal (0.01 yuan is 0.000001 万元).
+    public var wanYuanDescription: String {
+        // 1 万元 = 1_000_000 fen; four decimals of 万元 = units of 100 fen.
+        let units = (fen + 50) / 100
+        let whole = units / 10_000
+        var fraction = units % 10_000
+        guard fraction != 0 else { return String(whole) }
+        var width = 4
+        while fraction % 10 == 0 { fraction /= 10; width -= 1 }
+        let text = String(fraction)
+        return "\(whole).\(String(repeating: "0", count: width - text.count))\(text)"
+    }
+
+    public static func < (lhs: Yuan, rhs: Yuan) -> Bool { lhs.fen < rhs.fen }
+    public static func + (lhs: Yuan, rhs: Yuan) -> Yuan { Yuan(fen: lhs.fen + rhs.fen) }
+}
+
+public enum YuanProblem: Error, Sendable, Equatable {
+    case notAnAmount, negative, tooManyDecimals, tooLarge
+
+    public var message: String {
+        switch self {
+        case .notAnAmount: "不是金额; 请写成以元为单位的数字, 例如 1234.50"
+        case .negative: "金额不能为负数"
+        case .tooManyDecimals: "金额最多两位小数 (精确到分)"
+        case .tooLarge: "金额过大, 请检查单位是否为元"
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Records
+import SyncCore
+
+/// The SQL of one record kind's table. Column names come from the kind's field list; every
+/// value is a bound argument.
+struct RecordTable {
+    let kind: RecordKind
+
+    init(_ kind: RecordKind) { self.kind = kind }
+
+    var name: String { kind.rawValue }
+    private var fields: [FieldSpec] { kind.fields }
+    private var fieldColumns: String { fields.map { quote($0.name) }.joined(separator: ", ") }
+    private var selectColumns: String { "seq, id, unit, deleted, vv, clock, siblings, conflicts, \(fieldColumns)" }
+
+    func quote(_ identifier: String) -> String { "\"\(identifier)\"" }
+
+    func load(_ connection: Connection, id: String) throws -> StoredRecord? {
+        let statement = try connection.prepare("SELECT \(selectColumns) FROM \(name) WHERE id = ?")
+        try statement.bind([.text(id)])
+        guard try statement.step() else { return nil }
+        return try record(from: statement, path: connection.path)
+    }
+
+    /// Records in id order, optionally of one unit, optionally with deleted ones.
+    func list(_ connection: Connection, unit: String? = nil, includeDeleted: Bool = false) throws -> [StoredRecord] {
+        var conditions: [String] = []
+        var arguments: [SQLiteValue] = []
+        if !includeDeleted { conditions.append("deleted = 0") }
+        if let unit { conditions.append("unit = ?"); arguments.append(.text(unit)) }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let statement = try connection.prepare("SELECT \(selectColumns) FROM \(name) \(whereClause) ORDER BY id")
+        try statement.bind(arguments)
+        var records: [StoredRecord] = []
+        while try statement.step() { records.append(try record(from: statement, path: connection.path)) }
+        return records
+    }
+
+    func insert(_ connection: Connection, id: String, unit: String, version: RecordVersion, seq: Int64) throws {
+        let placeholders = Array(repeating: "?", count: 8 + fields.count).joined(separator: ", ")
+        let statement = try connection.prepare("""
+        INSERT INTO \(name) (seq, id, unit, deleted, conflicts, vv, clock, siblings, \(fieldColumns))
+        VALUES (\(placeholders))
+        """)
+        let columns = VersionColumns(version)
+        try statement.bind([.integer(seq), .text(id), .text(unit)] + metadata(columns) + fieldValues(version))
+        while try statement.step() {}
+    }
+
+    /// Rewrites a record's values and version and moves it to a new change sequence number.
+    func update(_ connection: Connection, id: String, version: RecordVersion, seq: Int64) throws {
+        let assignments = fields.map { "\(quote($0.name)) = ?" }.joined(separator: ", ")
+        let statement = try connection.prepare("""
+        UPDATE \(name) SET seq = ?, deleted = ?, conflicts = ?, vv = ?, clock = ?, siblings = ?, \(assignments)
+        WHERE id = ?
+        """)
+        let columns = VersionColumns(version)
+        try statement.bind([.integer(seq)] + metadata(columns) + fieldValues(version) + [.text(id)])
+        while try statement.step() {}
+    }
+
+    func count(_ connection: Connection, includeDeleted: Bool = false) throws -> Int {
+        Int(try connection.scalar("SELECT count(*) FROM \(name)\(includeDeleted ? "" : " WHERE deleted = 0")").integer ?? 0)
+    }
+
+    func conflictedFieldCount(_ connection: Connection) throws -> Int {
+        Int(try connection.scalar("SELECT coalesce(sum(conflicts), 0) FROM \(name) WHERE conflicts > 0").integer ?? 0)
+    }
+
+    private func metadata(_ columns: VersionColumns) -> [SQLiteValue] {
+        [.integer(columns.deleted ? 1 : 0), .integer(Int64(columns.conflicts)), .text(columns.vv), .text(columns.clock), columns.siblings.sqlite]
+    }
+
+    private func fieldValues(_ version: RecordVersion) -> [SQLiteValue] {
+        fields.map { column(for: $0, canonical: version.value($0.name)) }
+    }
+
+    private func record(from statement: Statement, path: String) throws -> StoredRecord {
+        var values: [String: String] = [:]
+        for (offset, field) in fields.enumerated() where !statement.isNull(at: 8 + offset) {
+            values[field.name] = canonical(for: field, statement: statement, column: 8 + offset)
+        }
+        let id = statement.text(at: 1) ?? ""
+        let columns = VersionColumns(vv: statement.text(at: 4) ?? "", clock: statement.text(at: 5) ?? "",
+                                     siblings: statement.text(at: 6), conflicts: Int(statement.integer(at: 7)),
+                                     deleted: statement.integer(at: 3) != 0)
+        guard let version = columns.version(values: values) else {
+            throw ReplicaError.corrupt(path: path, detail: "\(kind.rawValue) \(id) 的版本信息无法解析")
+        }
+        return StoredRecord(kind: kind, id: id, unit: statement.text(at: 2) ?? "", seq: statement.integer(at: 0),
+                            values: values, version: version)
+    }
+
+    /// Canonical text → column: money as whole fen, counts and years as integers, the rest as text.
+    func column(for field: FieldSpec, canonical: String?) -> SQLiteValue {
+        guard let canonical else { return .null }
+        switch field.type {
+        case .money:
+            if case .success(let amount) = Yuan.parse(canonical) { return .integer(amount.fen) }
+            return .null
+        case .count, .year:
+            return Int64(canonical).map(SQLiteValue.integer) ?? .null
+        default:
+            return .text(canonical)
+        }
+    }
+
+    private func canonical(for field: FieldSpec, statement: Statement, column: Int) -> String? {
+        switch field.type {
+        case .money: Yuan(fen: statement.integer(at: column)).description
+        case .count, .year: String(statement.integer(at: column))
+        default: statement.text(at: column)
+        }
+    }
+}

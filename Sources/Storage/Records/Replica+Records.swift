@@ -1,0 +1,106 @@
+import Records
+import SyncCore
+
+/// What a save did to a record.
+public enum SaveResult: Sendable, Equatable {
+    case created
+    case updated(fields: [String])
+    case unchanged
+}
+
+extension Replica {
+    /// One record by id (deleted ones included), or nil.
+    public func record(_ kind: RecordKind, id: String) throws(ReplicaError) -> StoredRecord? {
+        try withConnection { connection in try RecordTable(kind).load(connection, id: id) }
+    }
+
+    /// The records of a kind in id order; of one unit when given.
+    public func records(_ kind: RecordKind, unit: String? = nil, includeDeleted: Bool = false) throws(ReplicaError) -> [StoredRecord] {
+        try withConnection { connection in try RecordTable(kind).list(connection, unit: unit, includeDeleted: includeDeleted) }
+    }
+
+    /// Creates a record from typed text (each value checked and normalized here).
+    /// `unit` defaults to the replica's own.
+    public func create(_ kind: RecordKind, id: String, unit: String? = nil, input: [String: String], now: Int64) throws(ReplicaError) -> StoredRecord {
+        if let problem = RecordID.problem(with: id) { throw .invalidRecord(kind: kind, id: id, problems: [FieldProblem(field: "id", message: problem)]) }
+        let values = try Replica.normalize(kind, id: id, input: input)
+        return try write(now: now) { connection, session in
+            let table = RecordTable(kind)
+            let unit = unit ?? session.unit
+            guard try session.inScope(unit) else { throw ReplicaError.unitOutOfScope(code: unit, replicaUnit: session.unit) }
+            if let existing = try table.load(connection, id: id) {
+                if existing.unit != unit { throw ReplicaError.idBelongsToOtherUnit(kind: kind, id: id, unit: existing.unit) }
+                throw ReplicaError.idExists(kind: kind, id: id)
+            }
+            let writer = RecordWriter(table: table, connection: connection, session: session)
+            if case .invalid(let problems) = try writer.save(id: id, unit: unit, values: values, existing: nil, restoring: false) {
+                throw ReplicaError.invalidRecord(kind: kind, id: id, problems: problems)
+            }
+            return try table.load(connection, id: id)!
+        }
+    }
+
+    /// Changes the given fields of a live record (an empty text clears an optional field).
+    /// Only fields whose value changes are written; nothing changed writes nothing.
+    public func update(_ kind: RecordKind, id: String, input: [String: String], now: Int64) throws(ReplicaError) -> (StoredRecord, SaveResult) {
+        let values = try Replica.normalize(kind, id: id, input: input)
+        return try write(now: now) { connection, session in
+            let table = RecordTable(kind)
+            guard let existing = try table.load(connection, id: id), !existing.isDeleted else {
+                throw ReplicaError.notFound(kind: kind, id: id)
+            }
+            let writer = RecordWriter(table: table, connection: connection, session: session)
+            switch try writer.save(id: id, unit: existing.unit, values: values, existing: existing, restoring: false) {
+            case .invalid(let problems):
+                throw ReplicaError.invalidRecord(kind: kind, id: id, problems: problems)
+            case .updated(let fields):
+                return (try table.load(connection, id: id)!, SaveResult.updated(fields: fields))
+            case .created, .unchanged, .restored:
+                return (existing, SaveResult.unchanged)
+            }
+        }
+    }
+
+    /// Marks a live record deleted: a versioned tombstone that syncs like any change.
+    public func delete(_ kind: RecordKind, id: String, now: Int64) throws(ReplicaError) {
+        try write(now: now) { connection, session in
+            let table = RecordTable(kind)
+            guard let existing = try table.load(connection, id: id), !existing.isDeleted else {
+                throw ReplicaError.notFound(kind: kind, id: id)
+            }
+            try RecordWriter(table: table, connection: connection, session: session).delete(existing)
+        }
+    }
+
+    /// Brings a deleted record back, as a new change.
+    public func restore(_ kind: RecordKind, id: String, now: Int64) throws(ReplicaError) -> StoredRecord {
+        try write(now: now) { connection, session in
+            let table = RecordTable(kind)
+            guard let existing = try table.load(connection, id: id) else { throw ReplicaError.notFound(kind: kind, id: id) }
+            guard existing.isDeleted else { return existing }
+            let writer = RecordWriter(table: table, connection: connection, session: session)
+            if case .invalid(let problems) = try writer.save(id: id, unit: existing.unit, values: [:], existing: existing, restoring: true) {
+                throw ReplicaError.invalidRecord(kind: kind, id: id, problems: problems)
+            }
+            return try table.load(connection, id: id)!
+        }
+    }
+
+    /// Checks and normalizes typed values; every problem at once.
+    static func normalize(_ kind: RecordKind, id: String, input: [String: String]) throws(ReplicaError) -> [String: String?] {
+        var values: [String: String?] = [:]
+        var problems: [FieldProblem] = []
+        for (name, raw) in input {
+            guard let field = kind.field(named: name) else {
+                problems.append(FieldProblem(field: name, message: "\(kind.label)没有字段 \(name)"))
+                continue
+            }
+            switch field.normalize(raw) {
+            case .success(let value): values.updateValue(value, forKey: name)
+            case .failure(let problem): problems.append(problem)
+            }
+        }
+        if !problems.isEmpty { throw .invalidRecord(kind: kind, id: id, problems: problems) }
+        return values
+    }
+}

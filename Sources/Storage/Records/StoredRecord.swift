@@ -1,0 +1,21 @@
+import Records
+import SyncCore
+
+/// A record as the replica holds it: identity, standing values and full version.
+public struct StoredRecord: Sendable, Equatable {
+    public let kind: RecordKind
+    public let id: String
+    public let unit: String
+    /// The local change sequence number of the record's last change.
+    public let seq: Int64
+    /// The standing value of each non-empty field, as canonical text.
+    public let values: [String: String]
+    public let version: RecordVersion
+
+    public var isDeleted: Bool { version.isDeleted }
+
+    /// The CSV row of this record: `id`, `unit`, then the fields in the kind's order.
+    public var csvFields: [String] {
+        [id, unit] + kind.fields.map { values[$0.name] ?? "" }
+    }
+}

@@ -1,0 +1,83 @@
+import Records
+import SyncCore
+
+/// What `gongkai status` shows.
+public struct ReplicaStatus: Sendable, Equatable {
+    public let identity: ReplicaIdentity
+    /// Live records per kind.
+    public let records: [RecordKind: Int]
+    /// Deleted records (tombstones) per kind.
+    public let deleted: [RecordKind: Int]
+    /// Record changes this replica holds that no server has acknowledged.
+    public let pendingChanges: Int
+    /// Fields holding concurrent differing values, over all records.
+    public let openConflicts: Int
+    /// Unix seconds of the last successful sync, nil when never synced.
+    public let lastSync: Int64?
+    public let schemaVersion: Int
+}
+
+extension Replica {
+    public func identity() throws(ReplicaError) -> ReplicaIdentity {
+        try withConnection { connection in try Replica.identity(connection) }
+    }
+
+    static func identity(_ connection: Connection) throws -> ReplicaIdentity {
+        let rows = try connection.rows("""
+        SELECT r.site, r.device_name, r.created_at, u.code, u.name, u.parent, u.is_township
+        FROM replica r JOIN units u ON u.code = r.unit
+        """)
+        guard let row = rows.first else { throw ReplicaError.corrupt(path: connection.path, detail: "缺少副本身份信息") }
+        let unit = GovernmentUnit(code: row[3].text ?? "", name: row[4].text ?? "", parent: row[5].text, isTownship: row[6].integer == 1)
+        return ReplicaIdentity(site: row[0].text ?? "", unit: unit, deviceName: row[1].text ?? "", createdAt: row[2].integer ?? 0)
+    }
+
+    /// Every unit this replica knows: itself first, then its villages by code.
+    public func units() throws(ReplicaError) -> [GovernmentUnit] {
+        try withConnection { connection in
+            let own = try Replica.identity(connection).unit
+            let rows = try connection.rows("SELECT code, name, parent, is_township FROM units WHERE code <> ? ORDER BY code", [.text(own.code)])
+            return [own] + rows.map { GovernmentUnit(code: $0[0].text ?? "", name: $0[1].text ?? "", parent: $0[2].text, isTownship: $0[3].integer == 1) }
+        }
+    }
+
+    /// Registers a village of this township, so that this replica may hold its records.
+    public func addVillage(code: String, name: String) throws(ReplicaError) -> GovernmentUnit {
+        try withConnection { connection in
+            let own = try Replica.identity(connection).unit
+            guard own.isTownship else { throw ReplicaError.notATownship(unit: own.code) }
+            let village = GovernmentUnit(code: code, name: name.trimmingSpaces(), parent: own.code)
+            if let problem = village.problem { throw ReplicaError.invalidUnit(problem) }
+            return try connection.transaction {
+                guard try connection.rows("SELECT 1 FROM units WHERE code = ?", [.text(code)]).isEmpty else {
+                    throw ReplicaError.unitExists(code: code)
+                }
+                try connection.run("INSERT INTO units (code, name, parent, is_township) VALUES (?, ?, ?, 0)",
+                                   [.text(village.code), .text(village.name), .text(own.code)])
+                return village
+            }
+        }
+    }
+
+    public func status() throws(ReplicaError) -> ReplicaStatus {
+        try withConnection { connection in
+            var live: [RecordKind: Int] = [:]
+            var deleted: [RecordKind: Int] = [:]
+            var conflicts = 0
+            var pending = 0
+            // No sync has happened yet in this schema, so every stored change waits to be pushed.
+            let pushedThrough: Int64 = 0
+            for kind in RecordKind.allCases {
+                let table = RecordTable(kind)
+                let all = try table.count(connection, includeDeleted: true)
+                live[kind] = try table.count(connection)
+                deleted[kind] = all - live[kind]!
+                conflicts += try table.conflictedFieldCount(connection)
+                pending += Int(try connection.scalar("SELECT count(*) FROM \(table.name) WHERE seq > ?", [.integer(pushedThrough)]).integer ?? 0)
+            }
+            return ReplicaStatus(identity: try Replica.identity(connection), records: live, deleted: deleted,
+                                 pendingChanges: pending, openConflicts: conflicts, lastSync: nil,
+                                 schemaVersion: try Migrator.schemaVersion(connection))
+        }
+    }
+}

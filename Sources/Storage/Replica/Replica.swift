@@ -1,0 +1,122 @@
+import CSQLite
+import Foundation
+import Records
+import Synchronization
+import SyncCore
+
+/// One replica file: the façade through which everything reads and writes a replica.
+///
+/// It owns a single SQLite connection behind a mutex: one writer, and each public write method
+/// is one transaction. SQL lives only in this module.
+public final class Replica: Sendable {
+    public let path: String
+    private let connection: Mutex<Connection>
+
+    private init(path: String, connection: consuming sending Connection) {
+        self.path = path
+        self.connection = Mutex(connection)
+    }
+
+    /// Creates a new replica file for `unit`. Never overwrites: an existing file is refused.
+    public static func create(at path: String, unit: GovernmentUnit, site: SiteID, deviceName: String, now: Int64) throws(ReplicaError) -> Replica {
+        if let problem = unit.problem { throw .invalidUnit(problem) }
+        if FileManager.default.fileExists(atPath: path) { throw .alreadyExists(path: path) }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        do {
+            let connection = try Connection(path: path, mode: .readWriteCreate)
+            try connection.execute("PRAGMA journal_mode = WAL")
+            try connection.execute("PRAGMA application_id = \(Migrator.applicationID)")
+            try configure(connection)
+            try Migrator.migrate(connection, now: now)
+            try connection.transaction {
+                try connection.run("INSERT INTO units (code, name, parent, is_township) VALUES (?, ?, ?, ?)",
+                                   [.text(unit.code), .text(unit.name), unit.parent.sqlite, .integer(unit.isTownship ? 1 : 0)])
+                try connection.run("INSERT INTO replica (singleton, site, unit, device_name, created_at) VALUES (1, ?, ?, ?, ?)",
+                                   [.text(site.rawValue), .text(unit.code), .text(deviceName), .integer(now)])
+            }
+            return Replica(path: path, connection: connection)
+        } catch {
+            // A half-made file is not a replica: remove it so that init can be run again.
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            throw Replica.translate(error, path: path)
+        }
+    }
+
+    /// Opens an existing replica. A missing file, a file that is not a gongkai replica, a corrupt
+    /// one or one from a newer gongkai is refused before anything is written to it.
+    public static func open(at path: String, now: Int64 = 0) throws(ReplicaError) -> Replica {
+        guard FileManager.default.fileExists(atPath: path) else { throw .missing(path: path) }
+        try checkHeader(path)
+        do {
+            let connection = try Connection(path: path, mode: .readWrite)
+            guard try connection.scalar("PRAGMA application_id").integer == Migrator.applicationID else {
+                throw ReplicaError.notAReplica(path: path)
+            }
+            let version = try Migrator.schemaVersion(connection)
+            if version > Migrations.latestVersion {
+                throw ReplicaError.newerSchema(path: path, found: version, supported: Migrations.latestVersion)
+            }
+            try configure(connection)
+            if version < Migrations.latestVersion { try Migrator.migrate(connection, now: now) }
+            // Reading the replica row proves the schema is readable.
+            guard try connection.rows("SELECT site FROM replica").count == 1 else {
+                throw ReplicaError.corrupt(path: path, detail: "缺少副本身份信息")
+            }
+            return Replica(path: path, connection: connection)
+        } catch {
+            throw translate(error, path: path)
+        }
+    }
+
+    private static func configure(_ connection: Connection) throws {
+        try connection.execute("PRAGMA foreign_keys = ON")
+        try connection.execute("PRAGMA synchronous = NORMAL")
+    }
+
+    /// The first 16 bytes of every SQLite file are "SQLite format 3\0".
+    private static func checkHeader(_ path: String) throws(ReplicaError) {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw .cannotOpen(path: path, detail: "没有读取权限")
+        }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        guard header == Data("SQLite format 3\0".utf8) else { throw .notAReplica(path: path) }
+    }
+
+    /// Runs `body` with the connection, mapping SQLite failures to clear errors.
+    func withConnection<T: Sendable>(_ body: (Connection) throws -> T) throws(ReplicaError) -> T {
+        do {
+            return try connection.withLock { connection in try body(connection) }
+        } catch {
+            throw Replica.translate(error, path: path)
+        }
+    }
+
+    /// Runs `body` in one write transaction with a session that hands out dots and sequence numbers.
+    func write<T: Sendable>(now: Int64, _ body: (Connection, WriteSession) throws -> T) throws(ReplicaError) -> T {
+        try withConnection { connection in
+            try connection.transaction {
+                let session = try WriteSession(connection: connection, now: now)
+                let result = try body(connection, session)
+                try session.finish()
+                return result
+            }
+        }
+    }
+
+    static func translate(_ error: any Error, path: String) -> ReplicaError {
+        if let error = error as? ReplicaError { return error }
+        guard let error = error as? SQLiteError else { return .internalFailure(String(describing: error)) }
+        switch error.primaryCode {
+        case SQLITE_CORRUPT, SQLITE_NOTADB: return .corrupt(path: path, detail: error.message)
+        case SQLITE_READONLY: return .readOnly(path: path)
+        case SQLITE_FULL: return .diskFull(path: path)
+        case SQLITE_BUSY, SQLITE_LOCKED: return .busy(path: path)
+        case SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_AUTH: return .cannotOpen(path: path, detail: error.message)
+        default: return .internalFailure(error.description)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Records
+
+/// Everything the replica refuses or cannot do, each with a message that says what is wrong
+/// and how to fix it. The CLI prints `description` as is.
+public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
+    case missing(path: String)
+    case alreadyExists(path: String)
+    case notAReplica(path: String)
+    case corrupt(path: String, detail: String)
+    case newerSchema(path: String, found: Int, supported: Int)
+    case readOnly(path: String)
+    case diskFull(path: String)
+    case busy(path: String)
+    case cannotOpen(path: String, detail: String)
+    case invalidUnit(String)
+    case unitExists(code: String)
+    case unitOutOfScope(code: String, replicaUnit: String)
+    case notATownship(unit: String)
+    case rejectedRows([RowProblem])
+    case invalidRecord(kind: RecordKind, id: String, problems: [FieldProblem])
+    case notFound(kind: RecordKind, id: String)
+    case idExists(kind: RecordKind, id: String)
+    case idBelongsToOtherUnit(kind: RecordKind, id: String, unit: String)
+    case internalFailure(String)
+
+    public var description: String {
+        switch self {
+        case .missing(let path):
+            "找不到副本文件 \(path); 先运行 gongkai init --unit 代码 --name 名称 创建, 或用 --db 指定已有的副本"
+        case .alreadyExists(let path):
+            "\(path) 已存在; gongkai init 不会覆盖已有的文件。要新建副本请用 --db 指定另一个路径"
+        case .notAReplica(let path):
+            "\(path) 不是 gongkai 副本文件; 请检查 --db 或 GONGKAI_DB 指向的路径"
+        case .corrupt(let path, let detail):
+            "副本文件 \(path) 已损坏 (\(detail)); 文件未作任何改动。请从备份恢复, 或新建副本后从乡镇服务器同步"
+        case .newerSchema(let path, let found, let supported):
+            "副本 \(path) 的数据结构版本为 \(found), 由更新版本的 gongkai 创建; 本程序只支持到版本 \(supported)。请升级 gongkai"
+        case .readOnly(let path):
+            "副本文件 \(path) 是只读的, 无法写入; 请检查文件权限 (chmod u+w) 或存储介质是否写保护"
+        case .diskFull(let path):
+            "磁盘已满, 无法写入副本 \(path); 本次操作未保存任何内容。请清理磁盘空间后重试"
+        case .busy(let path):
+            "副本 \(path) 正被另一个 gongkai 进程写入; 请等它结束后重试"
+        case .cannotOpen(let path, let detail):
+            "无法打开副本文件 \(path): \(detail)"
+        case .invalidUnit(let message):
+            message
+        case .unitExists(let code):
+            "单位 \(code) 已存在"
+        case .unitOutOfScope(let code, let replicaUnit):
+            "单位 \(code) 不属于本副本 (\(replicaUnit)) 的范围; 村级副本只能记录本村; 乡镇副本可先用 gongkai unit add 登记本镇的村"
+        case .notATownship(let unit):
+            "本副本属于村 \(unit), 不能登记其他单位; 只有乡镇副本 (init --township) 可以登记下属的村"
+        case .rejectedRows(let problems):
+            problems.map(\.description).joined(separator: "\n")
+        case .invalidRecord(let kind, let id, let problems):
+            "\(kind.label) \(id): " + problems.map(\.message).joined(separator: "; ")
+        case .notFound(let kind, let id):
+            "没有 id 为 \(id) 的\(kind.label); 用 gongkai \(kind.singular) list 查看已有记录"
+        case .idExists(let kind, let id):
+            "id \(id) 的\(kind.label)已存在; 修改请用 gongkai \(kind.singular) edit \(id)"
+        case .idBelongsToOtherUnit(let kind, let id, let unit):
+            "id \(id) 的\(kind.label)已属于单位 \(unit); 一个 id 只能属于一个单位, 请换一个 id"
+        case .internalFailure(let detail):
+            "内部错误: \(detail); 副本未作改动。请将此信息报告给开发者"
+        }
+    }
+}

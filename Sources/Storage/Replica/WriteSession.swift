@@ -1,0 +1,56 @@
+import SyncCore
+
+/// Hands out this site's dots and the replica's change sequence numbers within one write
+/// transaction, and stores the last of each when the transaction commits.
+final class WriteSession {
+    let site: SiteID
+    let unit: String
+    let isTownship: Bool
+    let now: Int64
+    private let connection: Connection
+    private(set) var counter: UInt64
+    private(set) var seq: Int64
+    private var villages: Set<String>?
+
+    init(connection: Connection, now: Int64) throws {
+        self.connection = connection
+        self.now = now
+        let rows = try connection.rows("""
+        SELECT r.site, r.unit, r.counter, r.seq, u.is_township FROM replica r JOIN units u ON u.code = r.unit
+        """)
+        guard let row = rows.first, let siteText = row[0].text, let site = SiteID(siteText), let unit = row[1].text else {
+            throw ReplicaError.corrupt(path: connection.path, detail: "副本身份信息无法读取")
+        }
+        self.site = site
+        self.unit = unit
+        counter = UInt64(row[2].integer ?? 0)
+        seq = row[3].integer ?? 0
+        isTownship = row[4].integer == 1
+    }
+
+    /// A new dot for one local change of one record.
+    func nextDot() -> Dot {
+        counter += 1
+        return Dot(site: site, counter: counter)
+    }
+
+    func nextSeq() -> Int64 {
+        seq += 1
+        return seq
+    }
+
+    /// Whether this replica may hold records of `code`: a village replica only its own unit,
+    /// a township replica its own and its registered villages'.
+    func inScope(_ code: String) throws -> Bool {
+        if code == unit { return true }
+        guard isTownship else { return false }
+        if villages == nil {
+            villages = Set(try connection.rows("SELECT code FROM units WHERE parent = ?", [.text(unit)]).compactMap { $0[0].text })
+        }
+        return villages!.contains(code)
+    }
+
+    func finish() throws {
+        try connection.run("UPDATE replica SET counter = ?, seq = ?", [.integer(Int64(counter)), .integer(seq)])
+    }
+}

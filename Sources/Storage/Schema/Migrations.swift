@@ -1,0 +1,103 @@
+/// Every schema change, in order. A migration that has landed is never edited: a change to the
+/// schema is a new migration at the end. `MigrationLockTests` holds each landed one's checksum.
+enum Migrations {
+    static let all: [Migration] = [
+        Migration(version: 1, name: "replica, units and the record tables", sql: version1),
+    ]
+
+    static var latestVersion: Int { all.last!.version }
+
+    // Each record table: `seq` is the rowid and the local change sequence, so "changes since
+    // cursor" is a range scan of the table itself; `id` is the stable record id; `vv`, `clock`
+    // and `siblings` are the version metadata (see VersionColumns); `conflicts` counts fields
+    // with concurrent differing values, indexed only where non-zero.
+    private static let version1 = """
+    CREATE TABLE replica (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        site TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        device_name TEXT NOT NULL,
+        counter INTEGER NOT NULL DEFAULT 0,
+        seq INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE units (
+        code TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        parent TEXT,
+        is_township INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+
+    CREATE TABLE notices (
+        seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, unit TEXT NOT NULL REFERENCES units(code),
+        title TEXT, category TEXT, channel TEXT, published_on TEXT, body TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0, conflicts INTEGER NOT NULL DEFAULT 0,
+        vv TEXT NOT NULL, clock TEXT NOT NULL, siblings TEXT
+    );
+    CREATE TABLE documents (
+        seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, unit TEXT NOT NULL REFERENCES units(code),
+        kind TEXT, title TEXT, doc_no TEXT, made_on TEXT, published_on TEXT, repealed_on TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0, conflicts INTEGER NOT NULL DEFAULT 0,
+        vv TEXT NOT NULL, clock TEXT NOT NULL, siblings TEXT
+    );
+    CREATE TABLE matters (
+        seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, unit TEXT NOT NULL REFERENCES units(code),
+        kind TEXT, name TEXT, established_on TEXT, abolished_on TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0, conflicts INTEGER NOT NULL DEFAULT 0,
+        vv TEXT NOT NULL, clock TEXT NOT NULL, siblings TEXT
+    );
+    CREATE TABLE decisions (
+        seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, unit TEXT NOT NULL REFERENCES units(code),
+        kind TEXT, decided_on TEXT, "count" INTEGER,
+        deleted INTEGER NOT NULL DEFAULT 0, conflicts INTEGER NOT NULL DEFAULT 0,
+        vv TEXT NOT NULL, clock TEXT NOT NULL, siblings TEXT
+    );
+    CREATE TABLE fees (
+        seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, unit TEXT NOT NULL REFERENCES units(code),
+        collected_on TEXT, amount_yuan INTEGER,
+        deleted INTEGER NOT NULL DEFAULT 0, conflicts INTEGER NOT NULL DEFAULT 0,
+        vv TEXT NOT NULL, clock TEXT NOT NULL, siblings TEXT
+    );
+    CREATE TABLE procurement (
+        seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, unit TEXT NOT NULL REFERENCES units(code),
+        title TEXT, contracted_on TEXT, amount_yuan INTEGER,
+        deleted INTEGER NOT NULL DEFAULT 0, conflicts INTEGER NOT NULL DEFAULT 0,
+        vv TEXT NOT NULL, clock TEXT NOT NULL, siblings TEXT
+    );
+    CREATE TABLE requests (
+        seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, unit TEXT NOT NULL REFERENCES units(code),
+        received_on TEXT, channel TEXT, applicant_type TEXT, applicant_name TEXT, content TEXT,
+        concluded_on TEXT, outcome TEXT, fee_yuan INTEGER,
+        deleted INTEGER NOT NULL DEFAULT 0, conflicts INTEGER NOT NULL DEFAULT 0,
+        vv TEXT NOT NULL, clock TEXT NOT NULL, siblings TEXT
+    );
+    CREATE TABLE cases (
+        seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, unit TEXT NOT NULL REFERENCES units(code),
+        "group" TEXT, filed_on TEXT, result TEXT, concluded_on TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0, conflicts INTEGER NOT NULL DEFAULT 0,
+        vv TEXT NOT NULL, clock TEXT NOT NULL, siblings TEXT
+    );
+    CREATE TABLE narrative (
+        seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, unit TEXT NOT NULL REFERENCES units(code),
+        year INTEGER, section TEXT, text TEXT,
+        deleted INTEGER NOT NULL DEFAULT 0, conflicts INTEGER NOT NULL DEFAULT 0,
+        vv TEXT NOT NULL, clock TEXT NOT NULL, siblings TEXT
+    );
+
+    CREATE INDEX notices_conflicts ON notices(conflicts) WHERE conflicts > 0;
+    CREATE INDEX documents_conflicts ON documents(conflicts) WHERE conflicts > 0;
+    CREATE INDEX matters_conflicts ON matters(conflicts) WHERE conflicts > 0;
+    CREATE INDEX decisions_conflicts ON decisions(conflicts) WHERE conflicts > 0;
+    CREATE INDEX fees_conflicts ON fees(conflicts) WHERE conflicts > 0;
+    CREATE INDEX procurement_conflicts ON procurement(conflicts) WHERE conflicts > 0;
+    CREATE INDEX requests_conflicts ON requests(conflicts) WHERE conflicts > 0;
+    CREATE INDEX cases_conflicts ON cases(conflicts) WHERE conflicts > 0;
+    CREATE INDEX narrative_conflicts ON narrative(conflicts) WHERE conflicts > 0;
+    """
+}
+
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    let sql: String
+}

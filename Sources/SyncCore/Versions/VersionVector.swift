@@ -1,0 +1,77 @@
+/// How two versions relate causally.
+public enum Causality: Sendable, Equatable {
+    case equal
+    /// The left side happened before the right: the right has seen everything the left has.
+    case before
+    /// The left side happened after the right.
+    case after
+    /// Neither has seen all of the other.
+    case concurrent
+}
+
+/// For each site, the highest counter of that site's changes that a version includes.
+public struct VersionVector: Hashable, Sendable, CustomStringConvertible {
+    public private(set) var counters: [SiteID: UInt64]
+
+    public init(_ counters: [SiteID: UInt64] = [:]) {
+        self.counters = counters.filter { $0.value > 0 }
+    }
+
+    public subscript(site: SiteID) -> UInt64 { counters[site] ?? 0 }
+
+    public var isEmpty: Bool { counters.isEmpty }
+
+    /// Whether this version includes the change `dot`.
+    public func includes(_ dot: Dot) -> Bool { self[dot.site] >= dot.counter }
+
+    public mutating func record(_ dot: Dot) {
+        if dot.counter > self[dot.site] { counters[dot.site] = dot.counter }
+    }
+
+    public func compare(_ other: VersionVector) -> Causality {
+        var someGreater = false
+        var someLess = false
+        for (site, counter) in counters {
+            let theirs = other[site]
+            if counter > theirs { someGreater = true } else if counter < theirs { someLess = true }
+        }
+        for (site, counter) in other.counters where counters[site] == nil && counter > 0 {
+            someLess = true
+        }
+        switch (someGreater, someLess) {
+        case (false, false): return .equal
+        case (true, false): return .after
+        case (false, true): return .before
+        case (true, true): return .concurrent
+        }
+    }
+
+    /// The least version that includes both.
+    public func merged(with other: VersionVector) -> VersionVector {
+        var result = self
+        for (site, counter) in other.counters where counter > result[site] {
+            result.counters[site] = counter
+        }
+        return result
+    }
+
+    /// `site:counter` pairs sorted by site, joined by commas: the stored and wire form.
+    public var encoded: String {
+        counters.sorted { $0.key < $1.key }.map { "\($0.key.rawValue):\($0.value)" }.joined(separator: ",")
+    }
+
+    public init?(encoded text: String) {
+        var counters: [SiteID: UInt64] = [:]
+        if !text.isEmpty {
+            for pair in text.split(separator: ",", omittingEmptySubsequences: false) {
+                let parts = pair.split(separator: ":", omittingEmptySubsequences: false)
+                guard parts.count == 2, let site = SiteID(String(parts[0])), let counter = UInt64(parts[1]),
+                      counter > 0, counters[site] == nil else { return nil }
+                counters[site] = counter
+            }
+        }
+        self.counters = counters
+    }
+
+    public var description: String { "[\(encoded)]" }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+/// What a run of the real `gongkai` binary did.
+struct RunResult {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+/// Runs the real binary, built next to the test bundle (or `GONGKAI_BIN`), with its output
+/// captured through files so that large outputs cannot fill a pipe.
+enum GongkaiProcess {
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["GONGKAI_BIN"] { return URL(fileURLWithPath: path) }
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // The runner may be inside the .xctest bundle on some platforms.
+        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("gongkai").path), directory.path != "/" {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("gongkai")
+    }
+
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+                    in directory: URL? = nil) throws -> RunResult {
+        try runTool(binary, arguments, stdin: stdin, environment: environment, in: directory)
+    }
+
+    static func runTool(_ executable: URL, _ arguments: [String], stdin: String? = nil,
+                        environment: [String: String] = [:], in directory: URL? = nil) throws -> RunResult {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gongkai-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let outURL = scratch.appendingPathComponent("out")
+        let errURL = scratch.appendingPathComponent("err")
+        let inURL = scratch.appendingPathComponent("in")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        FileManager.default.createFile(atPath: inURL.path, contents: Data((stdin ?? "").utf8))
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["GONGKAI_DB"] = nil
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        if let directory { process.currentDirectoryURL = directory }
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
+        let input = try FileHandle(forReadingFrom: inURL)
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        process.waitUntilExit()
+        try out.close()
+        try err.close()
+        try input.close()
+        return RunResult(status: process.terminationStatus,
+                         stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+                         stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+}
+
+/// A scratch directory with a replica path, removed afterwards.
+final class Workspace {
+    let url: URL
+
+    init() {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("gongkai-e2e-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) -> String {
+        let path = path(name)
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        return path
+    }
+
+    /// Runs gongkai with `--db` pointing at `db` in this workspace.
+    func gongkai(_ arguments: [String], db: String = "v.sqlite", stdin: String? = nil, now: Int = 1_700_000_000) throws -> RunResult {
+        try GongkaiProcess.run(arguments + ["--db", path(db)], stdin: stdin, environment: ["GONGKAI_NOW": String(now)], in: url)
+    }
+
+    /// `gongkai init` for a village, failing the test when it fails.
+    func initVillage(_ db: String = "v.sqlite", unit: String = "640522100201") throws {
+        let result = try gongkai(["init", "--unit", unit, "--name", "园河村", "--parent", "640522100000"], db: db)
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    /// The whole file as SQL text, by the sqlite3 tool: equal dumps mean an unchanged replica.
+    func dump(_ db: String = "v.sqlite") throws -> String {
+        let result = try GongkaiProcess.runTool(URL(fileURLWithPath: "/usr/bin/sqlite3"), [path(db), ".dump"])
+        #expect(result.status == 0, "\(result.stderr)")
+        return result.stdout
+    }
+}

@@ -1,0 +1,73 @@
+import Records
+import Testing
+
+@Suite("Dates and money")
+struct ValueTests {
+    @Test("dates in the spellings spreadsheets produce become YYYY-MM-DD", arguments: [
+        ("2020-03-05", "2020-03-05"), ("2020-3-5", "2020-03-05"), ("2020/3/5", "2020-03-05"),
+        ("2020.03.05", "2020-03-05"), ("2020年3月5日", "2020-03-05"), (" 2024-02-29 ", "2024-02-29"),
+        ("2000-02-29", "2000-02-29"),
+    ])
+    func validDates(text: String, expected: String) {
+        #expect(Day(parsing: text)?.description == expected)
+    }
+
+    @Test("impossible or malformed dates are refused", arguments: [
+        "2021-02-29", "1900-02-29", "2020-13-01", "2020-00-10", "2020-04-31", "2020-01-32", "20200305",
+        "2020-03", "03/05/2020", "abc", "", "1800-01-01", "2020--03-05", "2020-03-05x", "12020-01-01",
+    ])
+    func invalidDates(text: String) {
+        #expect(Day(parsing: text) == nil)
+    }
+
+    @Test("amounts in yuan are exact to the fen", arguments: [
+        ("1234", 123_400), ("1234.5", 123_450), ("1234.50", 123_450), ("0.05", 5), ("1,234.56", 123_456),
+        ("¥88", 8_800), ("88元", 8_800), ("0", 0), ("+3", 300),
+    ] as [(String, Int64)])
+    func validAmounts(text: String, fen: Int64) throws {
+        let amount = try Yuan.parse(text).get()
+        #expect(amount.fen == fen)
+    }
+
+    @Test("negative, over-precise and malformed amounts are refused with the reason", arguments: [
+        ("-1", YuanProblem.negative), ("－5", .negative), ("1.234", .tooManyDecimals), ("1.2.3", .notAnAmount),
+        ("abc", .notAnAmount), ("", .notAnAmount), ("1e5", .notAnAmount), ("99999999999999999999", .tooLarge),
+    ])
+    func invalidAmounts(text: String, problem: YuanProblem) {
+        #expect(Yuan.parse(text) == .failure(problem))
+    }
+
+    @Test("canonical text has no trailing zeros, and 万元 has up to four decimals", arguments: [
+        (Int64(123_450), "1234.5", "0.1235"), (77_302_800_000, "773028000", "77302.8"), (5, "0.05", "0"),
+        (0, "0", "0"), (100, "1", "0.0001"), (961_716_000_00, "961716000", "96171.6"), (10_000_00, "10000", "1"),
+    ])
+    func rendering(fen: Int64, yuan: String, wan: String) {
+        #expect(Yuan(fen: fen).description == yuan)
+        #expect(Yuan(fen: fen).wanYuanDescription == wan)
+    }
+
+    @Test("counts are whole numbers of at least one")
+    func counts() {
+        let count = RecordKind.decisions.field(named: "count")!
+        #expect(count.normalize("3") == .success("3"))
+        #expect(count.normalize(" 12 ") == .success("12"))
+        for bad in ["0", "-2", "1.5", "three"] {
+            guard case .failure = count.normalize(bad) else { Issue.record("\(bad) accepted"); continue }
+        }
+    }
+
+    @Test("several channels are stored in the enumeration's order, whatever order they were typed in")
+    func channelSets() {
+        let channel = RecordKind.notices.field(named: "channel")!
+        #expect(channel.normalize("微信公众号;门户网站") == .success("portal;wechat"))
+        #expect(channel.normalize("portal，wechat、门户网站") == .success("portal;wechat"))
+        guard case .failure = channel.normalize("门户网站;飞鸽") else { Issue.record("unknown channel accepted"); return }
+    }
+
+    @Test("text refuses control characters but keeps line breaks")
+    func text() {
+        let body = RecordKind.notices.field(named: "body")!
+        #expect(body.normalize("第一行\n第二行") == .success("第一行\n第二行"))
+        guard case .failure = body.normalize("bell\u{07}") else { Issue.record("control character accepted"); return }
+    }
+}
