@@ -86,3 +86,24 @@ struct EnumerationTests {
     }
 }
 
+
+@Suite("Field choices")
+struct FieldChoiceTests {
+    static let choiceFields: [(RecordKind, FieldSpec)] = RecordKind.allCases.flatMap { kind in
+        kind.fields.filter { $0.choice != nil }.map { (kind, $0) }
+    }
+
+    @Test("every option of every choice field is found by its key, its label and sloppy spellings of both")
+    func optionsFound() throws {
+        for (kind, field) in Self.choiceFields {
+            let choice = try #require(field.choice)
+            for option in choice.options {
+                #expect(choice.key(for: option.key) == option.key, "\(kind).\(field.name) \(option.key)")
+                #expect(choice.key(for: option.key.uppercased()) == option.key)
+                #expect(choice.key(for: option.label) == option.key, "\(kind).\(field.name) \(option.label)")
+                #expect(choice.key(for: "\u{3000}" + option.label + " ") == option.key)
+            }
+            #expect(choice.key(for: "不存在的值") == nil)
+        }
+    }
+}

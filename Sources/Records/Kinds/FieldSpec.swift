@@ -9,20 +9,35 @@ public struct EnumChoice: Sendable {
     public let options: [Option]
     /// Spellings that mean "no value" (尚未审结 for a case result).
     public let emptySpellings: [String]
-    private let parser: @Sendable (String) -> String?
+    /// Every accepted spelling (exact keys, then normalized keys, labels and aliases) → key,
+    /// built once so that parsing a value is one or two lookups.
+    private let spellings: [String: String]
 
     public init<E: LabeledEnumeration>(_ type: E.Type, only subset: [E]? = nil, emptySpellings: [String] = []) {
         let allowed = subset ?? Array(E.allCases)
         title = E.title
         options = allowed.map { Option(key: $0.rawValue, label: $0.label) }
         self.emptySpellings = emptySpellings
-        parser = { text in
-            guard let value = E.parse(text), allowed.contains(value) else { return nil }
-            return value.rawValue
+        var spellings: [String: String] = [:]
+        for value in allowed {
+            spellings[value.rawValue] = value.rawValue
+            spellings[LabelNormalizer.normalize(value.rawValue).lowercased()] = value.rawValue
         }
+        for value in allowed {
+            for text in [value.label] + value.aliases {
+                let normalized = LabelNormalizer.normalize(text)
+                if spellings[normalized] == nil { spellings[normalized] = value.rawValue }
+            }
+        }
+        self.spellings = spellings
     }
 
-    public func key(for text: String) -> String? { parser(text) }
+    /// The key for typed text, as `LabeledEnumeration.parse` would find it, restricted to the options.
+    public func key(for text: String) -> String? {
+        if let key = spellings[text] { return key }
+        let normalized = LabelNormalizer.normalize(text)
+        return spellings[normalized] ?? spellings[normalized.lowercased()]
+    }
 
     public func label(forKey key: String) -> String? { options.first { $0.key == key }?.label }
 

@@ -3,17 +3,37 @@ import SyncCore
 
 /// The SQL of one record kind's table. Column names come from the kind's field list; every
 /// value is a bound argument.
-struct RecordTable {
+struct RecordTable: Sendable {
     let kind: RecordKind
+    private let fields: [FieldSpec]
+    private let selectColumns: String
+    private let insertSQL: String
+    private let updateSQL: String
 
-    init(_ kind: RecordKind) { self.kind = kind }
+    /// The table of a kind, with its SQL built once.
+    init(_ kind: RecordKind) { self = RecordTable.tables[kind]! }
+
+    private static let tables: [RecordKind: RecordTable] = Dictionary(
+        uniqueKeysWithValues: RecordKind.allCases.map { ($0, RecordTable(building: $0)) })
+
+    private init(building kind: RecordKind) {
+        self.kind = kind
+        fields = kind.fields
+        let quoted = fields.map { "\"\($0.name)\"" }
+        let fieldColumns = quoted.joined(separator: ", ")
+        selectColumns = "seq, id, unit, deleted, vv, clock, siblings, conflicts, \(fieldColumns)"
+        let placeholders = Array(repeating: "?", count: 8 + fields.count).joined(separator: ", ")
+        insertSQL = """
+        INSERT INTO \(kind.rawValue) (seq, id, unit, deleted, conflicts, vv, clock, siblings, \(fieldColumns))
+        VALUES (\(placeholders))
+        """
+        updateSQL = """
+        UPDATE \(kind.rawValue) SET seq = ?, deleted = ?, conflicts = ?, vv = ?, clock = ?, siblings = ?, \(quoted.map { "\($0) = ?" }.joined(separator: ", "))
+        WHERE id = ?
+        """
+    }
 
     var name: String { kind.rawValue }
-    private var fields: [FieldSpec] { kind.fields }
-    private var fieldColumns: String { fields.map { quote($0.name) }.joined(separator: ", ") }
-    private var selectColumns: String { "seq, id, unit, deleted, vv, clock, siblings, conflicts, \(fieldColumns)" }
-
-    func quote(_ identifier: String) -> String { "\"\(identifier)\"" }
 
     func load(_ connection: Connection, id: String) throws -> StoredRecord? {
         let statement = try connection.prepare("SELECT \(selectColumns) FROM \(name) WHERE id = ?")
@@ -37,11 +57,7 @@ struct RecordTable {
     }
 
     func insert(_ connection: Connection, id: String, unit: String, version: RecordVersion, seq: Int64) throws {
-        let placeholders = Array(repeating: "?", count: 8 + fields.count).joined(separator: ", ")
-        let statement = try connection.prepare("""
-        INSERT INTO \(name) (seq, id, unit, deleted, conflicts, vv, clock, siblings, \(fieldColumns))
-        VALUES (\(placeholders))
-        """)
+        let statement = try connection.prepare(insertSQL)
         let columns = VersionColumns(version)
         try statement.bind([.integer(seq), .text(id), .text(unit)] + metadata(columns) + fieldValues(version))
         while try statement.step() {}
@@ -49,11 +65,7 @@ struct RecordTable {
 
     /// Rewrites a record's values and version and moves it to a new change sequence number.
     func update(_ connection: Connection, id: String, version: RecordVersion, seq: Int64) throws {
-        let assignments = fields.map { "\(quote($0.name)) = ?" }.joined(separator: ", ")
-        let statement = try connection.prepare("""
-        UPDATE \(name) SET seq = ?, deleted = ?, conflicts = ?, vv = ?, clock = ?, siblings = ?, \(assignments)
-        WHERE id = ?
-        """)
+        let statement = try connection.prepare(updateSQL)
         let columns = VersionColumns(version)
         try statement.bind([.integer(seq)] + metadata(columns) + fieldValues(version) + [.text(id)])
         while try statement.step() {}
