@@ -1,0 +1,19 @@
+import ArgumentParser
+import Records
+import Storage
+
+struct RestoreRecord<Fields: RecordFieldOptions>: ParsableCommand, ExampleProviding {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: "restore", abstract: "恢复一条已删除的\(Fields.kind.label)。")
+    }
+
+    static var examples: [String] { ["gongkai \(Fields.kind.singular) restore \(Fields.exampleID)"] }
+
+    @Argument(help: ArgumentHelp("记录 id", valueName: "ID")) var id: String
+    @OptionGroup var replica: ReplicaOptions
+
+    func run() throws {
+        let record = try replica.open().restore(Fields.kind, id: id, now: WallClock.now())
+        print("已恢复\(Fields.kind.label) \(record.id)")
+    }
+}
