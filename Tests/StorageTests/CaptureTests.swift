@@ -36,9 +36,9 @@ struct CaptureTests {
         _ = try replica.create(.notices, id: "n1", input: noticeInput, now: 1_600_000_001)
         let (record, result) = try replica.update(.notices, id: "n1", input: ["title": "低保公示 (更正)", "category": "民生"], now: 1_600_000_002)
         #expect(result == .updated(fields: ["title"]))
-        #expect(record.version.fields["title"]?.winner.dot.counter == 2)
-        #expect(record.version.fields["category"]?.winner.dot.counter == 1)
-        #expect(record.version.fields["title"]?.winner.writtenAt == 1_600_000_002)
+        #expect(record.version.fields["title"]?.standing(in: "title").dot.counter == 2)
+        #expect(record.version.fields["category"]?.standing(in: "category").dot.counter == 1)
+        #expect(record.version.fields["title"]?.standing(in: "title").writtenAt == 1_600_000_002)
     }
 
     @Test("an empty value clears an optional field, and is itself a change")

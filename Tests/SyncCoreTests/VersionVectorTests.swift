@@ -59,7 +59,7 @@ struct LocalWriteTests {
         let version = RecordVersion.created(["title": "t", "body": nil], dot: dot, at: 100)
         #expect(version.clock == vector([(siteA, 1)]))
         #expect(version.value("title") == "t")
-        #expect(version.fields["body"]?.winner.dot == dot)
+        #expect(version.fields["body"]?.standing(in: "body").dot == dot)
         #expect(!version.isDeleted)
         #expect(version.conflictedFields.isEmpty)
     }
@@ -80,8 +80,8 @@ struct LocalWriteTests {
         let edited = created.writing(["title": "u"], dot: Dot(site: siteB, counter: 7), at: 50)
         #expect(edited.clock == vector([(siteA, 1), (siteB, 7)]))
         #expect(edited.fields["title"]?.entries.count == 1)
-        #expect(edited.fields["title"]?.winner.dot == Dot(site: siteB, counter: 7))
-        #expect(edited.fields["body"]?.winner.dot == Dot(site: siteA, counter: 1))
+        #expect(edited.fields["title"]?.standing(in: "title").dot == Dot(site: siteB, counter: 7))
+        #expect(edited.fields["body"]?.standing(in: "body").dot == Dot(site: siteA, counter: 1))
         #expect(edited.compare(created) == .after)
     }
 

@@ -22,7 +22,7 @@ enum RecordPresenter {
         for field in kind.fields {
             rows.append((field.label, record.values[field.name].map(field.display) ?? "—"))
         }
-        let latest = record.version.fields.values.map(\.winner).max { $0.dot < $1.dot }
+        let latest = record.version.fields.values.flatMap(\.entries).max { $0.dot < $1.dot }
         if let latest {
             rows.append(("最后修改", "\(WallClock.format(latest.writtenAt)) (站点 \(latest.dot.site))"))
         }

@@ -31,9 +31,9 @@ struct VersionColumns: Equatable {
         var groups: [Dot: (time: Int64, fields: [String])] = [:]
         var losers: [Sibling] = []
         for (field, register) in version.fields {
-            let winner = register.winner
+            let winner = register.standing(in: field)
             groups[winner.dot, default: (winner.writtenAt, [])].fields.append(field)
-            for entry in register.losers {
+            for entry in register.losers(in: field) {
                 losers.append(Sibling(f: field, s: entry.dot.site.rawValue, c: entry.dot.counter, t: entry.writtenAt, v: entry.value))
             }
         }

@@ -27,16 +27,26 @@ public struct FieldRegister: Hashable, Sendable {
         entries = [entry]
     }
 
-    /// The value that stands: the entry with the highest dot. Deterministic on every replica,
-    /// independent of wall clocks.
-    public var winner: FieldEntry { entries[entries.count - 1] }
+    /// The entry that stands in `field`: the one with the highest dot — deterministic on every
+    /// replica and independent of wall clocks. In the deleted-field a live entry stands over a
+    /// concurrent delete, so that a record deleted on one laptop and edited on another stays
+    /// visible, in conflict, until a person decides.
+    public func standing(in field: String) -> FieldEntry {
+        if field == deletedField, entries.count > 1, let live = entries.last(where: { $0.value == "0" }) {
+            return live
+        }
+        return entries[entries.count - 1]
+    }
 
-    /// The entries that did not win.
-    public var losers: ArraySlice<FieldEntry> { entries.dropLast() }
+    /// The entries that do not stand.
+    public func losers(in field: String) -> [FieldEntry] {
+        let winner = standing(in: field).dot
+        return entries.filter { $0.dot != winner }
+    }
 
     /// Whether people must look: concurrent entries with different values.
     public var isConflicted: Bool {
-        let value = winner.value
+        let value = entries[0].value
         return entries.contains { $0.value != value }
     }
 }

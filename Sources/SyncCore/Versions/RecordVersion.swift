@@ -15,7 +15,7 @@ public struct RecordVersion: Hashable, Sendable {
     }
 
     /// The value that stands in a field (nil when empty or never written).
-    public func value(_ field: String) -> String? { fields[field]?.winner.value }
+    public func value(_ field: String) -> String? { fields[field]?.standing(in: field).value }
 
     /// Deleted when the standing value of the deleted-field says so.
     public var isDeleted: Bool { value(deletedField) == "1" }
@@ -51,7 +51,7 @@ public struct RecordVersion: Hashable, Sendable {
     public func changedFields(_ values: [String: String?]) -> [String: String?] {
         values.filter { field, value in
             guard let register = fields[field] else { return value != nil }
-            return register.winner.value != value
+            return register.standing(in: field).value != value
         }
     }
 
