@@ -4,7 +4,7 @@ import Records
 import SyncCore
 
 /// A directory of its own for each test, removed when the test's value goes away.
-final class Scratch {
+final class Scratch: Sendable {
     let url: URL
 
     init() {

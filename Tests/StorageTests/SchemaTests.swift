@@ -13,7 +13,7 @@ struct SchemaTests {
         let columns = try replica.withConnection { connection in
             try connection.rows("SELECT name FROM pragma_table_info(?)", [.text(kind.rawValue)]).compactMap { row -> String? in row[0].text }
         }
-        let expected = ["seq", "id", "unit"] + kind.fields.map(\.name) + ["deleted", "conflicts", "vv", "clock", "siblings"]
+        let expected = ["seq", "id", "unit"] + kind.fields.map(\.name) + ["deleted", "conflicts", "vv", "clock", "siblings", "from_upstream"]
         #expect(columns == expected)
     }
 
@@ -23,11 +23,38 @@ struct SchemaTests {
     func migrationsLocked() {
         let landed: [Int: String] = [
             1: "ba22371b1642a0f590b09e6ece40c7d117372c1a42f9db1c2f4dc2355debe429",
+            2: "cbc77d72b847c72f7e51f141f46051e321afd091542a6dec2610ebd1bb182b4d",
         ]
         for migration in Migrations.all {
             let digest = SHA256.hash(data: Data(migration.sql.utf8)).map { String(format: "%02x", $0) }.joined()
             #expect(landed[migration.version] == digest, "migration \(migration.version) \(migration.name)")
         }
+    }
+
+    @Test("a replica made by the first schema is brought up to date on opening, its records kept")
+    func upgradesFromVersion1() throws {
+        let scratch = Scratch()
+        let path = scratch.path("old.sqlite")
+        do {
+            // Given a file exactly as the first release made it
+            let connection = try Connection(path: path, mode: .readWriteCreate)
+            try connection.execute("PRAGMA journal_mode = WAL; PRAGMA application_id = \(Migrator.applicationID)")
+            try connection.execute(Migrations.all[0].sql)
+            try connection.execute("""
+            PRAGMA user_version = 1;
+            INSERT INTO units VALUES ('640522100201', '园河村', '640522100000', 0);
+            INSERT INTO replica VALUES (1, '00000000000000a1', '640522100201', 'old', 1, 1, 5);
+            INSERT INTO fees VALUES (1, 'f1', '640522100201', '2021-01-01', 500, 0, 0, '00000000000000a1:1',
+                '00000000000000a1:1:5=_deleted,amount_yuan,collected_on', NULL);
+            """)
+        }
+        // When this build opens it
+        let replica = try Replica.open(at: path)
+        // Then it is at the latest version, its record and identity intact, ready to sync
+        #expect(try replica.status().schemaVersion == Migrations.latestVersion)
+        #expect(try replica.record(.fees, id: "f1")?.values == ["collected_on": "2021-01-01", "amount_yuan": "5"])
+        #expect(try replica.siteNames()["00000000000000a1"]?.deviceName == "old")
+        #expect(try replica.status().pendingChanges == 1)
     }
 
     @Test("a new replica records its schema version and is in WAL mode with foreign keys on")

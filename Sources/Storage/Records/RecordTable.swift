@@ -9,6 +9,8 @@ struct RecordTable: Sendable {
     private let selectColumns: String
     private let insertSQL: String
     private let updateSQL: String
+    private let changesSQL: String
+    private let pendingSQL: String
 
     /// The table of a kind, with its SQL built once.
     init(_ kind: RecordKind) { self = RecordTable.tables[kind]! }
@@ -24,19 +26,23 @@ struct RecordTable: Sendable {
         selectColumns = "seq, id, unit, deleted, vv, clock, siblings, conflicts, \(fieldColumns)"
         let placeholders = Array(repeating: "?", count: 8 + fields.count).joined(separator: ", ")
         insertSQL = """
-        INSERT INTO \(kind.rawValue) (seq, id, unit, deleted, conflicts, vv, clock, siblings, \(fieldColumns))
-        VALUES (\(placeholders))
+        INSERT INTO \(kind.rawValue) (seq, id, unit, from_upstream, deleted, conflicts, vv, clock, siblings, \(fieldColumns))
+        VALUES (?, \(placeholders))
         """
         updateSQL = """
-        UPDATE \(kind.rawValue) SET seq = ?, deleted = ?, conflicts = ?, vv = ?, clock = ?, siblings = ?, \(quoted.map { "\($0) = ?" }.joined(separator: ", "))
+        UPDATE \(kind.rawValue) SET seq = ?, from_upstream = ?, deleted = ?, conflicts = ?, vv = ?, clock = ?, siblings = ?, \(quoted.map { "\($0) = ?" }.joined(separator: ", "))
         WHERE id = ?
         """
+        // Range scans of the rowid: "changes since cursor".
+        changesSQL = "SELECT \(selectColumns) FROM \(kind.rawValue) WHERE seq > ? ORDER BY seq LIMIT ?"
+        pendingSQL = "SELECT \(selectColumns) FROM \(kind.rawValue) WHERE seq > ? AND from_upstream = 0 ORDER BY seq LIMIT ?"
     }
 
     var name: String { kind.rawValue }
 
     func load(_ connection: Connection, id: String) throws -> StoredRecord? {
         let statement = try connection.prepare("SELECT \(selectColumns) FROM \(name) WHERE id = ?")
+        defer { statement.reset() }
         try statement.bind([.text(id)])
         guard try statement.step() else { return nil }
         return try record(from: statement, path: connection.path)
@@ -50,25 +56,54 @@ struct RecordTable: Sendable {
         if let unit { conditions.append("unit = ?"); arguments.append(.text(unit)) }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let statement = try connection.prepare("SELECT \(selectColumns) FROM \(name) \(whereClause) ORDER BY id")
+        defer { statement.reset() }
         try statement.bind(arguments)
         var records: [StoredRecord] = []
         while try statement.step() { records.append(try record(from: statement, path: connection.path)) }
         return records
     }
 
-    func insert(_ connection: Connection, id: String, unit: String, version: RecordVersion, seq: Int64) throws {
+    /// `fromUpstream`: the version is exactly what the server sent (so it is not pushed back).
+    func insert(_ connection: Connection, id: String, unit: String, version: RecordVersion, seq: Int64, fromUpstream: Bool = false) throws {
         let statement = try connection.prepare(insertSQL)
+        defer { statement.reset() }
         let columns = VersionColumns(version)
-        try statement.bind([.integer(seq), .text(id), .text(unit)] + metadata(columns) + fieldValues(version))
+        try statement.bind([.integer(seq), .text(id), .text(unit), .integer(fromUpstream ? 1 : 0)] + metadata(columns) + fieldValues(version))
         while try statement.step() {}
     }
 
     /// Rewrites a record's values and version and moves it to a new change sequence number.
-    func update(_ connection: Connection, id: String, version: RecordVersion, seq: Int64) throws {
+    func update(_ connection: Connection, id: String, version: RecordVersion, seq: Int64, fromUpstream: Bool = false) throws {
         let statement = try connection.prepare(updateSQL)
+        defer { statement.reset() }
         let columns = VersionColumns(version)
-        try statement.bind([.integer(seq)] + metadata(columns) + fieldValues(version) + [.text(id)])
+        try statement.bind([.integer(seq), .integer(fromUpstream ? 1 : 0)] + metadata(columns) + fieldValues(version) + [.text(id)])
         while try statement.step() {}
+    }
+
+    /// Records changed after `seq`, in change order, at most `limit`; with `pendingOnly`, only
+    /// those whose version did not come verbatim from the server.
+    func changes(_ connection: Connection, after seq: Int64, pendingOnly: Bool, limit: Int) throws -> [StoredRecord] {
+        let statement = try connection.prepare(pendingOnly ? pendingSQL : changesSQL)
+        defer { statement.reset() }
+        try statement.bind([.integer(seq), .integer(Int64(limit))])
+        var records: [StoredRecord] = []
+        while try statement.step() { records.append(try record(from: statement, path: connection.path)) }
+        return records
+    }
+
+    /// Records with open conflicts (a scan of the partial index).
+    func conflicted(_ connection: Connection) throws -> [StoredRecord] {
+        let statement = try connection.prepare("SELECT \(selectColumns) FROM \(name) WHERE conflicts > 0 ORDER BY id")
+        defer { statement.reset() }
+        var records: [StoredRecord] = []
+        while try statement.step() { records.append(try record(from: statement, path: connection.path)) }
+        return records
+    }
+
+    /// Marks a record's version as the server's own (it need not be pushed).
+    func markFromUpstream(_ connection: Connection, id: String) throws {
+        try connection.run("UPDATE \(name) SET from_upstream = 1 WHERE id = ?", [.text(id)])
     }
 
     func count(_ connection: Connection, includeDeleted: Bool = false) throws -> Int {

@@ -65,18 +65,19 @@ extension Replica {
             var deleted: [RecordKind: Int] = [:]
             var conflicts = 0
             var pending = 0
-            // No sync has happened yet in this schema, so every stored change waits to be pushed.
-            let pushedThrough: Int64 = 0
+            let sync = try connection.rows("SELECT push_seq, last_sync FROM sync_state")[0]
+            let pushedThrough = sync[0].integer ?? 0
             for kind in RecordKind.allCases {
                 let table = RecordTable(kind)
                 let all = try table.count(connection, includeDeleted: true)
                 live[kind] = try table.count(connection)
                 deleted[kind] = all - live[kind]!
                 conflicts += try table.conflictedFieldCount(connection)
-                pending += Int(try connection.scalar("SELECT count(*) FROM \(table.name) WHERE seq > ?", [.integer(pushedThrough)]).integer ?? 0)
+                pending += Int(try connection.scalar("SELECT count(*) FROM \(table.name) WHERE seq > ? AND from_upstream = 0",
+                                                     [.integer(pushedThrough)]).integer ?? 0)
             }
             return ReplicaStatus(identity: try Replica.identity(connection), records: live, deleted: deleted,
-                                 pendingChanges: pending, openConflicts: conflicts, lastSync: nil,
+                                 pendingChanges: pending, openConflicts: conflicts, lastSync: sync[1].integer,
                                  schemaVersion: try Migrator.schemaVersion(connection))
         }
     }

@@ -36,6 +36,8 @@ public final class Replica: Sendable {
                                    [.text(unit.code), .text(unit.name), unit.parent.sqlite, .integer(unit.isTownship ? 1 : 0)])
                 try connection.run("INSERT INTO replica (singleton, site, unit, device_name, created_at) VALUES (1, ?, ?, ?, ?)",
                                    [.text(site.rawValue), .text(unit.code), .text(deviceName), .integer(now)])
+                try connection.run("INSERT INTO sites (site, device_name, unit, counter, seen_at) VALUES (?, ?, ?, 0, ?)",
+                                   [.text(site.rawValue), .text(deviceName), .text(unit.code), .integer(now)])
             }
             return Replica(path: path, connection: connection)
         } catch {
@@ -107,8 +109,19 @@ public final class Replica: Sendable {
         }
     }
 
+    /// Runs `body`, letting a refused sync exchange out as itself rather than as a replica error.
+    func refusing<T>(_ body: () throws(ReplicaError) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            if case .syncRefused(let refused) = error { throw refused }
+            throw error
+        }
+    }
+
     static func translate(_ error: any Error, path: String) -> ReplicaError {
         if let error = error as? ReplicaError { return error }
+        if let refused = error as? SyncRefused { return .syncRefused(refused) }
         guard let error = error as? SQLiteError else { return .internalFailure(String(describing: error)) }
         switch error.primaryCode {
         case SQLITE_CORRUPT, SQLITE_NOTADB: return .corrupt(path: path, detail: error.message)

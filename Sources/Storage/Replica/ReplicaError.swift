@@ -1,4 +1,5 @@
 import Records
+import SyncCore
 
 /// Everything the replica refuses or cannot do, each with a message that says what is wrong
 /// and how to fix it. The CLI prints `description` as is.
@@ -21,6 +22,9 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
     case notFound(kind: RecordKind, id: String)
     case idExists(kind: RecordKind, id: String)
     case idBelongsToOtherUnit(kind: RecordKind, id: String, unit: String)
+    case noConflict(kind: RecordKind, id: String, field: String)
+    /// A sync exchange refused as a whole (the sync code unwraps it).
+    case syncRefused(SyncRefused)
     case internalFailure(String)
 
     public var description: String {
@@ -61,6 +65,10 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
             "id \(id) 的\(kind.label)已存在; 修改请用 gongkai \(kind.singular) edit \(id)"
         case .idBelongsToOtherUnit(let kind, let id, let unit):
             "id \(id) 的\(kind.label)已属于单位 \(unit); 一个 id 只能属于一个单位, 请换一个 id"
+        case .noConflict(let kind, let id, let field):
+            "\(kind.label) \(id) 的字段 \(field) 没有冲突; 用 gongkai conflicts 查看未解决的冲突"
+        case .syncRefused(let refused):
+            refused.description
         case .internalFailure(let detail):
             "内部错误: \(detail); 副本未作改动。请将此信息报告给开发者"
         }

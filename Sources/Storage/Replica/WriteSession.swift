@@ -34,6 +34,12 @@ final class WriteSession {
         return Dot(site: site, counter: counter)
     }
 
+    /// Raises this site's counter to the highest counter a received version carries, so that
+    /// a later local write gets a higher dot than anything it has seen (a Lamport clock).
+    func observe(_ clock: VersionVector) {
+        if let highest = clock.counters.values.max(), highest > counter { counter = highest }
+    }
+
     func nextSeq() -> Int64 {
         seq += 1
         return seq

@@ -62,6 +62,7 @@ final class Connection {
     /// Runs a statement to completion with the given arguments.
     func run(_ sql: String, _ arguments: [SQLiteValue] = []) throws(SQLiteError) {
         let statement = try prepare(sql)
+        defer { statement.reset() }
         try statement.bind(arguments)
         while try statement.step() {}
     }
@@ -69,6 +70,7 @@ final class Connection {
     /// The rows of a query, each as its column values.
     func rows(_ sql: String, _ arguments: [SQLiteValue] = []) throws(SQLiteError) -> [[SQLiteValue]] {
         let statement = try prepare(sql)
+        defer { statement.reset() }
         try statement.bind(arguments)
         var result: [[SQLiteValue]] = []
         while try statement.step() {

@@ -3,6 +3,7 @@
 enum Migrations {
     static let all: [Migration] = [
         Migration(version: 1, name: "replica, units and the record tables", sql: version1),
+        Migration(version: 2, name: "sync state, known sites, upstream flag", sql: version2),
     ]
 
     static var latestVersion: Int { all.last!.version }
@@ -93,6 +94,44 @@ enum Migrations {
     CREATE INDEX requests_conflicts ON requests(conflicts) WHERE conflicts > 0;
     CREATE INDEX cases_conflicts ON cases(conflicts) WHERE conflicts > 0;
     CREATE INDEX narrative_conflicts ON narrative(conflicts) WHERE conflicts > 0;
+    """
+}
+
+extension Migrations {
+    // Sync. `from_upstream` marks a row whose version is exactly what the server sent, so it is
+    // not pushed back; any local write clears it. `sync_state` holds this replica's epoch (new
+    // when its history is replaced), the push and pull cursors, and the remembered server.
+    // `sites` names every replica whose writes this one holds, and the highest dot counter each
+    // has declared (a lower one later means a copied or restored replica).
+    static let version2 = """
+    ALTER TABLE notices ADD COLUMN from_upstream INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE documents ADD COLUMN from_upstream INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE matters ADD COLUMN from_upstream INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE decisions ADD COLUMN from_upstream INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE fees ADD COLUMN from_upstream INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE procurement ADD COLUMN from_upstream INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE requests ADD COLUMN from_upstream INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cases ADD COLUMN from_upstream INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE narrative ADD COLUMN from_upstream INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE sync_state (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        epoch TEXT NOT NULL,
+        push_seq INTEGER NOT NULL DEFAULT 0,
+        pull_epoch TEXT,
+        pull_seq INTEGER NOT NULL DEFAULT 0,
+        server_url TEXT,
+        token TEXT,
+        last_sync INTEGER
+    );
+    INSERT INTO sync_state (singleton, epoch) VALUES (1, lower(hex(randomblob(8))));
+    CREATE TABLE sites (
+        site TEXT PRIMARY KEY,
+        device_name TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        counter INTEGER NOT NULL DEFAULT 0,
+        seen_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO sites (site, device_name, unit, counter, seen_at) SELECT site, device_name, unit, 0, created_at FROM replica;
     """
 }
 

@@ -1,0 +1,44 @@
+import Records
+import SyncCore
+
+/// Merges one remote record version into the replica, within a write transaction.
+struct RemoteApplier {
+    let connection: Connection
+    let session: WriteSession
+    /// True on a laptop applying what the server sent: such versions are not pushed back.
+    let fromUpstream: Bool
+
+    enum Outcome: Equatable {
+        case unchanged
+        case changed(conflicted: Bool)
+        case refused(String)
+    }
+
+    func apply(_ remote: RemoteRecord) throws -> Outcome {
+        if let problem = RemoteRecordCheck.problem(with: remote) { return .refused(problem) }
+        let kind = RecordKind(rawValue: remote.kind)!
+        let table = RecordTable(kind)
+        session.observe(remote.version.clock)
+        guard let local = try table.load(connection, id: remote.id) else {
+            try table.insert(connection, id: remote.id, unit: remote.unit, version: remote.version,
+                             seq: session.nextSeq(), fromUpstream: fromUpstream)
+            return .changed(conflicted: !remote.version.conflictedFields.isEmpty)
+        }
+        guard local.unit == remote.unit else {
+            return .refused(ReplicaError.idBelongsToOtherUnit(kind: kind, id: remote.id, unit: local.unit).description)
+        }
+        let merged: RecordVersion
+        do {
+            merged = try RecordVersion.merge(local.version, remote.version)
+        } catch {
+            throw SyncRefused.divergentHistory(error)
+        }
+        if merged == local.version {
+            if fromUpstream && merged == remote.version { try table.markFromUpstream(connection, id: remote.id) }
+            return .unchanged
+        }
+        try table.update(connection, id: remote.id, version: merged, seq: session.nextSeq(),
+                         fromUpstream: fromUpstream && merged == remote.version)
+        return .changed(conflicted: !merged.conflictedFields.isEmpty)
+    }
+}

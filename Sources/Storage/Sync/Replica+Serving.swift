@@ -1,0 +1,100 @@
+import Records
+import SyncCore
+
+extension Replica: SyncServingStore {
+    public func epoch() throws -> String {
+        try withConnection { connection in try connection.scalar("SELECT epoch FROM sync_state").text ?? "" }
+    }
+
+    public func schemaVersion() throws -> Int {
+        try withConnection { connection in try Migrator.schemaVersion(connection) }
+    }
+
+    public func registerPeer(_ peer: SiteInfo, counter: UInt64, now: Int64) throws {
+        try refusing { () throws(ReplicaError) in
+            try withConnection { connection in
+                let known = try connection.rows("SELECT device_name, unit, counter FROM sites WHERE site = ?", [.text(peer.site.rawValue)]).first
+                if let known, let previous = known[2].integer, UInt64(previous) > counter {
+                    throw SyncRefused.counterWentBack(site: peer.site, known: UInt64(previous), declared: counter)
+                }
+                if let known, known[0].text == peer.deviceName, known[1].text == peer.unit, known[2].integer == Int64(counter) { return }
+                try connection.run("""
+                INSERT INTO sites (site, device_name, unit, counter, seen_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (site) DO UPDATE SET device_name = excluded.device_name, unit = excluded.unit,
+                    counter = max(counter, excluded.counter), seen_at = excluded.seen_at
+                """, [.text(peer.site.rawValue), .text(peer.deviceName), .text(peer.unit), .integer(Int64(counter)), .integer(now)])
+            }
+        }
+    }
+
+    public func applyPushed(_ records: [RemoteRecord], from peer: SiteInfo, scope: SyncScope, now: Int64) throws -> PushResponse {
+        try refusing { () throws(ReplicaError) in
+            try write(now: now) { connection, session in
+                let applier = RemoteApplier(connection: connection, session: session, fromUpstream: false)
+                let units = Set(try connection.rows("SELECT code FROM units").compactMap { $0[0].text })
+                var changed = 0
+                var conflicted = 0
+                var refused: [Refusal] = []
+                for record in records {
+                    if !scope.mayWrite(record.unit) {
+                        refused.append(Refusal(kind: record.kind, id: record.id, reason: "此设备无权写入单位 \(record.unit) 的记录"))
+                        continue
+                    }
+                    if !units.contains(record.unit) {
+                        refused.append(Refusal(kind: record.kind, id: record.id,
+                                               reason: "服务器上没有单位 \(record.unit); 请乡镇先用 gongkai admin add-unit 登记"))
+                        continue
+                    }
+                    switch try applier.apply(record) {
+                    case .unchanged: break
+                    case .changed(let isConflicted):
+                        changed += 1
+                        if isConflicted { conflicted += 1 }
+                    case .refused(let reason):
+                        refused.append(Refusal(kind: record.kind, id: record.id, reason: reason))
+                    }
+                }
+                return PushResponse(epoch: try connection.scalar("SELECT epoch FROM sync_state").text ?? "",
+                                    changed: changed, conflicted: conflicted, refused: refused)
+            }
+        }
+    }
+
+    public func changes(after cursor: SyncCursor?, scope: SyncScope, limit: Int) throws -> PullResponse {
+        try withConnection { connection in
+            let epoch = try connection.scalar("SELECT epoch FROM sync_state").text ?? ""
+            let start = cursor?.seq ?? 0
+            // Each table's first `limit` changes after the cursor contain the first `limit` overall.
+            var scanned: [StoredRecord] = []
+            var truncated = false
+            for kind in RecordKind.allCases {
+                let batch = try RecordTable(kind).changes(connection, after: start, pendingOnly: false, limit: limit)
+                if batch.count == limit { truncated = true }
+                scanned += batch
+            }
+            scanned.sort { $0.seq < $1.seq }
+            let more = truncated || scanned.count > limit
+            let taken = scanned.prefix(limit)
+            let next = SyncCursor(epoch: epoch, seq: taken.last?.seq ?? start)
+            let visible = taken.filter { scope.mayRead($0.unit) }
+            let records = visible.map { RemoteRecord(kind: $0.kind.rawValue, id: $0.id, unit: $0.unit, version: $0.version) }
+            return PullResponse(records: records, sites: try Replica.sites(connection, of: records),
+                                units: try Replica.units(connection, of: records), next: next, more: more)
+        }
+    }
+
+    static func sites(_ connection: Connection, of records: [RemoteRecord]) throws -> [SiteInfo] {
+        let wanted = Set(records.flatMap { $0.version.clock.counters.keys })
+        return try wanted.sorted().compactMap { site in
+            guard let row = try connection.rows("SELECT device_name, unit FROM sites WHERE site = ?", [.text(site.rawValue)]).first else { return nil }
+            return SiteInfo(site: site, deviceName: row[0].text ?? "", unit: row[1].text ?? "")
+        }
+    }
+
+    static func units(_ connection: Connection, of records: [RemoteRecord]) throws -> [UnitInfo] {
+        try Set(records.map(\.unit)).sorted().compactMap { code in
+            guard let row = try connection.rows("SELECT name, parent FROM units WHERE code = ?", [.text(code)]).first else { return nil }
+            return UnitInfo(code: code, name: row[0].text ?? "", parent: row[1].text)
+        }
+    }
+}

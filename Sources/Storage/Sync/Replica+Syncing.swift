@@ -1,0 +1,86 @@
+import Records
+import SyncCore
+
+extension Replica: SyncClientStore {
+    public func siteInfo() throws -> SiteInfo {
+        let identity = try identity()
+        return SiteInfo(site: SiteID(identity.site)!, deviceName: identity.deviceName, unit: identity.unit.code)
+    }
+
+    public func counter() throws -> UInt64 {
+        try withConnection { connection in UInt64(try connection.scalar("SELECT counter FROM replica").integer ?? 0) }
+    }
+
+    public func pendingChanges(limit: Int) throws -> (records: [RemoteRecord], through: Int64) {
+        try withConnection { connection in
+            let pushed = try connection.scalar("SELECT push_seq FROM sync_state").integer ?? 0
+            var pending: [StoredRecord] = []
+            for kind in RecordKind.allCases {
+                pending += try RecordTable(kind).changes(connection, after: pushed, pendingOnly: true, limit: limit)
+            }
+            pending.sort { $0.seq < $1.seq }
+            let batch = pending.prefix(limit)
+            let records = batch.map { RemoteRecord(kind: $0.kind.rawValue, id: $0.id, unit: $0.unit, version: $0.version) }
+            return (records, batch.last?.seq ?? pushed)
+        }
+    }
+
+    public func acknowledgePush(through seq: Int64, epoch: String) throws {
+        try withConnection { connection in
+            try connection.run("UPDATE sync_state SET push_seq = max(push_seq, ?)", [.integer(seq)])
+        }
+    }
+
+    public func pullCursor() throws -> SyncCursor? {
+        try withConnection { connection in
+            let row = try connection.rows("SELECT pull_epoch, pull_seq FROM sync_state")[0]
+            guard let epoch = row[0].text else { return nil }
+            return SyncCursor(epoch: epoch, seq: row[1].integer ?? 0)
+        }
+    }
+
+    public func applyPulled(_ response: PullResponse, now: Int64) throws -> (changed: Int, refused: [Refusal]) {
+        try refusing { () throws(ReplicaError) in
+            try write(now: now) { connection, session in
+                let own = try Replica.identity(connection).unit
+                for unit in response.units where unit.code != own.code {
+                    // A township replica holds its villages' records; a village only its own.
+                    guard own.isTownship, unit.parent == own.code else { continue }
+                    try connection.run("INSERT OR IGNORE INTO units (code, name, parent, is_township) VALUES (?, ?, ?, 0)",
+                                       [.text(unit.code), .text(unit.name), unit.parent.sqlite])
+                }
+                for site in response.sites {
+                    try connection.run("""
+                    INSERT INTO sites (site, device_name, unit, counter, seen_at) VALUES (?, ?, ?, 0, ?)
+                    ON CONFLICT (site) DO UPDATE SET device_name = excluded.device_name, unit = excluded.unit
+                    """, [.text(site.site.rawValue), .text(site.deviceName), .text(site.unit), .integer(now)])
+                }
+                let applier = RemoteApplier(connection: connection, session: session, fromUpstream: true)
+                var changed = 0
+                var refused: [Refusal] = []
+                for record in response.records {
+                    guard try session.inScope(record.unit) else {
+                        refused.append(Refusal(kind: record.kind, id: record.id, reason: "单位 \(record.unit) 不属于本副本"))
+                        continue
+                    }
+                    switch try applier.apply(record) {
+                    case .unchanged: break
+                    case .changed: changed += 1
+                    case .refused(let reason): refused.append(Refusal(kind: record.kind, id: record.id, reason: reason))
+                    }
+                }
+                try connection.run("UPDATE sync_state SET pull_epoch = ?, pull_seq = ?",
+                                   [.text(response.next.epoch), .integer(response.next.seq)])
+                return (changed, refused)
+            }
+        }
+    }
+
+    public func recordSuccess(at time: Int64) throws {
+        try withConnection { connection in try connection.run("UPDATE sync_state SET last_sync = ?", [.integer(time)]) }
+    }
+
+    public func openConflictCount() throws -> Int {
+        try status().openConflicts
+    }
+}

@@ -1,0 +1,158 @@
+/// The version of the sync protocol this build speaks. A peer with another version is refused
+/// with a message that says which side to upgrade.
+public let syncProtocolVersion = 1
+
+/// One replica as its peers know it.
+public struct SiteInfo: Sendable, Hashable {
+    public let site: SiteID
+    public let deviceName: String
+    public let unit: String
+
+    public init(site: SiteID, deviceName: String, unit: String) {
+        self.site = site
+        self.deviceName = deviceName
+        self.unit = unit
+    }
+}
+
+/// A record version as it travels between replicas. The kind is its key (`requests`).
+public struct RemoteRecord: Sendable, Equatable {
+    public let kind: String
+    public let id: String
+    public let unit: String
+    public let version: RecordVersion
+
+    public init(kind: String, id: String, unit: String, version: RecordVersion) {
+        self.kind = kind
+        self.id = id
+        self.unit = unit
+        self.version = version
+    }
+}
+
+/// Where a pull stopped: the serving replica's epoch (its identity since its last restore)
+/// and the last change sequence number the puller has seen.
+public struct SyncCursor: Sendable, Hashable {
+    public let epoch: String
+    public let seq: Int64
+
+    public init(epoch: String, seq: Int64) {
+        self.epoch = epoch
+        self.seq = seq
+    }
+}
+
+/// What a peer may read and write: all units, or a set of unit codes.
+public struct SyncScope: Sendable, Equatable {
+    public let readable: Set<String>?
+    public let writable: Set<String>?
+
+    public static let everything = SyncScope(readable: nil, writable: nil)
+
+    public init(readable: Set<String>?, writable: Set<String>?) {
+        self.readable = readable
+        self.writable = writable
+    }
+
+    public func mayRead(_ unit: String) -> Bool { readable?.contains(unit) ?? true }
+    public func mayWrite(_ unit: String) -> Bool { writable?.contains(unit) ?? true }
+}
+
+public struct PushRequest: Sendable, Equatable {
+    public let protocolVersion: Int
+    public let schemaVersion: Int
+    public let sender: SiteInfo
+    /// The sender's dot counter now: never lower than what it declared before, unless the
+    /// sender is a copy of a replica that has moved on.
+    public let senderCounter: UInt64
+    public let records: [RemoteRecord]
+
+    public init(protocolVersion: Int = syncProtocolVersion, schemaVersion: Int, sender: SiteInfo, senderCounter: UInt64, records: [RemoteRecord]) {
+        self.protocolVersion = protocolVersion
+        self.schemaVersion = schemaVersion
+        self.sender = sender
+        self.senderCounter = senderCounter
+        self.records = records
+    }
+}
+
+/// A record the receiver would not take, and why (in Chinese, for the user).
+public struct Refusal: Sendable, Equatable {
+    public let kind: String
+    public let id: String
+    public let reason: String
+
+    public init(kind: String, id: String, reason: String) {
+        self.kind = kind
+        self.id = id
+        self.reason = reason
+    }
+}
+
+public struct PushResponse: Sendable, Equatable {
+    public let epoch: String
+    /// Records whose merge changed the receiver's state.
+    public let changed: Int
+    /// Records that now hold concurrent values in some field.
+    public let conflicted: Int
+    public let refused: [Refusal]
+
+    public init(epoch: String, changed: Int, conflicted: Int, refused: [Refusal]) {
+        self.epoch = epoch
+        self.changed = changed
+        self.conflicted = conflicted
+        self.refused = refused
+    }
+}
+
+public struct PullRequest: Sendable, Equatable {
+    public let protocolVersion: Int
+    public let schemaVersion: Int
+    public let sender: SiteInfo
+    public let senderCounter: UInt64
+    /// Nil for a first pull (or after the server's epoch changed).
+    public let cursor: SyncCursor?
+    public let limit: Int
+
+    public init(protocolVersion: Int = syncProtocolVersion, schemaVersion: Int, sender: SiteInfo, senderCounter: UInt64, cursor: SyncCursor?, limit: Int) {
+        self.protocolVersion = protocolVersion
+        self.schemaVersion = schemaVersion
+        self.sender = sender
+        self.senderCounter = senderCounter
+        self.cursor = cursor
+        self.limit = limit
+    }
+}
+
+/// A unit a record belongs to, so that the receiver can register it.
+public struct UnitInfo: Sendable, Hashable {
+    public let code: String
+    public let name: String
+    public let parent: String?
+
+    public init(code: String, name: String, parent: String?) {
+        self.code = code
+        self.name = name
+        self.parent = parent
+    }
+}
+
+public struct PullResponse: Sendable, Equatable {
+    public let records: [RemoteRecord]
+    /// The sites that wrote the entries of these records, so that conflicts can say who wrote what.
+    public let sites: [SiteInfo]
+    /// The units of these records.
+    public let units: [UnitInfo]
+    /// Where the next pull starts.
+    public let next: SyncCursor
+    /// Whether more changes wait after `next`.
+    public let more: Bool
+
+    public init(records: [RemoteRecord], sites: [SiteInfo], units: [UnitInfo], next: SyncCursor, more: Bool) {
+        self.records = records
+        self.sites = sites
+        self.units = units
+        self.next = next
+        self.more = more
+    }
+}
