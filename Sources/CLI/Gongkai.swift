@@ -16,7 +16,7 @@ struct Gongkai: ParsableCommand, ExampleProviding {
             KindCommand<NoticeOptions>.self, KindCommand<RequestOptions>.self, KindCommand<CaseOptions>.self,
             KindCommand<DocumentOptions>.self, KindCommand<MatterOptions>.self, KindCommand<DecisionOptions>.self,
             KindCommand<FeeOptions>.self, KindCommand<ProcurementOptions>.self,
-            NarrativeCommand.self,
+            SyncCommand.self, ConflictsCommand.self, ResetSiteCommand.self, NarrativeCommand.self,
         ]
     )
 

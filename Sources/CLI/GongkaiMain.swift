@@ -6,11 +6,15 @@ import Storage
 /// 0 success, 1 a failure the user can fix, 2 wrong usage.
 @main
 enum GongkaiMain {
-    static func main() {
+    static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
             var command = try Gongkai.parseAsRoot(arguments)
-            try command.run()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch let error as ReplicaError {
             fail(error.description, code: 1)
         } catch let error as CLIError {

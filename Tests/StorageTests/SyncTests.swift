@@ -146,6 +146,39 @@ struct SyncTests {
         }
     }
 
+    @Test("after reset-site the copy syncs: its own work arrives, the twin's stays, differences become conflicts")
+    func resetSiteRecovers() async throws {
+        let harness = try SyncHarness(laptops: 1)
+        let original = harness.laptops[0]
+        _ = try original.create(.notices, id: "n1", input: noticeInput, now: 1)
+        try await harness.sync(original)
+        try copyReplicaFile(original, to: harness.scratch.path("copy.sqlite"))
+        let copy = try Replica.open(at: harness.scratch.path("copy.sqlite"))
+        _ = try original.update(.notices, id: "n1", input: ["title": "原件改的"], now: 2)
+        _ = try original.create(.notices, id: "n2", input: noticeInput, now: 2)
+        try await harness.sync(original)
+        _ = try copy.update(.notices, id: "n1", input: ["title": "副本改的"], now: 3)
+        _ = try copy.create(.fees, id: "f1", input: ["collected_on": "2021-01-01", "amount_yuan": "5"], now: 3)
+        await #expect(throws: SyncRefused.self) { try await harness.sync(copy) }
+        // When the copy gets a new site id
+        let reset = try copy.resetSite(to: SiteID("00000000000000c0")!, now: 4)
+        #expect(reset.reissued == 2)
+        #expect(FileManager.default.fileExists(atPath: reset.backupPath))
+        // Then it syncs, and nothing of either laptop is lost
+        try await harness.sync(copy)
+        try await harness.sync(original)
+        try await harness.sync(copy)
+        for replica in [harness.server, original, copy] {
+            #expect(try replica.records(.fees).map(\.id) == ["f1"])
+            #expect(try replica.records(.notices).map(\.id) == ["n1", "n2"])
+            let titles = try replica.conflicts().filter { $0.id == "n1" && $0.field == "title" }
+            #expect(titles.count == 1)
+            #expect(Set([titles.first?.standing.value] + (titles.first?.losing.map(\.value) ?? [])) == ["原件改的", "副本改的"])
+        }
+        #expect(try syncedState(copy) == syncedState(harness.server))
+        #expect(try syncedState(original) == syncedState(harness.server))
+    }
+
     @Test("a copied laptop file that ran ahead and touched the same record is refused as divergent history")
     func cloneAhead() async throws {
         let harness = try SyncHarness(laptops: 1)

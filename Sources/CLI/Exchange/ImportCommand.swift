@@ -68,12 +68,3 @@ struct ImportCommand: ParsableCommand, ExampleProviding {
         return .failure(lines.joined(separator: "\n") + "\n错误: \(file) 有 \(rows) 行共 \(problems.count) 处错误, 未导入任何记录; 修正后重新运行同一命令即可")
     }
 }
-
-enum KindArgument {
-    static func importable(_ text: String) throws -> RecordKind {
-        guard let kind = RecordKind.parse(text), RecordKind.importable.contains(kind) else {
-            throw CLIError.usage("未知的记录类别 \"\(text)\"; 可用: \(RecordKind.importable.map(\.rawValue).joined(separator: ", "))")
-        }
-        return kind
-    }
-}

@@ -3,7 +3,7 @@ import SyncCore
 /// Hands out this site's dots and the replica's change sequence numbers within one write
 /// transaction, and stores the last of each when the transaction commits.
 final class WriteSession {
-    let site: SiteID
+    private(set) var site: SiteID
     let unit: String
     let isTownship: Bool
     let now: Int64
@@ -26,6 +26,12 @@ final class WriteSession {
         counter = UInt64(row[2].integer ?? 0)
         seq = row[3].integer ?? 0
         isTownship = row[4].integer == 1
+    }
+
+    /// Writes from now on are this site's, counting from 1 (`reset-site`).
+    func adopt(_ newSite: SiteID) {
+        site = newSite
+        counter = 0
     }
 
     /// A new dot for one local change of one record.
