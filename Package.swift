@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "gongkai", targets: ["CLI"]),
+        .executable(name: "gongkai-bench", targets: ["Bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -25,6 +26,8 @@ let package = Package(
             name: "CLI",
             dependencies: ["Records", "Storage", "SyncCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Benchmarks beside their baselines, outside the test suite: `swift run -c release gongkai-bench`.
+        .executableTarget(name: "Bench", dependencies: ["CSQLite", "Records", "Storage", "SyncCore"]),
         .testTarget(name: "RecordsTests", dependencies: ["Records"]),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Records", "SyncCore", "CSQLite", .product(name: "Crypto", package: "swift-crypto")]),

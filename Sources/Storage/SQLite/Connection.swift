@@ -11,7 +11,8 @@ final class Connection {
 
     init(path: String, mode: Mode) throws(SQLiteError) {
         self.path = path
-        var flags = SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_NOFOLLOW
+        // The façade already lets one thread at a time use a connection: no SQLite mutex needed.
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW
         switch mode {
         case .readWrite: flags |= SQLITE_OPEN_READWRITE
         case .readWriteCreate: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE

@@ -1,0 +1,19 @@
+import Foundation
+
+/// `gongkai-bench [merge] [--count N]`: prints one table, each figure beside its baseline
+/// measured in the same run. Build with -c release.
+@main
+enum BenchMain {
+    static func main() async throws {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        var count = 100_000
+        if let index = arguments.firstIndex(of: "--count"), index + 1 < arguments.count, let value = Int(arguments[index + 1]) {
+            count = value
+            arguments.removeSubrange(index...(index + 1))
+        }
+        let which = Set(arguments.isEmpty ? ["merge"] : arguments)
+        var rows: [BenchRow] = []
+        if which.contains("merge") { rows += try await MergeBench.run(count: count) }
+        printTable(rows)
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Records
+@testable import Storage
+import SyncCore
+import Testing
+
+/// The transports the contract is checked against. The HTTP transport joins this list.
+enum TransportKind: String, CaseIterable, Sendable {
+    case inProcess
+
+    func make(_ harness: SyncHarness, scope: SyncScope) -> any SyncTransport {
+        switch self {
+        case .inProcess: harness.transport(scope)
+        }
+    }
+}
+
+/// What every transport must do alike: carry pushes and pulls faithfully, page with a cursor,
+/// and deliver the server's refusals as the same errors.
+@Suite("Transport contract")
+struct TransportContractTests {
+    @Test("a push is merged on the server and a pull brings back exactly its changes", arguments: TransportKind.allCases)
+    func pushThenPull(kind: TransportKind) async throws {
+        let harness = try SyncHarness(laptops: 1)
+        let transport = kind.make(harness, scope: harness.villageScope)
+        let laptop = harness.laptops[0]
+        _ = try importCSV(laptop, .requests, requestsCSV)
+        let (records, _) = try laptop.pendingChanges(limit: 10)
+        let pushed = try await transport.push(PushRequest(schemaVersion: try laptop.schemaVersion(), sender: try laptop.siteInfo(),
+                                                          senderCounter: try laptop.counter(), records: records))
+        #expect(pushed.changed == 3)
+        #expect(pushed.refused.isEmpty)
+        #expect(pushed.epoch == (try harness.server.epoch()))
+        let pulled = try await transport.pull(PullRequest(schemaVersion: try laptop.schemaVersion(), sender: try laptop.siteInfo(),
+                                                          senderCounter: try laptop.counter(), cursor: nil, limit: 10))
+        #expect(pulled.records == records)
+        #expect(pulled.more == false)
+        #expect(pulled.sites.map(\.site) == [try laptop.siteInfo().site])
+        #expect(pulled.units.map(\.code) == [village.code])
+    }
+
+    @Test("pulls page through the changes with a cursor, each page at most the limit", arguments: TransportKind.allCases)
+    func paging(kind: TransportKind) async throws {
+        let harness = try SyncHarness(laptops: 1)
+        for index in 0..<7 { _ = try harness.server.create(.fees, id: "f\(index)", unit: village.code, input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1) }
+        let transport = kind.make(harness, scope: harness.villageScope)
+        let laptop = harness.laptops[0]
+        var cursor: SyncCursor?
+        var pages: [[String]] = []
+        while true {
+            let page = try await transport.pull(PullRequest(schemaVersion: try laptop.schemaVersion(), sender: try laptop.siteInfo(),
+                                                            senderCounter: 0, cursor: cursor, limit: 3))
+            pages.append(page.records.map(\.id))
+            cursor = page.next
+            if !page.more { break }
+        }
+        #expect(pages == [["f0", "f1", "f2"], ["f3", "f4", "f5"], ["f6"]])
+        let empty = try await transport.pull(PullRequest(schemaVersion: try laptop.schemaVersion(), sender: try laptop.siteInfo(),
+                                                         senderCounter: 0, cursor: cursor, limit: 3))
+        #expect(empty.records.isEmpty)
+        #expect(empty.next == cursor)
+    }
+
+    @Test("a cursor from another epoch starts the pull over", arguments: TransportKind.allCases)
+    func foreignEpoch(kind: TransportKind) async throws {
+        let harness = try SyncHarness(laptops: 1)
+        _ = try harness.server.create(.fees, id: "f1", unit: village.code, input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1)
+        let transport = kind.make(harness, scope: harness.villageScope)
+        let page = try await transport.pull(PullRequest(schemaVersion: try harness.laptops[0].schemaVersion(), sender: try harness.laptops[0].siteInfo(),
+                                                        senderCounter: 0, cursor: SyncCursor(epoch: "0000000000000000", seq: 1_000), limit: 10))
+        #expect(page.records.map(\.id) == ["f1"])
+    }
+
+    @Test("version mismatches and a copied replica are refused as the same errors", arguments: TransportKind.allCases)
+    func refusals(kind: TransportKind) async throws {
+        let harness = try SyncHarness(laptops: 1)
+        let transport = kind.make(harness, scope: harness.villageScope)
+        let laptop = harness.laptops[0]
+        let sender = try laptop.siteInfo()
+        let schema = try laptop.schemaVersion()
+        await #expect(throws: SyncRefused.protocolMismatch(ours: syncProtocolVersion, theirs: 99)) {
+            try await transport.push(PushRequest(protocolVersion: 99, schemaVersion: schema, sender: sender, senderCounter: 0, records: []))
+        }
+        await #expect(throws: SyncRefused.schemaMismatch(ours: schema, theirs: schema + 1)) {
+            try await transport.pull(PullRequest(schemaVersion: schema + 1, sender: sender, senderCounter: 0, cursor: nil, limit: 1))
+        }
+        _ = try await transport.pull(PullRequest(schemaVersion: schema, sender: sender, senderCounter: 10, cursor: nil, limit: 1))
+        await #expect(throws: SyncRefused.counterWentBack(site: sender.site, known: 10, declared: 4)) {
+            try await transport.pull(PullRequest(schemaVersion: schema, sender: sender, senderCounter: 4, cursor: nil, limit: 1))
+        }
+    }
+}
