@@ -11,20 +11,32 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // The system SQLite (libsqlite3-dev), reached through its C API.
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        // zlib (zlib1g-dev), for gzip on the wire in both directions.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // libcurl (libcurl4-openssl-dev), with a shim for its variadic curl_easy_setopt.
+        .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),
         // Domain: record kinds, enumerations, validation, CSV. Pure.
         .target(name: "Records", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Version vectors and merge (pure); later the sync protocol and transports.
-        .target(name: "SyncCore"),
+        .target(name: "SyncCore", dependencies: ["CCurl", "CZlib"]),
         // The SQLite replica: schema, migrations, record store, change log. The only place with SQL.
-        .target(name: "Storage", dependencies: ["CSQLite", "Records", "SyncCore"]),
+        .target(name: "Storage", dependencies: ["CSQLite", "Records", "SyncCore", .product(name: "Crypto", package: "swift-crypto")]),
+        // The township server: HTTP routes over SyncService, device tokens, session logs.
+        .target(name: "Server", dependencies: [
+            "Storage", "SyncCore", "Records",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The `gongkai` executable: argument parsing and formatting.
         .executableTarget(
             name: "CLI",
-            dependencies: ["Records", "Storage", "SyncCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Records", "Storage", "SyncCore", "Server", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Benchmarks beside their baselines, outside the test suite: `swift run -c release gongkai-bench`.
         .executableTarget(name: "Bench", dependencies: ["CSQLite", "Records", "Storage", "SyncCore"]),

@@ -101,6 +101,11 @@ final class ObservedTransport: SyncTransport {
         state.withLock { $0.events.append(.pulled(response.records.map(\.id))) }
         return response
     }
+
+    func done(_ request: DoneRequest) async throws -> DoneResponse {
+        _ = try begin()
+        return try await inner.done(request)
+    }
 }
 
 /// Random capture and random partial syncs on several laptops, then a full sync.
@@ -168,17 +173,20 @@ struct ConvergenceRun {
                 apply(transports[index].drain(), laptop: index, to: &model)
             }
         }
-        // Everyone syncs twice, in turn, in full.
-        for _ in 0..<2 {
+        // Everyone syncs twice, in turn, in full; in the second round every digest must agree.
+        var unconverged: [Int] = []
+        for round in 0..<2 {
             for index in 0..<count {
                 transports[index].arm(failOn: nil, loseOn: nil)
-                try await harness.sync(harness.laptops[index], batchSize: 3, transport: transports[index], now: now(index))
+                let report = try await harness.sync(harness.laptops[index], batchSize: 3, transport: transports[index], now: now(index))
                 apply(transports[index].drain(), laptop: index, to: &model)
+                if round == 1 && report.converged != true { unconverged.append(index) }
             }
         }
         let states = try ([harness.server] + harness.laptops).map(syncedState)
         let final = Dictionary(uniqueKeysWithValues: try harness.server.records(.notices, includeDeleted: true).map { ($0.id, $0.version) })
         var problems = model.violations(final: final)
+        if !unconverged.isEmpty { problems.append("laptops \(unconverged) did not converge by digest") }
         // Every conflict is listed on every replica.
         let conflictLists = try ([harness.server] + harness.laptops).map { try $0.conflicts().map { "\($0.id)/\($0.field)" } }
         if Set(conflictLists.map { $0.joined(separator: ",") }).count != 1 { problems.append("conflict lists differ: \(conflictLists)") }

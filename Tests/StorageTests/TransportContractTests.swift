@@ -30,7 +30,7 @@ struct TransportContractTests {
                                                           senderCounter: try laptop.counter(), records: records))
         #expect(pushed.changed == 3)
         #expect(pushed.refused.isEmpty)
-        #expect(pushed.epoch == (try harness.server.epoch()))
+        #expect(!pushed.restarted)
         let pulled = try await transport.pull(PullRequest(schemaVersion: try laptop.schemaVersion(), sender: try laptop.siteInfo(),
                                                           senderCounter: try laptop.counter(), cursor: nil, limit: 10))
         #expect(pulled.records == records)
@@ -61,14 +61,38 @@ struct TransportContractTests {
         #expect(empty.next == cursor)
     }
 
-    @Test("a cursor from another epoch starts the pull over", arguments: TransportKind.allCases)
-    func foreignEpoch(kind: TransportKind) async throws {
+    @Test("a cursor the server never issued (it was restored) starts the pull over, and says so", arguments: TransportKind.allCases)
+    func unknownCursor(kind: TransportKind) async throws {
         let harness = try SyncHarness(laptops: 1)
         _ = try harness.server.create(.fees, id: "f1", unit: village.code, input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1)
         let transport = kind.make(harness, scope: harness.villageScope)
-        let page = try await transport.pull(PullRequest(schemaVersion: try harness.laptops[0].schemaVersion(), sender: try harness.laptops[0].siteInfo(),
-                                                        senderCounter: 0, cursor: SyncCursor(epoch: "0000000000000000", seq: 1_000), limit: 10))
+        let laptop = harness.laptops[0]
+        let page = try await transport.pull(PullRequest(schemaVersion: try laptop.schemaVersion(), sender: try laptop.siteInfo(),
+                                                        senderCounter: 0, cursor: SyncCursor(mark: "forgotten", seq: 1_000), limit: 10))
         #expect(page.records.map(\.id) == ["f1"])
+        #expect(page.restarted)
+        let pushed = try await transport.push(PushRequest(schemaVersion: try laptop.schemaVersion(), sender: try laptop.siteInfo(), senderCounter: 0,
+                                                          cursor: SyncCursor(mark: "forgotten", seq: 1_000), records: []))
+        #expect(pushed.restarted)
+        let known = try await transport.push(PushRequest(schemaVersion: try laptop.schemaVersion(), sender: try laptop.siteInfo(), senderCounter: 0,
+                                                         cursor: page.next, records: []))
+        #expect(!known.restarted)
+    }
+
+    @Test("done compares the client's digest with the server's for the client's scope", arguments: TransportKind.allCases)
+    func digests(kind: TransportKind) async throws {
+        let harness = try SyncHarness(laptops: 1)
+        let laptop = harness.laptops[0]
+        _ = try importCSV(laptop, .requests, requestsCSV)
+        _ = try harness.server.addVillage(code: "640522100202", name: "别村")
+        _ = try harness.server.create(.fees, id: "other", unit: "640522100202", input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1)
+        let transport = kind.make(harness, scope: harness.villageScope)
+        let before = try await transport.done(DoneRequest(sender: try laptop.siteInfo(), digest: try laptop.scopeDigest(), pushed: 0, pulled: 0, conflicts: 0))
+        #expect(!before.converged)
+        try await harness.sync(laptop, transport: transport)
+        let after = try await transport.done(DoneRequest(sender: try laptop.siteInfo(), digest: try laptop.scopeDigest(), pushed: 0, pulled: 0, conflicts: 0))
+        #expect(after.converged)
+        #expect(after.digest == (try laptop.scopeDigest()))
     }
 
     @Test("version mismatches and a copied replica are refused as the same errors", arguments: TransportKind.allCases)

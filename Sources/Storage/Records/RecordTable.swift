@@ -23,14 +23,14 @@ struct RecordTable: Sendable {
         fields = kind.fields
         let quoted = fields.map { "\"\($0.name)\"" }
         let fieldColumns = quoted.joined(separator: ", ")
-        selectColumns = "seq, id, unit, deleted, vv, clock, siblings, conflicts, \(fieldColumns)"
-        let placeholders = Array(repeating: "?", count: 8 + fields.count).joined(separator: ", ")
+        selectColumns = "seq, id, unit, deleted, vv, clock, siblings, conflicts, digest, \(fieldColumns)"
+        let placeholders = Array(repeating: "?", count: 9 + fields.count).joined(separator: ", ")
         insertSQL = """
-        INSERT INTO \(kind.rawValue) (seq, id, unit, from_upstream, deleted, conflicts, vv, clock, siblings, \(fieldColumns))
+        INSERT INTO \(kind.rawValue) (seq, id, unit, from_upstream, digest, deleted, conflicts, vv, clock, siblings, \(fieldColumns))
         VALUES (?, \(placeholders))
         """
         updateSQL = """
-        UPDATE \(kind.rawValue) SET seq = ?, from_upstream = ?, deleted = ?, conflicts = ?, vv = ?, clock = ?, siblings = ?, \(quoted.map { "\($0) = ?" }.joined(separator: ", "))
+        UPDATE \(kind.rawValue) SET seq = ?, from_upstream = ?, digest = ?, deleted = ?, conflicts = ?, vv = ?, clock = ?, siblings = ?, \(quoted.map { "\($0) = ?" }.joined(separator: ", "))
         WHERE id = ?
         """
         // Range scans of the rowid: "changes since cursor".
@@ -63,22 +63,30 @@ struct RecordTable: Sendable {
         return records
     }
 
+    /// Stores a new record with the next change sequence number, and accounts for its digest.
     /// `fromUpstream`: the version is exactly what the server sent (so it is not pushed back).
-    func insert(_ connection: Connection, id: String, unit: String, version: RecordVersion, seq: Int64, fromUpstream: Bool = false) throws {
+    func insert(_ connection: Connection, _ session: WriteSession, id: String, unit: String, version: RecordVersion,
+                fromUpstream: Bool = false) throws {
         let statement = try connection.prepare(insertSQL)
         defer { statement.reset() }
-        let columns = VersionColumns(version)
-        try statement.bind([.integer(seq), .text(id), .text(unit), .integer(fromUpstream ? 1 : 0)] + metadata(columns) + fieldValues(version))
+        let digest = RecordDigest.of(kind: kind, id: id, unit: unit, version: version)
+        try statement.bind([.integer(session.nextSeq()), .text(id), .text(unit), .integer(fromUpstream ? 1 : 0), .text(digest.hex)]
+                           + metadata(VersionColumns(version)) + fieldValues(version))
         while try statement.step() {}
+        session.digestChanged(unit: unit, from: nil, to: digest)
     }
 
-    /// Rewrites a record's values and version and moves it to a new change sequence number.
-    func update(_ connection: Connection, id: String, version: RecordVersion, seq: Int64, fromUpstream: Bool = false) throws {
+    /// Rewrites a record's values and version, moves it to the next change sequence number,
+    /// and accounts for its digest.
+    func update(_ connection: Connection, _ session: WriteSession, _ existing: StoredRecord, version: RecordVersion,
+                fromUpstream: Bool = false) throws {
         let statement = try connection.prepare(updateSQL)
         defer { statement.reset() }
-        let columns = VersionColumns(version)
-        try statement.bind([.integer(seq), .integer(fromUpstream ? 1 : 0)] + metadata(columns) + fieldValues(version) + [.text(id)])
+        let digest = RecordDigest.of(kind: kind, id: existing.id, unit: existing.unit, version: version)
+        try statement.bind([.integer(session.nextSeq()), .integer(fromUpstream ? 1 : 0), .text(digest.hex)]
+                           + metadata(VersionColumns(version)) + fieldValues(version) + [.text(existing.id)])
         while try statement.step() {}
+        session.digestChanged(unit: existing.unit, from: existing.digest ?? RecordDigest.of(kind: kind, id: existing.id, unit: existing.unit, version: existing.version), to: digest)
     }
 
     /// Records changed after `seq`, in change order, at most `limit`; with `pendingOnly`, only
@@ -124,8 +132,8 @@ struct RecordTable: Sendable {
 
     private func record(from statement: Statement, path: String) throws -> StoredRecord {
         var values: [String: String] = [:]
-        for (offset, field) in fields.enumerated() where !statement.isNull(at: 8 + offset) {
-            values[field.name] = canonical(for: field, statement: statement, column: 8 + offset)
+        for (offset, field) in fields.enumerated() where !statement.isNull(at: 9 + offset) {
+            values[field.name] = canonical(for: field, statement: statement, column: 9 + offset)
         }
         let id = statement.text(at: 1) ?? ""
         let columns = VersionColumns(vv: statement.text(at: 4) ?? "", clock: statement.text(at: 5) ?? "",
@@ -135,7 +143,7 @@ struct RecordTable: Sendable {
             throw ReplicaError.corrupt(path: path, detail: "\(kind.rawValue) \(id) 的版本信息无法解析")
         }
         return StoredRecord(kind: kind, id: id, unit: statement.text(at: 2) ?? "", seq: statement.integer(at: 0),
-                            values: values, version: version)
+                            values: values, version: version, digest: statement.text(at: 8).flatMap(Digest256.init(hex:)))
     }
 
     /// Canonical text → column: money as whole fen, counts and years as integers, the rest as text.

@@ -33,7 +33,7 @@ struct RecordWriter {
             let problems = kind.validate(complete.compactMapValues { $0 })
             guard problems.isEmpty else { return .invalid(problems) }
             let version = RecordVersion.created(complete, dot: session.nextDot(), at: session.now)
-            try table.insert(connection, id: id, unit: unit, version: version, seq: session.nextSeq())
+            try table.insert(connection, session, id: id, unit: unit, version: version)
             return .created
         }
         var standing = existing.values
@@ -43,17 +43,17 @@ struct RecordWriter {
         let changes = existing.version.changedFields(values)
         if existing.isDeleted && restoring {
             let version = existing.version.writing(changes, dot: session.nextDot(), at: session.now)
-            try table.update(connection, id: id, version: version, seq: session.nextSeq())
+            try table.update(connection, session, existing, version: version)
             return .restored
         }
         guard !changes.isEmpty else { return .unchanged }
         let version = existing.version.writing(changes, dot: session.nextDot(), at: session.now)
-        try table.update(connection, id: id, version: version, seq: session.nextSeq())
+        try table.update(connection, session, existing, version: version)
         return .updated(fields: changes.keys.sorted())
     }
 
     func delete(_ existing: StoredRecord) throws {
         let version = existing.version.deleting(dot: session.nextDot(), at: session.now)
-        try table.update(connection, id: existing.id, version: version, seq: session.nextSeq())
+        try table.update(connection, session, existing, version: version)
     }
 }

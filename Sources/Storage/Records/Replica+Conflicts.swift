@@ -87,7 +87,7 @@ extension Replica {
                 if !problems.isEmpty { throw ReplicaError.invalidRecord(kind: kind, id: id, problems: problems) }
             }
             let version = record.version.writing([field: canonical], dot: session.nextDot(), at: session.now)
-            try table.update(connection, id: id, version: version, seq: session.nextSeq())
+            try table.update(connection, session, record, version: version)
             return try table.load(connection, id: id)!
         }
     }

@@ -11,6 +11,8 @@ public struct StoredRecord: Sendable, Equatable {
     /// The standing value of each non-empty field, as canonical text.
     public let values: [String: String]
     public let version: RecordVersion
+    /// The row's digest as stored (nil only in a file not yet brought up to date).
+    let digest: Digest256?
 
     public var isDeleted: Bool { version.isDeleted }
 

@@ -14,7 +14,21 @@ public struct ReplicaStatus: Sendable, Equatable {
     public let openConflicts: Int
     /// Unix seconds of the last successful sync, nil when never synced.
     public let lastSync: Int64?
+    /// Whether that sync ended with the server's digest equal to this replica's.
+    public let lastSyncConverged: Bool?
+    /// Records the server refused, and why.
+    public let rejections: [Rejection]
+    /// The server `gongkai sync` uses when none is named.
+    public let serverURL: String?
     public let schemaVersion: Int
+}
+
+/// A record the server would not take.
+public struct Rejection: Sendable, Equatable {
+    public let kind: String
+    public let id: String
+    public let reason: String
+    public let refusedAt: Int64
 }
 
 extension Replica {
@@ -65,7 +79,10 @@ extension Replica {
             var deleted: [RecordKind: Int] = [:]
             var conflicts = 0
             var pending = 0
-            let sync = try connection.rows("SELECT push_seq, last_sync FROM sync_state")[0]
+            let sync = try connection.rows("SELECT push_seq, last_sync, last_converged, server_url FROM sync_state")[0]
+            let rejections = try connection.rows("SELECT kind, id, reason, refused_at FROM rejections ORDER BY kind, id").map {
+                Rejection(kind: $0[0].text ?? "", id: $0[1].text ?? "", reason: $0[2].text ?? "", refusedAt: $0[3].integer ?? 0)
+            }
             let pushedThrough = sync[0].integer ?? 0
             for kind in RecordKind.allCases {
                 let table = RecordTable(kind)
@@ -78,6 +95,7 @@ extension Replica {
             }
             return ReplicaStatus(identity: try Replica.identity(connection), records: live, deleted: deleted,
                                  pendingChanges: pending, openConflicts: conflicts, lastSync: sync[1].integer,
+                                 lastSyncConverged: sync[2].integer.map { $0 == 1 }, rejections: rejections, serverURL: sync[3].text,
                                  schemaVersion: try Migrator.schemaVersion(connection))
         }
     }

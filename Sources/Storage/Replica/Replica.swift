@@ -62,7 +62,10 @@ public final class Replica: Sendable {
                 throw ReplicaError.newerSchema(path: path, found: version, supported: Migrations.latestVersion)
             }
             try configure(connection)
-            if version < Migrations.latestVersion { try Migrator.migrate(connection, now: now) }
+            if version < Migrations.latestVersion {
+                try Migrator.migrate(connection, now: now)
+                try DigestBackfill.run(connection)
+            }
             // Reading the replica row proves the schema is readable.
             guard try connection.rows("SELECT site FROM replica").count == 1 else {
                 throw ReplicaError.corrupt(path: path, detail: "缺少副本身份信息")

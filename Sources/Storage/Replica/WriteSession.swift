@@ -11,6 +11,8 @@ final class WriteSession {
     private(set) var counter: UInt64
     private(set) var seq: Int64
     private var villages: Set<String>?
+    /// Per unit: the XOR of the digests of rows removed and added, and the change in row count.
+    private var digestChanges: [String: (delta: Digest256, records: Int)] = [:]
 
     init(connection: Connection, now: Int64) throws {
         self.connection = connection
@@ -62,7 +64,22 @@ final class WriteSession {
         return villages!.contains(code)
     }
 
+    /// A row of `unit` changed its digest from `old` (nil for a new row) to `new`.
+    func digestChanged(unit: String, from old: Digest256?, to new: Digest256) {
+        var change = digestChanges[unit] ?? (.zero, 0)
+        change.delta = change.delta ^ new ^ (old ?? .zero)
+        if old == nil { change.records += 1 }
+        digestChanges[unit] = change
+    }
+
     func finish() throws {
         try connection.run("UPDATE replica SET counter = ?, seq = ?", [.integer(Int64(counter)), .integer(seq)])
+        for (unit, change) in digestChanges {
+            let current = try connection.rows("SELECT digest, records FROM unit_digests WHERE unit = ?", [.text(unit)]).first
+            let digest = (current?[0].text.flatMap(Digest256.init(hex:)) ?? .zero) ^ change.delta
+            let records = (current?[1].integer ?? 0) + Int64(change.records)
+            try connection.run("INSERT OR REPLACE INTO unit_digests (unit, digest, records) VALUES (?, ?, ?)",
+                               [.text(unit), .text(digest.hex), .integer(records)])
+        }
     }
 }

@@ -98,32 +98,61 @@ enum Migrations {
 }
 
 extension Migrations {
-    // Sync. `from_upstream` marks a row whose version is exactly what the server sent, so it is
-    // not pushed back; any local write clears it. `sync_state` holds this replica's epoch (new
-    // when its history is replaced), the push and pull cursors, and the remembered server.
-    // `sites` names every replica whose writes this one holds, and the highest dot counter each
-    // has declared (a lower one later means a copied or restored replica).
+    // Sync.
+    // - `from_upstream` marks a row whose version is exactly what the server sent, so it is not
+    //   pushed back; any local write clears it. `digest` is the row's hash (see RecordDigest),
+    //   and `unit_digests` keeps, per unit, the XOR of its rows' hashes: the digest two replicas
+    //   compare after a sync, kept up to date as rows change.
+    // - `sync_state`: this replica's epoch (prefix of the marks it issues), the push cursor, the
+    //   pull cursor into the server and its mark, the remembered server and device token, and
+    //   the last successful sync.
+    // - `cursor_marks`: every cursor mark this replica issued to a puller (a cursor with an
+    //   unknown mark comes from a history this replica no longer has).
+    // - `sites`: every replica whose writes this one holds, and the highest dot counter each has
+    //   declared (a lower one later means a copied or restored replica).
+    // - `rejections`: records the server refused, and why, until it takes them.
+    // - `device_tokens`: on a server, the hashes of the tokens it issued, each bound to a unit.
     static let version2 = """
     ALTER TABLE notices ADD COLUMN from_upstream INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE notices ADD COLUMN digest TEXT;
     ALTER TABLE documents ADD COLUMN from_upstream INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE documents ADD COLUMN digest TEXT;
     ALTER TABLE matters ADD COLUMN from_upstream INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE matters ADD COLUMN digest TEXT;
     ALTER TABLE decisions ADD COLUMN from_upstream INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE decisions ADD COLUMN digest TEXT;
     ALTER TABLE fees ADD COLUMN from_upstream INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE fees ADD COLUMN digest TEXT;
     ALTER TABLE procurement ADD COLUMN from_upstream INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE procurement ADD COLUMN digest TEXT;
     ALTER TABLE requests ADD COLUMN from_upstream INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE requests ADD COLUMN digest TEXT;
     ALTER TABLE cases ADD COLUMN from_upstream INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE cases ADD COLUMN digest TEXT;
     ALTER TABLE narrative ADD COLUMN from_upstream INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE narrative ADD COLUMN digest TEXT;
+    CREATE TABLE unit_digests (
+        unit TEXT PRIMARY KEY,
+        digest TEXT NOT NULL,
+        records INTEGER NOT NULL
+    ) WITHOUT ROWID;
     CREATE TABLE sync_state (
         singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
         epoch TEXT NOT NULL,
         push_seq INTEGER NOT NULL DEFAULT 0,
-        pull_epoch TEXT,
+        pull_mark TEXT,
         pull_seq INTEGER NOT NULL DEFAULT 0,
         server_url TEXT,
         token TEXT,
-        last_sync INTEGER
+        last_sync INTEGER,
+        last_converged INTEGER
     );
     INSERT INTO sync_state (singleton, epoch) VALUES (1, lower(hex(randomblob(8))));
+    CREATE TABLE cursor_marks (
+        mark TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        issued_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
     CREATE TABLE sites (
         site TEXT PRIMARY KEY,
         device_name TEXT NOT NULL,
@@ -132,6 +161,19 @@ extension Migrations {
         seen_at INTEGER NOT NULL
     ) WITHOUT ROWID;
     INSERT INTO sites (site, device_name, unit, counter, seen_at) SELECT site, device_name, unit, 0, created_at FROM replica;
+    CREATE TABLE rejections (
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        refused_at INTEGER NOT NULL,
+        PRIMARY KEY (kind, id)
+    ) WITHOUT ROWID;
+    CREATE TABLE device_tokens (
+        hash TEXT PRIMARY KEY,
+        unit TEXT NOT NULL REFERENCES units(code),
+        issued_at INTEGER NOT NULL,
+        revoked_at INTEGER
+    ) WITHOUT ROWID;
     """
 }
 

@@ -20,8 +20,7 @@ struct RemoteApplier {
         let table = RecordTable(kind)
         session.observe(remote.version.clock)
         guard let local = try table.load(connection, id: remote.id) else {
-            try table.insert(connection, id: remote.id, unit: remote.unit, version: remote.version,
-                             seq: session.nextSeq(), fromUpstream: fromUpstream)
+            try table.insert(connection, session, id: remote.id, unit: remote.unit, version: remote.version, fromUpstream: fromUpstream)
             return .changed(conflicted: !remote.version.conflictedFields.isEmpty)
         }
         guard local.unit == remote.unit else {
@@ -37,8 +36,7 @@ struct RemoteApplier {
             if fromUpstream && merged == remote.version { try table.markFromUpstream(connection, id: remote.id) }
             return .unchanged
         }
-        try table.update(connection, id: remote.id, version: merged, seq: session.nextSeq(),
-                         fromUpstream: fromUpstream && merged == remote.version)
+        try table.update(connection, session, local, version: merged, fromUpstream: fromUpstream && merged == remote.version)
         return .changed(conflicted: !merged.conflictedFields.isEmpty)
     }
 }

@@ -51,7 +51,7 @@ extension Replica {
                         for field in kind.fields { values.updateValue(record.values[field.name], forKey: field.name) }
                         values.updateValue(record.isDeleted ? "1" : "0", forKey: deletedField)
                         let version = RecordVersion.created(values, dot: session.nextDot(), at: now)
-                        try table.update(connection, id: record.id, version: version, seq: session.nextSeq())
+                        try table.update(connection, session, record, version: version)
                         reissued += 1
                     }
                 }

@@ -2,10 +2,6 @@ import Records
 import SyncCore
 
 extension Replica: SyncServingStore {
-    public func epoch() throws -> String {
-        try withConnection { connection in try connection.scalar("SELECT epoch FROM sync_state").text ?? "" }
-    }
-
     public func schemaVersion() throws -> Int {
         try withConnection { connection in try Migrator.schemaVersion(connection) }
     }
@@ -24,6 +20,12 @@ extension Replica: SyncServingStore {
                     counter = max(counter, excluded.counter), seen_at = excluded.seen_at
                 """, [.text(peer.site.rawValue), .text(peer.deviceName), .text(peer.unit), .integer(Int64(counter)), .integer(now)])
             }
+        }
+    }
+
+    public func knows(_ cursor: SyncCursor) throws -> Bool {
+        try withConnection { connection in
+            !(try connection.rows("SELECT 1 FROM cursor_marks WHERE mark = ? AND seq = ?", [.text(cursor.mark), .integer(cursor.seq)]).isEmpty)
         }
     }
 
@@ -54,15 +56,13 @@ extension Replica: SyncServingStore {
                         refused.append(Refusal(kind: record.kind, id: record.id, reason: reason))
                     }
                 }
-                return PushResponse(epoch: try connection.scalar("SELECT epoch FROM sync_state").text ?? "",
-                                    changed: changed, conflicted: conflicted, refused: refused)
+                return PushResponse(changed: changed, conflicted: conflicted, refused: refused)
             }
         }
     }
 
-    public func changes(after cursor: SyncCursor?, scope: SyncScope, limit: Int) throws -> PullResponse {
-        try withConnection { connection in
-            let epoch = try connection.scalar("SELECT epoch FROM sync_state").text ?? ""
+    public func changes(after cursor: SyncCursor?, scope: SyncScope, limit: Int, now: Int64) throws -> PullResponse {
+        let page = try withConnection { connection in
             let start = cursor?.seq ?? 0
             // Each table's first `limit` changes after the cursor contain the first `limit` overall.
             var scanned: [StoredRecord] = []
@@ -73,13 +73,43 @@ extension Replica: SyncServingStore {
                 scanned += batch
             }
             scanned.sort { $0.seq < $1.seq }
-            let more = truncated || scanned.count > limit
             let taken = scanned.prefix(limit)
-            let next = SyncCursor(epoch: epoch, seq: taken.last?.seq ?? start)
             let visible = taken.filter { scope.mayRead($0.unit) }
             let records = visible.map { RemoteRecord(kind: $0.kind.rawValue, id: $0.id, unit: $0.unit, version: $0.version) }
-            return PullResponse(records: records, sites: try Replica.sites(connection, of: records),
-                                units: try Replica.units(connection, of: records), next: next, more: more)
+            return (records: records, sites: try Replica.sites(connection, of: records), units: try Replica.units(connection, of: records),
+                    next: taken.last?.seq ?? start, more: truncated || scanned.count > limit)
+        }
+        // The cursor the puller gets back carries a mark this replica remembers issuing.
+        let next: SyncCursor
+        if let cursor, cursor.seq == page.next {
+            next = cursor
+        } else {
+            next = try issueMark(seq: page.next, now: now)
+        }
+        return PullResponse(records: page.records, sites: page.sites, units: page.units, next: next, more: page.more)
+    }
+
+    private func issueMark(seq: Int64, now: Int64) throws(ReplicaError) -> SyncCursor {
+        try withConnection { connection in
+            let epoch = try connection.scalar("SELECT epoch FROM sync_state").text ?? ""
+            if let existing = try connection.rows("SELECT mark FROM cursor_marks WHERE seq = ? LIMIT 1", [.integer(seq)]).first?[0].text {
+                return SyncCursor(mark: existing, seq: seq)
+            }
+            var generator = SystemRandomNumberGenerator()
+            let mark = "\(epoch)-\(String(generator.next() as UInt64, radix: 36))"
+            try connection.run("INSERT INTO cursor_marks (mark, seq, issued_at) VALUES (?, ?, ?)", [.text(mark), .integer(seq), .integer(now)])
+            return SyncCursor(mark: mark, seq: seq)
+        }
+    }
+
+    public func digest(scope: SyncScope) throws -> String {
+        try withConnection { connection in
+            var digest = Digest256.zero
+            for row in try connection.rows("SELECT unit, digest FROM unit_digests") {
+                guard let unit = row[0].text, scope.mayRead(unit), let value = row[1].text.flatMap(Digest256.init(hex:)) else { continue }
+                digest = digest ^ value
+            }
+            return digest.hex
         }
     }
 

@@ -25,17 +25,29 @@ extension Replica: SyncClientStore {
         }
     }
 
-    public func acknowledgePush(through seq: Int64, epoch: String) throws {
+    public func acknowledgePush(through seq: Int64, sent: [RemoteRecord], refused: [Refusal], now: Int64) throws {
         try withConnection { connection in
-            try connection.run("UPDATE sync_state SET push_seq = max(push_seq, ?)", [.integer(seq)])
+            try connection.transaction {
+                try connection.run("UPDATE sync_state SET push_seq = max(push_seq, ?)", [.integer(seq)])
+                if try connection.scalar("SELECT count(*) FROM rejections").integer ?? 0 > 0 {
+                    let refusedIDs = Set(refused.map { "\($0.kind)/\($0.id)" })
+                    for record in sent where !refusedIDs.contains("\(record.kind)/\(record.id)") {
+                        try connection.run("DELETE FROM rejections WHERE kind = ? AND id = ?", [.text(record.kind), .text(record.id)])
+                    }
+                }
+                for refusal in refused {
+                    try connection.run("INSERT OR REPLACE INTO rejections (kind, id, reason, refused_at) VALUES (?, ?, ?, ?)",
+                                       [.text(refusal.kind), .text(refusal.id), .text(refusal.reason), .integer(now)])
+                }
+            }
         }
     }
 
     public func pullCursor() throws -> SyncCursor? {
         try withConnection { connection in
-            let row = try connection.rows("SELECT pull_epoch, pull_seq FROM sync_state")[0]
-            guard let epoch = row[0].text else { return nil }
-            return SyncCursor(epoch: epoch, seq: row[1].integer ?? 0)
+            let row = try connection.rows("SELECT pull_mark, pull_seq FROM sync_state")[0]
+            guard let mark = row[0].text else { return nil }
+            return SyncCursor(mark: mark, seq: row[1].integer ?? 0)
         }
     }
 
@@ -69,15 +81,32 @@ extension Replica: SyncClientStore {
                     case .refused(let reason): refused.append(Refusal(kind: record.kind, id: record.id, reason: reason))
                     }
                 }
-                try connection.run("UPDATE sync_state SET pull_epoch = ?, pull_seq = ?",
-                                   [.text(response.next.epoch), .integer(response.next.seq)])
+                try connection.run("UPDATE sync_state SET pull_mark = ?, pull_seq = ?",
+                                   [.text(response.next.mark), .integer(response.next.seq)])
                 return (changed, refused)
             }
         }
     }
 
-    public func recordSuccess(at time: Int64) throws {
-        try withConnection { connection in try connection.run("UPDATE sync_state SET last_sync = ?", [.integer(time)]) }
+    public func restartSync() throws {
+        try withConnection { connection in
+            try connection.transaction {
+                try connection.run("UPDATE sync_state SET push_seq = 0, pull_mark = NULL, pull_seq = 0")
+                for kind in RecordKind.allCases {
+                    try connection.run("UPDATE \(kind.rawValue) SET from_upstream = 0 WHERE from_upstream = 1")
+                }
+            }
+        }
+    }
+
+    public func scopeDigest() throws -> String {
+        try digest(scope: .everything)
+    }
+
+    public func recordSuccess(at time: Int64, converged: Bool) throws {
+        try withConnection { connection in
+            try connection.run("UPDATE sync_state SET last_sync = ?, last_converged = ?", [.integer(time), .integer(converged ? 1 : 0)])
+        }
     }
 
     public func openConflictCount() throws -> Int {

@@ -30,14 +30,16 @@ public struct RemoteRecord: Sendable, Equatable {
     }
 }
 
-/// Where a pull stopped: the serving replica's epoch (its identity since its last restore)
-/// and the last change sequence number the puller has seen.
+/// Where a pull stopped: the last change sequence number of the server the puller has seen,
+/// and the mark the server issued with it. The server keeps every mark it issues; a cursor
+/// whose mark it does not know comes from a history it no longer has (it was restored from a
+/// backup), and the puller starts over instead of trusting it.
 public struct SyncCursor: Sendable, Hashable {
-    public let epoch: String
+    public let mark: String
     public let seq: Int64
 
-    public init(epoch: String, seq: Int64) {
-        self.epoch = epoch
+    public init(mark: String, seq: Int64) {
+        self.mark = mark
         self.seq = seq
     }
 }
@@ -65,13 +67,17 @@ public struct PushRequest: Sendable, Equatable {
     /// The sender's dot counter now: never lower than what it declared before, unless the
     /// sender is a copy of a replica that has moved on.
     public let senderCounter: UInt64
+    /// The sender's pull cursor, so that a restored server is noticed before anything else.
+    public let cursor: SyncCursor?
     public let records: [RemoteRecord]
 
-    public init(protocolVersion: Int = syncProtocolVersion, schemaVersion: Int, sender: SiteInfo, senderCounter: UInt64, records: [RemoteRecord]) {
+    public init(protocolVersion: Int = syncProtocolVersion, schemaVersion: Int, sender: SiteInfo, senderCounter: UInt64,
+                cursor: SyncCursor? = nil, records: [RemoteRecord]) {
         self.protocolVersion = protocolVersion
         self.schemaVersion = schemaVersion
         self.sender = sender
         self.senderCounter = senderCounter
+        self.cursor = cursor
         self.records = records
     }
 }
@@ -90,18 +96,19 @@ public struct Refusal: Sendable, Equatable {
 }
 
 public struct PushResponse: Sendable, Equatable {
-    public let epoch: String
     /// Records whose merge changed the receiver's state.
     public let changed: Int
     /// Records that now hold concurrent values in some field.
     public let conflicted: Int
     public let refused: [Refusal]
+    /// The sender's cursor is from a history the server no longer has: start over.
+    public let restarted: Bool
 
-    public init(epoch: String, changed: Int, conflicted: Int, refused: [Refusal]) {
-        self.epoch = epoch
+    public init(changed: Int, conflicted: Int, refused: [Refusal], restarted: Bool = false) {
         self.changed = changed
         self.conflicted = conflicted
         self.refused = refused
+        self.restarted = restarted
     }
 }
 
@@ -110,7 +117,7 @@ public struct PullRequest: Sendable, Equatable {
     public let schemaVersion: Int
     public let sender: SiteInfo
     public let senderCounter: UInt64
-    /// Nil for a first pull (or after the server's epoch changed).
+    /// Nil for a first pull (or to start over).
     public let cursor: SyncCursor?
     public let limit: Int
 
@@ -147,12 +154,46 @@ public struct PullResponse: Sendable, Equatable {
     public let next: SyncCursor
     /// Whether more changes wait after `next`.
     public let more: Bool
+    /// The cursor sent was from a history the server no longer has; this page starts from zero.
+    public let restarted: Bool
 
-    public init(records: [RemoteRecord], sites: [SiteInfo], units: [UnitInfo], next: SyncCursor, more: Bool) {
+    public init(records: [RemoteRecord], sites: [SiteInfo], units: [UnitInfo], next: SyncCursor, more: Bool,
+                restarted: Bool = false) {
         self.records = records
         self.sites = sites
         self.units = units
         self.next = next
         self.more = more
+        self.restarted = restarted
+    }
+}
+
+/// The end of a sync session: what the client did and the digest of its scope after it.
+public struct DoneRequest: Sendable, Equatable {
+    public let protocolVersion: Int
+    public let sender: SiteInfo
+    public let digest: String
+    public let pushed: Int
+    public let pulled: Int
+    public let conflicts: Int
+
+    public init(protocolVersion: Int = syncProtocolVersion, sender: SiteInfo, digest: String, pushed: Int, pulled: Int, conflicts: Int) {
+        self.protocolVersion = protocolVersion
+        self.sender = sender
+        self.digest = digest
+        self.pushed = pushed
+        self.pulled = pulled
+        self.conflicts = conflicts
+    }
+}
+
+public struct DoneResponse: Sendable, Equatable {
+    /// Whether the server's digest of the client's scope equals the client's.
+    public let converged: Bool
+    public let digest: String
+
+    public init(converged: Bool, digest: String) {
+        self.converged = converged
+        self.digest = digest
     }
 }

@@ -6,15 +6,20 @@ public struct SyncReport: Sendable, Equatable {
     public var conflicts = 0
     public var refused: [Refusal] = []
     public var requests = 0
+    /// Whether the server's digest of this replica's scope equals this replica's after the sync.
+    public var converged: Bool?
+    /// The server's history was found replaced (restored) and everything was reconciled again.
+    public var restarted = false
 
     public init() {}
 }
 
 /// The syncing side: pushes what the server has not acknowledged, then pulls what it may see,
-/// batch by batch. Each pulled batch is applied with its cursor in one transaction, and each
-/// pushed batch is acknowledged only after the server has taken it, so a run cut anywhere
-/// continues from the last complete batch, and a lost acknowledgement only resends versions
-/// that merge to nothing new.
+/// batch by batch, then compares digests. Each pulled batch is applied with its cursor in one
+/// transaction, and each pushed batch is acknowledged only after the server has taken it, so a
+/// run cut anywhere continues from the last complete batch, and a lost acknowledgement only
+/// resends versions that merge to nothing new. A server restored from a backup is noticed by
+/// its unknown cursor mark; then everything is pushed again and pulled from the start.
 public struct SyncClient: Sendable {
     public let store: any SyncClientStore
     public let transport: any SyncTransport
@@ -32,30 +37,54 @@ public struct SyncClient: Sendable {
         var report = SyncReport()
         let sender = try store.siteInfo()
         let schema = try store.schemaVersion()
-        // Push.
-        while true {
-            let (records, through) = try store.pendingChanges(limit: batchSize)
-            if records.isEmpty { break }
-            let response = try await transport.push(PushRequest(schemaVersion: schema, sender: sender,
-                                                                senderCounter: try store.counter(), records: records))
+        // A restart (the server was restored) happens at most once per history; two rounds suffice.
+        for _ in 0..<2 {
+            var restarted = false
+            pushing: while true {
+                let (records, through) = try store.pendingChanges(limit: batchSize)
+                if records.isEmpty { break }
+                let response = try await transport.push(PushRequest(schemaVersion: schema, sender: sender, senderCounter: try store.counter(),
+                                                                    cursor: try store.pullCursor(), records: records))
+                report.requests += 1
+                if response.restarted {
+                    try store.restartSync()
+                    restarted = true
+                    break pushing
+                }
+                try store.acknowledgePush(through: through, sent: records, refused: response.refused, now: clock())
+                report.pushed += records.count - response.refused.count
+                report.refused += response.refused
+                progress?(report)
+            }
+            if !restarted {
+                while true {
+                    let response = try await transport.pull(PullRequest(schemaVersion: schema, sender: sender, senderCounter: try store.counter(),
+                                                                        cursor: try store.pullCursor(), limit: batchSize))
+                    report.requests += 1
+                    if response.restarted {
+                        try store.restartSync()
+                        restarted = true
+                    }
+                    let applied = try store.applyPulled(response, now: clock())
+                    report.pulled += applied.changed
+                    report.refused += applied.refused
+                    progress?(report)
+                    if !response.more { break }
+                }
+            }
+            if restarted {
+                report.restarted = true
+                continue
+            }
+            let digest = try store.scopeDigest()
+            report.conflicts = try store.openConflictCount()
+            let done = try await transport.done(DoneRequest(sender: sender, digest: digest, pushed: report.pushed,
+                                                            pulled: report.pulled, conflicts: report.conflicts))
             report.requests += 1
-            try store.acknowledgePush(through: through, epoch: response.epoch)
-            report.pushed += records.count - response.refused.count
-            report.refused += response.refused
-            progress?(report)
+            report.converged = done.converged
+            try store.recordSuccess(at: clock(), converged: report.converged ?? false)
+            return report
         }
-        // Pull.
-        while true {
-            let response = try await transport.pull(PullRequest(schemaVersion: schema, sender: sender, senderCounter: try store.counter(),
-                                                                cursor: try store.pullCursor(), limit: batchSize))
-            report.requests += 1
-            let applied = try store.applyPulled(response, now: clock())
-            report.pulled += applied.changed
-            report.refused += applied.refused
-            progress?(report)
-            if !response.more { break }
-        }
-        try store.recordSuccess(at: clock())
         report.conflicts = try store.openConflictCount()
         return report
     }

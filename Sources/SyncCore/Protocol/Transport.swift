@@ -3,6 +3,7 @@
 public protocol SyncTransport: Sendable {
     func push(_ request: PushRequest) async throws -> PushResponse
     func pull(_ request: PullRequest) async throws -> PullResponse
+    func done(_ request: DoneRequest) async throws -> DoneResponse
 }
 
 /// A transport that calls a `SyncService` in the same process, with a fixed scope: two
@@ -24,5 +25,9 @@ public struct InProcessTransport: SyncTransport {
 
     public func pull(_ request: PullRequest) async throws -> PullResponse {
         try service.pull(request, scope: scope, now: clock())
+    }
+
+    public func done(_ request: DoneRequest) async throws -> DoneResponse {
+        try service.done(request, scope: scope)
     }
 }

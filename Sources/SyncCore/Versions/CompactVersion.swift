@@ -1,0 +1,87 @@
+/// A record version in the compact form that is both stored (one row) and sent (one object):
+///
+/// - `vv`: the version vector, `site:counter,…` sorted by site;
+/// - `clock`: the dot and time of each field's standing value, grouped by dot:
+///   `site:counter:time=field,field;site:counter:time=field` — one group when a record was
+///   written at once, which is the common case;
+/// - `values`: the standing value of each field that has one (absent = empty);
+/// - `siblings`: the entries that do not stand (concurrent writes), values included.
+public struct CompactVersion: Sendable, Equatable {
+    public struct Sibling: Codable, Sendable, Equatable {
+        public let f: String
+        public let s: String
+        public let c: UInt64
+        public let t: Int64
+        public let v: String?
+
+        public init(f: String, s: String, c: UInt64, t: Int64, v: String?) {
+            self.f = f
+            self.s = s
+            self.c = c
+            self.t = t
+            self.v = v
+        }
+    }
+
+    public var vv: String
+    public var clock: String
+    public var values: [String: String]
+    public var siblings: [Sibling]
+
+    public init(vv: String, clock: String, values: [String: String], siblings: [Sibling]) {
+        self.vv = vv
+        self.clock = clock
+        self.values = values
+        self.siblings = siblings
+    }
+}
+
+extension RecordVersion {
+    public var compact: CompactVersion {
+        var groups: [Dot: (time: Int64, fields: [String])] = [:]
+        var values: [String: String] = [:]
+        var siblings: [CompactVersion.Sibling] = []
+        for (field, register) in fields {
+            let standing = register.standing(in: field)
+            groups[standing.dot, default: (standing.writtenAt, [])].fields.append(field)
+            if let value = standing.value { values[field] = value }
+            for entry in register.losers(in: field) {
+                siblings.append(.init(f: field, s: entry.dot.site.rawValue, c: entry.dot.counter, t: entry.writtenAt, v: entry.value))
+            }
+        }
+        let clock = groups.sorted { $0.key < $1.key }.map { dot, group in
+            "\(dot.site.rawValue):\(dot.counter):\(group.time)=" + group.fields.sorted().joined(separator: ",")
+        }.joined(separator: ";")
+        siblings.sort { ($0.f, $0.c, $0.s) < ($1.f, $1.c, $1.s) }
+        return CompactVersion(vv: self.clock.encoded, clock: clock, values: values, siblings: siblings)
+    }
+
+    /// Rebuilds a version from its compact form; nil when the form is malformed.
+    public init?(compact: CompactVersion) {
+        guard let vector = VersionVector(encoded: compact.vv) else { return nil }
+        var entries: [String: [FieldEntry]] = [:]
+        if !compact.clock.isEmpty {
+            for group in compact.clock.split(separator: ";", omittingEmptySubsequences: false) {
+                guard let equals = group.firstIndex(of: "=") else { return nil }
+                let head = group[..<equals].split(separator: ":", omittingEmptySubsequences: false)
+                guard head.count == 3, let site = SiteID(String(head[0])), let counter = UInt64(head[1]), counter > 0,
+                      let time = Int64(head[2]) else { return nil }
+                let dot = Dot(site: site, counter: counter)
+                for field in group[group.index(after: equals)...].split(separator: ",", omittingEmptySubsequences: false) {
+                    let name = String(field)
+                    guard !name.isEmpty, entries[name] == nil else { return nil }
+                    entries[name] = [FieldEntry(dot: dot, value: compact.values[name], writtenAt: time)]
+                }
+            }
+        }
+        for sibling in compact.siblings {
+            guard let site = SiteID(sibling.s), sibling.c > 0, entries[sibling.f] != nil else { return nil }
+            entries[sibling.f]!.append(FieldEntry(dot: Dot(site: site, counter: sibling.c), value: sibling.v, writtenAt: sibling.t))
+        }
+        for name in compact.values.keys where entries[name] == nil { return nil }
+        let version = RecordVersion(clock: vector, fields: entries.mapValues(FieldRegister.init))
+        // The standing entry must be the one the clock names: the form is canonical.
+        for (name, register) in version.fields where register.standing(in: name).dot != entries[name]![0].dot { return nil }
+        self = version
+    }
+}
