@@ -36,7 +36,8 @@ let package = Package(
         // The `gongkai` executable: argument parsing and formatting.
         .executableTarget(
             name: "CLI",
-            dependencies: ["Records", "Storage", "SyncCore", "Server", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Records", "Storage", "SyncCore", "Server", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Logging", package: "swift-log")]
         ),
         // Benchmarks beside their baselines, outside the test suite: `swift run -c release gongkai-bench`.
         .executableTarget(name: "Bench", dependencies: ["CSQLite", "Records", "Storage", "SyncCore"]),

@@ -102,10 +102,10 @@ struct TransportContractTests {
         let laptop = harness.laptops[0]
         let sender = try laptop.siteInfo()
         let schema = try laptop.schemaVersion()
-        await #expect(throws: SyncRefused.protocolMismatch(ours: syncProtocolVersion, theirs: 99)) {
+        await #expect(throws: SyncRefused.protocolMismatch(server: syncProtocolVersion, client: 99)) {
             try await transport.push(PushRequest(protocolVersion: 99, schemaVersion: schema, sender: sender, senderCounter: 0, records: []))
         }
-        await #expect(throws: SyncRefused.schemaMismatch(ours: schema, theirs: schema + 1)) {
+        await #expect(throws: SyncRefused.schemaMismatch(server: schema, client: schema + 1)) {
             try await transport.pull(PullRequest(schemaVersion: schema + 1, sender: sender, senderCounter: 0, cursor: nil, limit: 1))
         }
         _ = try await transport.pull(PullRequest(schemaVersion: schema, sender: sender, senderCounter: 10, cursor: nil, limit: 1))

@@ -41,6 +41,12 @@ enum StatusFormatter {
             ("township", .bool(status.identity.unit.isTownship)),
             ("device", .string(status.identity.deviceName)),
             ("schema_version", .integer(status.schemaVersion)),
+            ("last_sync_converged", status.lastSyncConverged.map(JSONValue.bool) ?? .null),
+            ("server", .optionalString(status.serverURL)),
+            ("rejected", .array(status.rejections.map { rejection in
+                .object([("kind", .string(rejection.kind)), ("id", .string(rejection.id)), ("reason", .string(rejection.reason)),
+                         ("refused_at", .string(WallClock.iso(rejection.refusedAt)))])
+            })),
             ("records", .object(RecordKind.allCases.map { ($0.rawValue, .integer(status.records[$0] ?? 0)) })),
             ("deleted", .object(RecordKind.allCases.map { ($0.rawValue, .integer(status.deleted[$0] ?? 0)) })),
         ])
@@ -62,7 +68,17 @@ enum StatusFormatter {
         if deleted > 0 { lines.append("已删除 (可恢复): \(deleted)") }
         lines.append("待推送的更改: \(status.pendingChanges)")
         lines.append("未解决的冲突: \(status.openConflicts)")
-        lines.append("上次同步: " + (status.lastSync.map(WallClock.format) ?? "从未同步"))
+        var last = status.lastSync.map(WallClock.format) ?? "从未同步"
+        if let converged = status.lastSyncConverged { last += converged ? " (与服务器一致)" : " (与服务器不一致, 请再同步一次)" }
+        lines.append("上次同步: " + last)
+        if let server = status.serverURL { lines.append("服务器: \(server)") }
+        if !status.rejections.isEmpty {
+            lines.append("服务器拒收的记录 (\(status.rejections.count)):")
+            for rejection in status.rejections {
+                let kind = RecordKind(rawValue: rejection.kind)?.label ?? rejection.kind
+                lines.append("  \(kind) \(rejection.id): \(rejection.reason)")
+            }
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -6,24 +6,37 @@ import SyncCore
 struct SyncCommand: AsyncParsableCommand, ExampleProviding {
     static let configuration = CommandConfiguration(
         commandName: "sync",
-        abstract: "与另一个副本同步: 推送本机的修改, 拉取本单位可见的修改。",
+        abstract: "与乡镇服务器同步: 推送本机的修改, 拉取本单位可见的修改, 最后核对双方是否一致。",
         discussion: """
+        首次同步用 --server 和 --token 指定服务器和设备令牌, 之后会记住, 直接运行 gongkai sync 即可。
+        网络中断不会丢失或重复任何记录; 再次运行会从上次完成的批次继续。
         --with 指定另一个副本文件 (例如 U 盘上乡镇的副本), 在本机直接同步, 不需要网络。
-        中途中断不会丢失或重复任何记录, 再次运行会从上次完成的批次继续。
         """
     )
 
     static let examples = [
+        "gongkai sync --server http://192.168.1.10:8080 --token gk_0123456789abcdef0123456789abcdef0123456789abcdef",
+        "gongkai sync   # 使用记住的服务器和令牌",
+        "gongkai sync --server https://gongkai.example.gov.cn --token gk_… --cacert 乡镇CA.pem",
         "gongkai sync --with /media/usb/town.sqlite",
     ]
 
     @OptionGroup var replica: ReplicaOptions
+    @Option(help: ArgumentHelp("服务器地址, 如 http://192.168.1.10:8080", valueName: "URL")) var server: String?
+    @Option(help: ArgumentHelp("设备令牌", valueName: "TOKEN")) var token: String?
+    @Option(help: ArgumentHelp("信任的证书颁发机构 (PEM), 用于乡镇自建的 HTTPS 证书", valueName: "FILE")) var cacert: String?
     @Option(help: ArgumentHelp("另一个副本文件", valueName: "PATH")) var with: String?
     @Option(help: ArgumentHelp("每批记录数", valueName: "N")) var batchSize: Int = 500
+    @Option(help: ArgumentHelp("网络出错时每个请求最多尝试几次", valueName: "N")) var attempts: Int = 5
+    @Flag(help: "不记住这次的服务器和令牌") var noRemember = false
 
     func run() async throws {
-        guard let with else { throw CLIError.usage("请用 --with 指定要同步的另一个副本文件") }
+        guard batchSize >= 1, batchSize <= 2_000 else { throw CLIError.usage("--batch-size 应在 1 到 2000 之间") }
         let local = try replica.open()
+        guard let with else {
+            try await syncOverHTTP(local)
+            return
+        }
         let other = try Replica.open(at: with, now: WallClock.now())
         let identity = try local.identity()
         guard identity.site != (try other.identity()).site else {
@@ -34,6 +47,43 @@ struct SyncCommand: AsyncParsableCommand, ExampleProviding {
             : SyncScope(readable: [identity.unit.code], writable: [identity.unit.code])
         let transport = InProcessTransport(service: SyncService(store: other), scope: scope, clock: { WallClock.now() })
         let report = try await SyncOutcome.run(SyncClient(store: local, transport: transport, batchSize: batchSize, clock: { WallClock.now() }))
+        SyncOutcome.reportConvergence(report)
+        print(SyncOutcome.summary(report))
+    }
+}
+
+extension SyncCommand {
+    func syncOverHTTP(_ local: Replica) async throws {
+        let remembered = try local.rememberedServer()
+        guard let server = server ?? remembered?.url else {
+            throw CLIError.usage("首次同步请指定服务器和令牌: gongkai sync --server 地址 --token 令牌")
+        }
+        guard let token = token ?? (server == remembered?.url ? remembered?.token : nil) else {
+            throw CLIError.usage("请用 --token 指定设备令牌 (由乡镇用 gongkai admin issue-token 发放)")
+        }
+        guard server.hasPrefix("http://") || server.hasPrefix("https://") else {
+            throw CLIError.usage("服务器地址应以 http:// 或 https:// 开头, 例如 http://192.168.1.10:8080")
+        }
+        if let cacert, !FileManager.default.fileExists(atPath: cacert) { throw CLIError.failure("找不到证书文件 \(cacert)") }
+        var generator = SystemRandomNumberGenerator()
+        var configuration = HTTPClientConfiguration(baseURL: server, token: token,
+                                                    session: String(generator.next() as UInt64, radix: 36), caCertificatePath: cacert)
+        configuration.attempts = max(1, attempts)
+        if let delay = ProcessInfo.processInfo.environment["GONGKAI_RETRY_DELAY"].flatMap(Double.init) { configuration.retryDelay = delay }
+        let transport = CurlTransport(configuration: configuration)
+        let started = WallClock.monotonicSeconds()
+        let report: SyncReport
+        do {
+            report = try await SyncOutcome.run(SyncClient(store: local, transport: transport, batchSize: batchSize, clock: { WallClock.now() }))
+        } catch let failure as HTTPFailure {
+            throw CLIError.failure(failure.description)
+        }
+        if !noRemember { try local.rememberServer(url: server, token: token) }
+        let statistics = transport.statistics
+        Terminal.error(String(format: "请求 %d 次, 发送 %d 字节, 接收 %d 字节, 用时 %.1f 秒", statistics.requests,
+                              statistics.bytesSent, statistics.bytesReceived, WallClock.monotonicSeconds() - started)
+                       + (statistics.retries > 0 ? ", 重试 \(statistics.retries) 次" : ""))
+        SyncOutcome.reportConvergence(report)
         print(SyncOutcome.summary(report))
     }
 }
@@ -52,6 +102,15 @@ enum SyncOutcome {
             return report
         } catch let refused as SyncRefused {
             throw CLIError.failure("同步被拒绝: \(refused.description)")
+        }
+    }
+
+    static func reportConvergence(_ report: SyncReport) {
+        if report.restarted { Terminal.error("服务器的数据曾从备份恢复; 已重新核对全部记录") }
+        switch report.converged {
+        case true?: Terminal.error("已与服务器核对: 一致")
+        case false?: Terminal.error("警告: 同步后与服务器的数据摘要不一致 (可能有人同时在同步); 请再运行一次 gongkai sync")
+        case nil: break
         }
     }
 

@@ -8,6 +8,11 @@ enum WallClock {
         return Int64(Date().timeIntervalSince1970)
     }
 
+    /// Seconds on a clock that never jumps, for durations.
+    static func monotonicSeconds() -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+    }
+
     /// `2026-11-27 10:24` in local time.
     static func format(_ seconds: Int64) -> String {
         let formatter = DateFormatter()

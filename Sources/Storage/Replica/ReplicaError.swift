@@ -23,6 +23,8 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
     case idExists(kind: RecordKind, id: String)
     case idBelongsToOtherUnit(kind: RecordKind, id: String, unit: String)
     case noConflict(kind: RecordKind, id: String, field: String)
+    case unknownUnit(code: String)
+    case unknownToken
     /// A sync exchange refused as a whole (the sync code unwraps it).
     case syncRefused(SyncRefused)
     case internalFailure(String)
@@ -67,6 +69,10 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
             "id \(id) 的\(kind.label)已属于单位 \(unit); 一个 id 只能属于一个单位, 请换一个 id"
         case .noConflict(let kind, let id, let field):
             "\(kind.label) \(id) 的字段 \(field) 没有冲突; 用 gongkai conflicts 查看未解决的冲突"
+        case .unknownUnit(let code):
+            "没有单位 \(code); 先用 gongkai admin add-unit 登记"
+        case .unknownToken:
+            "没有这个令牌; 请检查是否完整复制 (令牌只在发放时显示一次)"
         case .syncRefused(let refused):
             refused.description
         case .internalFailure(let detail):

@@ -30,7 +30,7 @@ public struct SyncService: Sendable {
 
     public func done(_ request: DoneRequest, scope: SyncScope) throws -> DoneResponse {
         guard request.protocolVersion == syncProtocolVersion else {
-            throw SyncRefused.protocolMismatch(ours: syncProtocolVersion, theirs: request.protocolVersion)
+            throw SyncRefused.protocolMismatch(server: syncProtocolVersion, client: request.protocolVersion)
         }
         let digest = try store.digest(scope: scope)
         return DoneResponse(converged: digest == request.digest, digest: digest)
@@ -38,9 +38,9 @@ public struct SyncService: Sendable {
 
     private func checkVersions(protocolVersion: Int, schemaVersion: Int) throws {
         guard protocolVersion == syncProtocolVersion else {
-            throw SyncRefused.protocolMismatch(ours: syncProtocolVersion, theirs: protocolVersion)
+            throw SyncRefused.protocolMismatch(server: syncProtocolVersion, client: protocolVersion)
         }
         let ours = try store.schemaVersion()
-        guard schemaVersion == ours else { throw SyncRefused.schemaMismatch(ours: ours, theirs: schemaVersion) }
+        guard schemaVersion == ours else { throw SyncRefused.schemaMismatch(server: ours, client: schemaVersion) }
     }
 }

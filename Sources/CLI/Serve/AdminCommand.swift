@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import Storage
+import SyncCore
+
+struct AdminCommand: ParsableCommand, ExampleProviding {
+    static let configuration = CommandConfiguration(
+        commandName: "admin",
+        abstract: "管理乡镇服务器的数据库: 登记单位, 发放和吊销设备令牌。",
+        subcommands: [AdminAddUnit.self, AdminIssueToken.self, AdminRevokeToken.self]
+    )
+
+    static let examples = [
+        "gongkai admin add-unit --db town.sqlite --unit 640522100000 --name 海原县西安镇人民政府",
+        "gongkai admin add-unit --db town.sqlite --unit 640522100201 --name 园河村 --parent 640522100000",
+        "gongkai admin issue-token --db town.sqlite --unit 640522100201",
+    ]
+}
+
+struct AdminAddUnit: ParsableCommand, ExampleProviding {
+    static let configuration = CommandConfiguration(
+        commandName: "add-unit",
+        abstract: "登记单位。不带 --parent 的是本服务器服务的乡镇 (每个服务器一个, 数据库不存在时创建); 村以乡镇为上级。")
+
+    static let examples = [
+        "gongkai admin add-unit --db town.sqlite --unit 640522100000 --name 海原县西安镇人民政府",
+        "gongkai admin add-unit --db town.sqlite --unit 640522100201 --name 园河村 --parent 640522100000",
+    ]
+
+    @OptionGroup var replica: ReplicaOptions
+    @Option(help: ArgumentHelp("单位代码", valueName: "CODE")) var unit: String
+    @Option(help: ArgumentHelp("单位名称", valueName: "NAME")) var name: String
+    @Option(help: ArgumentHelp("上级 (乡镇) 的代码", valueName: "CODE")) var parent: String?
+
+    func run() throws {
+        let path = replica.path
+        guard FileManager.default.fileExists(atPath: path) else {
+            guard parent == nil else {
+                throw CLIError.failure("服务器数据库 \(path) 还不存在; 请先不带 --parent 添加本服务器服务的乡镇")
+            }
+            var generator = SystemRandomNumberGenerator()
+            let created = try Replica.create(at: path, unit: GovernmentUnit(code: unit, name: name, isTownship: true),
+                                             site: SiteID.random(using: &generator), deviceName: "乡镇服务器", now: WallClock.now())
+            print("已创建服务器数据库 \(created.path), 服务乡镇 \(unit) \(name)")
+            return
+        }
+        let opened = try replica.open()
+        let township = try opened.identity().unit
+        guard let parent else {
+            throw CLIError.failure("服务器已服务乡镇 \(township.code) \(township.name); 一个服务器只服务一个乡镇。添加村请加 --parent \(township.code)")
+        }
+        guard parent == township.code else {
+            throw CLIError.failure("上级 \(parent) 不是本服务器服务的乡镇 \(township.code)")
+        }
+        let village = try opened.addVillage(code: unit, name: name)
+        print("已登记 \(village.code) \(village.name) (上级 \(township.code))")
+    }
+}
+
+struct AdminIssueToken: ParsableCommand, ExampleProviding {
+    static let configuration = CommandConfiguration(
+        commandName: "issue-token",
+        abstract: "为某单位的一台电脑发放设备令牌 (只显示这一次; 服务器只保存其摘要)。")
+
+    static let examples = ["gongkai admin issue-token --db town.sqlite --unit 640522100201"]
+
+    @OptionGroup var replica: ReplicaOptions
+    @Option(help: ArgumentHelp("单位代码", valueName: "CODE")) var unit: String
+
+    func run() throws {
+        var generator = SystemRandomNumberGenerator()
+        let token = "gk_" + (0..<3).map { _ in
+            let text = String(generator.next() as UInt64, radix: 16)
+            return String(repeating: "0", count: 16 - text.count) + text
+        }.joined()
+        let owner = try replica.open().issueToken(token, unit: unit, now: WallClock.now())
+        print(token)
+        Terminal.error("以上是 \(owner.code) \(owner.name) 的设备令牌, 只显示这一次; 在那台电脑上运行 gongkai sync --server 地址 --token 令牌")
+    }
+}
+
+struct AdminRevokeToken: ParsableCommand, ExampleProviding {
+    static let configuration = CommandConfiguration(commandName: "revoke-token", abstract: "吊销设备令牌: 持有它的电脑不能再同步。")
+    static let examples = ["gongkai admin revoke-token --db town.sqlite --token gk_0123456789abcdef0123456789abcdef0123456789abcdef"]
+
+    @OptionGroup var replica: ReplicaOptions
+    @Option(help: ArgumentHelp("要吊销的令牌", valueName: "TOKEN")) var token: String
+
+    func run() throws {
+        let unit = try replica.open().revokeToken(token, now: WallClock.now())
+        print("已吊销单位 \(unit) 的一个设备令牌")
+    }
+}

@@ -1,0 +1,56 @@
+import HTTPTypes
+import Hummingbird
+import Storage
+import SyncCore
+
+/// A request the server answers with an error: the HTTP status and the JSON body. Domain
+/// errors become HTTP here and only here.
+struct RequestRefused: Error {
+    let status: HTTPResponse.Status
+    let error: WireError
+
+    init(_ status: HTTPResponse.Status, code: String, message: String) {
+        self.status = status
+        error = WireError(code: code, message: message)
+    }
+
+    init(_ refused: SyncRefused) {
+        status = .conflict
+        error = WireError(refused)
+    }
+
+    /// Any error thrown while serving, as what the client is told.
+    static func from(_ error: any Error) -> RequestRefused {
+        switch error {
+        case let refused as RequestRefused:
+            return refused
+        case let refused as SyncRefused:
+            return RequestRefused(refused)
+        case let replica as ReplicaError:
+            if case .syncRefused(let refused) = replica { return RequestRefused(refused) }
+            if case .busy = replica { return RequestRefused(.serviceUnavailable, code: "busy", message: replica.description) }
+            return RequestRefused(.internalServerError, code: "server_error", message: replica.description)
+        case let malformed as Wire.Malformed:
+            return RequestRefused(.badRequest, code: "bad_request", message: "请求内容无效: \(malformed.detail)")
+        default:
+            return RequestRefused(.internalServerError, code: "server_error", message: "服务器内部错误")
+        }
+    }
+
+    func response(compress: Bool) -> Response {
+        JSONBody.response(Wire.encode(error), status: status, compress: compress)
+    }
+}
+
+/// JSON responses, gzip-compressed when the client accepts it.
+enum JSONBody {
+    static func response(_ json: [UInt8], status: HTTPResponse.Status = .ok, compress: Bool) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        var body = json
+        if compress {
+            body = Gzip.compress(json)
+            headers[.contentEncoding] = "gzip"
+        }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
