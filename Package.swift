@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // The system SQLite (libsqlite3-dev), reached through its C API.
@@ -31,6 +32,9 @@ let package = Package(
         .target(name: "Server", dependencies: [
             "Storage", "SyncCore", "Records",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The `gongkai` executable: argument parsing and formatting.
@@ -43,7 +47,10 @@ let package = Package(
         .executableTarget(name: "Bench", dependencies: ["CSQLite", "Records", "Storage", "SyncCore"]),
         .testTarget(name: "RecordsTests", dependencies: ["Records"]),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "Records", "SyncCore", "CSQLite", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "StorageTests", dependencies: [
+            "Storage", "Records", "SyncCore", "CSQLite", "Server",
+            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "EndToEndTests", dependencies: ["CLI", "Storage", "Records"]),
     ]
 )

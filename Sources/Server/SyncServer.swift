@@ -1,4 +1,8 @@
+import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 import Logging
 import NIOCore
 import Storage
@@ -16,11 +20,33 @@ public enum SyncServer {
         routes.register(on: router)
         return Application(
             responder: JSONErrorResponder(inner: router.buildResponder()),
+            server: try httpServer(configuration),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gongkai"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )
     }
+}
+
+extension SyncServer {
+    /// Plain HTTP/1.1, or HTTPS when a certificate and key are given.
+    static func httpServer(_ configuration: ServerConfiguration) throws -> HTTPServerBuilder {
+        guard let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath else { return .http1() }
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
+            let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+            return try .tls(.http1(), tlsConfiguration: tls)
+        } catch {
+            throw ServerSetupError(message: "无法读取 HTTPS 证书或私钥 (\(certificatePath), \(keyPath)): \(error); 请确认它们是 PEM 格式且可读")
+        }
+    }
+}
+
+/// The server cannot start as configured.
+public struct ServerSetupError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
 }
 
 /// Answers what the router itself refuses (an unknown path, a wrong method) with a JSON error
@@ -29,13 +55,21 @@ struct JSONErrorResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Conte
     let inner: Inner
 
     func respond(to request: Request, context: SyncRequestContext) async throws -> Response {
+        let response: Response
         do {
-            return try await inner.respond(to: request, context: context)
+            response = try await inner.respond(to: request, context: context)
         } catch let error as HTTPError {
-            let code = error.status == .notFound ? "not_found" : error.status == .methodNotAllowed ? "method_not_allowed" : "bad_request"
-            let message = error.status == .notFound ? "没有这个接口: \(request.method) \(request.uri.path); 见 docs/PROTOCOL.md" : "请求无效 (\(error.status))"
-            return RequestRefused(error.status, code: code, message: message)
-                .response(compress: request.headers[.acceptEncoding]?.contains("gzip") ?? false)
+            return json(error.status, request)
         }
+        // The router answers an unknown path or method itself, with an empty body.
+        guard response.status.code >= 400, response.headers[.contentType] == nil else { return response }
+        return json(response.status, request)
+    }
+
+    private func json(_ status: HTTPResponse.Status, _ request: Request) -> Response {
+        let code = status == .notFound ? "not_found" : status == .methodNotAllowed ? "method_not_allowed" : "bad_request"
+        let message = status == .notFound ? "没有这个接口: \(request.method) \(request.uri.path); 见 docs/PROTOCOL.md" : "请求无效 (\(status))"
+        return RequestRefused(status, code: code, message: message)
+            .response(compress: request.headers[.acceptEncoding]?.contains("gzip") ?? false)
     }
 }

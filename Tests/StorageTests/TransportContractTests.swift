@@ -4,13 +4,21 @@ import Records
 import SyncCore
 import Testing
 
-/// The transports the contract is checked against. The HTTP transport joins this list.
+/// The transports the contract is checked against: in process, and over HTTP to the real
+/// server on loopback with a village device token (which gives the same scope).
 enum TransportKind: String, CaseIterable, Sendable {
     case inProcess
+    case http
 
-    func make(_ harness: SyncHarness, scope: SyncScope) -> any SyncTransport {
+    func make(_ harness: SyncHarness, scope: SyncScope) async throws -> (any SyncTransport, @Sendable () async -> Void) {
         switch self {
-        case .inProcess: harness.transport(scope)
+        case .inProcess:
+            return (harness.transport(scope), {})
+        case .http:
+            let token = "gk_contract_\(UUID().uuidString)"
+            _ = try harness.server.issueToken(token, unit: village.code, now: 1)
+            let server = try await RunningServer.start(harness.server)
+            return (server.transport(token: token), { await server.stop() })
         }
     }
 }
@@ -22,7 +30,8 @@ struct TransportContractTests {
     @Test("a push is merged on the server and a pull brings back exactly its changes", arguments: TransportKind.allCases)
     func pushThenPull(kind: TransportKind) async throws {
         let harness = try SyncHarness(laptops: 1)
-        let transport = kind.make(harness, scope: harness.villageScope)
+        let (transport, stop) = try await kind.make(harness, scope: harness.villageScope)
+        defer { Task { await stop() } }
         let laptop = harness.laptops[0]
         _ = try importCSV(laptop, .requests, requestsCSV)
         let (records, _) = try laptop.pendingChanges(limit: 10)
@@ -43,7 +52,8 @@ struct TransportContractTests {
     func paging(kind: TransportKind) async throws {
         let harness = try SyncHarness(laptops: 1)
         for index in 0..<7 { _ = try harness.server.create(.fees, id: "f\(index)", unit: village.code, input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1) }
-        let transport = kind.make(harness, scope: harness.villageScope)
+        let (transport, stop) = try await kind.make(harness, scope: harness.villageScope)
+        defer { Task { await stop() } }
         let laptop = harness.laptops[0]
         var cursor: SyncCursor?
         var pages: [[String]] = []
@@ -65,7 +75,8 @@ struct TransportContractTests {
     func unknownCursor(kind: TransportKind) async throws {
         let harness = try SyncHarness(laptops: 1)
         _ = try harness.server.create(.fees, id: "f1", unit: village.code, input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1)
-        let transport = kind.make(harness, scope: harness.villageScope)
+        let (transport, stop) = try await kind.make(harness, scope: harness.villageScope)
+        defer { Task { await stop() } }
         let laptop = harness.laptops[0]
         let page = try await transport.pull(PullRequest(schemaVersion: try laptop.schemaVersion(), sender: try laptop.siteInfo(),
                                                         senderCounter: 0, cursor: SyncCursor(mark: "forgotten", seq: 1_000), limit: 10))
@@ -86,7 +97,8 @@ struct TransportContractTests {
         _ = try importCSV(laptop, .requests, requestsCSV)
         _ = try harness.server.addVillage(code: "640522100202", name: "别村")
         _ = try harness.server.create(.fees, id: "other", unit: "640522100202", input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1)
-        let transport = kind.make(harness, scope: harness.villageScope)
+        let (transport, stop) = try await kind.make(harness, scope: harness.villageScope)
+        defer { Task { await stop() } }
         let before = try await transport.done(DoneRequest(sender: try laptop.siteInfo(), digest: try laptop.scopeDigest(), pushed: 0, pulled: 0, conflicts: 0))
         #expect(!before.converged)
         try await harness.sync(laptop, transport: transport)
@@ -98,7 +110,8 @@ struct TransportContractTests {
     @Test("version mismatches and a copied replica are refused as the same errors", arguments: TransportKind.allCases)
     func refusals(kind: TransportKind) async throws {
         let harness = try SyncHarness(laptops: 1)
-        let transport = kind.make(harness, scope: harness.villageScope)
+        let (transport, stop) = try await kind.make(harness, scope: harness.villageScope)
+        defer { Task { await stop() } }
         let laptop = harness.laptops[0]
         let sender = try laptop.siteInfo()
         let schema = try laptop.schemaVersion()

@@ -49,6 +49,7 @@ struct SyncCommand: AsyncParsableCommand, ExampleProviding {
         let report = try await SyncOutcome.run(SyncClient(store: local, transport: transport, batchSize: batchSize, clock: { WallClock.now() }))
         SyncOutcome.reportConvergence(report)
         print(SyncOutcome.summary(report))
+        try SyncOutcome.failIfRefused(report)
     }
 }
 
@@ -85,6 +86,7 @@ extension SyncCommand {
                        + (statistics.retries > 0 ? ", 重试 \(statistics.retries) 次" : ""))
         SyncOutcome.reportConvergence(report)
         print(SyncOutcome.summary(report))
+        try SyncOutcome.failIfRefused(report)
     }
 }
 
@@ -112,6 +114,12 @@ enum SyncOutcome {
         case false?: Terminal.error("警告: 同步后与服务器的数据摘要不一致 (可能有人同时在同步); 请再运行一次 gongkai sync")
         case nil: break
         }
+    }
+
+    /// Records the server would not take make the run a failure the user must look at (exit 1).
+    static func failIfRefused(_ report: SyncReport) throws {
+        guard !report.refused.isEmpty else { return }
+        throw CLIError.failure("服务器拒收了 \(report.refused.count) 条记录 (原因见上, 也可用 gongkai status 查看); 其余记录已同步")
     }
 
     /// The final line the contract fixes.

@@ -1,4 +1,5 @@
 import CCurl
+import Dispatch
 import Synchronization
 
 /// How the HTTP client reaches the server, and how patiently.
@@ -112,12 +113,22 @@ public final class CurlTransport: SyncTransport {
         var attempt = 1
         while true {
             do {
-                return try exchange(path, compressed)
+                return try await blockingOffThePool { try self.exchange(path, compressed) }
             } catch let failure as HTTPFailure where failure.isTransient && attempt < configuration.attempts {
                 counters.withLock { $0.retries += 1 }
                 try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
                 delay *= 2
                 attempt += 1
+            }
+        }
+    }
+
+    /// libcurl blocks its thread for the whole transfer: run it on a thread of its own, not on
+    /// one of the few threads that run Swift tasks (which a server in the same process needs).
+    private func blockingOffThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try work() })
             }
         }
     }
