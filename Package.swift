@@ -44,13 +44,15 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")]
         ),
         // Benchmarks beside their baselines, outside the test suite: `swift run -c release gongkai-bench`.
-        .executableTarget(name: "Bench", dependencies: ["CSQLite", "Records", "Storage", "SyncCore"]),
+        .executableTarget(name: "Bench", dependencies: ["CSQLite", "Records", "Storage", "SyncCore", "TestSupport"]),
+        // Seeded randomness for tests and benchmarks.
+        .target(name: "TestSupport"),
         .testTarget(name: "RecordsTests", dependencies: ["Records"]),
-        .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore"]),
+        .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: [
-            "Storage", "Records", "SyncCore", "CSQLite", "Server",
+            "Storage", "Records", "SyncCore", "CSQLite", "Server", "TestSupport",
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["CLI", "Storage", "Records"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["CLI", "Storage", "Records", "TestSupport"]),
     ]
 )

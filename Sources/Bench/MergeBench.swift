@@ -2,6 +2,7 @@ import Foundation
 import Records
 import Storage
 import SyncCore
+import TestSupport
 
 /// Merge throughput: pure merges in memory, and applying remote record versions to a replica
 /// (merge, store, one transaction per batch of 500, as the server does), beside the same rows
@@ -11,7 +12,7 @@ enum MergeBench {
         let directory = BenchDirectory()
         let remoteSite = SiteID("00000000000000f1")!
         let localSite = SiteID("00000000000000f2")!
-        var generator = SplitMix(seed: 42)
+        var generator = SeededGenerator(seed: 42)
         let types = ApplicantType.allCases.map(\.rawValue)
         let outcomes = RequestOutcome.allCases.map(\.rawValue)
         var records: [RemoteRecord] = []
@@ -79,18 +80,5 @@ enum MergeBench {
             BenchRow(figure: "apply \(count) concurrent edits (merge + write)", measured: "\(rate(count, editSeconds)) (\(String(format: "%.2f", editSeconds)) s)",
                      baseline: "plain inserts", ratio: ratio(editSeconds)),
         ]
-    }
-}
-
-/// Deterministic numbers for generated data.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

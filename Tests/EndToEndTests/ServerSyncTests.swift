@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("Sync through the real server and client binaries")
 struct ServerSyncTests {
@@ -7,7 +8,7 @@ struct ServerSyncTests {
 
     @Test("three villages, two laptops in one, random capture and sync order; then everyone syncs twice")
     func threeVillages() throws {
-        var random = SplitMix64(seed: 4_242)
+        var random = SeededGenerator(seed: 4_242)
         let town = try Township(villages: Self.villages)
         let laptops = [("a1", Self.villages[0]), ("a2", Self.villages[0]), ("b", Self.villages[1]), ("c", Self.villages[2])]
         for (name, unit) in laptops { try town.laptop(name, unit: unit) }
@@ -76,19 +77,6 @@ struct ServerSyncTests {
         #expect(object["last_sync"] is String)
         #expect(object["last_sync_converged"] as? Bool == true)
         #expect(object["server"] as? String == town.server.url)
-    }
-}
-
-/// Deterministic numbers for test scripts.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -4,6 +4,7 @@ import Records
 import Synchronization
 import SyncCore
 import Testing
+import TestSupport
 
 /// A model of who had seen which write, kept beside the real replicas and fed only by what
 /// the test did (writes) and what the transport delivered (records pushed and pulled).

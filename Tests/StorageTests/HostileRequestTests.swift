@@ -7,6 +7,7 @@ import Server
 @testable import Storage
 import SyncCore
 import Testing
+import TestSupport
 
 /// Raw HTTP to the real server, as a hostile or broken client would send it.
 struct RawClient {

@@ -254,28 +254,14 @@ final class CuttingTransport: SyncTransport {
         self.loseReplyOnCall = loseReplyOnCall
     }
 
-    private func next() -> Int { calls.withLock { $0 += 1; return $0 } }
+    func push(_ request: PushRequest) async throws -> PushResponse { try await call { try await inner.push(request) } }
+    func pull(_ request: PullRequest) async throws -> PullResponse { try await call { try await inner.pull(request) } }
+    func done(_ request: DoneRequest) async throws -> DoneResponse { try await call { try await inner.done(request) } }
 
-    func push(_ request: PushRequest) async throws -> PushResponse {
-        let call = next()
+    private func call<T>(_ exchange: () async throws -> T) async throws -> T {
+        let call = calls.withLock { $0 += 1; return $0 }
         if call == failOnCall { throw Cut() }
-        let response = try await inner.push(request)
-        if call == loseReplyOnCall { throw Cut() }
-        return response
-    }
-
-    func pull(_ request: PullRequest) async throws -> PullResponse {
-        let call = next()
-        if call == failOnCall { throw Cut() }
-        let response = try await inner.pull(request)
-        if call == loseReplyOnCall { throw Cut() }
-        return response
-    }
-
-    func done(_ request: DoneRequest) async throws -> DoneResponse {
-        let call = next()
-        if call == failOnCall { throw Cut() }
-        let response = try await inner.done(request)
+        let response = try await exchange()
         if call == loseReplyOnCall { throw Cut() }
         return response
     }

@@ -1,5 +1,6 @@
 import SyncCore
 import Testing
+import TestSupport
 
 /// Seeded property tests: each case is a random honest history; a failure names its seed,
 /// and `GONGKAI_SEED=<seed> swift test --filter MergePropertyTests` replays it.

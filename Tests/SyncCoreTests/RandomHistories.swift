@@ -1,26 +1,6 @@
 import Foundation
 import SyncCore
-
-/// A small, fast, seedable generator (SplitMix64): the same seed gives the same run.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-/// The seed of a property run: `GONGKAI_SEED` to replay one, else a fixed base.
-func propertySeeds(count: Int, base: UInt64 = 20_261_127) -> [UInt64] {
-    if let text = ProcessInfo.processInfo.environment["GONGKAI_SEED"], let seed = UInt64(text) { return [seed] }
-    return (0..<UInt64(count)).map { base &+ $0 &* 7919 }
-}
+import TestSupport
 
 /// Honest histories of one record on a few sites: each site writes, deletes, and merges what
 /// another site holds, as replicas do. Every version any site held is collected.
