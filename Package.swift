@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "SyncCore", dependencies: ["CCurl", "CZlib"]),
         // The SQLite replica: schema, migrations, record store, change log. The only place with SQL.
         .target(name: "Storage", dependencies: ["CSQLite", "Records", "SyncCore", .product(name: "Crypto", package: "swift-crypto")]),
+        // The annual report: tables by the counting rules, checks, and the four output formats.
+        .target(name: "Report", dependencies: ["Records", "Storage"]),
         // The township server: HTTP routes over SyncService, device tokens, session logs.
         .target(name: "Server", dependencies: [
             "Storage", "SyncCore", "Records",
@@ -40,7 +42,7 @@ let package = Package(
         // The `gongkai` executable: argument parsing and formatting.
         .executableTarget(
             name: "CLI",
-            dependencies: ["Records", "Storage", "SyncCore", "Server", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            dependencies: ["Records", "Storage", "SyncCore", "Server", "Report", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")]
         ),
         // Benchmarks beside their baselines, outside the test suite: `swift run -c release gongkai-bench`.
@@ -53,6 +55,7 @@ let package = Package(
             "Storage", "Records", "SyncCore", "CSQLite", "Server", "TestSupport",
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Storage", "Records"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CLI", "Storage", "Records", "TestSupport"]),
     ]
 )

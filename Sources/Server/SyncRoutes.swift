@@ -44,7 +44,7 @@ struct SyncRoutes: Sendable {
         router.post("/v1/done") { request, context in await handle(request, context) { body, access, session in
             let done = try Wire.doneRequest(body)
             try check(done.sender, against: access)
-            let response = try service.done(done, scope: access.scope)
+            let response = try service.done(done, scope: access.scope, now: now())
             await sessions.record(session: session, access: access, sender: done.sender, conflicts: 0, bytesIn: body.count, bytesOut: 0)
             await sessions.finish(session: session, converged: response.converged)
             return Wire.encode(response)

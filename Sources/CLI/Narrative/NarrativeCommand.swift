@@ -16,11 +16,6 @@ struct NarrativeCommand: ParsableCommand, ExampleProviding {
     ]
 }
 
-/// The id of a unit's narrative for one year and section: one record, edited in place.
-func narrativeID(unit: String, year: String, section: String) -> String {
-    "nar-\(unit)-\(year)-\(section)"
-}
-
 struct NarrativeSet: ParsableCommand, ExampleProviding {
     static let configuration = CommandConfiguration(
         commandName: "set", abstract: "设置某年某章节的文字 (小标题写成 Markdown 标题)。")
@@ -31,7 +26,7 @@ struct NarrativeSet: ParsableCommand, ExampleProviding {
     ]
 
     @OptionGroup var replica: ReplicaOptions
-    @Option(help: ArgumentHelp("报告年度", valueName: "Y")) var year: String
+    @Option(help: ArgumentHelp("报告年度", valueName: "Y")) var year: Int
     @Option(help: ArgumentHelp("章节: 一, 五 或 六", valueName: "SECTION")) var section: String
     @Option(help: ArgumentHelp("文字文件 (UTF-8); - 表示标准输入", valueName: "FILE")) var file: String
     @Option(help: ArgumentHelp("单位代码; 默认为本副本的单位", valueName: "CODE")) var unit: String?
@@ -47,8 +42,8 @@ struct NarrativeSet: ParsableCommand, ExampleProviding {
         }
         let opened = try replica.open()
         let unit = try unit ?? opened.identity().unit.code
-        let id = narrativeID(unit: unit, year: year, section: section.rawValue)
-        let input = ["year": year, "section": section.rawValue, "text": text]
+        let id = section.recordID(unit: unit, year: year)
+        let input = ["year": String(year), "section": section.rawValue, "text": text]
         if let existing = try opened.record(.narrative, id: id), !existing.isDeleted {
             let (_, result) = try opened.update(.narrative, id: id, input: input, now: WallClock.now())
             print(result == .unchanged ? "\(year) 年 \(section.heading) 没有变化" : "已更新 \(year) 年 \(section.heading)")
@@ -68,7 +63,7 @@ struct NarrativeShow: ParsableCommand, ExampleProviding {
     static let examples = ["gongkai narrative show --year 2020", "gongkai narrative show --year 2020 --section 五"]
 
     @OptionGroup var replica: ReplicaOptions
-    @Option(help: ArgumentHelp("报告年度", valueName: "Y")) var year: String
+    @Option(help: ArgumentHelp("报告年度", valueName: "Y")) var year: Int
     @Option(help: ArgumentHelp("章节: 一, 五 或 六; 默认全部", valueName: "SECTION")) var section: String?
     @Option(help: ArgumentHelp("单位代码; 默认为本副本的单位", valueName: "CODE")) var unit: String?
 
@@ -81,7 +76,7 @@ struct NarrativeShow: ParsableCommand, ExampleProviding {
             sections = [parsed]
         }
         for section in sections {
-            let record = try opened.record(.narrative, id: narrativeID(unit: unit, year: year, section: section.rawValue))
+            let record = try opened.record(.narrative, id: section.recordID(unit: unit, year: year))
             print("## \(section.heading)\n")
             print((record?.isDeleted == false ? record?.values["text"] : nil) ?? "(未填写)")
             print("")

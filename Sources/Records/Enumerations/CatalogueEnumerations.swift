@@ -68,6 +68,11 @@ public enum NarrativeSection: String, LabeledEnumeration {
         }
     }
 
+    /// The id of a unit's text for one year and section: one record, edited in place.
+    public func recordID(unit: String, year: Int) -> String {
+        "nar-\(unit)-\(year)-\(rawValue)"
+    }
+
     public var aliases: [String] {
         switch self {
         case .overview: ["1", heading, "总体情况"]

@@ -4,6 +4,7 @@ enum Migrations {
     static let all: [Migration] = [
         Migration(version: 1, name: "replica, units and the record tables", sql: version1),
         Migration(version: 2, name: "sync state, known sites, upstream flag", sql: version2),
+        Migration(version: 3, name: "published annual reports", sql: version3),
     ]
 
     static var latestVersion: Int { all.last!.version }
@@ -108,8 +109,9 @@ extension Migrations {
     //   the last successful sync.
     // - `cursor_marks`: every cursor mark this replica issued to a puller (a cursor with an
     //   unknown mark comes from a history this replica no longer has).
-    // - `sites`: every replica whose writes this one holds, and the highest dot counter each has
-    //   declared (a lower one later means a copied or restored replica).
+    // - `sites`: every replica whose writes this one holds, the highest dot counter each has
+    //   declared (a lower one later means a copied or restored replica), and on a server when
+    //   each last finished a sync.
     // - `rejections`: records the server refused, and why, until it takes them.
     // - `device_tokens`: on a server, the hashes of the tokens it issued, each bound to a unit.
     static let version2 = """
@@ -158,7 +160,8 @@ extension Migrations {
         device_name TEXT NOT NULL,
         unit TEXT NOT NULL,
         counter INTEGER NOT NULL DEFAULT 0,
-        seen_at INTEGER NOT NULL
+        seen_at INTEGER NOT NULL,
+        synced_at INTEGER
     ) WITHOUT ROWID;
     INSERT INTO sites (site, device_name, unit, counter, seen_at) SELECT site, device_name, unit, 0, created_at FROM replica;
     CREATE TABLE rejections (
@@ -174,6 +177,18 @@ extension Migrations {
         issued_at INTEGER NOT NULL,
         revoked_at INTEGER
     ) WITHOUT ROWID;
+    """
+}
+
+extension Migrations {
+    // Annual reports as published: frozen JSON of the report (tables and sections), one per year.
+    static let version3 = """
+    CREATE TABLE published_reports (
+        year INTEGER PRIMARY KEY,
+        format_version TEXT NOT NULL,
+        published_at INTEGER NOT NULL,
+        report TEXT NOT NULL
+    );
     """
 }
 

@@ -113,6 +113,12 @@ extension Replica: SyncServingStore {
         }
     }
 
+    public func peerFinishedSync(_ peer: SiteInfo, now: Int64) throws {
+        try withConnection { connection in
+            try connection.run("UPDATE sites SET synced_at = ? WHERE site = ?", [.integer(now), .text(peer.site.rawValue)])
+        }
+    }
+
     static func sites(_ connection: Connection, of records: [RemoteRecord]) throws -> [SiteInfo] {
         let wanted = Set(records.flatMap { $0.version.clock.counters.keys })
         return try wanted.sorted().compactMap { site in

@@ -28,10 +28,11 @@ public struct SyncService: Sendable {
                             restarted: true)
     }
 
-    public func done(_ request: DoneRequest, scope: SyncScope) throws -> DoneResponse {
+    public func done(_ request: DoneRequest, scope: SyncScope, now: Int64) throws -> DoneResponse {
         guard request.protocolVersion == syncProtocolVersion else {
             throw SyncRefused.protocolMismatch(server: syncProtocolVersion, client: request.protocolVersion)
         }
+        try store.peerFinishedSync(request.sender, now: now)
         let digest = try store.digest(scope: scope)
         return DoneResponse(converged: digest == request.digest, digest: digest)
     }

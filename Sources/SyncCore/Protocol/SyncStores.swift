@@ -15,6 +15,8 @@ public protocol SyncServingStore: Sendable {
     func changes(after cursor: SyncCursor?, scope: SyncScope, limit: Int, now: Int64) throws -> PullResponse
     /// The digest of every record `scope` may read.
     func digest(scope: SyncScope) throws -> String
+    /// A peer finished a sync session (for reports of who has synced when).
+    func peerFinishedSync(_ peer: SiteInfo, now: Int64) throws
 }
 
 /// What the syncing side (a laptop's replica) offers to the protocol.

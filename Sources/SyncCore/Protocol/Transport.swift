@@ -28,6 +28,6 @@ public struct InProcessTransport: SyncTransport {
     }
 
     public func done(_ request: DoneRequest) async throws -> DoneResponse {
-        try service.done(request, scope: scope)
+        try service.done(request, scope: scope, now: clock())
     }
 }

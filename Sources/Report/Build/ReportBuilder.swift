@@ -1,0 +1,52 @@
+import Records
+import Storage
+
+/// Builds the annual report of a year from a replica: tables by the counting rules, written
+/// sections with their figures filled in, and the appendix.
+public enum ReportBuilder {
+    public struct Built: Sendable {
+        public let report: AnnualReport
+        /// Sections left to their default text (not yet written with `narrative set`).
+        public let unwrittenSections: [NarrativeSection]
+        /// Placeholders in the written text that are not known.
+        public let unknownPlaceholders: [String]
+    }
+
+    public static func build(_ replica: Replica, year: Int, version: FormatVersion? = nil) throws -> Built {
+        let identity = try replica.identity()
+        let figures = try replica.reportFigures(year: year)
+        let version = version ?? FormatVersion.forYear(year)
+        let table3 = Table3Layout.build(figures, version: version)
+        let headline = Headline(noticesPublished: figures.noticesPublished,
+                                requestsReceived: table3.row("new_received")!.values.last!,
+                                requestsConcluded: table3.row("results_total")!.values.last!)
+        let requestFees = Yuan(fen: figures.requestFeesFen)
+        let values = Narrative.values((year, headline, table3.row("carried_over_out")!.values.last!, requestFees))
+        var sections: [NarrativeSection: String] = [:]
+        var unwritten: [NarrativeSection] = []
+        var unknown: [String] = []
+        for section in NarrativeSection.allCases {
+            let stored = try replica.record(.narrative, id: section.recordID(unit: identity.unit.code, year: year))
+            let text: String
+            if let stored, !stored.isDeleted, let written = stored.values["text"] {
+                text = written
+            } else {
+                text = Narrative.defaultText(section, requestFees: requestFees)
+                if section != .otherMatters { unwritten.append(section) }
+            }
+            let filled = Narrative.fill(text, values)
+            sections[section] = filled.text.trimmingSpaces()
+            unknown += filled.unknown
+        }
+        let units = try replica.unitFigures(year: year).map {
+            Appendix.UnitShare(code: $0.unit.code, name: $0.unit.name, notices: $0.notices, requestsReceived: $0.requestsReceived,
+                               requestsConcluded: $0.requestsConcluded, cases: $0.cases, lastSync: $0.lastSync)
+        }
+        let months = (1...12).map { figures.noticesByMonth[$0] ?? [:] }
+        let report = AnnualReport(year: year, formatVersion: version, unitCode: identity.unit.code, unitName: identity.unit.name,
+                                  headline: headline, table2: Table2Layout.build(figures, version: version), table3: table3,
+                                  table4: Table4Layout.build(figures), sections: sections,
+                                  appendix: Appendix(units: units, noticesByMonth: months))
+        return Built(report: report, unwrittenSections: unwritten, unknownPlaceholders: unknown)
+    }
+}

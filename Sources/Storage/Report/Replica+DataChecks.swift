@@ -1,0 +1,88 @@
+import Records
+
+/// A record whose data makes a year's report wrong, and what is wrong with it.
+public struct DataProblem: Sendable, Equatable {
+    public let kind: RecordKind
+    public let id: String
+    public let unit: String
+    public let problem: String
+}
+
+extension Replica {
+    /// Records that break the rules between fields and bear on `year`'s report: requests
+    /// concluded without an outcome or with one but no date, dates out of order.
+    public func dataProblems(year: Int) throws(ReplicaError) -> [DataProblem] {
+        let start = "\(year)-01-01"
+        let end = "\(year)-12-31"
+        let checks: [(RecordKind, String, String)] = [
+            (.requests, "concluded_on IS NOT NULL AND outcome IS NULL", "已办结却没有办理结果"),
+            (.requests, "outcome IS NOT NULL AND concluded_on IS NULL", "有办理结果却没有办结日期"),
+            (.requests, "concluded_on < received_on", "办结日期早于收到日期"),
+            (.cases, "concluded_on IS NOT NULL AND result IS NULL", "已审结却没有结果"),
+            (.cases, "result IS NOT NULL AND concluded_on IS NULL", "有结果却没有审结日期"),
+            (.cases, "concluded_on < filed_on", "审结日期早于立案日期"),
+            (.documents, "published_on < made_on", "公开日期早于制作日期"),
+            (.documents, "repealed_on < made_on", "废止日期早于制作日期"),
+            (.matters, "abolished_on < established_on", "取消日期早于设立日期"),
+        ]
+        // Which records bear on the year.
+        let relevant: [RecordKind: String] = [
+            .requests: "received_on <= ?2 AND (concluded_on IS NULL OR concluded_on >= ?1 OR concluded_on < received_on)",
+            .cases: "filed_on <= ?2 AND (concluded_on IS NULL OR concluded_on >= ?1 OR concluded_on < filed_on)",
+            .documents: "made_on <= ?2",
+            .matters: "established_on <= ?2",
+        ]
+        return try withConnection { connection in
+            var problems: [DataProblem] = []
+            for (kind, condition, message) in checks {
+                let sql = "SELECT id, unit FROM \(kind.rawValue) WHERE deleted = 0 AND (\(condition)) AND (\(relevant[kind]!)) ORDER BY id"
+                for row in try connection.rows(sql, [.text(start), .text(end)]) {
+                    problems.append(DataProblem(kind: kind, id: row[0].text ?? "", unit: row[1].text ?? "", problem: message))
+                }
+            }
+            return problems
+        }
+    }
+
+    /// Records of `year` (by the date that places each kind in a year) with open conflicts.
+    public func conflictedRecords(year: Int) throws(ReplicaError) -> [DataProblem] {
+        let dates: [RecordKind: String] = [
+            .notices: "published_on", .documents: "made_on", .matters: "established_on", .decisions: "decided_on",
+            .fees: "collected_on", .procurement: "contracted_on", .requests: "received_on", .cases: "filed_on",
+        ]
+        return try withConnection { connection in
+            var records: [DataProblem] = []
+            for kind in RecordKind.importable {
+                let sql = "SELECT id, unit, conflicts FROM \(kind.rawValue) WHERE conflicts > 0 AND \(dates[kind]!) BETWEEN ? AND ? ORDER BY id"
+                for row in try connection.rows(sql, [.text("\(year)-01-01"), .text("\(year)-12-31")]) {
+                    records.append(DataProblem(kind: kind, id: row[0].text ?? "", unit: row[1].text ?? "",
+                                               problem: "有 \(row[2].integer ?? 0) 个字段存在未解决的冲突"))
+                }
+            }
+            return records
+        }
+    }
+
+    /// Whether this is a server's database (it has issued device tokens), so that the sync
+    /// times it keeps for each village mean something.
+    public func servesDevices() throws(ReplicaError) -> Bool {
+        try withConnection { connection in (try connection.scalar("SELECT count(*) FROM device_tokens").integer ?? 0) > 0 }
+    }
+
+    /// Stores the report of a year as published (frozen JSON), replacing an earlier one.
+    public func publishReport(year: Int, formatVersion: String, json: String, now: Int64) throws(ReplicaError) {
+        try withConnection { connection in
+            try connection.run("INSERT OR REPLACE INTO published_reports (year, format_version, published_at, report) VALUES (?, ?, ?, ?)",
+                               [.integer(Int64(year)), .text(formatVersion), .integer(now), .text(json)])
+        }
+    }
+
+    /// The report of a year as published, if it was.
+    public func publishedReport(year: Int) throws(ReplicaError) -> (formatVersion: String, publishedAt: Int64, json: String)? {
+        try withConnection { connection in
+            guard let row = try connection.rows("SELECT format_version, published_at, report FROM published_reports WHERE year = ?",
+                                                [.integer(Int64(year))]).first else { return nil }
+            return (row[0].text ?? "", row[1].integer ?? 0, row[2].text ?? "")
+        }
+    }
+}

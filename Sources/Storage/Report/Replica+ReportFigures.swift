@@ -1,0 +1,113 @@
+import Records
+
+extension Replica {
+    /// The figures of `year` over every record this replica holds (a village's own, or on the
+    /// township's server its whole township), deleted records excluded.
+    public func reportFigures(year: Int) throws(ReplicaError) -> ReportFigures {
+        let start = "\(year)-01-01"
+        let end = "\(year)-12-31"
+        let lastYearEnd = "\(year - 1)-12-31"
+        return try withConnection { connection in
+            var figures = ReportFigures(year: year)
+            for row in try connection.rows("""
+                SELECT kind,
+                       sum(made_on BETWEEN ?1 AND ?2), sum(published_on BETWEEN ?1 AND ?2), sum(published_on <= ?2),
+                       sum(repealed_on BETWEEN ?1 AND ?2), sum(made_on <= ?2 AND (repealed_on IS NULL OR repealed_on > ?2))
+                FROM documents WHERE deleted = 0 GROUP BY kind
+                """, [.text(start), .text(end)]) {
+                guard let kind = row[0].text.flatMap(DocumentKind.init(rawValue:)) else { continue }
+                var counts = ReportFigures.DocumentCounts()
+                counts.made = Int(row[1].integer ?? 0)
+                counts.published = Int(row[2].integer ?? 0)
+                counts.publishedToDate = Int(row[3].integer ?? 0)
+                counts.repealed = Int(row[4].integer ?? 0)
+                counts.inForce = Int(row[5].integer ?? 0)
+                figures.documents[kind] = counts
+            }
+            for row in try connection.rows("""
+                SELECT kind, sum(established_on <= ?1 AND (abolished_on IS NULL OR abolished_on > ?1)),
+                             sum(established_on <= ?2 AND (abolished_on IS NULL OR abolished_on > ?2))
+                FROM matters WHERE deleted = 0 GROUP BY kind
+                """, [.text(lastYearEnd), .text(end)]) {
+                guard let kind = row[0].text.flatMap(MatterKind.init(rawValue:)) else { continue }
+                figures.mattersInForceLastYear[kind] = Int(row[1].integer ?? 0)
+                figures.mattersInForce[kind] = Int(row[2].integer ?? 0)
+            }
+            for row in try connection.rows("""
+                SELECT kind, sum("count") FROM decisions WHERE deleted = 0 AND decided_on BETWEEN ? AND ? GROUP BY kind
+                """, [.text(start), .text(end)]) {
+                guard let kind = row[0].text.flatMap(MatterKind.init(rawValue:)) else { continue }
+                figures.decisions[kind] = Int(row[1].integer ?? 0)
+            }
+            figures.feesFen = try connection.scalar("SELECT coalesce(sum(amount_yuan), 0) FROM fees WHERE deleted = 0 AND collected_on BETWEEN ? AND ?",
+                                                    [.text(start), .text(end)]).integer ?? 0
+            let procurement = try connection.rows("""
+                SELECT count(*), coalesce(sum(amount_yuan), 0) FROM procurement WHERE deleted = 0 AND contracted_on BETWEEN ? AND ?
+                """, [.text(start), .text(end)])[0]
+            figures.procurementCount = Int(procurement[0].integer ?? 0)
+            figures.procurementFen = procurement[1].integer ?? 0
+            // Table 3 in one pass over the requests.
+            for row in try connection.rows("""
+                SELECT applicant_type, outcome,
+                       sum(received_on BETWEEN ?1 AND ?2),
+                       sum(received_on < ?1 AND (concluded_on IS NULL OR concluded_on >= ?1)),
+                       sum(concluded_on BETWEEN ?1 AND ?2),
+                       sum(received_on <= ?2 AND (concluded_on IS NULL OR concluded_on > ?2)),
+                       sum(CASE WHEN concluded_on BETWEEN ?1 AND ?2 THEN coalesce(fee_yuan, 0) ELSE 0 END)
+                FROM requests WHERE deleted = 0 GROUP BY applicant_type, outcome
+                """, [.text(start), .text(end)]) {
+                let applicant = row[0].text.flatMap(ApplicantType.init(rawValue:))
+                let outcome = row[1].text.flatMap(RequestOutcome.init(rawValue:))
+                figures.newReceived[applicant, default: 0] += Int(row[2].integer ?? 0)
+                figures.carriedOverIn[applicant, default: 0] += Int(row[3].integer ?? 0)
+                let concluded = Int(row[4].integer ?? 0)
+                if concluded > 0 { figures.concluded[outcome, default: [:]][applicant, default: 0] += concluded }
+                figures.carriedOverOut[applicant, default: 0] += Int(row[5].integer ?? 0)
+                figures.requestFeesFen += row[6].integer ?? 0
+            }
+            for row in try connection.rows("""
+                SELECT "group", CASE WHEN concluded_on <= ?2 THEN result END, count(*)
+                FROM cases WHERE deleted = 0 AND filed_on BETWEEN ?1 AND ?2 GROUP BY 1, 2
+                """, [.text(start), .text(end)]) {
+                guard let group = row[0].text.flatMap(CaseGroup.init(rawValue:)) else { continue }
+                let result = row[1].text.flatMap(CaseResult.init(rawValue:))
+                figures.cases[group, default: [:]][result, default: 0] += Int(row[2].integer ?? 0)
+            }
+            for row in try connection.rows("""
+                SELECT CAST(substr(published_on, 6, 2) AS INTEGER), category, count(*)
+                FROM notices WHERE deleted = 0 AND published_on BETWEEN ? AND ? GROUP BY 1, 2
+                """, [.text(start), .text(end)]) {
+                guard let month = row[0].integer, let category = row[1].text.flatMap(NoticeCategory.init(rawValue:)) else { continue }
+                let count = Int(row[2].integer ?? 0)
+                figures.noticesByMonth[Int(month), default: [:]][category, default: 0] += count
+                figures.noticesPublished += count
+            }
+            return figures
+        }
+    }
+
+    /// Each unit's share of the year, and when a device of it last finished a sync here.
+    public func unitFigures(year: Int) throws(ReplicaError) -> [UnitFigures] {
+        let start = "\(year)-01-01"
+        let end = "\(year)-12-31"
+        let units = try units()
+        return try withConnection { connection in
+            var figures = Dictionary(uniqueKeysWithValues: units.map { ($0.code, UnitFigures(unit: $0)) })
+            func add(_ sql: String, _ update: (inout UnitFigures, Int) -> Void) throws {
+                for row in try connection.rows(sql, [.text(start), .text(end)]) {
+                    guard let unit = row[0].text, figures[unit] != nil else { continue }
+                    update(&figures[unit]!, Int(row[1].integer ?? 0))
+                }
+            }
+            try add("SELECT unit, count(*) FROM notices WHERE deleted = 0 AND published_on BETWEEN ?1 AND ?2 GROUP BY unit") { $0.notices = $1 }
+            try add("SELECT unit, count(*) FROM requests WHERE deleted = 0 AND received_on BETWEEN ?1 AND ?2 GROUP BY unit") { $0.requestsReceived = $1 }
+            try add("SELECT unit, count(*) FROM requests WHERE deleted = 0 AND concluded_on BETWEEN ?1 AND ?2 GROUP BY unit") { $0.requestsConcluded = $1 }
+            try add("SELECT unit, count(*) FROM cases WHERE deleted = 0 AND filed_on BETWEEN ?1 AND ?2 GROUP BY unit") { $0.cases = $1 }
+            for row in try connection.rows("SELECT unit, max(synced_at) FROM sites WHERE synced_at IS NOT NULL GROUP BY unit") {
+                guard let unit = row[0].text, figures[unit] != nil else { continue }
+                figures[unit]!.lastSync = row[1].integer
+            }
+            return units.compactMap { figures[$0.code] }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Records
+
+/// The counts of one year that the annual report is computed from, read from the records by
+/// the counting rules of spec/annual-report.md. Each figure is counted by its own query, so
+/// that the report's identities (totals, balance) check the data rather than the arithmetic.
+public struct ReportFigures: Sendable, Equatable {
+    public struct DocumentCounts: Sendable, Equatable {
+        public var made = 0
+        public var published = 0
+        public var publishedToDate = 0
+        public var repealed = 0
+        public var inForce = 0
+        public init() {}
+    }
+
+    /// Requests by applicant type, one count per column of table 3. A request whose applicant
+    /// type is missing or unknown is counted under nil: in the row's total, in no column.
+    public typealias ByApplicant = [ApplicantType?: Int]
+
+    public let year: Int
+    public var documents: [DocumentKind: DocumentCounts] = [:]
+    /// Catalogue items in force on 31 Dec of the previous year and of this year.
+    public var mattersInForceLastYear: [MatterKind: Int] = [:]
+    public var mattersInForce: [MatterKind: Int] = [:]
+    /// The sum of `count` over decisions made in the year.
+    public var decisions: [MatterKind: Int] = [:]
+    public var feesFen: Int64 = 0
+    public var procurementCount = 0
+    public var procurementFen: Int64 = 0
+
+    public var newReceived: ByApplicant = [:]
+    public var carriedOverIn: ByApplicant = [:]
+    /// Concluded in the year, by outcome (nil: concluded without an outcome, a data error).
+    public var concluded: [RequestOutcome?: ByApplicant] = [:]
+    public var carriedOverOut: ByApplicant = [:]
+    /// Information-processing fees on requests concluded in the year.
+    public var requestFeesFen: Int64 = 0
+
+    /// Cases filed in the year, by group and result as of 31 Dec (nil: still pending).
+    public var cases: [CaseGroup: [CaseResult?: Int]] = [:]
+
+    public var noticesPublished = 0
+    /// Notices published in the year, by month (1...12) and category.
+    public var noticesByMonth: [Int: [NoticeCategory: Int]] = [:]
+
+    public init(year: Int) { self.year = year }
+}
+
+/// One unit's share, for the report's appendix.
+public struct UnitFigures: Sendable, Equatable {
+    public let unit: GovernmentUnit
+    public var notices = 0
+    public var requestsReceived = 0
+    public var requestsConcluded = 0
+    public var cases = 0
+    /// When a device of the unit last finished a sync with this server (nil: never, or unknown here).
+    public var lastSync: Int64?
+}
