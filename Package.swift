@@ -46,7 +46,7 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")]
         ),
         // Benchmarks beside their baselines, outside the test suite: `swift run -c release gongkai-bench`.
-        .executableTarget(name: "Bench", dependencies: ["CSQLite", "Records", "Storage", "SyncCore", "TestSupport"]),
+        .executableTarget(name: "Bench", dependencies: ["CSQLite", "Records", "Storage", "SyncCore", "Report", "TestSupport"]),
         // Seeded randomness for tests and benchmarks.
         .target(name: "TestSupport"),
         .testTarget(name: "RecordsTests", dependencies: ["Records"]),

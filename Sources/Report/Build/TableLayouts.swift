@@ -116,7 +116,7 @@ enum Table4Layout {
             let corrected = counts[.corrected] ?? 0
             let other = counts[.otherResult] ?? 0
             let pending = counts[nil] ?? 0
-            return Table4.Group(group: group, values: [maintained, corrected, other, pending, counts.values.reduce(0, +)])
+            return Table4.Group(group: group, values: [maintained, corrected, other, pending, figures.casesFiled[group] ?? 0])
         })
     }
 }

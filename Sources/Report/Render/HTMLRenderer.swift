@@ -20,7 +20,7 @@ public enum HTMLRenderer {
         <title>\(escape(report.title))</title>
         <style>
         @page { size: A4; margin: 20mm 18mm; }
-        body { font-family: "Noto Serif CJK SC", "Source Han Serif SC", "SimSun", serif; font-size: 11pt; line-height: 1.6; color: #000; max-width: 174mm; margin: 0 auto; }
+        body { font-family: "SimSun", "Noto Serif CJK SC", "Source Han Serif SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", serif; font-size: 11pt; line-height: 1.6; color: #000; max-width: 174mm; margin: 0 auto; }
         h1 { font-size: 16pt; text-align: center; margin: 0 0 12pt; }
         h2 { font-size: 13pt; margin: 14pt 0 6pt; }
         h3, h4 { font-size: 11pt; margin: 8pt 0 4pt; }
@@ -104,14 +104,17 @@ public enum HTMLRenderer {
     static func label(_ text: String, _ attributes: String = "") -> String { "<td class=\"label\"\(attributes)>\(escape(text))</td>" }
     static func header(_ text: String, _ attributes: String = "") -> String { "<th\(attributes)>\(escape(text))</th>" }
 
+    /// One table of groups; a group with fewer columns leaves the rest blank, as the official form does.
     static func table2(_ table: Table2) -> String {
+        let width = (table.groups.map(\.columns.count).max() ?? 0) + 1
         var out = "<table class=\"table2\">\n"
         for group in table.groups {
-            let width = group.columns.count + 1
+            let blank = width - group.columns.count - 1
+            let filler = blank > 0 ? "<td colspan=\"\(blank)\"></td>" : ""
             out += "<tr>\(header(group.label, " colspan=\"\(width)\""))</tr>\n"
-            out += "<tr>\(header("信息内容"))\(group.columns.map { header($0.text) }.joined())</tr>\n"
+            out += "<tr>\(header("信息内容"))\(group.columns.map { header($0.text) }.joined())\(blank > 0 ? "<th colspan=\"\(blank)\"></th>" : "")</tr>\n"
             for row in group.rows {
-                out += "<tr>\(label(row.label.text))\(row.cells.map { cell($0.text) }.joined())</tr>\n"
+                out += "<tr>\(label(row.label.text))\(row.cells.map { cell($0.text) }.joined())\(filler)</tr>\n"
             }
         }
         return out + "</table>\n"

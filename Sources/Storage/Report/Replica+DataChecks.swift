@@ -25,10 +25,10 @@ extension Replica {
             (.documents, "repealed_on < made_on", "废止日期早于制作日期"),
             (.matters, "abolished_on < established_on", "取消日期早于设立日期"),
         ]
-        // Which records bear on the year.
+        // Which records bear on the year: those that any row of its tables counts.
         let relevant: [RecordKind: String] = [
-            .requests: "received_on <= ?2 AND (concluded_on IS NULL OR concluded_on >= ?1 OR concluded_on < received_on)",
-            .cases: "filed_on <= ?2 AND (concluded_on IS NULL OR concluded_on >= ?1 OR concluded_on < filed_on)",
+            .requests: "(received_on <= ?2 AND (concluded_on IS NULL OR concluded_on >= ?1)) OR concluded_on BETWEEN ?1 AND ?2",
+            .cases: "filed_on BETWEEN ?1 AND ?2 OR concluded_on BETWEEN ?1 AND ?2",
             .documents: "made_on <= ?2",
             .matters: "established_on <= ?2",
         ]

@@ -70,8 +70,11 @@ extension Replica {
                 FROM cases WHERE deleted = 0 AND filed_on BETWEEN ?1 AND ?2 GROUP BY 1, 2
                 """, [.text(start), .text(end)]) {
                 guard let group = row[0].text.flatMap(CaseGroup.init(rawValue:)) else { continue }
+                let count = Int(row[2].integer ?? 0)
+                figures.casesFiled[group, default: 0] += count
                 let result = row[1].text.flatMap(CaseResult.init(rawValue:))
-                figures.cases[group, default: [:]][result, default: 0] += Int(row[2].integer ?? 0)
+                guard result != nil || row[1].text == nil else { continue }
+                figures.cases[group, default: [:]][result, default: 0] += count
             }
             for row in try connection.rows("""
                 SELECT CAST(substr(published_on, 6, 2) AS INTEGER), category, count(*)

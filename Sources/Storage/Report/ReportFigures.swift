@@ -36,8 +36,11 @@ public struct ReportFigures: Sendable, Equatable {
     /// Information-processing fees on requests concluded in the year.
     public var requestFeesFen: Int64 = 0
 
-    /// Cases filed in the year, by group and result as of 31 Dec (nil: still pending).
+    /// Cases filed in the year, by group and result as of 31 Dec (nil: still pending). A case
+    /// whose result is not a known one is counted only in `casesFiled`.
     public var cases: [CaseGroup: [CaseResult?: Int]] = [:]
+    /// Cases filed in the year, by group, counted on their own.
+    public var casesFiled: [CaseGroup: Int] = [:]
 
     public var noticesPublished = 0
     /// Notices published in the year, by month (1...12) and category.
