@@ -8,15 +8,26 @@ import Storage
 enum GongkaiMain {
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        var command: ParsableCommand
         do {
-            var command = try Gongkai.parseAsRoot(arguments)
+            command = try Gongkai.parseAsRoot(arguments)
+        } catch {
+            let code = Gongkai.exitCode(for: error)
+            let message = Gongkai.fullMessage(for: error)
+            guard code == .success else { fail(message, code: 2) }
+            // Help or version: print it, and for help the command's examples after it.
+            print(message)
+            if !arguments.contains("--version") {
+                print(HelpPrinter.examplesSection(for: HelpPrinter.command(for: arguments, root: Gongkai.self)), terminator: "")
+            }
+            exit(0)
+        }
+        do {
             if var asynchronous = command as? AsyncParsableCommand {
                 try await asynchronous.run()
             } else {
                 try command.run()
             }
-        } catch let error as ReplicaError {
-            fail(error.description, code: 1)
         } catch let error as CLIError {
             switch error {
             case .usage(let message): fail(message, code: 2)
@@ -24,18 +35,11 @@ enum GongkaiMain {
             }
         } catch let error as ExitCode {
             exit(error.rawValue)
+        } catch let error as ValidationError {
+            fail(error.message, code: 2)
         } catch {
-            let code = Gongkai.exitCode(for: error)
-            let message = Gongkai.fullMessage(for: error)
-            if code == .success {
-                // Help or version: print it, and for help the command's examples after it.
-                print(message)
-                if !arguments.contains("--version") {
-                    print(HelpPrinter.examplesSection(for: HelpPrinter.command(for: arguments, root: Gongkai.self)), terminator: "")
-                }
-                exit(0)
-            }
-            fail(message, code: 2)
+            // Anything else went wrong while running: a failure to report, not wrong usage.
+            fail(String(describing: error), code: 1)
         }
     }
 

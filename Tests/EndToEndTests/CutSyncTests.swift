@@ -8,13 +8,13 @@ struct CutSyncTests {
     /// Total bytes of the sync under test when nothing cuts it, measured once.
     static func cutPoints() throws -> [Int] {
         let (town, file) = try prepare()
-        let proxy = try CuttingProxy(upstreamPort: town.server.port, cutAfter: nil)
+        let proxy = try FaultProxy(upstreamPort: town.server.port, plan: .clean)
         defer { proxy.close() }
         let whole = try GongkaiProcess.run(["sync", "--db", town.workspace.path("a.sqlite"), "--server", "http://127.0.0.1:\(proxy.port)",
                                             "--token", town.tokens["a"]!, "--batch-size", "10", "--no-remember"])
         #expect(whole.status == 0, "\(whole.stderr)")
         _ = file
-        let total = proxy.progress.forwarded
+        let total = proxy.bytes.up + proxy.bytes.down
         // Cut points across the whole exchange: early in the first request, through the pushes
         // and pulls, into the last responses.
         return [60, 300] + (1...10).map { total * $0 / 11 } + [total - 40]
@@ -39,11 +39,11 @@ struct CutSyncTests {
         #expect(points.count >= 12)
         for cut in points {
             let (town, _) = try Self.prepare()
-            let proxy = try CuttingProxy(upstreamPort: town.server.port, cutAfter: cut)
+            let proxy = try FaultProxy(upstreamPort: town.server.port, plan: FaultPlan(cut: (.either, cut)))
             let cutRun = try GongkaiProcess.run(["sync", "--db", town.workspace.path("a.sqlite"), "--server", "http://127.0.0.1:\(proxy.port)",
                                                  "--token", town.tokens["a"]!, "--batch-size", "10", "--attempts", "1", "--no-remember"])
             proxy.close()
-            #expect(proxy.progress.cut, "cut at \(cut) did not happen")
+            #expect(proxy.faulted, "cut at \(cut) did not happen")
             #expect(cutRun.status == 1, "cut at \(cut): \(cutRun.stdout)")
             // The next run, on a good connection, finishes.
             try town.sync("a")
@@ -64,13 +64,13 @@ struct CutSyncTests {
     @Test("a cut is retried within the same run when attempts allow")
     func retried() throws {
         let (town, _) = try Self.prepare()
-        let proxy = try CuttingProxy(upstreamPort: town.server.port, cutAfter: 2_000, healAfterCut: true)
+        let proxy = try FaultProxy(upstreamPort: town.server.port, plan: FaultPlan(cut: (.either, 2_000), healAfterFault: true))
         defer { proxy.close() }
         let result = try GongkaiProcess.run(["sync", "--db", town.workspace.path("a.sqlite"), "--server", "http://127.0.0.1:\(proxy.port)",
                                              "--token", town.tokens["a"]!, "--batch-size", "10", "--no-remember"],
                                             environment: ["GONGKAI_RETRY_DELAY": "0.01"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(proxy.progress.cut)
+        #expect(proxy.faulted)
         #expect(try town.records("town.sqlite", kind: "requests", unit: Self.village).count == 45)
     }
 }

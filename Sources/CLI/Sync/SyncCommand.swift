@@ -28,6 +28,9 @@ struct SyncCommand: AsyncParsableCommand, ExampleProviding {
     @Option(help: ArgumentHelp("另一个副本文件", valueName: "PATH")) var with: String?
     @Option(help: ArgumentHelp("每批记录数", valueName: "N")) var batchSize: Int = 500
     @Option(help: ArgumentHelp("网络出错时每个请求最多尝试几次", valueName: "N")) var attempts: Int = 5
+    @Option(name: .customLong("stall-timeout"), help: ArgumentHelp("传输停滞 (每秒不足 30 字节) 多少秒后断开重试", valueName: "SECONDS"))
+    var stallTimeout: Int = 60
+    @Flag(help: "不在终端上时, 也逐行输出进度") var progress = false
     @Flag(help: "不记住这次的服务器和令牌") var noRemember = false
 
     func run() async throws {
@@ -46,7 +49,8 @@ struct SyncCommand: AsyncParsableCommand, ExampleProviding {
         let scope = identity.unit.isTownship ? SyncScope.everything
             : SyncScope(readable: [identity.unit.code], writable: [identity.unit.code])
         let transport = InProcessTransport(service: SyncService(store: other), scope: scope, clock: { WallClock.now() })
-        let report = try await SyncOutcome.run(SyncClient(store: local, transport: transport, batchSize: batchSize, clock: { WallClock.now() }))
+        let report = try await SyncOutcome.run(SyncClient(store: local, transport: transport, batchSize: batchSize, clock: { WallClock.now() }),
+                                               progressLines: progress)
         SyncOutcome.reportConvergence(report)
         print(SyncOutcome.summary(report))
         try SyncOutcome.failIfRefused(report)
@@ -70,12 +74,14 @@ extension SyncCommand {
         var configuration = HTTPClientConfiguration(baseURL: server, token: token,
                                                     session: String(generator.next() as UInt64, radix: 36), caCertificatePath: cacert)
         configuration.attempts = max(1, attempts)
+        configuration.lowSpeedSeconds = max(1, stallTimeout)
         if let delay = ProcessInfo.processInfo.environment["GONGKAI_RETRY_DELAY"].flatMap(Double.init) { configuration.retryDelay = delay }
         let transport = CurlTransport(configuration: configuration)
         let started = WallClock.monotonicSeconds()
         let report: SyncReport
         do {
-            report = try await SyncOutcome.run(SyncClient(store: local, transport: transport, batchSize: batchSize, clock: { WallClock.now() }))
+            report = try await SyncOutcome.run(SyncClient(store: local, transport: transport, batchSize: batchSize, clock: { WallClock.now() }),
+                                               progressLines: progress)
         } catch let failure as HTTPFailure {
             throw CLIError.failure(failure.description)
         }
@@ -92,10 +98,10 @@ extension SyncCommand {
 
 /// Running a sync and telling the user how it went.
 enum SyncOutcome {
-    static func run(_ client: SyncClient) async throws -> SyncReport {
+    static func run(_ client: SyncClient, progressLines: Bool = false) async throws -> SyncReport {
         do {
             let report = try await client.sync { progress in
-                Terminal.progress("同步中: 已推送 \(progress.pushed), 已拉取 \(progress.pulled)")
+                Terminal.progress("同步中: 已推送 \(progress.pushed), 已拉取 \(progress.pulled)", asLines: progressLines)
             }
             Terminal.endProgress()
             for refusal in report.refused {

@@ -9,8 +9,13 @@ enum Terminal {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
-    /// A line that replaces itself on a terminal (progress); nothing when stderr is not a terminal.
-    static func progress(_ text: String) {
+    /// A line that replaces itself on a terminal (progress); nothing when stderr is not a
+    /// terminal, unless `progress(_:asLines:)` is asked for lines (logs, scripts).
+    static func progress(_ text: String, asLines: Bool = false) {
+        if asLines && !stderrIsInteractive {
+            FileHandle.standardError.write(Data("\(text)\n".utf8))
+            return
+        }
         guard stderrIsInteractive else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
     }

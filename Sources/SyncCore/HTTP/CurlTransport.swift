@@ -94,26 +94,32 @@ public final class CurlTransport: SyncTransport {
     public var statistics: HTTPStatistics { counters.withLock { $0 } }
 
     public func push(_ request: PushRequest) async throws -> PushResponse {
-        try Wire.pushResponse(try await post("/v1/push", Wire.encode(request)))
+        try await post("/v1/push", Wire.encode(request), decode: Wire.pushResponse)
     }
 
     public func pull(_ request: PullRequest) async throws -> PullResponse {
-        try Wire.pullResponse(try await post("/v1/pull", Wire.encode(request)))
+        try await post("/v1/pull", Wire.encode(request), decode: Wire.pullResponse)
     }
 
     public func done(_ request: DoneRequest) async throws -> DoneResponse {
-        try Wire.doneResponse(try await post("/v1/done", Wire.encode(request)))
+        try await post("/v1/done", Wire.encode(request), decode: Wire.doneResponse)
     }
 
-    /// POSTs a JSON body gzip-compressed, retrying transient failures, and returns the
-    /// decompressed response body of a 200. Refusals come back as `SyncRefused`.
-    func post(_ path: String, _ body: [UInt8]) async throws -> [UInt8] {
+    /// POSTs a JSON body gzip-compressed, retrying transient failures, and decodes the response
+    /// of a 200. A 200 whose body cannot be decoded arrived damaged (a cut at the wrong moment)
+    /// and is retried like a cut. Refusals come back as `SyncRefused`.
+    func post<T>(_ path: String, _ body: [UInt8], decode: @escaping @Sendable ([UInt8]) throws -> T) async throws -> T {
         let compressed = Gzip.compress(body)
         var delay = configuration.retryDelay
         var attempt = 1
         while true {
             do {
-                return try await blockingOffThePool { try self.exchange(path, compressed) }
+                let payload = try await blockingOffThePool { try self.exchange(path, compressed) }
+                do {
+                    return try decode(payload)
+                } catch {
+                    throw HTTPFailure.connection(code: 0, detail: "回答不完整或无法解析 (\(payload.count) 字节)")
+                }
             } catch let failure as HTTPFailure where failure.isTransient && attempt < configuration.attempts {
                 counters.withLock { $0.retries += 1 }
                 try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))

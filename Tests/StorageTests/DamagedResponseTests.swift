@@ -1,0 +1,81 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import SyncCore
+import Synchronization
+import Testing
+
+/// A one-answer HTTP server: every connection gets `response` and is closed. For answers the
+/// real server never gives but a cut link can produce.
+final class CannedServer: Sendable {
+    let port: Int
+    private let listener: Int32
+    private let served = Mutex(0)
+
+    init(response: [UInt8]) throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.listener = listener
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+        listen(listener, 8)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        Thread.detachNewThread { [self] in
+            while true {
+                let client = accept(listener, nil, nil)
+                if client < 0 { return }
+                var buffer = [UInt8](repeating: 0, count: 65_536)
+                _ = read(client, &buffer, buffer.count)
+                _ = response.withUnsafeBytes { send(client, $0.baseAddress, response.count, Int32(MSG_NOSIGNAL)) }
+                served.withLock { $0 += 1 }
+                shutdown(client, Int32(SHUT_RDWR))
+                close(client)
+            }
+        }
+    }
+
+    var requests: Int { served.withLock { $0 } }
+
+    func stop() {
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+}
+
+/// Regressions from the fault suite's "cut at byte offsets, each direction" (a cut after the
+/// status line of a 200): the client must retry and then report a connection failure, never
+/// take the damaged answer for a protocol error.
+@Suite("Regression: cut at byte offsets, each direction")
+struct DamagedResponseTests {
+    static let headers = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+
+    @Test("a 200 with an empty body, with a cut gzip body, or with broken JSON is retried and reported as a connection failure",
+          arguments: ["empty", "cut gzip", "broken JSON"])
+    func damaged200(kind: String) async throws {
+        let body: [UInt8] = switch kind {
+        case "empty": []
+        case "cut gzip": Array(Gzip.compress(Array(#"{"changed":0,"conflicted":0,"refused":[],"restarted":false}"#.utf8)).prefix(20))
+        default: Array(#"{"changed":0,"conf"#.utf8)
+        }
+        let encoding = kind == "cut gzip" ? "Content-Encoding: gzip\r\n" : ""
+        let server = try CannedServer(response: Array("\(Self.headers)\(encoding)Content-Length: \(body.count)\r\n\r\n".utf8) + body)
+        defer { server.stop() }
+        var configuration = HTTPClientConfiguration(baseURL: "http://127.0.0.1:\(server.port)", token: "t", session: "s")
+        configuration.attempts = 3
+        configuration.retryDelay = 0.01
+        let transport = CurlTransport(configuration: configuration)
+        let sender = SiteInfo(site: SiteID("00000000000000a1")!, deviceName: "d", unit: "u")
+        do {
+            _ = try await transport.push(PushRequest(schemaVersion: 3, sender: sender, senderCounter: 0, records: []))
+            Issue.record("a damaged answer was accepted")
+        } catch let failure as HTTPFailure {
+            guard case .connection = failure else { Issue.record("wrong failure: \(failure)"); return }
+        }
+        #expect(server.requests == 3)
+        #expect(transport.statistics.retries == 2)
+    }
+}
