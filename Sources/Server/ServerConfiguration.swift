@@ -6,7 +6,8 @@ public struct ServerConfiguration: Sendable {
     /// The most a request body may be as sent (compressed).
     public var maximumRequestBytes = 16 * 1024 * 1024
     /// The most a request body may be once decompressed (a decompression bomb stops here).
-    public var maximumDecompressedBytes = 128 * 1024 * 1024
+    /// A push of the largest batch (2,000 records) is a few megabytes.
+    public var maximumDecompressedBytes = 32 * 1024 * 1024
     /// PEM certificate chain and private key, to serve HTTPS.
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?

@@ -114,6 +114,9 @@ struct SyncRoutes: Sendable {
         } catch is NIOTooManyBytesError {
             throw RequestRefused(.contentTooLarge, code: "payload_too_large",
                                  message: "请求体超过 \(configuration.maximumRequestBytes / 1_048_576) MB; 请减小每批记录数 (--batch-size)")
+        } catch {
+            // The client stopped sending before the body it announced was complete.
+            throw RequestRefused(.badRequest, code: "bad_request", message: "请求体不完整 (连接在传输中断开); 请重新同步")
         }
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
         guard let encoding = request.headers[.contentEncoding], encoding.lowercased().contains("gzip") else { return bytes }

@@ -37,6 +37,8 @@ struct CutSyncTests {
     func sweep() throws {
         let points = try Self.cutPoints()
         #expect(points.count >= 12)
+        var summary = FaultSummary(name: "cut at byte offsets across a whole sync (lost acknowledgements included)")
+        defer { summary.print() }
         for cut in points {
             let (town, _) = try Self.prepare()
             let proxy = try FaultProxy(upstreamPort: town.server.port, plan: FaultPlan(cut: (.either, cut)))
@@ -44,6 +46,8 @@ struct CutSyncTests {
                                                  "--token", town.tokens["a"]!, "--batch-size", "10", "--attempts", "1", "--no-remember"])
             proxy.close()
             #expect(proxy.faulted, "cut at \(cut) did not happen")
+            summary.faults += proxy.faulted ? 1 : 0
+            summary.syncs += 3
             #expect(cutRun.status == 1, "cut at \(cut): \(cutRun.stdout)")
             // The next run, on a good connection, finishes.
             try town.sync("a")
@@ -57,6 +61,7 @@ struct CutSyncTests {
                 #expect(try town.records("\(laptop).sqlite", kind: "fees", unit: Self.village) == serverFees, "cut at \(cut), \(laptop)")
             }
             #expect(try town.gongkai("a", ["status", "--json"]).stdout.contains("\"pending_changes\": 0"))
+            summary.writes += 3 * (serverRequests.count + serverFees.count)
             town.server.kill()
         }
     }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -117,6 +120,7 @@ struct HostileRequestTests {
             if status != 200 { #expect((object?["error"] as? [String: Any])?["code"] is String, "round \(round)") }
         }
         #expect(statuses.values.reduce(0, +) == 1_200)
+        print("FAULT-SUMMARY case=\"generated bodies on every endpoint (in process)\" syncs=0 faults=1200 writes_checked=0 lost=0 duplicates=0 crashes=0")
         // Mutated bodies may still be valid pushes of this laptop's own record; nothing else changes.
         let after = try fingerprint(harness.server).filter { !$0.contains("mine") && !$0.hasPrefix("sites") && !$0.hasPrefix("replica") && !$0.hasPrefix("unit_digests") }
         #expect(after == before.filter { !$0.hasPrefix("sites") && !$0.hasPrefix("replica") && !$0.hasPrefix("unit_digests") })

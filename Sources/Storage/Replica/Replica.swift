@@ -52,6 +52,13 @@ public final class Replica: Sendable {
     public static func open(at path: String, now: Int64 = 0) throws(ReplicaError) -> Replica {
         guard FileManager.default.fileExists(atPath: path) else { throw .missing(path: path) }
         try checkHeader(path)
+        // SQLite would quietly open a file it may not write read-only, then fail on the first
+        // write (or, in WAL mode, on the first read): say so up front instead.
+        let directory = (path as NSString).deletingLastPathComponent
+        let files = FileManager.default
+        if !files.isWritableFile(atPath: path) || !files.isWritableFile(atPath: directory.isEmpty ? "." : directory) {
+            throw .readOnly(path: path)
+        }
         do {
             let connection = try Connection(path: path, mode: .readWrite)
             guard try connection.scalar("PRAGMA application_id").integer == Migrator.applicationID else {

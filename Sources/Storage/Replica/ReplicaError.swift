@@ -42,7 +42,7 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
         case .newerSchema(let path, let found, let supported):
             "副本 \(path) 的数据结构版本为 \(found), 由更新版本的 gongkai 创建; 本程序只支持到版本 \(supported)。请升级 gongkai"
         case .readOnly(let path):
-            "副本文件 \(path) 是只读的, 无法写入; 请检查文件权限 (chmod u+w) 或存储介质是否写保护"
+            "副本文件 \(path) 或其所在的文件夹是只读的, 无法使用; 请检查权限 (需要可写), 或把它复制到可写的位置 (如从光盘或写保护的 U 盘复制出来)"
         case .diskFull(let path):
             "磁盘已满, 无法写入副本 \(path); 本次操作未保存任何内容。请清理磁盘空间后重试"
         case .busy(let path):
