@@ -12,15 +12,7 @@ enum GongkaiMain {
         do {
             command = try Gongkai.parseAsRoot(arguments)
         } catch {
-            let code = Gongkai.exitCode(for: error)
-            let message = Gongkai.fullMessage(for: error)
-            guard code == .success else { fail(message, code: 2) }
-            // Help or version: print it, and for help the command's examples after it.
-            print(message)
-            if !arguments.contains("--version") {
-                print(HelpPrinter.examplesSection(for: HelpPrinter.command(for: arguments, root: Gongkai.self)), terminator: "")
-            }
-            exit(0)
+            parsingFailed(error, arguments: arguments)
         }
         do {
             if var asynchronous = command as? AsyncParsableCommand {
@@ -38,9 +30,22 @@ enum GongkaiMain {
         } catch let error as ValidationError {
             fail(error.message, code: 2)
         } catch {
-            // Anything else went wrong while running: a failure to report, not wrong usage.
+            // Help asked for, or wrong usage found, while running; else a failure to report.
+            let code = Gongkai.exitCode(for: error)
+            if code == .success || code == .validationFailure { parsingFailed(error, arguments: arguments) }
             fail(String(describing: error), code: 1)
         }
+    }
+
+    /// Help or version (exit 0, help followed by the command's examples), or wrong usage (exit 2).
+    static func parsingFailed(_ error: any Error, arguments: [String]) -> Never {
+        let message = Gongkai.fullMessage(for: error)
+        guard Gongkai.exitCode(for: error) == .success else { fail(message, code: 2) }
+        print(message)
+        if !arguments.contains("--version") {
+            print(HelpPrinter.examplesSection(for: HelpPrinter.command(for: arguments, root: Gongkai.self)), terminator: "")
+        }
+        exit(0)
     }
 
     static func fail(_ message: String, code: Int32) -> Never {

@@ -66,12 +66,13 @@ final class Township {
         server = try ServerProcess(workspace: w)
     }
 
-    /// A new laptop of `unit` with its own token.
-    func laptop(_ name: String, unit: String) throws {
+    /// A new laptop of `unit` with its own token (and, when given, a fixed site id).
+    func laptop(_ name: String, unit: String, site: String? = nil) throws {
         let issued = try workspace.gongkai(["admin", "issue-token", "--unit", unit], db: "town.sqlite")
         #expect(issued.status == 0, "\(issued.stderr)")
         tokens[name] = issued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let created = try workspace.gongkai(["init", "--unit", unit, "--name", "村", "--parent", Township.township, "--device", name], db: "\(name).sqlite")
+        let created = try GongkaiProcess.run(["init", "--unit", unit, "--name", "村", "--parent", Township.township, "--device", name,
+                                              "--db", workspace.path("\(name).sqlite")], environment: site.map { ["GONGKAI_SITE": $0] } ?? [:])
         #expect(created.status == 0)
     }
 

@@ -30,8 +30,9 @@ final class CannedServer: Sendable {
                 if client < 0 { return }
                 var buffer = [UInt8](repeating: 0, count: 65_536)
                 _ = read(client, &buffer, buffer.count)
-                _ = response.withUnsafeBytes { send(client, $0.baseAddress, response.count, Int32(MSG_NOSIGNAL)) }
+                // Counted before answering, so that the count is complete once the client has its answer.
                 served.withLock { $0 += 1 }
+                _ = response.withUnsafeBytes { send(client, $0.baseAddress, response.count, Int32(MSG_NOSIGNAL)) }
                 shutdown(client, Int32(SHUT_RDWR))
                 close(client)
             }

@@ -39,10 +39,13 @@ struct InitCommand: ParsableCommand, ExampleProviding {
         }
         var generator = SystemRandomNumberGenerator()
         let deviceName = device ?? ProcessInfo.processInfo.hostName
+        // GONGKAI_SITE fixes the site id, so that a test can replay the same replicas; a site id
+        // must never be shared by two replicas, so nothing else sets it.
+        let site = ProcessInfo.processInfo.environment["GONGKAI_SITE"].flatMap(SiteID.init) ?? SiteID.random(using: &generator)
         let created = try Replica.create(
             at: replica.path,
             unit: GovernmentUnit(code: code, name: name, parent: parent, isTownship: township),
-            site: SiteID.random(using: &generator), deviceName: deviceName, now: WallClock.now())
+            site: site, deviceName: deviceName, now: WallClock.now())
         let identity = try created.identity()
         print("已创建\(township ? "乡镇" : "村级")副本 \(created.path)")
         print("单位: \(identity.unit.code) \(identity.unit.name); 站点: \(identity.site)")
