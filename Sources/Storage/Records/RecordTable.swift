@@ -23,14 +23,14 @@ struct RecordTable: Sendable {
         fields = kind.fields
         let quoted = fields.map { "\"\($0.name)\"" }
         let fieldColumns = quoted.joined(separator: ", ")
-        selectColumns = "seq, id, unit, deleted, vv, clock, siblings, conflicts, digest, \(fieldColumns)"
-        let placeholders = Array(repeating: "?", count: 9 + fields.count).joined(separator: ", ")
+        selectColumns = "seq, id, unit, deleted, vv, clock, siblings, conflicts, digest, origin, \(fieldColumns)"
+        let placeholders = Array(repeating: "?", count: 10 + fields.count).joined(separator: ", ")
         insertSQL = """
-        INSERT INTO \(kind.rawValue) (seq, id, unit, from_upstream, digest, deleted, conflicts, vv, clock, siblings, \(fieldColumns))
+        INSERT INTO \(kind.rawValue) (seq, id, unit, from_upstream, origin, digest, deleted, conflicts, vv, clock, siblings, \(fieldColumns))
         VALUES (?, \(placeholders))
         """
         updateSQL = """
-        UPDATE \(kind.rawValue) SET seq = ?, from_upstream = ?, digest = ?, deleted = ?, conflicts = ?, vv = ?, clock = ?, siblings = ?, \(quoted.map { "\($0) = ?" }.joined(separator: ", "))
+        UPDATE \(kind.rawValue) SET seq = ?, from_upstream = ?, origin = ?, digest = ?, deleted = ?, conflicts = ?, vv = ?, clock = ?, siblings = ?, \(quoted.map { "\($0) = ?" }.joined(separator: ", "))
         WHERE id = ?
         """
         // Range scans of the rowid: "changes since cursor".
@@ -65,12 +65,13 @@ struct RecordTable: Sendable {
 
     /// Stores a new record with the next change sequence number, and accounts for its digest.
     /// `fromUpstream`: the version is exactly what the server sent (so it is not pushed back).
+    /// `origin`: on a server, the site whose push this version exactly is.
     func insert(_ connection: Connection, _ session: WriteSession, id: String, unit: String, version: RecordVersion,
-                fromUpstream: Bool = false) throws {
+                fromUpstream: Bool = false, origin: String? = nil) throws {
         let statement = try connection.prepare(insertSQL)
         defer { statement.reset() }
         let digest = RecordDigest.of(kind: kind, id: id, unit: unit, version: version)
-        try statement.bind([.integer(session.nextSeq()), .text(id), .text(unit), .integer(fromUpstream ? 1 : 0), .text(digest.hex)]
+        try statement.bind([.integer(session.nextSeq()), .text(id), .text(unit), .integer(fromUpstream ? 1 : 0), origin.sqlite, .text(digest.hex)]
                            + metadata(VersionColumns(version)) + fieldValues(version))
         while try statement.step() {}
         session.digestChanged(unit: unit, from: nil, to: digest)
@@ -79,11 +80,11 @@ struct RecordTable: Sendable {
     /// Rewrites a record's values and version, moves it to the next change sequence number,
     /// and accounts for its digest.
     func update(_ connection: Connection, _ session: WriteSession, _ existing: StoredRecord, version: RecordVersion,
-                fromUpstream: Bool = false) throws {
+                fromUpstream: Bool = false, origin: String? = nil) throws {
         let statement = try connection.prepare(updateSQL)
         defer { statement.reset() }
         let digest = RecordDigest.of(kind: kind, id: existing.id, unit: existing.unit, version: version)
-        try statement.bind([.integer(session.nextSeq()), .integer(fromUpstream ? 1 : 0), .text(digest.hex)]
+        try statement.bind([.integer(session.nextSeq()), .integer(fromUpstream ? 1 : 0), origin.sqlite, .text(digest.hex)]
                            + metadata(VersionColumns(version)) + fieldValues(version) + [.text(existing.id)])
         while try statement.step() {}
         session.digestChanged(unit: existing.unit, from: existing.digest ?? RecordDigest.of(kind: kind, id: existing.id, unit: existing.unit, version: existing.version), to: digest)
@@ -132,8 +133,8 @@ struct RecordTable: Sendable {
 
     private func record(from statement: Statement, path: String) throws -> StoredRecord {
         var values: [String: String] = [:]
-        for (offset, field) in fields.enumerated() where !statement.isNull(at: 9 + offset) {
-            values[field.name] = canonical(for: field, statement: statement, column: 9 + offset)
+        for (offset, field) in fields.enumerated() where !statement.isNull(at: 10 + offset) {
+            values[field.name] = canonical(for: field, statement: statement, column: 10 + offset)
         }
         let id = statement.text(at: 1) ?? ""
         let columns = VersionColumns(vv: statement.text(at: 4) ?? "", clock: statement.text(at: 5) ?? "",
@@ -143,7 +144,8 @@ struct RecordTable: Sendable {
             throw ReplicaError.corrupt(path: path, detail: "\(kind.rawValue) \(id) 的版本信息无法解析")
         }
         return StoredRecord(kind: kind, id: id, unit: statement.text(at: 2) ?? "", seq: statement.integer(at: 0),
-                            values: values, version: version, digest: statement.text(at: 8).flatMap(Digest256.init(hex:)))
+                            values: values, version: version, digest: statement.text(at: 8).flatMap(Digest256.init(hex:)),
+                            origin: statement.text(at: 9))
     }
 
     /// Canonical text → column: money as whole fen, counts and years as integers, the rest as text.

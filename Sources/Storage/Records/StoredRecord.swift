@@ -13,6 +13,8 @@ public struct StoredRecord: Sendable, Equatable {
     public let version: RecordVersion
     /// The row's digest as stored (nil only in a file not yet brought up to date).
     let digest: Digest256?
+    /// On a server: the site whose push this version exactly is (it need not be sent back to it).
+    let origin: String?
 
     public var isDeleted: Bool { version.isDeleted }
 

@@ -7,6 +7,8 @@ struct RemoteApplier {
     let session: WriteSession
     /// True on a laptop applying what the server sent: such versions are not pushed back.
     let fromUpstream: Bool
+    /// On a server, the site pushing: a version exactly as it sent is marked as its.
+    var pusher: String? = nil
 
     enum Outcome: Equatable {
         case unchanged
@@ -20,7 +22,8 @@ struct RemoteApplier {
         let table = RecordTable(kind)
         session.observe(remote.version.clock)
         guard let local = try table.load(connection, id: remote.id) else {
-            try table.insert(connection, session, id: remote.id, unit: remote.unit, version: remote.version, fromUpstream: fromUpstream)
+            try table.insert(connection, session, id: remote.id, unit: remote.unit, version: remote.version, fromUpstream: fromUpstream,
+                             origin: pusher)
             return .changed(conflicted: !remote.version.conflictedFields.isEmpty)
         }
         guard local.unit == remote.unit else {
@@ -36,7 +39,8 @@ struct RemoteApplier {
             if fromUpstream && merged == remote.version { try table.markFromUpstream(connection, id: remote.id) }
             return .unchanged
         }
-        try table.update(connection, session, local, version: merged, fromUpstream: fromUpstream && merged == remote.version)
+        let exact = merged == remote.version
+        try table.update(connection, session, local, version: merged, fromUpstream: fromUpstream && exact, origin: exact ? pusher : nil)
         return .changed(conflicted: !merged.conflictedFields.isEmpty)
     }
 }

@@ -32,7 +32,8 @@ extension Replica: SyncServingStore {
     public func applyPushed(_ records: [RemoteRecord], from peer: SiteInfo, scope: SyncScope, now: Int64) throws -> PushResponse {
         try refusing { () throws(ReplicaError) in
             try write(now: now) { connection, session in
-                let applier = RemoteApplier(connection: connection, session: session, fromUpstream: false)
+                var applier = RemoteApplier(connection: connection, session: session, fromUpstream: false)
+                applier.pusher = peer.site.rawValue
                 let units = Set(try connection.rows("SELECT code FROM units").compactMap { $0[0].text })
                 var changed = 0
                 var conflicted = 0
@@ -61,7 +62,7 @@ extension Replica: SyncServingStore {
         }
     }
 
-    public func changes(after cursor: SyncCursor?, scope: SyncScope, limit: Int, now: Int64) throws -> PullResponse {
+    public func changes(after cursor: SyncCursor?, for peer: SiteID, scope: SyncScope, limit: Int, now: Int64) throws -> PullResponse {
         let page = try withConnection { connection in
             let start = cursor?.seq ?? 0
             // Each table's first `limit` changes after the cursor contain the first `limit` overall.
@@ -74,7 +75,8 @@ extension Replica: SyncServingStore {
             }
             scanned.sort { $0.seq < $1.seq }
             let taken = scanned.prefix(limit)
-            let visible = taken.filter { scope.mayRead($0.unit) }
+            // What the puller may read, less what it sent itself exactly as it stands.
+            let visible = taken.filter { scope.mayRead($0.unit) && $0.origin != peer.rawValue }
             let records = visible.map { RemoteRecord(kind: $0.kind.rawValue, id: $0.id, unit: $0.unit, version: $0.version) }
             return (records: records, sites: try Replica.sites(connection, of: records), units: try Replica.units(connection, of: records),
                     next: taken.last?.seq ?? start, more: truncated || scanned.count > limit)

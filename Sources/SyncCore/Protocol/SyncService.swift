@@ -21,7 +21,7 @@ public struct SyncService: Sendable {
         try checkVersions(protocolVersion: request.protocolVersion, schemaVersion: request.schemaVersion)
         try store.registerPeer(request.sender, counter: request.senderCounter, now: now)
         let known = try request.cursor.map(store.knows) ?? true
-        let page = try store.changes(after: known ? request.cursor : nil, scope: scope,
+        let page = try store.changes(after: known ? request.cursor : nil, for: request.sender.site, scope: scope,
                                      limit: max(1, min(request.limit, SyncService.maximumPage)), now: now)
         guard !known else { return page }
         return PullResponse(records: page.records, sites: page.sites, units: page.units, next: page.next, more: page.more,

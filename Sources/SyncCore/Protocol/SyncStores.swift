@@ -11,8 +11,9 @@ public protocol SyncServingStore: Sendable {
     /// another unit are refused one by one and stored not at all.
     func applyPushed(_ records: [RemoteRecord], from peer: SiteInfo, scope: SyncScope, now: Int64) throws -> PushResponse
     /// Changes after `cursor` (from the start for nil) that `scope` may read, in change order,
-    /// at most `limit`, with a mark issued for the next cursor.
-    func changes(after cursor: SyncCursor?, scope: SyncScope, limit: Int, now: Int64) throws -> PullResponse
+    /// at most `limit`, with a mark issued for the next cursor; versions that `peer` itself pushed
+    /// exactly as they stand are left out (it has them).
+    func changes(after cursor: SyncCursor?, for peer: SiteID, scope: SyncScope, limit: Int, now: Int64) throws -> PullResponse
     /// The digest of every record `scope` may read.
     func digest(scope: SyncScope) throws -> String
     /// A peer finished a sync session (for reports of who has synced when).
