@@ -70,9 +70,10 @@ struct RecordTable: Sendable {
                 fromUpstream: Bool = false, origin: String? = nil) throws {
         let statement = try connection.prepare(insertSQL)
         defer { statement.reset() }
-        let digest = RecordDigest.of(kind: kind, id: id, unit: unit, version: version)
+        let compact = version.compact
+        let digest = RecordDigest.of(kind: kind, id: id, unit: unit, compact: compact)
         try statement.bind([.integer(session.nextSeq()), .text(id), .text(unit), .integer(fromUpstream ? 1 : 0), origin.sqlite, .text(digest.hex)]
-                           + metadata(VersionColumns(version)) + fieldValues(version))
+                           + metadata(VersionColumns(version, compact: compact)) + fieldValues(version))
         while try statement.step() {}
         session.digestChanged(unit: unit, from: nil, to: digest)
     }
@@ -83,9 +84,10 @@ struct RecordTable: Sendable {
                 fromUpstream: Bool = false, origin: String? = nil) throws {
         let statement = try connection.prepare(updateSQL)
         defer { statement.reset() }
-        let digest = RecordDigest.of(kind: kind, id: existing.id, unit: existing.unit, version: version)
+        let compact = version.compact
+        let digest = RecordDigest.of(kind: kind, id: existing.id, unit: existing.unit, compact: compact)
         try statement.bind([.integer(session.nextSeq()), .integer(fromUpstream ? 1 : 0), origin.sqlite, .text(digest.hex)]
-                           + metadata(VersionColumns(version)) + fieldValues(version) + [.text(existing.id)])
+                           + metadata(VersionColumns(version, compact: compact)) + fieldValues(version) + [.text(existing.id)])
         while try statement.step() {}
         session.digestChanged(unit: existing.unit, from: existing.digest ?? RecordDigest.of(kind: kind, id: existing.id, unit: existing.unit, version: existing.version), to: digest)
     }

@@ -12,8 +12,10 @@ struct VersionColumns: Equatable {
     var conflicts: Int
     var deleted: Bool
 
-    init(_ version: RecordVersion) {
-        let compact = version.compact
+    init(_ version: RecordVersion) { self.init(version, compact: version.compact) }
+
+    /// With the compact form already computed (the writer needs it for the digest too).
+    init(_ version: RecordVersion, compact: CompactVersion) {
         vv = compact.vv
         clock = compact.clock
         siblings = compact.siblings.isEmpty ? nil : VersionColumns.encode(compact.siblings)

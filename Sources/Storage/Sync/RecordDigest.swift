@@ -40,7 +40,10 @@ struct Digest256: Equatable, Sendable {
 /// a canonical byte form. Two replicas holding the same record the same way compute the same.
 enum RecordDigest {
     static func of(kind: RecordKind, id: String, unit: String, version: RecordVersion) -> Digest256 {
-        let compact = version.compact
+        of(kind: kind, id: id, unit: unit, compact: version.compact)
+    }
+
+    static func of(kind: RecordKind, id: String, unit: String, compact: CompactVersion) -> Digest256 {
         var hasher = SHA256()
         func add(_ text: String) {
             hasher.update(data: Array(text.utf8))

@@ -17,11 +17,17 @@ struct RemoteApplier {
     }
 
     func apply(_ remote: RemoteRecord) throws -> Outcome {
-        if let problem = RemoteRecordCheck.problem(with: remote) { return .refused(problem) }
-        let kind = RecordKind(rawValue: remote.kind)!
+        guard let kind = RecordKind(rawValue: remote.kind) else { return .refused("未知的记录类别 \(remote.kind)") }
         let table = RecordTable(kind)
+        let stored = try table.load(connection, id: remote.id)
+        // A version this replica already holds exactly (a resent batch) was checked when it came.
+        if let stored, stored.unit == remote.unit, stored.version == remote.version {
+            if fromUpstream { try table.markFromUpstream(connection, id: remote.id) }
+            return .unchanged
+        }
+        if let problem = RemoteRecordCheck.problem(with: remote) { return .refused(problem) }
         session.observe(remote.version.clock)
-        guard let local = try table.load(connection, id: remote.id) else {
+        guard let local = stored else {
             try table.insert(connection, session, id: remote.id, unit: remote.unit, version: remote.version, fromUpstream: fromUpstream,
                              origin: pusher)
             return .changed(conflicted: !remote.version.conflictedFields.isEmpty)

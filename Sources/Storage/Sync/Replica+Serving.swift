@@ -65,21 +65,38 @@ extension Replica: SyncServingStore {
     public func changes(after cursor: SyncCursor?, for peer: SiteID, scope: SyncScope, limit: Int, now: Int64) throws -> PullResponse {
         let page = try withConnection { connection in
             let start = cursor?.seq ?? 0
-            // Each table's first `limit` changes after the cursor contain the first `limit` overall.
-            var scanned: [StoredRecord] = []
-            var truncated = false
-            for kind in RecordKind.allCases {
-                let batch = try RecordTable(kind).changes(connection, after: start, pendingOnly: false, limit: limit)
-                if batch.count == limit { truncated = true }
-                scanned += batch
+            var position = start
+            var visible: [StoredRecord] = []
+            var scanned = 0
+            var more = true
+            // Rows the puller may not read, or sent itself, are passed over without a round trip
+            // each: scanning goes on (up to 20 pages' worth) until a page of records is found.
+            scanning: while more && scanned < 20 * limit {
+                // Each table's first `limit` changes after the position contain the first `limit` overall.
+                var batch: [StoredRecord] = []
+                var truncated = false
+                for kind in RecordKind.allCases {
+                    let rows = try RecordTable(kind).changes(connection, after: position, pendingOnly: false, limit: limit)
+                    if rows.count == limit { truncated = true }
+                    batch += rows
+                }
+                batch.sort { $0.seq < $1.seq }
+                more = truncated || batch.count > limit
+                for record in batch.prefix(limit) {
+                    scanned += 1
+                    position = record.seq
+                    if scope.mayRead(record.unit) && record.origin != peer.rawValue {
+                        visible.append(record)
+                        if visible.count == limit {
+                            more = more || record.seq != batch.prefix(limit).last?.seq
+                            break scanning
+                        }
+                    }
+                }
             }
-            scanned.sort { $0.seq < $1.seq }
-            let taken = scanned.prefix(limit)
-            // What the puller may read, less what it sent itself exactly as it stands.
-            let visible = taken.filter { scope.mayRead($0.unit) && $0.origin != peer.rawValue }
             let records = visible.map { RemoteRecord(kind: $0.kind.rawValue, id: $0.id, unit: $0.unit, version: $0.version) }
             return (records: records, sites: try Replica.sites(connection, of: records), units: try Replica.units(connection, of: records),
-                    next: taken.last?.seq ?? start, more: truncated || scanned.count > limit)
+                    next: position, more: more)
         }
         // The cursor the puller gets back carries a mark this replica remembers issuing.
         let next: SyncCursor

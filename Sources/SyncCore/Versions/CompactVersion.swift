@@ -38,8 +38,16 @@ public struct CompactVersion: Sendable, Equatable {
 
 extension RecordVersion {
     public var compact: CompactVersion {
-        var groups: [Dot: (time: Int64, fields: [String])] = [:]
         var values: [String: String] = [:]
+        values.reserveCapacity(fields.count)
+        // The common case: every field written by one change, nothing concurrent.
+        if let first = fields.first?.value.entries.first,
+           fields.allSatisfy({ $0.value.entries.count == 1 && $0.value.entries[0].dot == first.dot }) {
+            for (field, register) in fields { if let value = register.entries[0].value { values[field] = value } }
+            let clock = "\(first.dot.site.rawValue):\(first.dot.counter):\(first.writtenAt)=" + fields.keys.sorted().joined(separator: ",")
+            return CompactVersion(vv: self.clock.encoded, clock: clock, values: values, siblings: [])
+        }
+        var groups: [Dot: (time: Int64, fields: [String])] = [:]
         var siblings: [CompactVersion.Sibling] = []
         for (field, register) in fields {
             let standing = register.standing(in: field)
