@@ -20,8 +20,9 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         // zlib (zlib1g-dev), for gzip on the wire in both directions.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
-        // libcurl (libcurl4-openssl-dev), with a shim for its variadic curl_easy_setopt.
-        .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        // libcurl (headers from libcurl4-openssl-dev), opened on first use by a shim that also
+        // types its variadic curl_easy_setopt: not linked, so commands that never sync start faster.
+        .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("dl")]),
         // Domain: record kinds, enumerations, validation, CSV. Pure.
         .target(name: "Records", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Version vectors and merge (pure); later the sync protocol and transports.

@@ -19,6 +19,26 @@ struct ReplicaFileTests {
         #expect(count.stdout == "3\n")
     }
 
+    @Test("libcurl is loaded by sync alone: other commands start without it")
+    func libcurlOnlyForSync() throws {
+        // Given a village replica
+        let workspace = Workspace()
+        try workspace.initVillage()
+        // When status runs, the dynamic loader listing every library it opens
+        let status = try GongkaiProcess.run(["status", "--db", workspace.path("v.sqlite")], environment: ["LD_DEBUG": "libs"])
+        // Then libcurl is not among them
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stderr.contains("libsqlite3"), "the loader's listing is there at all")
+        #expect(!status.stderr.contains("libcurl"))
+        // When sync runs against a port where nothing listens
+        let sync = try GongkaiProcess.run(["sync", "--db", workspace.path("v.sqlite"), "--server", "http://127.0.0.1:9",
+                                           "--token", "t", "--attempts", "1", "--no-remember"], environment: ["LD_DEBUG": "libs"])
+        // Then libcurl was opened and it is the connection that failed
+        #expect(sync.status == 1)
+        #expect(sync.stderr.contains("libcurl.so.4"))
+        #expect(sync.stderr.contains("无法与服务器通信"))
+    }
+
     @Test("init refuses an existing file and leaves it intact")
     func initNeverOverwrites() throws {
         let workspace = Workspace()

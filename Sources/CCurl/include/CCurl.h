@@ -3,6 +3,19 @@
 
 #include <curl/curl.h>
 
+/* libcurl is opened on first use (dlopen), not linked: it brings some thirty shared libraries
+   (TLS, HTTP/2, IDN, LDAP, Kerberos...) whose loading cost every command about 3 ms of start-up,
+   though only `sync` talks to a server. Returns NULL once loaded, or why it could not be. */
+const char *gongkai_curl_load(void);
+
+/* The libcurl calls gongkai makes, valid after gongkai_curl_load() returned NULL. */
+CURL *gongkai_curl_easy_init(void);
+void gongkai_curl_easy_cleanup(CURL *handle);
+CURLcode gongkai_curl_easy_perform(CURL *handle);
+const char *gongkai_curl_easy_strerror(CURLcode code);
+struct curl_slist *gongkai_curl_slist_append(struct curl_slist *list, const char *text);
+void gongkai_curl_slist_free_all(struct curl_slist *list);
+
 /* curl_easy_setopt is variadic, which Swift cannot call: one typed wrapper per argument kind. */
 CURLcode gongkai_curl_setopt_long(CURL *handle, CURLoption option, long value);
 CURLcode gongkai_curl_setopt_string(CURL *handle, CURLoption option, const char *value);

@@ -53,12 +53,14 @@ public enum HTTPFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case status(code: Int, message: String)
     /// The server's answer did not follow the protocol.
     case malformed(String)
+    /// libcurl could not be loaded on this machine.
+    case library(String)
 
     public var isTransient: Bool {
         switch self {
         case .connection: true
         case .status(let code, _): code >= 500 || code == 429 || code == 408
-        case .certificate, .malformed: false
+        case .certificate, .malformed, .library: false
         }
     }
 
@@ -72,6 +74,8 @@ public enum HTTPFailure: Error, Sendable, Equatable, CustomStringConvertible {
             "服务器拒绝了请求 (HTTP \(code)): \(message)"
         case .malformed(let detail):
             "服务器的回答无法识别 (\(detail)); 请确认地址指向 gongkai 服务器, 且两边版本一致"
+        case .library(let detail):
+            "无法加载 libcurl (\(detail)); 同步需要它, 请安装: apt-get install libcurl4"
         }
     }
 }
@@ -84,12 +88,9 @@ public final class CurlTransport: SyncTransport {
     private let counters = Mutex(HTTPStatistics())
 
     public init(configuration: HTTPClientConfiguration) {
-        CurlTransport.initializeOnce
         self.configuration = configuration
         handle = Mutex(CurlHandle())
     }
-
-    private static let initializeOnce: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)); return () }()
 
     public var statistics: HTTPStatistics { counters.withLock { $0 } }
 
@@ -171,22 +172,29 @@ public final class CurlTransport: SyncTransport {
 
 /// One libcurl easy handle, reused so that the connection is kept alive between requests.
 final class CurlHandle {
-    private let easy: UnsafeMutableRawPointer?
+    /// Made on the first request, once libcurl is loaded.
+    private var easy: UnsafeMutableRawPointer?
 
-    init() { easy = curl_easy_init() }
+    deinit { if let easy { gongkai_curl_easy_cleanup(easy) } }
 
-    deinit { curl_easy_cleanup(easy) }
+    private func ready() throws -> UnsafeMutableRawPointer {
+        if let easy { return easy }
+        if let failure = gongkai_curl_load() { throw HTTPFailure.library(String(cString: failure)) }
+        guard let made = gongkai_curl_easy_init() else { throw HTTPFailure.library("curl_easy_init") }
+        easy = made
+        return made
+    }
 
     /// Performs one POST; returns the status, the raw body, and the bytes sent and received.
     func perform(url: String, body: [UInt8], configuration: HTTPClientConfiguration) throws -> (Int, [UInt8], Int, Int) {
-        guard let easy else { throw HTTPFailure.connection(code: 0, detail: "libcurl 初始化失败") }
+        let easy = try ready()
         let sink = ResponseSink(limit: configuration.maximumResponseBytes)
         var headers: UnsafeMutablePointer<curl_slist>?
         for header in ["Content-Type: application/json", "Content-Encoding: gzip", "Accept-Encoding: gzip", "Expect:",
                        "Authorization: Bearer \(configuration.token)", "X-Gongkai-Session: \(configuration.session)"] {
-            headers = curl_slist_append(headers, header)
+            headers = gongkai_curl_slist_append(headers, header)
         }
-        defer { curl_slist_free_all(headers) }
+        defer { gongkai_curl_slist_free_all(headers) }
         gongkai_curl_setopt_string(easy, CURLOPT_URL, url)
         gongkai_curl_setopt_pointer(easy, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headers))
         gongkai_curl_setopt_long(easy, CURLOPT_POST, 1)
@@ -207,7 +215,7 @@ final class CurlHandle {
             return body.withUnsafeBufferPointer { buffer in
                 gongkai_curl_setopt_pointer(easy, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: buffer.baseAddress))
                 gongkai_curl_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(buffer.count))
-                return curl_easy_perform(easy)
+                return gongkai_curl_easy_perform(easy)
             }
         }
         gongkai_curl_setopt_pointer(easy, CURLOPT_POSTFIELDS, nil)
@@ -222,7 +230,7 @@ final class CurlHandle {
         gongkai_curl_getinfo_off_t(easy, CURLINFO_SIZE_UPLOAD_T, &uploaded)
         gongkai_curl_getinfo_off_t(easy, CURLINFO_SIZE_DOWNLOAD_T, &downloaded)
         guard code == CURLE_OK else {
-            let detail = String(cString: curl_easy_strerror(code))
+            let detail = String(cString: gongkai_curl_easy_strerror(code))
             switch code {
             case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
                 throw HTTPFailure.certificate(detail: detail)
@@ -234,7 +242,10 @@ final class CurlHandle {
                 throw HTTPFailure.connection(code: Int(code.rawValue), detail: detail)
             }
         }
-        return (status, sink.bytes, requestHeaderBytes + Int(uploaded), responseHeaderBytes + Int(downloaded))
+        // CURLINFO_REQUEST_SIZE counts what curl wrote with the request line and headers: a POST body
+        // under 64 kB (MAX_INITIAL_POST_SIZE) goes out in that same write, a larger one after it.
+        let sent = body.count < 64 * 1024 ? requestHeaderBytes : requestHeaderBytes + Int(uploaded)
+        return (status, sink.bytes, sent, responseHeaderBytes + Int(downloaded))
     }
 }
 

@@ -23,7 +23,10 @@ struct SlowLinkTests {
         #expect(run.stderr.components(separatedBy: "同步中: 已推送").count - 1 >= 3, "progress lines: \(run.stderr)")
         let (up, down) = proxy.bytes
         let transfer = Double(up + down) / Double(bandwidth)
-        let requests = try WireCost(run.stderr).requests
+        let cost = try WireCost(run.stderr)
+        let requests = cost.requests
+        // The client's own count of bytes is what actually crossed the link.
+        #expect(cost.bytes == up + down, "client counted \(cost.bytes), the link carried \(up + down)")
         // Each request pays the round trip once each way; beyond that, time is bytes ÷ bandwidth.
         let bound = 2 * transfer + Double(requests) * 1.5 + 2
         #expect(elapsed <= bound, "\(Comment(rawValue: String(format: "%.1f s for %d bytes (%.1f s at 50 kbit/s) in %d requests", elapsed, up + down, transfer, requests)))")
