@@ -1,7 +1,8 @@
 import Foundation
 
-/// `gongkai-bench [merge] [report] [--count N]` (report: 1,000,000 requests unless --count): prints one table, each figure beside its baseline
-/// measured in the same run. Build with -c release.
+/// `gongkai-bench [import] [merge] [sync] [noop] [report] [startup] [--count N]`, all by default:
+/// prints one table, each figure beside its baseline measured in the same run. Build with
+/// -c release, with the release `gongkai` binary beside it (scripts/bench builds both).
 @main
 enum BenchMain {
     static func main() async throws {
@@ -11,10 +12,15 @@ enum BenchMain {
             count = value
             arguments.removeSubrange(index...(index + 1))
         }
-        let which = Set(arguments.isEmpty ? ["merge"] : arguments)
+        let all = ["import", "merge", "sync", "noop", "report", "startup"]
+        let which = Set(arguments.isEmpty ? all : arguments)
         var rows: [BenchRow] = []
+        if which.contains("import") { rows += try ImportBench.run(count: count ?? 100_000) }
         if which.contains("merge") { rows += try await MergeBench.run(count: count ?? 100_000) }
+        if which.contains("sync") { rows += try SyncBench.firstSync(count: count ?? 100_000) }
+        if which.contains("noop") { rows += try SyncBench.noOp(sizes: [1_000, 10_000, 100_000]) }
         if which.contains("report") { rows += try ReportBench.run(count: count ?? 1_000_000) }
+        if which.contains("startup") { rows += try StartupBench.run() }
         printTable(rows)
     }
 }

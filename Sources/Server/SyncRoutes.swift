@@ -49,6 +49,10 @@ struct SyncRoutes: Sendable {
             await sessions.finish(session: session, converged: response.converged)
             return Wire.encode(response)
         } }
+        // Takes a body and throws it away: what a plain transfer costs, for `gongkai-bench`.
+        router.post("/v1/sink") { request, context in await handle(request, context) { body, _, _ in
+            Array("{\"bytes\":\(body.count)}".utf8)
+        } }
         router.get("/v1/status") { request, _ -> Response in
             let identity = try? replica.identity()
             let json = JSONValueBody.status(protocol: syncProtocolVersion, schema: (try? replica.schemaVersion()) ?? 0,

@@ -1,0 +1,154 @@
+import Foundation
+import Records
+import Storage
+import SyncCore
+import TestSupport
+
+/// The requests every benchmark uses: `count` rows, 90 % of them concluded, over four years.
+func requestsCSV(_ count: Int, seed: UInt64 = 20_201_231) -> (text: String, rows: [[String?]]) {
+    var random = SeededGenerator(seed: seed)
+    let types = ApplicantType.allCases.map(\.rawValue)
+    let outcomes = RequestOutcome.allCases.map(\.rawValue)
+    var text = "id,received_on,channel,applicant_type,applicant_name,content,concluded_on,outcome\n"
+    var rows: [[String?]] = []
+    text.reserveCapacity(count * 110)
+    rows.reserveCapacity(count)
+    for index in 0..<count {
+        let year = 2019 + Int(random.next() % 4), month = 1 + Int(random.next() % 11), day = 1 + Int(random.next() % 28)
+        let received = String(format: "%04d-%02d-%02d", year, month, day)
+        let concluded = random.next() % 10 == 0 ? nil : String(format: "%04d-%02d-%02d", year, month + 1, day)
+        let outcome = concluded == nil ? nil : outcomes[Int(random.next() % UInt64(outcomes.count))]
+        let type = types[Int(random.next() % 6)]
+        let id = "req-\(index)"
+        text += "\(id),\(received),in_person,\(type),申请人\(index),关于第\(index)号事项的信息,\(concluded ?? ""),\(outcome ?? "")\n"
+        rows.append([id, "640522100201", received, "in_person", type, "申请人\(index)", "关于第\(index)号事项的信息", concluded, outcome, nil])
+    }
+    return (text, rows)
+}
+
+enum ImportBench {
+    static func run(count: Int) throws -> [BenchRow] {
+        let directory = BenchDirectory()
+        let (text, rows) = requestsCSV(count)
+        let replica = try Replica.create(at: directory.path("v.sqlite"), unit: GovernmentUnit(code: "640522100201", name: "村", parent: "640522100000"),
+                                         site: SiteID("00000000000000f5")!, deviceName: "bench", now: 1)
+        let bytes = Array(text.utf8)
+        let (_, seconds) = try measure {
+            let reader = try ImportReader(kind: .requests, bytes: bytes, defaultUnit: "640522100201")
+            return try replica.importRows(reader, now: 2)
+        }
+        let (_, again) = try measure {
+            let reader = try ImportReader(kind: .requests, bytes: bytes, defaultUnit: "640522100201")
+            return try replica.importRows(reader, now: 3)
+        }
+        let plain = PlainSQLite.insert(rows: rows, columns: ["id", "unit"] + RecordKind.requests.fields.map(\.name), path: directory.path("plain.sqlite"))
+        return [
+            BenchRow(figure: "capture: CSV import of \(count) requests", measured: "\(rate(count, seconds)) (\(String(format: "%.2f", seconds)) s)",
+                     baseline: "plain inserts \(rate(count, plain)) (\(String(format: "%.2f", plain)) s)", ratio: String(format: "%.1f× (target ≤ 1.5×)", seconds / plain)),
+            BenchRow(figure: "re-import of the same file (every row unchanged)", measured: "\(rate(count, again)) (\(String(format: "%.2f", again)) s)",
+                     baseline: "plain inserts", ratio: String(format: "%.1f×", again / plain)),
+        ]
+    }
+}
+
+/// The first sync of a laptop holding `count` records, and syncs with nothing to move, through
+/// the real binaries on loopback.
+enum SyncBench {
+    struct Town {
+        let directory = BenchDirectory()
+        let server: ServeProcess
+        let token: String
+
+        init() throws {
+            let db = directory.path("town.sqlite")
+            _ = try runProgram(gongkaiBinary, ["admin", "add-unit", "--db", db, "--unit", "640522100000", "--name", "镇"])
+            _ = try runProgram(gongkaiBinary, ["admin", "add-unit", "--db", db, "--unit", "640522100201", "--name", "村", "--parent", "640522100000"])
+            token = try runProgram(gongkaiBinary, ["admin", "issue-token", "--db", db, "--unit", "640522100201"]).stdout
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            server = try ServeProcess(db: db)
+        }
+
+        /// A laptop with `count` requests not yet synced.
+        func laptop(_ name: String, records: Int) throws -> String {
+            let db = directory.path("\(name).sqlite")
+            _ = try runProgram(gongkaiBinary, ["init", "--db", db, "--unit", "640522100201", "--name", "村", "--parent", "640522100000"])
+            let file = directory.path("\(name).csv")
+            try requestsCSV(records, seed: UInt64(records)).text.write(toFile: file, atomically: true, encoding: .utf8)
+            let imported = try runProgram(gongkaiBinary, ["import", "requests", file, "--db", db])
+            precondition(imported.status == 0, imported.stderr)
+            return db
+        }
+
+        func sync(_ db: String) throws -> (Finished, requests: Int, bytes: Int, peakMB: Double) {
+            let timing = directory.path("time")
+            let run = try runProgram("/usr/bin/time", ["-f", "%M", "-o", timing, gongkaiBinary, "sync", "--db", db, "--server", server.url, "--token", token])
+            precondition(run.status == 0, run.stderr)
+            let cost = wireCost(run.stderr)
+            let peak = (Double((try? String(contentsOfFile: timing, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "0") ?? 0) / 1024
+            return (run, cost.requests, cost.sent + cost.received, peak)
+        }
+    }
+
+    static func firstSync(count: Int) throws -> [BenchRow] {
+        let town = try Town()
+        defer { town.server.stop() }
+        let db = try town.laptop("a", records: count)
+        let (run, requests, bytes, clientPeak) = try town.sync(db)
+        let serverPeak = peakMemoryMB(town.server.process.processIdentifier)
+        // The same number of bytes, sent plainly by curl to the same server.
+        let payload = town.directory.path("payload")
+        var random = SeededGenerator(seed: 1)
+        try Data((0..<bytes).map { _ in UInt8(truncatingIfNeeded: random.next()) }).write(to: URL(fileURLWithPath: payload))
+        let curl = try runProgram("/usr/bin/curl", ["-s", "-o", "/dev/null", "-X", "POST", "--data-binary", "@\(payload)",
+                                                    "-H", "Content-Type: application/json", "-H", "Authorization: Bearer \(town.token)", town.server.url + "/v1/sink"])
+        // The records as JSON, gzip-compressed.
+        let json = try runProgram(gongkaiBinary, ["export", "requests", "--format", "json", "--db", db]).stdout
+        let gzipSize = Gzip.compress(Array(json.utf8)).count
+        return [
+            BenchRow(figure: "first sync of \(count) records over loopback: time", measured: String(format: "%.2f s in %d requests", run.seconds, requests),
+                     baseline: String(format: "curl of the same bytes %.3f s", curl.seconds), ratio: String(format: "%.0f× (target ≤ 2×)", run.seconds / curl.seconds)),
+            BenchRow(figure: "first sync: bytes on the wire", measured: "\(bytes)", baseline: "gzip of the records as JSON \(gzipSize)",
+                     ratio: String(format: "%.2f× (target ≤ 1.1×)", Double(bytes) / Double(gzipSize))),
+            BenchRow(figure: "first sync: peak memory", measured: String(format: "client %.0f MB, server %.0f MB", clientPeak, serverPeak),
+                     baseline: "—", ratio: "target ≤ 150 MB each"),
+        ]
+    }
+
+    static func noOp(sizes: [Int]) throws -> [BenchRow] {
+        try sizes.map { size in
+            let town = try Town()
+            defer { town.server.stop() }
+            let db = try town.laptop("a", records: size)
+            _ = try town.sync(db)
+            var best: (Finished, Int, Int, Double)?
+            for _ in 0..<3 {
+                let run = try town.sync(db)
+                if best == nil || run.0.seconds < best!.0.seconds { best = run }
+            }
+            let (run, requests, bytes, _) = best!
+            return BenchRow(figure: "no-op sync at \(size) records", measured: String(format: "%d requests, %d bytes, %.0f ms", requests, bytes, run.seconds * 1000),
+                            baseline: "—", ratio: "target ≤ 2 requests, ≤ 2 KB, flat")
+        }
+    }
+}
+
+/// `gongkai status` from a standing start, beside the sqlite3 tool opening the same file.
+enum StartupBench {
+    static func run() throws -> [BenchRow] {
+        let directory = BenchDirectory()
+        let db = directory.path("v.sqlite")
+        _ = try runProgram(gongkaiBinary, ["init", "--db", db, "--unit", "640522100201", "--name", "村", "--parent", "640522100000"])
+        let file = directory.path("r.csv")
+        try requestsCSV(1_000).text.write(toFile: file, atomically: true, encoding: .utf8)
+        _ = try runProgram(gongkaiBinary, ["import", "requests", file, "--db", db])
+        func median(_ path: String, _ arguments: [String]) throws -> Double {
+            var times: [Double] = []
+            for _ in 0..<31 { times.append(try spawnSeconds(path, arguments)) }
+            return times.sorted()[times.count / 2]
+        }
+        let status = try median(gongkaiBinary, ["status", "--db", db])
+        let sqlite = try median("/usr/bin/sqlite3", [db, "select 1"])
+        return [BenchRow(figure: "CLI start-up: gongkai status", measured: String(format: "%.1f ms", status * 1000),
+                         baseline: String(format: "sqlite3 FILE 'select 1' %.1f ms", sqlite * 1000), ratio: String(format: "%.1f× (target ≤ 3×)", status / sqlite))]
+    }
+}
