@@ -111,6 +111,7 @@ public struct ImportReader: Sequence, IteratorProtocol {
         var id: String?
         var unit: String?
         var values: [String: String?] = [:]
+        values.reserveCapacity(header.columns.count)
         for (index, column) in header.columns.enumerated() {
             let raw = record.fields[index]
             switch column {

@@ -69,21 +69,22 @@ enum KindFields {
         FieldSpec("text", "正文", .text(maxLength: 1_000_000), required: true),
     ]
 
+    /// Built once: validation runs for every row of an import.
     static func rules(for kind: RecordKind) -> [FieldRule] {
         switch kind {
-        case .requests:
-            [FieldRule.notBefore("concluded_on", "办结日期", "received_on", "收到日期")]
-                + FieldRule.together("outcome", "办理结果", "concluded_on", "办结日期")
-        case .cases:
-            [FieldRule.notBefore("concluded_on", "审结日期", "filed_on", "立案日期")]
-                + FieldRule.together("result", "审结结果", "concluded_on", "审结日期")
-        case .documents:
-            [FieldRule.notBefore("published_on", "公开日期", "made_on", "制作日期"),
-             FieldRule.notBefore("repealed_on", "废止日期", "made_on", "制作日期")]
-        case .matters:
-            [FieldRule.notBefore("abolished_on", "取消日期", "established_on", "设立日期")]
-        case .notices, .decisions, .fees, .procurement, .narrative:
-            []
+        case .requests: requestRules
+        case .cases: caseRules
+        case .documents: documentRules
+        case .matters: matterRules
+        case .notices, .decisions, .fees, .procurement, .narrative: []
         }
     }
+
+    private static let requestRules = [FieldRule.notBefore("concluded_on", "办结日期", "received_on", "收到日期")]
+        + FieldRule.together("outcome", "办理结果", "concluded_on", "办结日期")
+    private static let caseRules = [FieldRule.notBefore("concluded_on", "审结日期", "filed_on", "立案日期")]
+        + FieldRule.together("result", "审结结果", "concluded_on", "审结日期")
+    private static let documentRules = [FieldRule.notBefore("published_on", "公开日期", "made_on", "制作日期"),
+                                        FieldRule.notBefore("repealed_on", "废止日期", "made_on", "制作日期")]
+    private static let matterRules = [FieldRule.notBefore("abolished_on", "取消日期", "established_on", "设立日期")]
 }

@@ -35,7 +35,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
                 current = current * 10 + digit
                 digits += 1
                 if digits > 4 { return .failure(.notADate) }
-            } else if "-/.年月日".unicodeScalars.contains(scalar) {
+            } else if Day.isSeparator(scalar) {
                 guard digits > 0 else { return .failure(.notADate) }
                 parts.append(current)
                 current = 0
@@ -53,8 +53,31 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return .success(value)
     }
 
+    /// `-`, `/`, `.`, `年`, `月`, `日`.
+    private static func isSeparator(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x2D, 0x2F, 0x2E, 0x5E74, 0x6708, 0x65E5: true
+        default: false
+        }
+    }
+
     public var description: String {
-        "\(Day.pad(year, 4))-\(Day.pad(month, 2))-\(Day.pad(day, 2))"
+        // YYYY-MM-DD, written digit by digit (dates are formatted for every row of an import).
+        String(unsafeUninitializedCapacity: 10) { buffer in
+            func put(_ value: Int, width: Int, at start: Int) {
+                var rest = value
+                for position in stride(from: start + width - 1, through: start, by: -1) {
+                    buffer[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+            }
+            put(year, width: 4, at: 0)
+            buffer[4] = UInt8(ascii: "-")
+            put(month, width: 2, at: 5)
+            buffer[7] = UInt8(ascii: "-")
+            put(day, width: 2, at: 8)
+            return 10
+        }
     }
 
     public static func < (lhs: Day, rhs: Day) -> Bool {
@@ -73,10 +96,6 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }
 
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return String(repeating: "0", count: max(0, width - text.count)) + text
-    }
 }
 
 public enum DayProblem: Error, Sendable, Equatable {
@@ -102,6 +121,15 @@ extension Unicode.Scalar {
 extension String {
     /// Trims ASCII and full-width spaces, tabs and line breaks at both ends.
     public func trimmingSpaces() -> String {
+        // Nearly every value has no space at either end: a space's first UTF-8 byte is one of
+        // the leads below and its last byte one of the tails, so if neither end has one, done.
+        let utf8 = self.utf8
+        guard let head = utf8.first, let tail = utf8.last else { return self }
+        switch (head, tail) {
+        case (0x20, _), (0x09, _), (0x0D, _), (0x0A, _), (0xE3, _), (0xC2, _): break  // U+3000 = E3 80 80, U+00A0 = C2 A0
+        case (_, 0x20), (_, 0x09), (_, 0x0D), (_, 0x0A), (_, 0x80), (_, 0xA0): break
+        default: return self
+        }
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\u{3000}" || $0 == "\r" || $0 == "\n" || $0 == "\u{00A0}" }
         guard let first = firstIndex(where: { !isSpace($0) }) else { return "" }
         let last = lastIndex(where: { !isSpace($0) })!

@@ -25,6 +25,7 @@ struct RecordWriter {
               restoring: Bool) throws -> Outcome {
         guard let existing else {
             var complete: [String: String?] = [:]
+            complete.reserveCapacity(kind.fields.count)
             for field in kind.fields {
                 let given: String? = values[field.name].flatMap { $0 }
                 let value: String? = given ?? field.defaultValue

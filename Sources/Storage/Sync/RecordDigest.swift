@@ -24,11 +24,17 @@ struct Digest256: Equatable, Sendable {
         self.words = words
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     var hex: String {
-        words.map { word in
-            let text = String(word, radix: 16)
-            return String(repeating: "0", count: 16 - text.count) + text
-        }.joined()
+        String(unsafeUninitializedCapacity: 64) { buffer in
+            for (index, word) in words.enumerated() {
+                for nibble in 0..<16 {
+                    buffer[index * 16 + nibble] = Digest256.hexDigits[Int((word >> UInt64(60 - nibble * 4)) & 0xF)]
+                }
+            }
+            return 64
+        }
     }
 
     static func ^ (lhs: Digest256, rhs: Digest256) -> Digest256 {
@@ -44,10 +50,13 @@ enum RecordDigest {
     }
 
     static func of(kind: RecordKind, id: String, unit: String, compact: CompactVersion) -> Digest256 {
-        var hasher = SHA256()
+        // The canonical bytes, gathered into one buffer and hashed in one call: each field's
+        // UTF-8 followed by a zero byte.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
         func add(_ text: String) {
-            hasher.update(data: Array(text.utf8))
-            hasher.update(data: [0])
+            bytes.append(contentsOf: text.utf8)
+            bytes.append(0)
         }
         add(kind.rawValue)
         add(id)
@@ -61,7 +70,7 @@ enum RecordDigest {
         for sibling in compact.siblings {
             add("\(sibling.f)\u{1}\(sibling.s)\u{1}\(sibling.c)\u{1}\(sibling.t)\u{1}\(sibling.v ?? "\u{2}")")
         }
-        let bytes = Array(hasher.finalize())
-        return Digest256(words: (0..<4).map { word in bytes[(word * 8)..<(word * 8 + 8)].reduce(UInt64(0)) { $0 << 8 | UInt64($1) } })
+        let hash = Array(SHA256.hash(data: bytes))
+        return Digest256(words: (0..<4).map { word in hash[(word * 8)..<(word * 8 + 8)].reduce(UInt64(0)) { $0 << 8 | UInt64($1) } })
     }
 }

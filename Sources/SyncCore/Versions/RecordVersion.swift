@@ -37,7 +37,9 @@ public struct RecordVersion: Hashable, Sendable {
 
     /// A new record: every listed field written by one dot.
     public static func created(_ values: [String: String?], dot: Dot, at time: Int64) -> RecordVersion {
-        RecordVersion(clock: VersionVector(), fields: [:]).writing(values, dot: dot, at: time)
+        var fields: [String: FieldRegister] = [:]
+        fields.reserveCapacity(values.count + 1)
+        return RecordVersion(clock: VersionVector(), fields: fields).writing(values, dot: dot, at: time)
     }
 
     /// The record marked deleted by a local change. Field values stay, so that a concurrent
