@@ -56,7 +56,7 @@ let package = Package(
             "Storage", "Records", "SyncCore", "CSQLite", "Server", "TestSupport",
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Storage", "Records"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Storage", "Records", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CLI", "Storage", "Records", "TestSupport"]),
     ]
 )

@@ -38,7 +38,7 @@ public enum ReportBuilder {
             sections[section] = filled.text.trimmingSpaces()
             unknown += filled.unknown
         }
-        let units = try replica.unitFigures(year: year).map {
+        let units = try replica.unitFigures(figures).map {
             Appendix.UnitShare(code: $0.unit.code, name: $0.unit.name, notices: $0.notices, requestsReceived: $0.requestsReceived,
                                requestsConcluded: $0.requestsConcluded, cases: $0.cases, lastSync: $0.lastSync)
         }

@@ -46,10 +46,13 @@ extension Replica {
                 """, [.text(start), .text(end)])[0]
             figures.procurementCount = Int(procurement[0].integer ?? 0)
             figures.procurementFen = procurement[1].integer ?? 0
-            // Table 3 in one pass over the requests (per unit, summed here).
+            // Table 3 and the units' request counts in one pass over the requests.
             for row in try connection.rows(RequestQueries.table3, [.text(start), .text(end)]) {
                 let applicant = row[0].text.flatMap(ApplicantType.init(rawValue:))
                 let outcome = row[1].text.flatMap(RequestOutcome.init(rawValue:))
+                let unit = row[7].text ?? ""
+                figures.requestsReceivedByUnit[unit, default: 0] += Int(row[2].integer ?? 0)
+                figures.requestsConcludedByUnit[unit, default: 0] += Int(row[4].integer ?? 0)
                 figures.newReceived[applicant, default: 0] += Int(row[2].integer ?? 0)
                 figures.carriedOverIn[applicant, default: 0] += Int(row[3].integer ?? 0)
                 let concluded = Int(row[4].integer ?? 0)
@@ -81,37 +84,36 @@ extension Replica {
         }
     }
 
-    /// Each unit's share of the year, and when a device of it last finished a sync here.
-    public func unitFigures(year: Int) throws(ReplicaError) -> [UnitFigures] {
-        let start = "\(year)-01-01"
-        let end = "\(year)-12-31"
+    /// Each unit's share of the year, and when a device of it last finished a sync here. The
+    /// request counts are taken from `year`'s figures, which count them in table 3's pass.
+    public func unitFigures(_ year: ReportFigures) throws(ReplicaError) -> [UnitFigures] {
+        let start = "\(year.year)-01-01"
+        let end = "\(year.year)-12-31"
         let units = try units()
         return try withConnection { connection in
-            var figures = Dictionary(uniqueKeysWithValues: units.map { ($0.code, UnitFigures(unit: $0)) })
+            var shares = Dictionary(uniqueKeysWithValues: units.map { ($0.code, UnitFigures(unit: $0)) })
             func add(_ sql: String, _ update: (inout UnitFigures, Int) -> Void) throws {
                 for row in try connection.rows(sql, [.text(start), .text(end)]) {
-                    guard let unit = row[0].text, figures[unit] != nil else { continue }
-                    update(&figures[unit]!, Int(row[1].integer ?? 0))
+                    guard let unit = row[0].text, shares[unit] != nil else { continue }
+                    update(&shares[unit]!, Int(row[1].integer ?? 0))
                 }
             }
             try add("SELECT unit, count(*) FROM notices WHERE deleted = 0 AND published_on BETWEEN ?1 AND ?2 GROUP BY unit") { $0.notices = $1 }
-            for row in try connection.rows(RequestQueries.byUnit, [.text(start), .text(end)]) {
-                guard let unit = row[0].text, figures[unit] != nil else { continue }
-                figures[unit]!.requestsReceived = Int(row[1].integer ?? 0)
-                figures[unit]!.requestsConcluded = Int(row[2].integer ?? 0)
-            }
             try add("SELECT unit, count(*) FROM cases WHERE deleted = 0 AND filed_on BETWEEN ?1 AND ?2 GROUP BY unit") { $0.cases = $1 }
+            for (code, received) in year.requestsReceivedByUnit where shares[code] != nil { shares[code]!.requestsReceived = received }
+            for (code, concluded) in year.requestsConcludedByUnit where shares[code] != nil { shares[code]!.requestsConcluded = concluded }
             for row in try connection.rows("SELECT unit, max(synced_at) FROM sites WHERE synced_at IS NOT NULL GROUP BY unit") {
-                guard let unit = row[0].text, figures[unit] != nil else { continue }
-                figures[unit]!.lastSync = row[1].integer
+                guard let unit = row[0].text, shares[unit] != nil else { continue }
+                shares[unit]!.lastSync = row[1].integer
             }
-            return units.compactMap { figures[$0.code] }
+            return units.compactMap { shares[$0.code] }
         }
     }
 }
 
-/// The two passes over the requests. Both read only the covering index `requests_report`, in
-/// its order, so neither touches the wide table nor sorts (SchemaTests checks the plans).
+/// The pass over the requests. It keeps, before grouping, only the rows one of its
+/// sums counts (the WHERE is the disjunction of their conditions, so no count changes): a
+/// township's earlier years never reach the sort.
 enum RequestQueries {
     static let table3 = """
         SELECT applicant_type, outcome,
@@ -119,12 +121,14 @@ enum RequestQueries {
                sum(received_on < ?1 AND (concluded_on IS NULL OR concluded_on >= ?1)),
                sum(concluded_on BETWEEN ?1 AND ?2),
                sum(received_on <= ?2 AND (concluded_on IS NULL OR concluded_on > ?2)),
-               sum(CASE WHEN concluded_on BETWEEN ?1 AND ?2 THEN coalesce(fee_yuan, 0) ELSE 0 END)
-        FROM requests WHERE deleted = 0 GROUP BY unit, applicant_type, outcome
-        """
-
-    static let byUnit = """
-        SELECT unit, sum(received_on BETWEEN ?1 AND ?2), sum(concluded_on BETWEEN ?1 AND ?2)
-        FROM requests WHERE deleted = 0 GROUP BY unit
+               sum(CASE WHEN concluded_on BETWEEN ?1 AND ?2 THEN coalesce(fee_yuan, 0) ELSE 0 END),
+               unit
+        FROM requests
+        WHERE deleted = 0
+          AND (received_on BETWEEN ?1 AND ?2
+               OR (received_on < ?1 AND (concluded_on IS NULL OR concluded_on >= ?1))
+               OR concluded_on BETWEEN ?1 AND ?2
+               OR (received_on <= ?2 AND (concluded_on IS NULL OR concluded_on > ?2)))
+        GROUP BY unit, applicant_type, outcome
         """
 }

@@ -35,6 +35,9 @@ public struct ReportFigures: Sendable, Equatable {
     public var carriedOverOut: ByApplicant = [:]
     /// Information-processing fees on requests concluded in the year.
     public var requestFeesFen: Int64 = 0
+    /// Requests received and concluded in the year, by unit code (from the same pass as table 3).
+    public var requestsReceivedByUnit: [String: Int] = [:]
+    public var requestsConcludedByUnit: [String: Int] = [:]
 
     /// Cases filed in the year, by group and result as of 31 Dec (nil: still pending). A case
     /// whose result is not a known one is counted only in `casesFiled`.
