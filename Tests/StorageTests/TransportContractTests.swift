@@ -52,6 +52,8 @@ struct TransportContractTests {
         #expect(pulled.more == false)
         #expect(pulled.sites.map(\.site) == [try laptop.siteInfo().site])
         #expect(pulled.units.map(\.code) == [village.code])
+        // The pusher's cursor moved past its own records, as far as the other laptop's did
+        #expect(echo.next.seq == pulled.next.seq)
     }
 
     @Test("pulls page through the changes with a cursor, each page at most the limit", arguments: TransportKind.allCases)

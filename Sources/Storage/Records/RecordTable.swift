@@ -11,6 +11,7 @@ struct RecordTable: Sendable {
     private let updateSQL: String
     private let changesSQL: String
     private let pendingSQL: String
+    private let changesNotFromSQL: String
 
     /// The table of a kind, with its SQL built once.
     init(_ kind: RecordKind) { self = RecordTable.tables[kind]! }
@@ -36,6 +37,7 @@ struct RecordTable: Sendable {
         // Range scans of the rowid: "changes since cursor".
         changesSQL = "SELECT \(selectColumns) FROM \(kind.rawValue) WHERE seq > ? ORDER BY seq LIMIT ?"
         pendingSQL = "SELECT \(selectColumns) FROM \(kind.rawValue) WHERE seq > ? AND from_upstream = 0 ORDER BY seq LIMIT ?"
+        changesNotFromSQL = "SELECT \(selectColumns) FROM \(kind.rawValue) WHERE seq > ? AND (origin IS NULL OR origin <> ?) ORDER BY seq LIMIT ?"
     }
 
     var name: String { kind.rawValue }
@@ -93,11 +95,14 @@ struct RecordTable: Sendable {
     }
 
     /// Records changed after `seq`, in change order, at most `limit`; with `pendingOnly`, only
-    /// those whose version did not come verbatim from the server.
-    func changes(_ connection: Connection, after seq: Int64, pendingOnly: Bool, limit: Int) throws -> [StoredRecord] {
-        let statement = try connection.prepare(pendingOnly ? pendingSQL : changesSQL)
+    /// those whose version did not come verbatim from the server; with `notFrom`, none whose
+    /// version is exactly what that site pushed (passed over in SQL, never decoded).
+    func changes(_ connection: Connection, after seq: Int64, pendingOnly: Bool, notFrom origin: String? = nil,
+                 limit: Int) throws -> [StoredRecord] {
+        let statement = try connection.prepare(origin != nil ? changesNotFromSQL : pendingOnly ? pendingSQL : changesSQL)
         defer { statement.reset() }
-        try statement.bind([.integer(seq), .integer(Int64(limit))])
+        precondition(origin == nil || !pendingOnly, "a server's changes are not pending")
+        try statement.bind(origin.map { [.integer(seq), .text($0), .integer(Int64(limit))] } ?? [.integer(seq), .integer(Int64(limit))])
         var records: [StoredRecord] = []
         while try statement.step() { records.append(try record(from: statement, path: connection.path)) }
         return records
@@ -115,6 +120,11 @@ struct RecordTable: Sendable {
     /// Marks a record's version as the server's own (it need not be pushed).
     func markFromUpstream(_ connection: Connection, id: String) throws {
         try connection.run("UPDATE \(name) SET from_upstream = 1 WHERE id = ?", [.text(id)])
+    }
+
+    /// The highest change sequence number in the table (0 when empty): a seek, not a scan.
+    func lastSeq(_ connection: Connection) throws -> Int64 {
+        try connection.scalar("SELECT coalesce(max(seq), 0) FROM \(name)").integer ?? 0
     }
 
     func count(_ connection: Connection, includeDeleted: Bool = false) throws -> Int {

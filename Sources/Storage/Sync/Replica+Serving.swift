@@ -63,20 +63,20 @@ extension Replica: SyncServingStore {
     }
 
     public func changes(after cursor: SyncCursor?, for peer: SiteID, scope: SyncScope, limit: Int, now: Int64) throws -> PullResponse {
-        let page = try withConnection { connection in
+        let page = try withConnection { connection in try connection.snapshot {
             let start = cursor?.seq ?? 0
             var position = start
             var visible: [StoredRecord] = []
             var scanned = 0
             var more = true
-            // Rows the puller may not read, or sent itself, are passed over without a round trip
-            // each: scanning goes on (up to 20 pages' worth) until a page of records is found.
+            // Rows the puller sent itself are passed over in SQL; rows it may not read are passed
+            // over here, scanning on (up to 20 pages' worth) until a page of records is found.
             scanning: while more && scanned < 20 * limit {
                 // Each table's first `limit` changes after the position contain the first `limit` overall.
                 var batch: [StoredRecord] = []
                 var truncated = false
                 for kind in RecordKind.allCases {
-                    let rows = try RecordTable(kind).changes(connection, after: position, pendingOnly: false, limit: limit)
+                    let rows = try RecordTable(kind).changes(connection, after: position, pendingOnly: false, notFrom: peer.rawValue, limit: limit)
                     if rows.count == limit { truncated = true }
                     batch += rows
                 }
@@ -85,7 +85,7 @@ extension Replica: SyncServingStore {
                 for record in batch.prefix(limit) {
                     scanned += 1
                     position = record.seq
-                    if scope.mayRead(record.unit) && record.origin != peer.rawValue {
+                    if scope.mayRead(record.unit) {
                         visible.append(record)
                         if visible.count == limit {
                             more = more || record.seq != batch.prefix(limit).last?.seq
@@ -94,10 +94,13 @@ extension Replica: SyncServingStore {
                     }
                 }
             }
+            // Seen to the end: what lies beyond the last row read is the puller's own, so the
+            // cursor moves past it and the next pull does not pass over it again.
+            if !more { position = max(position, try RecordKind.allCases.map { try RecordTable($0).lastSeq(connection) }.max() ?? 0) }
             let records = visible.map { RemoteRecord(kind: $0.kind.rawValue, id: $0.id, unit: $0.unit, version: $0.version) }
             return (records: records, sites: try Replica.sites(connection, of: records), units: try Replica.units(connection, of: records),
                     next: position, more: more)
-        }
+        } }
         // The cursor the puller gets back carries a mark this replica remembers issuing.
         let next: SyncCursor
         if let cursor, cursor.seq == page.next {
