@@ -62,7 +62,7 @@ struct HostileRequestTests {
             ("too large", "POST", "/v1/push", noise, json, 413, "payload_too_large"),
             ("not JSON", "POST", "/v1/pull", Data("{\"protocolVersion\": 1,".utf8), json, 400, "bad_request"),
             ("missing field", "POST", "/v1/pull", Data("{\"protocolVersion\": 1}".utf8), json, 400, "bad_request"),
-            ("bad record", "POST", "/v1/push", Data(#"{"protocolVersion":1,"schemaVersion":2,"sender":{"site":"00000000000000a0","device":"x","unit":"640522100201"},"counter":1,"records":[{"kind":"fees","id":"f9","unit":"640522100201","vv":"nonsense","clock":"","values":{}}]}"#.utf8), json, 400, "bad_request"),
+            ("bad record", "POST", "/v1/push", Data(#"{"protocolVersion":2,"schemaVersion":5,"sender":{"site":"00000000000000a0","device":"x","unit":"640522100201"},"counter":1,"records":[{"kind":"fees","id":"f9","unit":"640522100201","vv":"nonsense","clock":"","values":{}}]}"#.utf8), json, 400, "bad_request"),
             ("unknown path", "POST", "/v1/nothing", Data(valid), json, 404, "not_found"),
             ("wrong method", "GET", "/v1/push", Data(), json, 404, "not_found"),
         ]

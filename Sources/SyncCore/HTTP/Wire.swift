@@ -144,12 +144,18 @@ struct WireCursor: Codable {
     var message: SyncCursor { SyncCursor(mark: mark, seq: seq) }
 }
 
+/// A record on the wire. The usual version — one change wrote every field, nothing concurrent —
+/// goes in a short form: `dot` ("site:counter:time") and, when some fields were written empty,
+/// `cleared` (their names, comma-separated); the vector and clock are that one dot and the
+/// fields of `values` plus `cleared`. Anything else goes as `vv` and `clock` in full.
 struct WireRecord: Codable {
     let kind: String
     let id: String
     let unit: String
-    let vv: String
-    let clock: String
+    let vv: String?
+    let clock: String?
+    let dot: String?
+    let cleared: String?
     let values: [String: String]
     let siblings: [CompactVersion.Sibling]?
 
@@ -158,16 +164,40 @@ struct WireRecord: Codable {
         kind = record.kind
         id = record.id
         unit = record.unit
-        vv = compact.vv
-        clock = compact.clock
         values = compact.values
         siblings = compact.siblings.isEmpty ? nil : compact.siblings
+        if let short = WireRecord.shortForm(compact) {
+            (vv, clock, dot, cleared) = (nil, nil, short.dot, short.cleared)
+        } else {
+            (vv, clock, dot, cleared) = (compact.vv, compact.clock, nil, nil)
+        }
+    }
+
+    /// The dot and cleared fields, when `compact` is one change that the short form rebuilds exactly.
+    private static func shortForm(_ compact: CompactVersion) -> (dot: String, cleared: String?)? {
+        guard compact.siblings.isEmpty, !compact.clock.contains(";"), let equals = compact.clock.firstIndex(of: "=") else { return nil }
+        let dot = String(compact.clock[..<equals])
+        guard let lastColon = dot.lastIndex(of: ":"), compact.vv == dot[..<lastColon] else { return nil }
+        let fields = compact.clock[compact.clock.index(after: equals)...].split(separator: ",").map(String.init)
+        let cleared = fields.filter { compact.values[$0] == nil }
+        guard fields.count == compact.values.count + cleared.count else { return nil }
+        return (dot, cleared.isEmpty ? nil : cleared.joined(separator: ","))
     }
 
     func message() throws -> RemoteRecord {
-        guard let version = RecordVersion(compact: CompactVersion(vv: vv, clock: clock, values: values, siblings: siblings ?? [])) else {
-            throw Wire.Malformed(detail: "记录 \(kind)/\(id.prefix(64)) 的版本信息无效")
+        let invalid = Wire.Malformed(detail: "记录 \(kind)/\(id.prefix(64)) 的版本信息无效")
+        let compact: CompactVersion
+        if let dot {
+            guard vv == nil, clock == nil, let lastColon = dot.lastIndex(of: ":") else { throw invalid }
+            let clearedFields = cleared.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
+            let fields = (Array(values.keys) + clearedFields).sorted()
+            compact = CompactVersion(vv: String(dot[..<lastColon]), clock: dot + "=" + fields.joined(separator: ","), values: values,
+                                     siblings: siblings ?? [])
+        } else {
+            guard let vv, let clock, cleared == nil else { throw invalid }
+            compact = CompactVersion(vv: vv, clock: clock, values: values, siblings: siblings ?? [])
         }
+        guard let version = RecordVersion(compact: compact) else { throw invalid }
         return RemoteRecord(kind: kind, id: id, unit: unit, version: version)
     }
 }

@@ -1,6 +1,6 @@
 /// The version of the sync protocol this build speaks. A peer with another version is refused
 /// with a message that says which side to upgrade.
-public let syncProtocolVersion = 1
+public let syncProtocolVersion = 2
 
 /// One replica as its peers know it.
 public struct SiteInfo: Sendable, Hashable {

@@ -68,6 +68,7 @@ extension RecordVersion {
     public init?(compact: CompactVersion) {
         guard let vector = VersionVector(encoded: compact.vv) else { return nil }
         var entries: [String: [FieldEntry]] = [:]
+        entries.reserveCapacity(compact.values.count + 1)
         if !compact.clock.isEmpty {
             for group in compact.clock.split(separator: ";", omittingEmptySubsequences: false) {
                 guard let equals = group.firstIndex(of: "=") else { return nil }
@@ -82,11 +83,16 @@ extension RecordVersion {
                 }
             }
         }
+        for name in compact.values.keys where entries[name] == nil { return nil }
+        // The common case, no concurrent values: each field has its one entry, which stands.
+        if compact.siblings.isEmpty {
+            self = RecordVersion(clock: vector, fields: entries.mapValues { FieldRegister(single: $0[0]) })
+            return
+        }
         for sibling in compact.siblings {
             guard let site = SiteID(sibling.s), sibling.c > 0, entries[sibling.f] != nil else { return nil }
             entries[sibling.f]!.append(FieldEntry(dot: Dot(site: site, counter: sibling.c), value: sibling.v, writtenAt: sibling.t))
         }
-        for name in compact.values.keys where entries[name] == nil { return nil }
         let version = RecordVersion(clock: vector, fields: entries.mapValues(FieldRegister.init))
         // The standing entry must be the one the clock names: the form is canonical.
         for (name, register) in version.fields where register.standing(in: name).dot != entries[name]![0].dot { return nil }
