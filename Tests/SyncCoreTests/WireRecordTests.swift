@@ -39,6 +39,38 @@ struct WireRecordTests {
         #expect(received == sent)
     }
 
+    @Test("a run of consecutive changes spells out its first dot; the rest go as \"+\"")
+    func consecutiveDots() throws {
+        // Given five rows imported at one time (consecutive counters), one edited later, then two more rows
+        let site = SiteID("00000000000000b2")!
+        func row(_ counter: UInt64, at time: Int64) -> RecordVersion {
+            .created(["received_on": "2021-03-02", "content": "第\(counter)号"], dot: Dot(site: site, counter: counter), at: time)
+        }
+        let edited = row(3, at: 5).writing(["content": "改"], dot: Dot(site: site, counter: 9), at: 6)
+        let versions = (1...5).map { row($0, at: 5) } + [edited, row(10, at: 6), row(11, at: 6), row(12, at: 7)]
+        // When they are pushed and read back
+        let (sent, received, json) = try roundTrip(versions)
+        // Then only the first of each run (same site, same time, counter one higher) is spelt out
+        let dots = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])["records"] as? [[String: Any]]
+        #expect(dots?.map { $0["dot"] as? String ?? "full" } == [
+            "00000000000000b2:1:5", "+", "+", "+", "+", "full", "00000000000000b2:10:6", "+", "00000000000000b2:12:7",
+        ])
+        #expect(received == sent)
+    }
+
+    @Test("\"+\" with nothing to follow is refused; the records before it alone are read", arguments: [
+        "",
+        #"{"kind":"requests","id":"r0","unit":"640522100201","vv":"00000000000000b2:7","clock":"00000000000000b2:7:1=received_on","values":{"received_on":"2021-03-02"}},"#,
+        #"{"kind":"requests","id":"r0","unit":"640522100201","dot":"00000000000000b2:18446744073709551615:1","values":{"received_on":"2021-03-02"}},"#,
+    ])
+    func danglingPlus(before: String) throws {
+        let record = #"{"kind":"requests","id":"r1","unit":"640522100201","#
+        _ = try Wire.pushRequest(Self.push(records: String(before.dropLast())))
+        #expect(throws: (any Error).self) {
+            try Wire.pushRequest(Self.push(records: before + record + #""dot":"+","values":{"received_on":"2021-03-02"}}"#))
+        }
+    }
+
     @Test("a short form that does not describe a valid version is refused", arguments: [
         #""dot":"00000000000000b2:7:1","cleared":"received_on","values":{"received_on":"2021-03-02"}"#,
         #""dot":"00000000000000b2:7:1","cleared":"","values":{"received_on":"2021-03-02"}"#,
@@ -60,7 +92,11 @@ struct WireRecordTests {
     }
 
     static func push(_ record: String) -> [UInt8] {
-        let body = #"{"protocolVersion":2,"schemaVersion":5,"sender":{"site":"00000000000000a1","device":"x","unit":"640522100201"},"counter":1,"records":[{"kind":"requests","id":"r1","unit":"640522100201",\#(record)}]}"#
+        push(records: #"{"kind":"requests","id":"r1","unit":"640522100201",\#(record)}"#)
+    }
+
+    static func push(records: String) -> [UInt8] {
+        let body = #"{"protocolVersion":2,"schemaVersion":5,"sender":{"site":"00000000000000a1","device":"x","unit":"640522100201"},"counter":1,"records":[\#(records)]}"#
         return Array(body.utf8)
     }
 }

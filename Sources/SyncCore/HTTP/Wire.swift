@@ -147,7 +147,9 @@ struct WireCursor: Codable {
 /// A record on the wire. The usual version — one change wrote every field, nothing concurrent —
 /// goes in a short form: `dot` ("site:counter:time") and, when some fields were written empty,
 /// `cleared` (their names, comma-separated); the vector and clock are that one dot and the
-/// fields of `values` plus `cleared`. Anything else goes as `vv` and `clock` in full.
+/// fields of `values` plus `cleared`. Anything else goes as `vv` and `clock` in full. A dot of
+/// `"+"` is the previous record's dot with the counter one higher (an import's rows, pushed in
+/// order, are consecutive changes of one site at one time): only the first of a run is spelt out.
 struct WireRecord: Codable {
     let kind: String
     let id: String
@@ -159,46 +161,108 @@ struct WireRecord: Codable {
     let values: [String: String]
     let siblings: [CompactVersion.Sibling]?
 
-    init(_ record: RemoteRecord) {
-        let compact = record.version.compact
+    /// The records of one message, in order, each dot that follows its predecessor's as `"+"`.
+    static func encode(_ records: [RemoteRecord]) -> [WireRecord] {
+        var previous: ShortDot?
+        return records.map { record in
+            let wire = WireRecord(record, after: previous)
+            previous = wire.spelt
+            return wire
+        }
+    }
+
+    /// The messages' records, each `"+"` resolved against the record before it.
+    static func decode(_ records: [WireRecord]) throws -> [RemoteRecord] {
+        var previous: ShortDot?
+        return try records.map { wire in
+            let (record, dot) = try wire.message(after: previous)
+            previous = dot
+            return record
+        }
+    }
+
+    /// A short form's dot: one change, by one site, at one time.
+    struct ShortDot: Equatable {
+        let dot: Dot
+        let time: Int64
+
+        init(dot: Dot, time: Int64) { (self.dot, self.time) = (dot, time) }
+
+        init?(_ text: String) {
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 3, let site = SiteID(String(parts[0])), let counter = UInt64(parts[1]), counter > 0,
+                  let time = Int64(parts[2]) else { return nil }
+            (dot, self.time) = (Dot(site: site, counter: counter), time)
+        }
+
+        var next: ShortDot? {
+            let (counter, overflow) = dot.counter.addingReportingOverflow(1)
+            return overflow ? nil : ShortDot(dot: Dot(site: dot.site, counter: counter), time: time)
+        }
+        var text: String { "\(dot.site.rawValue):\(dot.counter):\(time)" }
+    }
+
+    /// The dot this record stands for, when it is in the short form (not sent; for the next record).
+    private var spelt: ShortDot?
+
+    private enum CodingKeys: String, CodingKey { case kind, id, unit, vv, clock, dot, cleared, values, siblings }
+
+    private init(_ record: RemoteRecord, after previous: ShortDot?) {
         kind = record.kind
         id = record.id
         unit = record.unit
-        values = compact.values
-        siblings = compact.siblings.isEmpty ? nil : compact.siblings
-        if let short = WireRecord.shortForm(compact) {
-            (vv, clock, dot, cleared) = (nil, nil, short.dot, short.cleared)
+        if let short = WireRecord.shortForm(record.version) {
+            (values, siblings, vv, clock) = (short.values, nil, nil, nil)
+            dot = short.dot == previous?.next ? "+" : short.dot.text
+            cleared = short.cleared.isEmpty ? nil : short.cleared.sorted().joined(separator: ",")
+            spelt = short.dot
         } else {
-            (vv, clock, dot, cleared) = (compact.vv, compact.clock, nil, nil)
+            let compact = record.version.compact
+            (values, siblings, vv, clock) = (compact.values, compact.siblings.isEmpty ? nil : compact.siblings, compact.vv, compact.clock)
+            (dot, cleared, spelt) = (nil, nil, nil)
         }
     }
 
-    /// The dot and cleared fields, when `compact` is one change that the short form rebuilds exactly.
-    private static func shortForm(_ compact: CompactVersion) -> (dot: String, cleared: String?)? {
-        guard compact.siblings.isEmpty, !compact.clock.contains(";"), let equals = compact.clock.firstIndex(of: "=") else { return nil }
-        let dot = String(compact.clock[..<equals])
-        guard let lastColon = dot.lastIndex(of: ":"), compact.vv == dot[..<lastColon] else { return nil }
-        let fields = compact.clock[compact.clock.index(after: equals)...].split(separator: ",").map(String.init)
-        let cleared = fields.filter { compact.values[$0] == nil }
-        guard fields.count == compact.values.count + cleared.count else { return nil }
-        return (dot, cleared.isEmpty ? nil : cleared.joined(separator: ","))
+    /// The one change that wrote every field of `version`, when that is all it holds: its clock
+    /// is that change's dot, and every field has one entry, by that change.
+    private static func shortForm(_ version: RecordVersion) -> (dot: ShortDot, values: [String: String], cleared: [String])? {
+        guard version.clock.counters.count == 1, let (site, counter) = version.clock.counters.first,
+              let first = version.fields.first?.value.entries.first, first.dot == Dot(site: site, counter: counter) else { return nil }
+        var values: [String: String] = [:]
+        values.reserveCapacity(version.fields.count)
+        var cleared: [String] = []
+        for (field, register) in version.fields {
+            guard register.entries.count == 1, register.entries[0].dot == first.dot, register.entries[0].writtenAt == first.writtenAt else { return nil }
+            if let value = register.entries[0].value { values[field] = value } else { cleared.append(field) }
+        }
+        return (ShortDot(dot: first.dot, time: first.writtenAt), values, cleared)
     }
 
-    func message() throws -> RemoteRecord {
+    /// The record, and its dot when it is in the short form.
+    private func message(after previous: ShortDot?) throws -> (RemoteRecord, ShortDot?) {
         let invalid = Wire.Malformed(detail: "记录 \(kind)/\(id.prefix(64)) 的版本信息无效")
-        let compact: CompactVersion
-        if let dot {
-            guard vv == nil, clock == nil, let lastColon = dot.lastIndex(of: ":") else { throw invalid }
-            let clearedFields = cleared.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
-            let fields = (Array(values.keys) + clearedFields).sorted()
-            compact = CompactVersion(vv: String(dot[..<lastColon]), clock: dot + "=" + fields.joined(separator: ","), values: values,
-                                     siblings: siblings ?? [])
-        } else {
-            guard let vv, let clock, cleared == nil else { throw invalid }
-            compact = CompactVersion(vv: vv, clock: clock, values: values, siblings: siblings ?? [])
+        guard let dot else {
+            guard let vv, let clock, cleared == nil,
+                  let version = RecordVersion(compact: CompactVersion(vv: vv, clock: clock, values: values, siblings: siblings ?? [])) else { throw invalid }
+            return (RemoteRecord(kind: kind, id: id, unit: unit, version: version), nil)
         }
-        guard let version = RecordVersion(compact: compact) else { throw invalid }
-        return RemoteRecord(kind: kind, id: id, unit: unit, version: version)
+        guard vv == nil, clock == nil, siblings == nil else { throw invalid }
+        guard let short = dot == "+" ? previous?.next : ShortDot(dot) else {
+            throw Wire.Malformed(detail: "记录 \(kind)/\(id.prefix(64)) 的 dot \"\(dot.prefix(64))\" 无效" + (dot == "+" ? " (\"+\" 须紧跟一条有 dot 的记录)" : ""))
+        }
+        var fields: [String: FieldRegister] = [:]
+        fields.reserveCapacity(values.count + 1)
+        for (field, value) in values {
+            guard !field.isEmpty else { throw invalid }
+            fields[field] = FieldRegister(single: FieldEntry(dot: short.dot, value: value, writtenAt: short.time))
+        }
+        for field in cleared?.split(separator: ",", omittingEmptySubsequences: false) ?? [] {
+            guard !field.isEmpty, fields[String(field)] == nil else { throw invalid }
+            fields[String(field)] = FieldRegister(single: FieldEntry(dot: short.dot, value: nil, writtenAt: short.time))
+        }
+        guard !fields.isEmpty else { throw invalid }
+        let version = RecordVersion(clock: VersionVector([short.dot.site: short.dot.counter]), fields: fields)
+        return (RemoteRecord(kind: kind, id: id, unit: unit, version: version), short)
     }
 }
 
@@ -216,12 +280,12 @@ struct WirePush: Codable {
         sender = WireSite(request.sender)
         counter = request.senderCounter
         cursor = request.cursor.map(WireCursor.init)
-        records = request.records.map(WireRecord.init)
+        records = WireRecord.encode(request.records)
     }
 
     func message() throws -> PushRequest {
         PushRequest(protocolVersion: protocolVersion, schemaVersion: schemaVersion, sender: try sender.message(),
-                    senderCounter: counter, cursor: cursor?.message, records: try records.map { try $0.message() })
+                    senderCounter: counter, cursor: cursor?.message, records: try WireRecord.decode(records))
     }
 }
 
@@ -311,7 +375,7 @@ struct WirePullResponse: Codable {
     let restarted: Bool
 
     init(_ response: PullResponse) {
-        records = response.records.map(WireRecord.init)
+        records = WireRecord.encode(response.records)
         sites = response.sites.map(WireSite.init)
         units = response.units.map { WireUnit(code: $0.code, name: $0.name, parent: $0.parent) }
         next = WireCursor(response.next)
@@ -320,7 +384,7 @@ struct WirePullResponse: Codable {
     }
 
     func message() throws -> PullResponse {
-        PullResponse(records: try records.map { try $0.message() }, sites: try sites.map { try $0.message() },
+        PullResponse(records: try WireRecord.decode(records), sites: try sites.map { try $0.message() },
                      units: units.map { UnitInfo(code: $0.code, name: $0.name, parent: $0.parent) },
                      next: next.message, more: more, restarted: restarted)
     }
