@@ -12,8 +12,10 @@ enum RemoteRecordCheck {
         guard record.version.fields[deletedField] != nil else { return "缺少删除状态" }
         for (name, register) in record.version.fields {
             guard !register.entries.isEmpty else { return "字段 \(name) 没有值" }
-            let sites = register.entries.map(\.dot.site)
-            guard Set(sites).count == sites.count else { return "字段 \(name) 有同一站点的多个值" }
+            if register.entries.count > 1 {
+                let sites = register.entries.map(\.dot.site)
+                guard Set(sites).count == sites.count else { return "字段 \(name) 有同一站点的多个值" }
+            }
             for entry in register.entries {
                 guard record.version.clock.includes(entry.dot) else { return "字段 \(name) 的修改 \(entry.dot) 不在版本向量中" }
             }

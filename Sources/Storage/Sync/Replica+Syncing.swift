@@ -11,9 +11,10 @@ extension Replica: SyncClientStore {
         try withConnection { connection in UInt64(try connection.scalar("SELECT counter FROM replica").integer ?? 0) }
     }
 
-    public func pendingChanges(limit: Int) throws -> (records: [RemoteRecord], through: Int64) {
+    public func pendingChanges(after seq: Int64?, limit: Int) throws -> (records: [RemoteRecord], through: Int64) {
         try withConnection { connection in
-            let pushed = try connection.scalar("SELECT push_seq FROM sync_state").integer ?? 0
+            let cursor = try connection.scalar("SELECT push_seq FROM sync_state").integer ?? 0
+            let pushed = max(cursor, seq ?? cursor)
             var pending: [StoredRecord] = []
             for kind in RecordKind.allCases {
                 pending += try RecordTable(kind).changes(connection, after: pushed, pendingOnly: true, limit: limit)

@@ -26,8 +26,9 @@ public protocol SyncClientStore: Sendable {
     func counter() throws -> UInt64
     func schemaVersion() throws -> Int
     /// Local changes the server has not acknowledged, in change order, at most `limit`, and the
-    /// change sequence number to acknowledge once the server has taken them.
-    func pendingChanges(limit: Int) throws -> (records: [RemoteRecord], through: Int64)
+    /// change sequence number to acknowledge once the server has taken them: those after the push
+    /// cursor, or after `seq` (the end of a batch still in flight) when given.
+    func pendingChanges(after seq: Int64?, limit: Int) throws -> (records: [RemoteRecord], through: Int64)
     /// The server took a batch: move the push cursor, and remember what it refused and why
     /// (forgetting earlier refusals of the records it now took).
     func acknowledgePush(through seq: Int64, sent: [RemoteRecord], refused: [Refusal], now: Int64) throws
@@ -43,4 +44,11 @@ public protocol SyncClientStore: Sendable {
     func recordSuccess(at time: Int64, converged: Bool) throws
     /// Fields holding concurrent differing values, over all records.
     func openConflictCount() throws -> Int
+}
+
+extension SyncClientStore {
+    /// Local changes after the push cursor: the next batch to send.
+    public func pendingChanges(limit: Int) throws -> (records: [RemoteRecord], through: Int64) {
+        try pendingChanges(after: nil, limit: limit)
+    }
 }

@@ -67,8 +67,9 @@ extension RecordVersion {
     /// Rebuilds a version from its compact form; nil when the form is malformed.
     public init?(compact: CompactVersion) {
         guard let vector = VersionVector(encoded: compact.vv) else { return nil }
-        var entries: [String: [FieldEntry]] = [:]
-        entries.reserveCapacity(compact.values.count + 1)
+        // Each field's standing entry, from the clock; in the common case (no siblings) that is all.
+        var fields: [String: FieldRegister] = [:]
+        fields.reserveCapacity(compact.values.count + 1)
         if !compact.clock.isEmpty {
             for group in compact.clock.split(separator: ";", omittingEmptySubsequences: false) {
                 guard let equals = group.firstIndex(of: "=") else { return nil }
@@ -78,17 +79,17 @@ extension RecordVersion {
                 let dot = Dot(site: site, counter: counter)
                 for field in group[group.index(after: equals)...].split(separator: ",", omittingEmptySubsequences: false) {
                     let name = String(field)
-                    guard !name.isEmpty, entries[name] == nil else { return nil }
-                    entries[name] = [FieldEntry(dot: dot, value: compact.values[name], writtenAt: time)]
+                    guard !name.isEmpty, fields[name] == nil else { return nil }
+                    fields[name] = FieldRegister(single: FieldEntry(dot: dot, value: compact.values[name], writtenAt: time))
                 }
             }
         }
-        for name in compact.values.keys where entries[name] == nil { return nil }
-        // The common case, no concurrent values: each field has its one entry, which stands.
+        for name in compact.values.keys where fields[name] == nil { return nil }
         if compact.siblings.isEmpty {
-            self = RecordVersion(clock: vector, fields: entries.mapValues { FieldRegister(single: $0[0]) })
+            self = RecordVersion(clock: vector, fields: fields)
             return
         }
+        var entries = fields.mapValues(\.entries)
         for sibling in compact.siblings {
             guard let site = SiteID(sibling.s), sibling.c > 0, entries[sibling.f] != nil else { return nil }
             entries[sibling.f]!.append(FieldEntry(dot: Dot(site: site, counter: sibling.c), value: sibling.v, writtenAt: sibling.t))
