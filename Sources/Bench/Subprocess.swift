@@ -29,14 +29,15 @@ func runProgram(_ path: String, _ arguments: [String], environment: [String: Str
                     stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "", seconds: seconds)
 }
 
-/// Wall time of one run of a short program, started with posix_spawn and reaped with waitpid,
-/// its output to /dev/null: no Foundation in the way, so a 2 ms program measures as 2 ms.
-func spawnSeconds(_ path: String, _ arguments: [String]) throws -> Double {
+/// Wall time of one run of a program, started with posix_spawn and reaped with waitpid, its
+/// output to /dev/null (standard error to `stderrPath` if given): no Foundation in the way, so
+/// a 2 ms program measures as 2 ms.
+func spawnSeconds(_ path: String, _ arguments: [String], stderrPath: String? = nil) throws -> Double {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, stderrPath ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
@@ -46,8 +47,14 @@ func spawnSeconds(_ path: String, _ arguments: [String]) throws -> Double {
     var status: Int32 = 0
     while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    guard status == 0 else { throw POSIXError(.ECHILD) }
+    guard status == 0 else { throw ProgramFailed(command: ([path] + arguments).joined(separator: " "), status: status) }
     return seconds
+}
+
+struct ProgramFailed: Error, CustomStringConvertible {
+    let command: String
+    let status: Int32
+    var description: String { "\(command.prefix(200)) exited with wait status \(status)" }
 }
 
 /// Peak resident memory of a running process, in MB (VmHWM).
