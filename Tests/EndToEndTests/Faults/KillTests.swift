@@ -50,8 +50,9 @@ struct KillTests {
             let (town, ledger) = try longSync()
             try town.sync("b")
             for _ in 0..<3 {
-                let process = try startSync(town, "a", server: town.server.url, extra: ["--batch-size", "500"])
-                usleep(UInt32(200_000 + random.next() % 1_300_000))
+                // Small batches and early kills: a whole 20,000-record sync takes about a second.
+                let process = try startSync(town, "a", server: town.server.url, extra: ["--batch-size", "200"])
+                usleep(UInt32(100_000 + random.next() % 500_000))
                 if process.isRunning {
                     kill(process.processIdentifier, SIGKILL)
                     summary.faults += 1
@@ -77,11 +78,11 @@ struct KillTests {
             let (town, ledger) = try longSync()
             var server = town.server
             for _ in 0..<2 {
-                let process = try startSync(town, "a", server: server.url, extra: ["--batch-size", "500", "--attempts", "2"])
-                usleep(UInt32(300_000 + random.next() % 1_200_000))
+                let process = try startSync(town, "a", server: server.url, extra: ["--batch-size", "200", "--attempts", "2"])
+                usleep(UInt32(100_000 + random.next() % 500_000))
+                // Counted only when the sync was still running: a kill after it ended injects nothing.
+                if process.isRunning { summary.faults += 1 }
                 server.kill()
-                summary.faults += 1
-                summary.crashes += 0
                 process.waitUntilExit()
                 summary.syncs += 1
                 server = try ServerProcess(workspace: town.workspace)
@@ -97,6 +98,7 @@ struct KillTests {
             #expect(integrity.stdout == "ok\n")
             server.kill()
         }
+        #expect(summary.faults >= 2 * soakFactor - 1, "the sync finished before the server could be killed; lengthen the sync")
         summary.print()
     }
 }
