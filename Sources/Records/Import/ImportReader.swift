@@ -75,6 +75,8 @@ public struct ImportReader: Sequence, IteratorProtocol {
     private let defaultUnit: String
     private var occurrences: [String: Int] = [:]
     private var stopped = false
+    /// Each column's field, looked up once for the file rather than once a cell.
+    private let specs: [FieldSpec?]
 
     /// Reads the header. An empty file or a bad header is a list of problems.
     public init(kind: RecordKind, bytes: [UInt8], defaultUnit: String) throws(ImportFileProblem) {
@@ -91,6 +93,9 @@ public struct ImportReader: Sequence, IteratorProtocol {
         }
         self.csv = csv
         self.defaultUnit = defaultUnit
+        specs = header.columns.map { column in
+            if case .field(let name) = column { kind.field(named: name) } else { nil }
+        }
     }
 
     public mutating func next() -> ImportRowResult? {
@@ -132,7 +137,7 @@ public struct ImportReader: Sequence, IteratorProtocol {
                     unit = text
                 }
             case .field(let name):
-                let spec = header.kind.field(named: name)!
+                let spec = specs[index]!
                 switch spec.normalize(raw) {
                 case .success(let value):
                     // An empty cell of a field with a default means the default (count 1).

@@ -25,13 +25,16 @@ struct RecordWriter {
               restoring: Bool) throws -> Outcome {
         guard let existing else {
             var complete: [String: String?] = [:]
+            var present: [String: String] = [:]
             complete.reserveCapacity(kind.fields.count)
+            present.reserveCapacity(kind.fields.count)
             for field in kind.fields {
                 let given: String? = values[field.name].flatMap { $0 }
                 let value: String? = given ?? field.defaultValue
                 complete.updateValue(value, forKey: field.name)
+                if let value { present[field.name] = value }
             }
-            let problems = kind.validate(complete.compactMapValues { $0 })
+            let problems = kind.validate(present)
             guard problems.isEmpty else { return .invalid(problems) }
             let version = RecordVersion.created(complete, dot: session.nextDot(), at: session.now)
             try table.insert(connection, session, id: id, unit: unit, version: version)

@@ -57,7 +57,9 @@ public struct VersionVector: Hashable, Sendable, CustomStringConvertible {
 
     /// `site:counter` pairs sorted by site, joined by commas: the stored and wire form.
     public var encoded: String {
-        counters.sorted { $0.key < $1.key }.map { "\($0.key.rawValue):\($0.value)" }.joined(separator: ",")
+        // One entry is the common case (a record only ever written at one site): no sorting.
+        if counters.count == 1, let (site, counter) = counters.first { return site.rawValue + ":" + String(counter) }
+        return counters.sorted { $0.key < $1.key }.map { "\($0.key.rawValue):\($0.value)" }.joined(separator: ",")
     }
 
     public init?(encoded text: String) {
