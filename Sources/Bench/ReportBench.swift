@@ -44,7 +44,7 @@ enum ReportBench {
         return [
             BenchRow(figure: "report (figures + Markdown) over \(count) requests", measured: String(format: "%.2f s", reportSeconds),
                      baseline: String(format: "plain GROUP BY %.2f s", plainSeconds), ratio: ratio(reportSeconds)),
-            BenchRow(figure: "report figures only (the SQL)", measured: String(format: "%.2f s", figuresSeconds),
+            BenchRow(figure: "report figures only (no rendering)", measured: String(format: "%.2f s", figuresSeconds),
                      baseline: "plain GROUP BY", ratio: ratio(figuresSeconds)),
             BenchRow(figure: "(setup) import of those requests", measured: "\(rate(count, importSeconds)) (\(String(format: "%.1f", importSeconds)) s)",
                      baseline: "—", ratio: "—"),
