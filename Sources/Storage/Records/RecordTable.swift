@@ -99,13 +99,26 @@ struct RecordTable: Sendable {
     /// version is exactly what that site pushed (passed over in SQL, never decoded).
     func changes(_ connection: Connection, after seq: Int64, pendingOnly: Bool, notFrom origin: String? = nil,
                  limit: Int) throws -> [StoredRecord] {
+        try changes(connection, after: seq, pendingOnly: pendingOnly, notFrom: origin, limit: limit, byteBudget: .max).records
+    }
+
+    /// The same, stopping also once the records read weigh `byteBudget` (at least one is read);
+    /// `truncated` when rows may remain after the last one returned.
+    func changes(_ connection: Connection, after seq: Int64, pendingOnly: Bool, notFrom origin: String? = nil,
+                 limit: Int, byteBudget: Int) throws -> (records: [StoredRecord], truncated: Bool) {
         let statement = try connection.prepare(origin != nil ? changesNotFromSQL : pendingOnly ? pendingSQL : changesSQL)
         defer { statement.reset() }
         precondition(origin == nil || !pendingOnly, "a server's changes are not pending")
         try statement.bind(origin.map { [.integer(seq), .text($0), .integer(Int64(limit))] } ?? [.integer(seq), .integer(Int64(limit))])
         var records: [StoredRecord] = []
-        while try statement.step() { records.append(try record(from: statement, path: connection.path)) }
-        return records
+        var bytes = 0
+        while try statement.step() {
+            let record = try record(from: statement, path: connection.path)
+            records.append(record)
+            bytes += record.approximateWireBytes
+            if bytes >= byteBudget { return (records, true) }
+        }
+        return (records, records.count == limit)
     }
 
     /// Records with open conflicts (a scan of the partial index).

@@ -67,30 +67,32 @@ extension Replica: SyncServingStore {
             let start = cursor?.seq ?? 0
             var position = start
             var visible: [StoredRecord] = []
+            var bytes = 0
             var scanned = 0
             var more = true
             // Rows the puller sent itself are passed over in SQL; rows it may not read are passed
-            // over here, scanning on (up to 20 pages' worth) until a page of records is found.
+            // over here, scanning on (up to 20 pages' worth) until a page of records is found. A
+            // page holds at most `limit` records and `syncBatchByteBudget` of content.
             scanning: while more && scanned < 20 * limit {
-                // Each table's first `limit` changes after the position contain the first `limit` overall.
-                var batch: [StoredRecord] = []
-                var truncated = false
-                for kind in RecordKind.allCases {
-                    let rows = try RecordTable(kind).changes(connection, after: position, pendingOnly: false, notFrom: peer.rawValue, limit: limit)
-                    if rows.count == limit { truncated = true }
-                    batch += rows
-                }
-                batch.sort { $0.seq < $1.seq }
-                more = truncated || batch.count > limit
-                for record in batch.prefix(limit) {
-                    scanned += 1
-                    position = record.seq
+                let window = try ChangeWindow(connection, after: position, pendingOnly: false, notFrom: peer.rawValue,
+                                              limit: limit, byteBudget: syncBatchByteBudget)
+                let batch = window.records.prefix(limit)
+                more = !window.complete || window.records.count > limit
+                for record in batch {
                     if scope.mayRead(record.unit) {
-                        visible.append(record)
-                        if visible.count == limit {
-                            more = more || record.seq != batch.prefix(limit).last?.seq
+                        let size = record.approximateWireBytes
+                        if !visible.isEmpty && bytes + size > syncBatchByteBudget {
+                            more = true
                             break scanning
                         }
+                        visible.append(record)
+                        bytes += size
+                    }
+                    scanned += 1
+                    position = record.seq
+                    if visible.count == limit {
+                        more = more || record.seq != batch.last?.seq
+                        break scanning
                     }
                 }
             }

@@ -15,12 +15,16 @@ extension Replica: SyncClientStore {
         try withConnection { connection in
             let cursor = try connection.scalar("SELECT push_seq FROM sync_state").integer ?? 0
             let pushed = max(cursor, seq ?? cursor)
-            var pending: [StoredRecord] = []
-            for kind in RecordKind.allCases {
-                pending += try RecordTable(kind).changes(connection, after: pushed, pendingOnly: true, limit: limit)
+            // At most `limit` records and `syncBatchByteBudget` of content (at least one record).
+            let window = try ChangeWindow(connection, after: pushed, pendingOnly: true, limit: limit, byteBudget: syncBatchByteBudget)
+            var batch: [StoredRecord] = []
+            var bytes = 0
+            for record in window.records {
+                let size = record.approximateWireBytes
+                if batch.count == limit || (!batch.isEmpty && bytes + size > syncBatchByteBudget) { break }
+                batch.append(record)
+                bytes += size
             }
-            pending.sort { $0.seq < $1.seq }
-            let batch = pending.prefix(limit)
             let records = batch.map { RemoteRecord(kind: $0.kind.rawValue, id: $0.id, unit: $0.unit, version: $0.version) }
             return (records, batch.last?.seq ?? pushed)
         }

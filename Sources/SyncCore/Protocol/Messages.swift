@@ -2,6 +2,11 @@
 /// with a message that says which side to upgrade.
 public let syncProtocolVersion = 2
 
+/// The most record content (values, in UTF-8) one pushed batch or pulled page carries, whatever
+/// its record count: 2,000 long documents would otherwise make a request of a gigabyte. 4 MB
+/// stays far below the server's 32 MB cap on a decompressed body even when JSON escapes it.
+public let syncBatchByteBudget = 4 * 1024 * 1024
+
 /// One replica as its peers know it.
 public struct SiteInfo: Sendable, Hashable {
     public let site: SiteID
