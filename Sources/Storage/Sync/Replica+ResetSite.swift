@@ -42,7 +42,7 @@ extension Replica {
                 let table = RecordTable(kind)
                 var after = pushed
                 while true {
-                    let batch = try table.changes(connection, after: after, pendingOnly: true, limit: 500)
+                    let batch = try table.changes(connection, after: after, pendingOnly: true, limit: 500, byteBudget: syncBatchByteBudget).records
                     let due = batch.filter { $0.seq <= ceiling }
                     guard let last = due.last else { break }
                     after = last.seq
