@@ -100,11 +100,3 @@ final class ServeProcess {
         process.waitUntilExit()
     }
 }
-
-/// The request and byte counts `gongkai sync` reports on its standard error.
-func wireCost(_ stderr: String) -> (requests: Int, sent: Int, received: Int) {
-    let pattern = try! NSRegularExpression(pattern: #"请求 (\d+) 次, 发送 (\d+) 字节, 接收 (\d+) 字节"#)
-    guard let match = pattern.firstMatch(in: stderr, range: NSRange(stderr.startIndex..., in: stderr)) else { return (0, 0, 0) }
-    func number(_ index: Int) -> Int { Int((stderr as NSString).substring(with: match.range(at: index))) ?? 0 }
-    return (number(1), number(2), number(3))
-}

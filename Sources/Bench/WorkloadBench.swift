@@ -83,9 +83,9 @@ enum SyncBench {
             let timing = directory.path("time"), log = directory.path("sync.err")
             let seconds = try spawnSeconds("/usr/bin/time", ["-f", "%M", "-o", timing, gongkaiBinary, "sync", "--db", db, "--server", server.url, "--token", token],
                                            stderrPath: log)
-            let cost = wireCost((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+            let cost = try WireCost((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
             let peak = (Double((try? String(contentsOfFile: timing, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "0") ?? 0) / 1024
-            return (seconds, cost.requests, cost.sent + cost.received, peak)
+            return (seconds, cost.requests, cost.bytes, peak)
         }
     }
 
@@ -130,14 +130,14 @@ enum SyncBench {
             // Timed without Foundation's Process (which costs ~40 ms a start): the best of 5.
             let log = town.directory.path("noop.err")
             var best = Double.infinity
-            var cost = (requests: 0, sent: 0, received: 0)
+            var cost: WireCost?
             for _ in 0..<5 {
                 let seconds = try spawnSeconds(gongkaiBinary, ["sync", "--db", db, "--server", town.server.url, "--token", town.token], stderrPath: log)
-                cost = wireCost((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+                cost = try WireCost((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
                 best = min(best, seconds)
             }
             return BenchRow(figure: "no-op sync at \(size) records",
-                            measured: String(format: "%d requests, %d bytes, %.1f ms", cost.requests, cost.sent + cost.received, best * 1000),
+                            measured: String(format: "%d requests, %d bytes, %.1f ms", cost?.requests ?? 0, cost?.bytes ?? 0, best * 1000),
                             baseline: "—", ratio: "target ≤ 2 requests, ≤ 2 KB, flat")
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Records near the largest a field allows: a batch is bounded by its bytes as well as its count,

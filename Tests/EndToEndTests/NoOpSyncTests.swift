@@ -1,22 +1,6 @@
 import Foundation
+import TestSupport
 import Testing
-
-/// Requests and bytes of a sync that has nothing to move, from the client's own account.
-struct WireCost: Equatable {
-    let requests: Int
-    let bytes: Int
-
-    init(_ stderr: String) throws {
-        let pattern = #"请求 (\d+) 次, 发送 (\d+) 字节, 接收 (\d+) 字节"#
-        let regex = try NSRegularExpression(pattern: pattern)
-        guard let match = regex.firstMatch(in: stderr, range: NSRange(stderr.startIndex..., in: stderr)) else {
-            throw CocoaError(.formatting)
-        }
-        func number(_ index: Int) -> Int { Int((stderr as NSString).substring(with: match.range(at: index)))! }
-        requests = number(1)
-        bytes = number(2) + number(3)
-    }
-}
 
 @Suite("A no-op sync costs the same at any size")
 struct NoOpSyncTests {

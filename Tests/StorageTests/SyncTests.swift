@@ -130,11 +130,7 @@ struct SyncTests {
 
     @Test("a copied laptop file is refused when it syncs behind its twin, with how to recover")
     func cloneBehind() async throws {
-        let harness = try SyncHarness(laptops: 1)
-        let original = harness.laptops[0]
-        _ = try original.create(.notices, id: "n1", input: noticeInput, now: 1)
-        try copyReplicaFile(original, to: harness.scratch.path("copy.sqlite"))
-        let copy = try Replica.open(at: harness.scratch.path("copy.sqlite"))
+        let (harness, original, copy) = try await clonedLaptop(syncedFirst: false)
         _ = try original.create(.notices, id: "n2", input: noticeInput, now: 2)
         _ = try original.create(.notices, id: "n3", input: noticeInput, now: 3)
         try await harness.sync(original)
@@ -151,12 +147,7 @@ struct SyncTests {
 
     @Test("after reset-site the copy syncs: its own work arrives, the twin's stays, differences become conflicts")
     func resetSiteRecovers() async throws {
-        let harness = try SyncHarness(laptops: 1)
-        let original = harness.laptops[0]
-        _ = try original.create(.notices, id: "n1", input: noticeInput, now: 1)
-        try await harness.sync(original)
-        try copyReplicaFile(original, to: harness.scratch.path("copy.sqlite"))
-        let copy = try Replica.open(at: harness.scratch.path("copy.sqlite"))
+        let (harness, original, copy) = try await clonedLaptop(syncedFirst: true)
         _ = try original.update(.notices, id: "n1", input: ["title": "原件改的"], now: 2)
         _ = try original.create(.notices, id: "n2", input: noticeInput, now: 2)
         try await harness.sync(original)
@@ -184,12 +175,7 @@ struct SyncTests {
 
     @Test("a copied laptop file that ran ahead and touched the same record is refused as divergent history")
     func cloneAhead() async throws {
-        let harness = try SyncHarness(laptops: 1)
-        let original = harness.laptops[0]
-        _ = try original.create(.notices, id: "n1", input: noticeInput, now: 1)
-        try await harness.sync(original)
-        try copyReplicaFile(original, to: harness.scratch.path("copy.sqlite"))
-        let copy = try Replica.open(at: harness.scratch.path("copy.sqlite"))
+        let (harness, original, copy) = try await clonedLaptop(syncedFirst: true)
         _ = try original.update(.notices, id: "n1", input: ["title": "原件改的"], now: 2)
         try await harness.sync(original)
         for index in 0..<5 { _ = try copy.create(.fees, id: "f\(index)", input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 3) }
@@ -269,6 +255,16 @@ final class CuttingTransport: SyncTransport {
 
 /// Copies a replica's file as a person would copy it once gongkai has exited (the write-ahead
 /// log checkpointed into the file).
+/// One laptop with notice n1 (synced first, when asked), and a copy of its file opened as a second replica.
+func clonedLaptop(syncedFirst: Bool) async throws -> (harness: SyncHarness, original: Replica, copy: Replica) {
+    let harness = try SyncHarness(laptops: 1)
+    let original = harness.laptops[0]
+    _ = try original.create(.notices, id: "n1", input: noticeInput, now: 1)
+    if syncedFirst { try await harness.sync(original) }
+    try copyReplicaFile(original, to: harness.scratch.path("copy.sqlite"))
+    return (harness, original, try Replica.open(at: harness.scratch.path("copy.sqlite")))
+}
+
 func copyReplicaFile(_ replica: Replica, to path: String) throws {
     try replica.withConnection { try $0.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
     try FileManager.default.copyItem(atPath: replica.path, toPath: path)
