@@ -1,0 +1,228 @@
+import Foundation
+
+/// The JSON form of the protocol's messages (docs/PROTOCOL.md). Bodies travel gzip-compressed.
+public enum Wire {
+    public static func encode(_ request: PushRequest) -> [UInt8] { WireRecords.write(request) }
+    public static func encode(_ request: PullRequest) -> [UInt8] { encoded(WirePull(request)) }
+    public static func encode(_ request: DoneRequest) -> [UInt8] { encoded(WireDone(request)) }
+    public static func encode(_ response: PushResponse) -> [UInt8] { encoded(WirePushResponse(response)) }
+    public static func encode(_ response: PullResponse) -> [UInt8] { WireRecords.write(response) }
+    public static func encode(_ response: DoneResponse) -> [UInt8] { encoded(WireDoneResponse(response)) }
+    public static func encode(_ error: WireError) -> [UInt8] { encoded(WireErrorBody(error: error)) }
+
+    public static func pushRequest(_ bytes: [UInt8]) throws -> PushRequest { try WireRecords.pushRequest(bytes) }
+    public static func pullRequest(_ bytes: [UInt8]) throws -> PullRequest { try decoded(WirePull.self, bytes).message() }
+    public static func doneRequest(_ bytes: [UInt8]) throws -> DoneRequest { try decoded(WireDone.self, bytes).message() }
+    public static func pushResponse(_ bytes: [UInt8]) throws -> PushResponse { try decoded(WirePushResponse.self, bytes).message() }
+    public static func pullResponse(_ bytes: [UInt8]) throws -> PullResponse { try WireRecords.pullResponse(bytes) }
+    public static func doneResponse(_ bytes: [UInt8]) throws -> DoneResponse { try decoded(WireDoneResponse.self, bytes).message() }
+    public static func error(_ bytes: [UInt8]) -> WireError? { try? decoded(WireErrorBody.self, bytes).error }
+
+    /// A body that does not match the protocol, with what is wrong.
+    public struct Malformed: Error, Equatable, CustomStringConvertible {
+        public let detail: String
+        public var description: String { detail }
+    }
+
+    private static func encoded<T: Encodable>(_ value: T) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try! encoder.encode(value))
+    }
+
+    private static func decoded<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw Malformed(detail: describe(error))
+        } catch {
+            throw Malformed(detail: "不是有效的 JSON")
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "缺少字段 \(path(context)).\(key.stringValue)"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context): return "字段 \(path(context)) 的类型不对"
+        case .dataCorrupted(let context): return context.codingPath.isEmpty ? "不是有效的 JSON" : "字段 \(path(context)) 的值无效"
+        @unknown default: return "无法解析"
+        }
+    }
+}
+
+/// An error body: `{"error": {"code": …, "message": …, …}}`. The code and numbers rebuild the
+/// same `SyncRefused` on the client that the server threw.
+public struct WireError: Codable, Sendable, Equatable, Error {
+    public let code: String
+    public let message: String
+    public var server: Int?
+    public var client: Int?
+    public var site: String?
+    public var known: UInt64?
+    public var declared: UInt64?
+    public var field: String?
+
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public init(_ refused: SyncRefused) {
+        switch refused {
+        case .protocolMismatch(let server, let client):
+            self.init(code: "protocol_mismatch", message: refused.description)
+            self.server = server
+            self.client = client
+        case .schemaMismatch(let server, let client):
+            self.init(code: "schema_mismatch", message: refused.description)
+            self.server = server
+            self.client = client
+        case .counterWentBack(let site, let known, let declared):
+            self.init(code: "counter_went_back", message: refused.description)
+            self.site = site.rawValue
+            self.known = known
+            self.declared = declared
+        case .divergentHistory(let history):
+            self.init(code: "divergent_history", message: history.detail)
+            self.site = history.site.rawValue
+            self.field = history.field
+        case .notAllowed(let message):
+            self.init(code: "not_allowed", message: message)
+        }
+    }
+
+    /// The refusal this error stands for, when it is one.
+    public var refusal: SyncRefused? {
+        switch code {
+        case "protocol_mismatch": return server.flatMap { server in client.map { .protocolMismatch(server: server, client: $0) } }
+        case "schema_mismatch": return server.flatMap { server in client.map { .schemaMismatch(server: server, client: $0) } }
+        case "counter_went_back":
+            guard let site = site.flatMap(SiteID.init), let known, let declared else { return nil }
+            return .counterWentBack(site: site, known: known, declared: declared)
+        case "divergent_history":
+            guard let site = site.flatMap(SiteID.init), let field else { return nil }
+            return .divergentHistory(DivergentHistory(site: site, field: field, detail: message))
+        case "not_allowed": return .notAllowed(message)
+        default: return nil
+        }
+    }
+}
+
+private struct WireErrorBody: Codable { let error: WireError }
+
+// MARK: - Message forms
+
+struct WireSite: Codable {
+    let site: String
+    let device: String
+    let unit: String
+
+    init(_ site: SiteInfo) {
+        self.site = site.site.rawValue
+        device = site.deviceName
+        unit = site.unit
+    }
+
+    func message() throws -> SiteInfo {
+        guard let id = SiteID(site) else { throw Wire.Malformed(detail: "站点 id \"\(site.prefix(40))\" 无效") }
+        return SiteInfo(site: id, deviceName: device, unit: unit)
+    }
+}
+
+struct WireCursor: Codable {
+    let mark: String
+    let seq: Int64
+
+    init(_ cursor: SyncCursor) {
+        mark = cursor.mark
+        seq = cursor.seq
+    }
+
+    var message: SyncCursor { SyncCursor(mark: mark, seq: seq) }
+}
+
+struct WirePull: Codable {
+    let protocolVersion: Int
+    let schemaVersion: Int
+    let sender: WireSite
+    let counter: UInt64
+    let cursor: WireCursor?
+    let limit: Int
+
+    init(_ request: PullRequest) {
+        protocolVersion = request.protocolVersion
+        schemaVersion = request.schemaVersion
+        sender = WireSite(request.sender)
+        counter = request.senderCounter
+        cursor = request.cursor.map(WireCursor.init)
+        limit = request.limit
+    }
+
+    func message() throws -> PullRequest {
+        PullRequest(protocolVersion: protocolVersion, schemaVersion: schemaVersion, sender: try sender.message(),
+                    senderCounter: counter, cursor: cursor?.message, limit: limit)
+    }
+}
+
+struct WireDone: Codable {
+    let protocolVersion: Int
+    let sender: WireSite
+    let digest: String
+    let pushed: Int
+    let pulled: Int
+    let conflicts: Int
+
+    init(_ request: DoneRequest) {
+        protocolVersion = request.protocolVersion
+        sender = WireSite(request.sender)
+        digest = request.digest
+        pushed = request.pushed
+        pulled = request.pulled
+        conflicts = request.conflicts
+    }
+
+    func message() throws -> DoneRequest {
+        DoneRequest(protocolVersion: protocolVersion, sender: try sender.message(), digest: digest,
+                    pushed: pushed, pulled: pulled, conflicts: conflicts)
+    }
+}
+
+struct WireRefusal: Codable {
+    let kind: String
+    let id: String
+    let reason: String
+}
+
+struct WirePushResponse: Codable {
+    let changed: Int
+    let conflicted: Int
+    let refused: [WireRefusal]
+    let restarted: Bool
+
+    init(_ response: PushResponse) {
+        changed = response.changed
+        conflicted = response.conflicted
+        refused = response.refused.map { WireRefusal(kind: $0.kind, id: $0.id, reason: $0.reason) }
+        restarted = response.restarted
+    }
+
+    func message() throws -> PushResponse {
+        PushResponse(changed: changed, conflicted: conflicted, refused: refused.map { Refusal(kind: $0.kind, id: $0.id, reason: $0.reason) },
+                     restarted: restarted)
+    }
+}
+
+struct WireDoneResponse: Codable {
+    let converged: Bool
+    let digest: String
+
+    init(_ response: DoneResponse) {
+        converged = response.converged
+        digest = response.digest
+    }
+
+    func message() throws -> DoneResponse { DoneResponse(converged: converged, digest: digest) }
+}
