@@ -45,9 +45,37 @@ struct VersionVectorTests {
     }
 
     @Test("malformed encodings are refused", arguments: ["x", "aaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaa:", "aaaaaaaaaaaaaaaa:0",
-                                                         "aaaaaaaaaaaaaaaa:1,aaaaaaaaaaaaaaaa:2", "AAAAAAAAAAAAAAAA:1", "aaaa:1"])
+                                                         "aaaaaaaaaaaaaaaa:1,aaaaaaaaaaaaaaaa:2", "AAAAAAAAAAAAAAAA:1", "aaaa:1",
+                                                         "aaaaaaaaaaaaaaaa:1,", ",aaaaaaaaaaaaaaaa:1", "aaaaaaaaaaaaaaaa:1x", "aaaaaaaaaaaaaaaa:+1",
+                                                         "aaaaaaaaaaaaaaaa:18446744073709551616", "aaaaaaaaaaaaaaaa:1;bbbbbbbbbbbbbbbb:1"])
     func malformed(text: String) {
         #expect(VersionVector(encoded: text) == nil)
+    }
+}
+
+@Suite("Compact form of a version")
+struct CompactFormTests {
+    static let vv = "aaaaaaaaaaaaaaaa:3,bbbbbbbbbbbbbbbb:1"
+
+    @Test("a well-formed clock reads as each field's standing entry")
+    func reads() throws {
+        let version = try #require(RecordVersion(compact: CompactVersion(
+            vv: Self.vv, clock: "aaaaaaaaaaaaaaaa:3:-5=a,b;bbbbbbbbbbbbbbbb:1:9223372036854775807=c", values: ["a": "x", "c": "z"], siblings: [])))
+        #expect(version.fields["a"]?.first == FieldEntry(dot: Dot(site: SiteID("aaaaaaaaaaaaaaaa")!, counter: 3), value: "x", writtenAt: -5))
+        #expect(version.fields["b"]?.first?.value == nil)
+        #expect(version.fields["c"]?.first == FieldEntry(dot: Dot(site: SiteID("bbbbbbbbbbbbbbbb")!, counter: 1), value: "z", writtenAt: .max))
+        // Written back in canonical order: groups by dot (counter, then site).
+        #expect(version.compact.clock == "bbbbbbbbbbbbbbbb:1:9223372036854775807=c;aaaaaaaaaaaaaaaa:3:-5=a,b")
+    }
+
+    @Test("a malformed clock is refused", arguments: [
+        "aaaaaaaaaaaaaaaa:3:1=a;", "aaaaaaaaaaaaaaaa:3:1=a,", "aaaaaaaaaaaaaaaa:3:1=", "aaaaaaaaaaaaaaaa:3:1", "aaaaaaaaaaaaaaaa:3=a",
+        "aaaaaaaaaaaaaaaa:0:1=a", "aaaaaaaaaaaaaaaa:3:x=a", "aaaaaaaaaaaaaaaa:3:1=a,a", "aaaaaaaaaaaaaaaa:3:1=a;aaaaaaaaaaaaaaaa:3:1=a",
+        "aaaaaaaaaaaaaaaa:3:9223372036854775808=a", "AAAAAAAAAAAAAAAA:3:1=a", ";aaaaaaaaaaaaaaaa:3:1=a", "aaaaaaaaaaaaaaaa:3:1=b",
+    ])
+    func malformed(clock: String) {
+        // "b" alone leaves the value of "a" without an entry.
+        #expect(RecordVersion(compact: CompactVersion(vv: Self.vv, clock: clock, values: ["a": "x"], siblings: [])) == nil)
     }
 }
 

@@ -23,7 +23,7 @@ public struct StoredRecord: Sendable, Equatable {
     var approximateWireBytes: Int {
         var bytes = 256 + id.utf8.count
         for register in version.fields.values {
-            for entry in register.entries { bytes += entry.value?.utf8.count ?? 0 }
+            for entry in register { bytes += entry.value?.utf8.count ?? 0 }
         }
         return bytes
     }

@@ -11,20 +11,20 @@ enum RemoteRecordCheck {
         if let problem = UnitCode.problem(with: record.unit) { return problem }
         guard record.version.fields[deletedField] != nil else { return "缺少删除状态" }
         for (name, register) in record.version.fields {
-            guard !register.entries.isEmpty else { return "字段 \(name) 没有值" }
-            if register.entries.count > 1 {
-                let sites = register.entries.map(\.dot.site)
+            guard !register.isEmpty else { return "字段 \(name) 没有值" }
+            if register.count > 1 {
+                let sites = register.map(\.dot.site)
                 guard Set(sites).count == sites.count else { return "字段 \(name) 有同一站点的多个值" }
             }
-            for entry in register.entries {
+            for entry in register {
                 guard record.version.clock.includes(entry.dot) else { return "字段 \(name) 的修改 \(entry.dot) 不在版本向量中" }
             }
             if name == deletedField {
-                guard register.entries.allSatisfy({ $0.value == "0" || $0.value == "1" }) else { return "删除状态的值无效" }
+                guard register.allSatisfy({ $0.value == "0" || $0.value == "1" }) else { return "删除状态的值无效" }
                 continue
             }
             guard let field = kind.field(named: name) else { return "\(kind.label)没有字段 \(name)" }
-            for entry in register.entries {
+            for entry in register {
                 guard let value = entry.value else { continue }
                 guard case .success(value?) = field.normalize(value) else {
                     return "字段 \(name) 的值 \"\(value.prefix(40))\" 无效"

@@ -25,15 +25,17 @@ extension RecordVersion {
     public static func merge(_ left: RecordVersion, _ right: RecordVersion) throws(DivergentHistory) -> RecordVersion {
         var fields: [String: FieldRegister] = [:]
         for name in Set(left.fields.keys).union(right.fields.keys) {
-            let ours = left.fields[name]?.entries ?? []
-            let theirs = right.fields[name]?.entries ?? []
+            let ours = left.fields[name] ?? FieldRegister([])
+            let theirs = right.fields[name] ?? FieldRegister([])
             fields[name] = try mergeRegister(name, ours, left.clock, theirs, right.clock)
         }
         return RecordVersion(clock: left.clock.merged(with: right.clock), fields: fields)
     }
 
-    private static func mergeRegister(_ field: String, _ ours: [FieldEntry], _ ourClock: VersionVector,
-                                      _ theirs: [FieldEntry], _ theirClock: VersionVector) throws(DivergentHistory) -> FieldRegister {
+    private static func mergeRegister(_ field: String, _ ours: FieldRegister, _ ourClock: VersionVector,
+                                      _ theirs: FieldRegister, _ theirClock: VersionVector) throws(DivergentHistory) -> FieldRegister {
+        // Both sides hold the same entries: each is kept, none dropped.
+        if ours == theirs, !ours.isEmpty { return ours }
         var kept: [FieldEntry] = []
         var dropped: [FieldEntry] = []
         for entry in ours {

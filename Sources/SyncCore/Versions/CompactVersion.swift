@@ -41,14 +41,15 @@ extension RecordVersion {
         var values: [String: String] = [:]
         values.reserveCapacity(fields.count)
         // The common case: every field written by one change, nothing concurrent.
-        if let first = fields.first?.value.entries.first,
-           fields.allSatisfy({ $0.value.entries.count == 1 && $0.value.entries[0].dot == first.dot }) {
-            for (field, register) in fields { if let value = register.entries[0].value { values[field] = value } }
+        if let first = fields.first?.value.first,
+           fields.allSatisfy({ $0.value.count == 1 && $0.value[0].dot == first.dot }) {
+            for (field, register) in fields { if let value = register[0].value { values[field] = value } }
             // Built as bytes and made a string once: `joined` and repeated appends cost more than
             // the rest of this path together.
             var bytes: [UInt8] = []
             bytes.reserveCapacity(48 + fields.count * 16)
-            bytes += "\(first.dot.site.rawValue):\(first.dot.counter):\(first.writtenAt)=".utf8
+            first.dot.site.appendDigits(to: &bytes)
+            bytes += ":\(first.dot.counter):\(first.writtenAt)=".utf8
             for (index, name) in fields.keys.sorted().enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
                 bytes += name.utf8
@@ -79,20 +80,23 @@ extension RecordVersion {
         // Each field's standing entry, from the clock; in the common case (no siblings) that is all.
         var fields: [String: FieldRegister] = [:]
         fields.reserveCapacity(compact.values.count + 1)
-        if !compact.clock.isEmpty {
-            for group in compact.clock.split(separator: ";", omittingEmptySubsequences: false) {
-                guard let equals = group.firstIndex(of: "=") else { return nil }
-                let head = group[..<equals].split(separator: ":", omittingEmptySubsequences: false)
-                guard head.count == 3, let site = SiteID(String(head[0])), let counter = UInt64(head[1]), counter > 0,
-                      let time = Int64(head[2]) else { return nil }
+        var clock = compact.clock
+        let wellFormed = clock.withUTF8 { bytes -> Bool in
+            var text = CompactText(bytes)
+            while !text.isAtEnd {
+                guard let site = text.site(), text.skip(":"), let counter = text.unsigned(), counter > 0, text.skip(":"),
+                      let time = text.signed(), text.skip("=") else { return false }
                 let dot = Dot(site: site, counter: counter)
-                for field in group[group.index(after: equals)...].split(separator: ",", omittingEmptySubsequences: false) {
-                    let name = String(field)
-                    guard !name.isEmpty, fields[name] == nil else { return nil }
+                repeat {
+                    guard let name = text.name(), fields[name] == nil else { return false }
                     fields[name] = FieldRegister(single: FieldEntry(dot: dot, value: compact.values[name], writtenAt: time))
-                }
+                } while text.skip(",")
+                if text.isAtEnd { break }
+                guard text.skip(";"), !text.isAtEnd else { return false }
             }
+            return true
         }
+        guard wellFormed else { return nil }
         for name in compact.values.keys where fields[name] == nil { return nil }
         if compact.siblings.isEmpty {
             self = RecordVersion(clock: vector, fields: fields)
@@ -107,5 +111,58 @@ extension RecordVersion {
         // The standing entry must be the one the clock names: the form is canonical.
         for (name, register) in version.fields where register.standing(in: name).dot != entries[name]![0].dot { return nil }
         self = version
+    }
+}
+
+/// Reads the compact forms (`site:counter,…` and `site:counter:time=field,…;…`) byte by byte.
+struct CompactText {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var at = 0
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    var isAtEnd: Bool { at == bytes.count }
+
+    /// Reads `byte` when it comes next.
+    mutating func skip(_ byte: Unicode.Scalar) -> Bool {
+        guard at < bytes.count, bytes[at] == UInt8(ascii: byte) else { return false }
+        at += 1
+        return true
+    }
+
+    mutating func site() -> SiteID? {
+        guard bytes.count - at >= 16, let site = SiteID(utf8: UnsafeBufferPointer(rebasing: bytes[at..<at + 16])) else { return nil }
+        at += 16
+        return site
+    }
+
+    /// One or more decimal digits that fit in 64 bits.
+    mutating func unsigned() -> UInt64? {
+        let start = at
+        var value: UInt64 = 0
+        while at < bytes.count, bytes[at] &- UInt8(ascii: "0") < 10 {
+            let (times10, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = times10.addingReportingOverflow(UInt64(bytes[at] &- UInt8(ascii: "0")))
+            guard !overflow, !carry else { return nil }
+            value = sum
+            at += 1
+        }
+        return at > start ? value : nil
+    }
+
+    mutating func signed() -> Int64? {
+        let negative = skip("-")
+        guard let magnitude = unsigned() else { return nil }
+        if negative { return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil }
+        return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
+    }
+
+    /// A field name: one or more bytes up to the next `,` or `;`.
+    mutating func name() -> String? {
+        let start = at
+        while at < bytes.count, bytes[at] != UInt8(ascii: ","), bytes[at] != UInt8(ascii: ";") { at += 1 }
+        return at > start ? String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<at]), as: UTF8.self) : nil
     }
 }

@@ -15,38 +15,69 @@ public struct FieldEntry: Hashable, Sendable {
 /// The values of one field that no replica has yet overwritten having seen them.
 /// Normally one entry; several when writes on different replicas were concurrent, and then
 /// they stay until a person (or a later write that has seen them all) settles the field.
+/// A collection of its entries, sorted by dot, highest last. The usual single entry is held
+/// inline: a record of ten fields is read, merged and sent without ten array allocations.
 public struct FieldRegister: Hashable, Sendable {
-    /// Sorted by dot, highest last.
-    public private(set) var entries: [FieldEntry]
+    private enum Storage: Hashable, Sendable {
+        case one(FieldEntry)
+        /// Never exactly one entry, so that equal registers have equal storage.
+        case many([FieldEntry])
+    }
+
+    private let storage: Storage
 
     public init(_ entries: [FieldEntry]) {
-        self.entries = entries.sorted { $0.dot < $1.dot }
+        let sorted = entries.sorted { $0.dot < $1.dot }
+        storage = sorted.count == 1 ? .one(sorted[0]) : .many(sorted)
     }
 
     public init(single entry: FieldEntry) {
-        entries = [entry]
+        storage = .one(entry)
     }
+
+    /// The entries as an array, sorted by dot, highest last.
+    public var entries: [FieldEntry] { Array(self) }
 
     /// The entry that stands in `field`: the one with the highest dot — deterministic on every
     /// replica and independent of wall clocks. In the deleted-field a live entry stands over a
     /// concurrent delete, so that a record deleted on one laptop and edited on another stays
     /// visible, in conflict, until a person decides.
     public func standing(in field: String) -> FieldEntry {
-        if field == deletedField, entries.count > 1, let live = entries.last(where: { $0.value == "0" }) {
+        if field == deletedField, count > 1, let live = last(where: { $0.value == "0" }) {
             return live
         }
-        return entries[entries.count - 1]
+        return self[count - 1]
     }
 
     /// The entries that do not stand.
     public func losers(in field: String) -> [FieldEntry] {
         let winner = standing(in: field).dot
-        return entries.filter { $0.dot != winner }
+        return filter { $0.dot != winner }
     }
 
     /// Whether people must look: concurrent entries with different values.
     public var isConflicted: Bool {
-        let value = entries[0].value
+        guard case .many(let entries) = storage, let value = entries.first?.value else { return false }
         return entries.contains { $0.value != value }
+    }
+}
+
+extension FieldRegister: RandomAccessCollection {
+    public var startIndex: Int { 0 }
+
+    public var endIndex: Int {
+        switch storage {
+        case .one: 1
+        case .many(let entries): entries.count
+        }
+    }
+
+    public subscript(position: Int) -> FieldEntry {
+        switch storage {
+        case .one(let entry):
+            precondition(position == 0, "index out of range")
+            return entry
+        case .many(let entries): return entries[position]
+        }
     }
 }

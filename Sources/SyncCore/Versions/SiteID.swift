@@ -1,21 +1,66 @@
 /// The identity of one replica (a laptop's file, or the township server's database).
-/// Sixteen lower-case hex digits, chosen at random when the replica is created.
+/// Sixteen lower-case hex digits, chosen at random when the replica is created. Held as the
+/// number they spell: every field entry carries one, and a word is copied, compared and hashed
+/// without touching a string. Numeric order is the order of the digits.
 public struct SiteID: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public let rawValue: String
+    public let bits: UInt64
+
+    public init(bits: UInt64) {
+        self.bits = bits
+    }
 
     public init?(_ text: String) {
-        guard text.utf8.count == 16, text.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
-        rawValue = text
+        var text = text
+        guard let site = text.withUTF8({ SiteID(utf8: $0) }) else { return nil }
+        self = site
+    }
+
+    /// Exactly sixteen of `0-9a-f`.
+    public init?(utf8 digits: UnsafeBufferPointer<UInt8>) {
+        guard digits.count == 16 else { return nil }
+        var bits: UInt64 = 0
+        for digit in digits {
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): bits = bits << 4 | UInt64(digit - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): bits = bits << 4 | UInt64(digit - UInt8(ascii: "a") + 10)
+            default: return nil
+            }
+        }
+        self.bits = bits
     }
 
     public static func random<G: RandomNumberGenerator>(using generator: inout G) -> SiteID {
-        let text = String(generator.next() as UInt64, radix: 16)
-        return SiteID(String(repeating: "0", count: 16 - text.count) + text)!
+        SiteID(bits: generator.next())
+    }
+
+    /// The sixteen digits.
+    public var rawValue: String {
+        String(unsafeUninitializedCapacity: 16) { buffer in
+            writeDigits(into: UnsafeMutableRawBufferPointer(buffer))
+            return 16
+        }
+    }
+
+    /// Appends the sixteen digits to `bytes`.
+    public func appendDigits(to bytes: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(byteCount: 16, alignment: 1) { buffer in
+            writeDigits(into: buffer)
+            bytes.append(contentsOf: buffer)
+        }
+    }
+
+    private func writeDigits(into buffer: UnsafeMutableRawBufferPointer) {
+        let hex: StaticString = "0123456789abcdef"
+        hex.withUTF8Buffer { hex in
+            for index in 0..<16 {
+                buffer[index] = hex[Int(truncatingIfNeeded: (bits >> (60 - 4 * UInt64(index))) & 0xF)]
+            }
+        }
     }
 
     public var description: String { rawValue }
 
-    public static func < (lhs: SiteID, rhs: SiteID) -> Bool { lhs.rawValue < rhs.rawValue }
+    public static func < (lhs: SiteID, rhs: SiteID) -> Bool { lhs.bits < rhs.bits }
 }
 
 /// One committed change: the site that made it and that site's counter at the time.

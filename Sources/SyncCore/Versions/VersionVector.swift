@@ -64,14 +64,18 @@ public struct VersionVector: Hashable, Sendable, CustomStringConvertible {
 
     public init?(encoded text: String) {
         var counters: [SiteID: UInt64] = [:]
-        if !text.isEmpty {
-            for pair in text.split(separator: ",", omittingEmptySubsequences: false) {
-                let parts = pair.split(separator: ":", omittingEmptySubsequences: false)
-                guard parts.count == 2, let site = SiteID(String(parts[0])), let counter = UInt64(parts[1]),
-                      counter > 0, counters[site] == nil else { return nil }
-                counters[site] = counter
+        var text = text
+        let wellFormed = text.withUTF8 { bytes -> Bool in
+            var text = CompactText(bytes)
+            while !text.isAtEnd {
+                guard let site = text.site(), text.skip(":"), let counter = text.unsigned(), counter > 0,
+                      counters.updateValue(counter, forKey: site) == nil else { return false }
+                if text.isAtEnd { break }
+                guard text.skip(","), !text.isAtEnd else { return false }
             }
+            return true
         }
+        guard wellFormed else { return nil }
         self.counters = counters
     }
 

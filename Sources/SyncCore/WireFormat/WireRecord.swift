@@ -65,13 +65,13 @@ struct WireRecord {
     /// is that change's dot, and every field has one entry, by that change.
     private static func shortForm(_ version: RecordVersion) -> (dot: ShortDot, values: [String: String], cleared: [String])? {
         guard version.clock.counters.count == 1, let (site, counter) = version.clock.counters.first,
-              let first = version.fields.first?.value.entries.first, first.dot == Dot(site: site, counter: counter) else { return nil }
+              let first = version.fields.first?.value.first, first.dot == Dot(site: site, counter: counter) else { return nil }
         var values: [String: String] = [:]
         values.reserveCapacity(version.fields.count)
         var cleared: [String] = []
         for (field, register) in version.fields {
-            guard register.entries.count == 1, register.entries[0].dot == first.dot, register.entries[0].writtenAt == first.writtenAt else { return nil }
-            if let value = register.entries[0].value { values[field] = value } else { cleared.append(field) }
+            guard register.count == 1, register[0].dot == first.dot, register[0].writtenAt == first.writtenAt else { return nil }
+            if let value = register[0].value { values[field] = value } else { cleared.append(field) }
         }
         return (ShortDot(dot: first.dot, time: first.writtenAt), values, cleared)
     }
