@@ -70,4 +70,15 @@ struct ValueTests {
         #expect(body.normalize("第一行\n第二行") == .success("第一行\n第二行"))
         guard case .failure = body.normalize("bell\u{07}") else { Issue.record("control character accepted"); return }
     }
+
+    @Test("a text's limit counts characters, not bytes: 2,000 Chinese characters fit a title, 2,001 do not")
+    func textLength() {
+        let title = RecordKind.notices.field(named: "title")!
+        let fits = String(repeating: "公", count: 2_000)
+        #expect(title.normalize(fits) == .success(fits))
+        #expect(title.normalize(String(repeating: "a", count: 2_000)) == .success(String(repeating: "a", count: 2_000)))
+        guard case .failure(let problem) = title.normalize(fits + "开") else { Issue.record("2,001 characters accepted"); return }
+        #expect(problem.message.contains("2001"))
+        guard case .failure = title.normalize(String(repeating: "a", count: 2_001)) else { Issue.record("2,001 bytes accepted"); return }
+    }
 }

@@ -142,8 +142,13 @@ struct JSONWireTests {
     func refusedBytes() throws {
         var notUTF8 = Self.push(#""device":"x""#, with: #""device":"xx""#)
         notUTF8[notUTF8.firstIndex(of: UInt8(ascii: "x"))!] = 0xFF
+        // A 4-byte sequence cut after 3: decoding it with repairs gives as many bytes back.
+        var cutSequence = Self.push(#""device":"x""#, with: #""device":"xxx""#)
+        let first = cutSequence.firstIndex(of: UInt8(ascii: "x"))!
+        cutSequence.replaceSubrange(first..<first + 3, with: [0xF0, 0x9F, 0x98])
         let cases: [([UInt8], String)] = [
             (notUTF8, "字段 sender.device 不是有效的 UTF-8"),
+            (cutSequence, "字段 sender.device 不是有效的 UTF-8"),
             (Array(Array(Self.valid.utf8).prefix(40)), "不是有效的 JSON: 在第 40 字节处意外结束"),
             (Array(Self.valid.utf8) + Array(" x".utf8), "不是有效的 JSON"),
             ([], "不是有效的 JSON"),

@@ -6,6 +6,8 @@ public enum RecordID {
 
     /// Why a user-supplied id cannot be used, or nil when it can.
     public static func problem(with id: String) -> String? {
+        // The usual id is short ASCII: checked on its bytes, without Unicode properties.
+        if !id.isEmpty, id.utf8.count <= maximumLength, id.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) { return nil }
         if id.isEmpty { return "id 不能为空" }
         if id.count > maximumLength { return "id 太长 (\(id.count) 个字符); 最多 \(maximumLength) 个字符" }
         if id.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
@@ -45,7 +47,13 @@ public enum UnitCode {
     public static func problem(with code: String) -> String? {
         if code.isEmpty { return "单位代码不能为空" }
         if code.count > 32 { return "单位代码 \"\(code)\" 太长; 最多 32 个字符" }
-        if !code.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0.asciiDigit != nil || $0 == "-" || $0 == "_") }) {
+        if !code.utf8.allSatisfy({ byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"): true
+            default: false
+            }
+        }) {
             return "单位代码 \"\(code)\" 只能由字母、数字、- 和 _ 组成 (例如行政区划代码 640522100201)"
         }
         return nil

@@ -106,7 +106,8 @@ public struct FieldSpec: Sendable {
         if text.isEmpty { return .success(nil) }
         switch type {
         case .text(let maxLength):
-            if text.count > maxLength {
+            // A character is at least one byte: only a long text needs its characters counted.
+            if text.utf8.count > maxLength, text.count > maxLength {
                 return failure("太长 (\(text.count) 个字符); 最多 \(maxLength) 个字符")
             }
             if text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" || $0.value == 0x7F }) {
