@@ -89,12 +89,44 @@ enum SyncBench {
         }
     }
 
+    /// The sync's pushes as files, gzip-compressed, exactly as the client builds them: batches of
+    /// the default size read from the laptop's pending changes.
+    static func pushBodies(_ db: String, into directory: BenchDirectory) throws -> [String] {
+        let replica = try Replica.open(at: db)
+        let sender = try replica.siteInfo(), schema = try replica.schemaVersion(), counter = try replica.counter()
+        var files: [String] = []
+        var through: Int64?
+        while true {
+            let batch = try replica.pendingChanges(after: through, limit: SyncClient.defaultBatchSize)
+            if batch.records.isEmpty { return files }
+            let request = PushRequest(schemaVersion: schema, sender: sender, senderCounter: counter, cursor: nil, records: batch.records)
+            let file = directory.path("push-\(files.count)")
+            try Data(Gzip.compress(Wire.encode(request))).write(to: URL(fileURLWithPath: file))
+            files.append(file)
+            through = batch.through
+        }
+    }
+
     static func firstSync(count: Int) throws -> [BenchRow] {
         let town = try Town()
         defer { town.server.stop() }
         let db = try town.laptop("a", records: count)
+        let pushes = try pushBodies(db, into: town.directory)
         let (seconds, requests, bytes, clientPeak) = try town.sync(db)
         let serverPeak = peakMemoryMB(town.server.process.processIdentifier)
+        // The sync's own pushes, replayed by curl to a second server in the state the first was in:
+        // the server's work and the transfer, without the client.
+        let replayTown = try Town()
+        defer { replayTown.server.stop() }
+        var replayArguments: [String] = []
+        for (index, file) in pushes.enumerated() {
+            replayArguments += (index > 0 ? ["--next"] : []) + ["-s", "--fail", "-o", "/dev/null", "-X", "POST", "--data-binary", "@\(file)",
+                                                               "-H", "Content-Type: application/json", "-H", "Content-Encoding: gzip", "-H", "Expect:",
+                                                               "-H", "Authorization: Bearer \(replayTown.token)", replayTown.server.url + "/v1/push"]
+        }
+        let replay = try spawnSeconds("/usr/bin/curl", replayArguments)
+        let replayed = try runProgram(gongkaiBinary, ["status", "--json", "--db", replayTown.directory.path("town.sqlite")]).stdout
+        precondition(replayed.contains("\"requests\":\(count)") || replayed.contains("\"requests\": \(count)"), "the replay did not store every record: \(replayed)")
         // The same number of bytes, sent plainly by curl to the same server: in one request, and
         // in as many requests as the sync made over one kept-alive connection.
         let payload = town.directory.path("payload"), chunk = town.directory.path("chunk")
@@ -114,6 +146,8 @@ enum SyncBench {
                      baseline: String(format: "curl, the same bytes in 1 request: %.3f s", curl), ratio: String(format: "%.0f× (target ≤ 2×)", seconds / curl)),
             BenchRow(figure: "", measured: "", baseline: String(format: "curl, the same bytes in %d requests: %.3f s", requests, curlRequests),
                      ratio: String(format: "%.0f×", seconds / curlRequests)),
+            BenchRow(figure: "", measured: "", baseline: String(format: "curl replaying the sync's %d pushes to a second server: %.2f s", pushes.count, replay),
+                     ratio: String(format: "%.2f×", seconds / replay)),
             BenchRow(figure: "first sync: bytes on the wire", measured: "\(bytes)", baseline: "gzip of the records as JSON \(gzipSize)",
                      ratio: String(format: "%.2f× (target ≤ 1.1×)", Double(bytes) / Double(gzipSize))),
             BenchRow(figure: "first sync: peak memory", measured: String(format: "client %.0f MB, server %.0f MB", clientPeak, serverPeak),
