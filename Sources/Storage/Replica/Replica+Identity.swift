@@ -73,6 +73,12 @@ extension Replica {
         }
     }
 
+    /// For each kind in `RecordKind.allCases` order: records, live records, fields in conflict,
+    /// and changes made here after the push cursor (`?`).
+    private static let statusCountsSQL = RecordKind.allCases.enumerated().map { index, kind in
+        "SELECT \(index), count(*), coalesce(sum(deleted = 0), 0), coalesce(sum(conflicts), 0), coalesce(sum(seq > ? AND from_upstream = 0), 0) FROM \(RecordTable(kind).name)"
+    }.joined(separator: " UNION ALL ") + " ORDER BY 1"
+
     public func status() throws(ReplicaError) -> ReplicaStatus {
         try withConnection { connection in
             var live: [RecordKind: Int] = [:]
@@ -84,14 +90,15 @@ extension Replica {
                 Rejection(kind: $0[0].text ?? "", id: $0[1].text ?? "", reason: $0[2].text ?? "", refusedAt: $0[3].integer ?? 0)
             }
             let pushedThrough = sync[0].integer ?? 0
-            for kind in RecordKind.allCases {
-                let table = RecordTable(kind)
-                let all = try table.count(connection, includeDeleted: true)
-                live[kind] = try table.count(connection)
+            // One statement for every kind: `status` runs at every start of a script, and preparing
+            // 36 small queries was a third of its time.
+            let counts = try connection.rows(Self.statusCountsSQL, Array(repeating: .integer(pushedThrough), count: RecordKind.allCases.count))
+            for (kind, row) in zip(RecordKind.allCases, counts) {
+                let all = Int(row[1].integer ?? 0)
+                live[kind] = Int(row[2].integer ?? 0)
                 deleted[kind] = all - live[kind]!
-                conflicts += try table.conflictedFieldCount(connection)
-                pending += Int(try connection.scalar("SELECT count(*) FROM \(table.name) WHERE seq > ? AND from_upstream = 0",
-                                                     [.integer(pushedThrough)]).integer ?? 0)
+                conflicts += Int(row[3].integer ?? 0)
+                pending += Int(row[4].integer ?? 0)
             }
             return ReplicaStatus(identity: try Replica.identity(connection), records: live, deleted: deleted,
                                  pendingChanges: pending, openConflicts: conflicts, lastSync: sync[1].integer,
