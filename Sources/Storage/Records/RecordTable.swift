@@ -40,7 +40,10 @@ struct RecordTable: Sendable {
         changesNotFromSQL = "SELECT \(selectColumns) FROM \(kind.rawValue) WHERE seq > ? AND (origin IS NULL OR origin <> ?) ORDER BY seq LIMIT ?"
     }
 
-    var name: String { kind.rawValue }
+    var name: String { RecordTable.name(of: kind) }
+
+    /// A kind's table, named without building its statements (status reads counts only).
+    static func name(of kind: RecordKind) -> String { kind.rawValue }
 
     func load(_ connection: Connection, id: String) throws -> StoredRecord? {
         let statement = try connection.prepare("SELECT \(selectColumns) FROM \(name) WHERE id = ?")

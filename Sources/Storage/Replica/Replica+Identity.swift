@@ -76,7 +76,7 @@ extension Replica {
     /// For each kind in `RecordKind.allCases` order: records, live records, fields in conflict,
     /// and changes made here after the push cursor (`?`).
     private static let statusCountsSQL = RecordKind.allCases.enumerated().map { index, kind in
-        "SELECT \(index), count(*), coalesce(sum(deleted = 0), 0), coalesce(sum(conflicts), 0), coalesce(sum(seq > ? AND from_upstream = 0), 0) FROM \(RecordTable(kind).name)"
+        "SELECT \(index), count(*), coalesce(sum(deleted = 0), 0), coalesce(sum(conflicts), 0), coalesce(sum(seq > ? AND from_upstream = 0), 0) FROM \(RecordTable.name(of: kind))"
     }.joined(separator: " UNION ALL ") + " ORDER BY 1"
 
     public func status() throws(ReplicaError) -> ReplicaStatus {
