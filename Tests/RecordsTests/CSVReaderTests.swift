@@ -53,9 +53,14 @@ struct CSVReaderTests {
         #expect(problem.message.contains("引号没有闭合"))
     }
 
-    @Test("bytes that are not UTF-8 are an error naming the line and suggesting --encoding gbk")
-    func badEncoding() {
-        let bytes: [UInt8] = Array("a,b\n".utf8) + [0xC4, 0xE3, 0x2C, 0x31, 0x0A]
+    @Test("bytes that are not UTF-8 are an error naming the line and suggesting --encoding gbk", arguments: [
+        [0xC4, 0xE3, 0x2C, 0x31, 0x0A] as [UInt8],
+        // A 4-byte character cut after 3 bytes: repaired, it would be as many bytes again.
+        [0x61, 0xF0, 0x9F, 0x98, 0x2C, 0x31, 0x0A],
+        [0x22, 0xE5, 0x85, 0x22, 0x2C, 0x31, 0x0A],
+    ])
+    func badEncoding(row: [UInt8]) {
+        let bytes: [UInt8] = Array("a,b\n".utf8) + row
         let result = Array(CSVReader(bytes: bytes))
         guard case .failure(let problem) = result[1] else { Issue.record("accepted GBK bytes as UTF-8"); return }
         #expect(problem.line == 2)

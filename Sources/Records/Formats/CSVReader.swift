@@ -122,9 +122,15 @@ public struct CSVReader: Sequence, IteratorProtocol {
         return decode(bytes[range])
     }
 
-    private func decode<C: Collection<UInt8>>(_ value: C) -> Result<String, CSVProblem> {
-        // Fast path: validate and build in one step; an invalid sequence is a clear error.
-        guard let string = String(validating: value, as: UTF8.self) else {
+    private func decode(_ value: some Collection<UInt8>) -> Result<String, CSVProblem> {
+        // `String(validating:)` is not specialised for buffers (a generic-metadata lookup per
+        // cell); decoding repairs what is not UTF-8 with U+FFFD, so valid text is the text whose
+        // bytes come back unchanged, and ASCII always does.
+        let checked = value.withContiguousStorageIfAvailable { buffer -> String? in
+            let string = String(decoding: buffer, as: UTF8.self)
+            return buffer.allSatisfy({ $0 < 0x80 }) || string.utf8.elementsEqual(buffer) ? string : nil
+        } ?? String(validating: value, as: UTF8.self)
+        guard let string = checked else {
             return .failure(CSVProblem(line: line, message: "不是 UTF-8 编码的文字; 若文件由 Excel 以 GBK 保存, 请加 --encoding gbk, 或另存为 \"CSV UTF-8\""))
         }
         return .success(string)
