@@ -127,6 +127,9 @@ struct JSONWireTests {
         (#""values":{"received_on":"2021-03-02"}}"#, #""values":{"received_on":"a","received_on":"b"}}"#, "字段 records[0].values.received_on 的值无效: 字段名重复"),
         (#""values":{"received_on":"2021-03-02"}}"#, #""values":{"received_on":null}}"#, "字段 records[0].values.received_on 的类型不对"),
         (#""records":["#, #""future":"#, "不是有效的 JSON"),
+        // Trailing commas (Foundation's reader lets them pass; JSON does not).
+        (#""received_on":"2021-03-02"}}]"#, #""received_on":"2021-03-02"}},]"#, "不是有效的 JSON"),
+        (#""unit":"640522100201"},"#, #""unit":"640522100201",},"#, "不是有效的 JSON"),
         (#""counter":1"#, #""counter":1,"future":\#(String(repeating: "[", count: 100))"#, "JSON 嵌套超过 64 层"),
     ])
     func refused(replacing: String, with: String, expected: String) throws {
@@ -170,5 +173,45 @@ struct JSONWireTests {
         // Then the records are read as they would be without them
         #expect(request == (try Wire.pushRequest(Array(Self.valid.utf8))))
         #expect(request.records.map(\.id) == ["r1", "r2"])
+    }
+
+    @Test("damaged pushes: whatever the reader accepts is JSON Foundation accepts too, and reads the same twice", arguments: propertySeeds(count: 20))
+    // Foundation's reader is the oracle here, and it lets trailing commas pass: those are in the
+    // table of refusals above instead.
+    func damagedPushes(seed: UInt64) throws {
+        var random = SeededGenerator(seed: seed)
+        let request = PushRequest(schemaVersion: 5, sender: Self.sender, senderCounter: 1, records: Self.randomRecords(seed: seed))
+        let valid = Wire.encode(request)
+        let alphabet = Array(#"{}[]:,"\/u0123456789abcdefnulltruefalse-+.eE \#t\#n"#.utf8) + [0x00, 0x7F, 0x80, 0xC3, 0xE4, 0xF0, 0xFF]
+        var accepted = 0
+        for _ in 0..<400 {
+            // Given the push damaged in one to four places: a byte changed, removed or put in
+            var damaged = valid
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                let at = Int.random(in: 0..<damaged.count, using: &random)
+                switch Int.random(in: 0..<5, using: &random) {
+                case 0: damaged[at] = alphabet.randomElement(using: &random)!
+                case 1: damaged.remove(at: at)
+                case 2: damaged.insert(alphabet.randomElement(using: &random)!, at: at)
+                case 3: damaged.append(alphabet.randomElement(using: &random)!)
+                default: // a zero before a number, a comma before a closing bracket
+                    if let digit = damaged.indices.filter({ $0 + 1 < damaged.count && damaged[$0] == UInt8(ascii: ":") && damaged[$0 + 1] &- UInt8(ascii: "0") < 10 }).randomElement(using: &random) {
+                        damaged.insert(UInt8(ascii: "0"), at: digit + 1)
+                    }
+                    if let close = damaged.indices.filter({ damaged[$0] == UInt8(ascii: "}") || damaged[$0] == UInt8(ascii: "]") }).randomElement(using: &random) {
+                        damaged.insert(UInt8(ascii: ","), at: close)
+                    }
+                }
+            }
+            // When the reader reads it
+            guard let read = try? Wire.pushRequest(damaged) else { continue }
+            // Then, if it accepted it, it was JSON, and reading again gives the same push
+            accepted += 1
+            #expect((try? JSONSerialization.jsonObject(with: Data(damaged))) != nil,
+                    "seed \(seed): accepted what is not JSON: \(String(decoding: damaged, as: UTF8.self).prefix(300))")
+            #expect(try Wire.pushRequest(damaged) == read)
+        }
+        // Some damage leaves a valid push (a changed letter inside a value): the check above ran.
+        #expect(accepted > 0, "seed \(seed)")
     }
 }
