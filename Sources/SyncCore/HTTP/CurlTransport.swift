@@ -95,22 +95,31 @@ public final class CurlTransport: SyncTransport {
     public var statistics: HTTPStatistics { counters.withLock { $0 } }
 
     public func push(_ request: PushRequest) async throws -> PushResponse {
-        try await post("/v1/push", Wire.encode(request), decode: Wire.pushResponse)
+        try await push(prepare(request))
+    }
+
+    /// Encodes and compresses the push: the client does this for its next batch while the
+    /// server merges the last.
+    public func prepare(_ request: PushRequest) -> PreparedPush {
+        PreparedPush(request, body: Gzip.compress(Wire.encode(request)))
+    }
+
+    public func push(_ prepared: PreparedPush) async throws -> PushResponse {
+        try await post("/v1/push", compressed: prepared.body ?? Gzip.compress(Wire.encode(prepared.request)), decode: Wire.pushResponse)
     }
 
     public func pull(_ request: PullRequest) async throws -> PullResponse {
-        try await post("/v1/pull", Wire.encode(request), decode: Wire.pullResponse)
+        try await post("/v1/pull", compressed: Gzip.compress(Wire.encode(request)), decode: Wire.pullResponse)
     }
 
     public func done(_ request: DoneRequest) async throws -> DoneResponse {
-        try await post("/v1/done", Wire.encode(request), decode: Wire.doneResponse)
+        try await post("/v1/done", compressed: Gzip.compress(Wire.encode(request)), decode: Wire.doneResponse)
     }
 
     /// POSTs a JSON body gzip-compressed, retrying transient failures, and decodes the response
     /// of a 200. A 200 whose body cannot be decoded arrived damaged (a cut at the wrong moment)
     /// and is retried like a cut. Refusals come back as `SyncRefused`.
-    func post<T>(_ path: String, _ body: [UInt8], decode: @escaping @Sendable ([UInt8]) throws -> T) async throws -> T {
-        let compressed = Gzip.compress(body)
+    func post<T>(_ path: String, compressed: [UInt8], decode: @escaping @Sendable ([UInt8]) throws -> T) async throws -> T {
         var delay = configuration.retryDelay
         var attempt = 1
         while true {

@@ -46,14 +46,20 @@ public struct SyncClient: Sendable {
         // A restart (the server was restored) happens at most once per history; two rounds suffice.
         for _ in 0..<2 {
             var restarted = false
-            var batch = try store.pendingChanges(limit: batchSize)
-            pushing: while !batch.records.isEmpty {
+            // A batch and its push, made ready to send (read, encoded, compressed).
+            func prepared(after seq: Int64?) throws -> (batch: (records: [RemoteRecord], through: Int64), push: PreparedPush?) {
+                let batch = try seq.map { try store.pendingChanges(after: $0, limit: batchSize) } ?? store.pendingChanges(limit: batchSize)
+                guard !batch.records.isEmpty else { return (batch, nil) }
                 let request = PushRequest(schemaVersion: schema, sender: sender, senderCounter: try store.counter(),
                                           cursor: try store.pullCursor(), records: batch.records)
-                // The next batch is read while the server merges this one; it is sent only after
-                // this one is acknowledged, and the push cursor moves only then.
-                async let answer = transport.push(request)
-                let next = Result { try store.pendingChanges(after: batch.through, limit: batchSize) }
+                return (batch, transport.prepare(request))
+            }
+            var (batch, push) = try prepared(after: nil)
+            pushing: while let current = push {
+                // The next batch is read and made ready while the server merges this one; it is
+                // sent only after this one is acknowledged, and the push cursor moves only then.
+                async let answer = transport.push(current)
+                let next = Result { try prepared(after: batch.through) }
                 let response = try await answer
                 report.requests += 1
                 if response.restarted {
@@ -65,7 +71,7 @@ public struct SyncClient: Sendable {
                 report.pushed += batch.records.count - response.refused.count
                 report.refused += response.refused
                 progress?(report)
-                batch = try next.get()
+                (batch, push) = try next.get()
             }
             if !restarted {
                 while true {

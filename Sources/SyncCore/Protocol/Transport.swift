@@ -4,6 +4,31 @@ public protocol SyncTransport: Sendable {
     func push(_ request: PushRequest) async throws -> PushResponse
     func pull(_ request: PullRequest) async throws -> PullResponse
     func done(_ request: DoneRequest) async throws -> DoneResponse
+
+    /// Makes a push ready to send (the HTTP transport encodes and compresses it here), so that
+    /// the client can prepare its next batch while the server merges the last one.
+    func prepare(_ request: PushRequest) -> PreparedPush
+    /// Sends a push made ready by `prepare` of this transport.
+    func push(_ prepared: PreparedPush) async throws -> PushResponse
+}
+
+/// A push request with, when its transport made one, the body it will send.
+public struct PreparedPush: Sendable {
+    public let request: PushRequest
+    /// The transport's own form of the request (for HTTP: the gzip-compressed JSON).
+    public let body: [UInt8]?
+
+    public init(_ request: PushRequest, body: [UInt8]? = nil) {
+        self.request = request
+        self.body = body
+    }
+}
+
+extension SyncTransport {
+    /// By default nothing is done ahead: the request is sent as it is.
+    public func prepare(_ request: PushRequest) -> PreparedPush { PreparedPush(request) }
+
+    public func push(_ prepared: PreparedPush) async throws -> PushResponse { try await push(prepared.request) }
 }
 
 /// A transport that calls a `SyncService` in the same process, with a fixed scope: two
