@@ -120,6 +120,7 @@ struct JSONWireTests {
         (#""counter":1"#, #""counter":1.5"#, "字段 counter 的类型不对"),
         (#""counter":1"#, #""counter":18446744073709551616"#, "字段 counter 的类型不对"),
         (#""counter":1"#, #""counter":01"#, "不是有效的 JSON"),
+        (#""counter":1"#, #""counter":1,"future":[1,01]"#, "不是有效的 JSON"),
         (#""counter":1"#, #""counter":null"#, "字段 counter 的类型不对"),
         (#""device":"x""#, #""device":"\ud800x""#, "字段 sender.device 的值无效: \u{5C}u 转义是不成对的代理项"),
         (#""device":"x""#, #""device":"a\qb""#, "不是有效的 JSON"),

@@ -3,42 +3,72 @@ import Records
 import SyncCore
 
 /// A 256-bit digest; sets of records are digested by XOR of their members' digests, which is
-/// independent of order and can be kept up to date one change at a time.
+/// independent of order and can be kept up to date one change at a time. Four words, held
+/// inline: every record written computes one, and a unit's total is XORed with it.
 struct Digest256: Equatable, Sendable {
-    var words: [UInt64]
+    var words: (UInt64, UInt64, UInt64, UInt64)
 
-    static let zero = Digest256(words: [0, 0, 0, 0])
+    static let zero = Digest256(words: (0, 0, 0, 0))
 
-    init(words: [UInt64]) { self.words = words }
+    init(words: (UInt64, UInt64, UInt64, UInt64)) { self.words = words }
+
+    /// From the 32 bytes of a hash, most significant first.
+    init(bytes: some Sequence<UInt8>) {
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        for (index, byte) in bytes.prefix(32).enumerated() { Digest256.shift(&words, index / 8, in: UInt64(byte), bits: 8) }
+        self.words = words
+    }
 
     init?(hex: String) {
-        guard hex.utf8.count == 64 else { return nil }
-        var words: [UInt64] = []
-        var index = hex.startIndex
-        for _ in 0..<4 {
-            let end = hex.index(index, offsetBy: 16)
-            guard let word = UInt64(hex[index..<end], radix: 16) else { return nil }
-            words.append(word)
-            index = end
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var count = 0
+        for byte in hex.utf8 {
+            let nibble: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            guard count < 64 else { return nil }
+            Digest256.shift(&words, count / 16, in: UInt64(nibble), bits: 4)
+            count += 1
         }
+        guard count == 64 else { return nil }
         self.words = words
+    }
+
+    /// Shifts `value` into the low end of word `index`.
+    private static func shift(_ words: inout (UInt64, UInt64, UInt64, UInt64), _ index: Int, in value: UInt64, bits: UInt64) {
+        switch index {
+        case 0: words.0 = words.0 << bits | value
+        case 1: words.1 = words.1 << bits | value
+        case 2: words.2 = words.2 << bits | value
+        default: words.3 = words.3 << bits | value
+        }
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     var hex: String {
         String(unsafeUninitializedCapacity: 64) { buffer in
-            for (index, word) in words.enumerated() {
+            func write(_ word: UInt64, at offset: Int) {
                 for nibble in 0..<16 {
-                    buffer[index * 16 + nibble] = Digest256.hexDigits[Int((word >> UInt64(60 - nibble * 4)) & 0xF)]
+                    buffer[offset + nibble] = Digest256.hexDigits[Int((word >> UInt64(60 - nibble * 4)) & 0xF)]
                 }
             }
+            write(words.0, at: 0)
+            write(words.1, at: 16)
+            write(words.2, at: 32)
+            write(words.3, at: 48)
             return 64
         }
     }
 
+    static func == (lhs: Digest256, rhs: Digest256) -> Bool { lhs.words == rhs.words }
+
     static func ^ (lhs: Digest256, rhs: Digest256) -> Digest256 {
-        Digest256(words: zip(lhs.words, rhs.words).map { $0 ^ $1 })
+        Digest256(words: (lhs.words.0 ^ rhs.words.0, lhs.words.1 ^ rhs.words.1, lhs.words.2 ^ rhs.words.2, lhs.words.3 ^ rhs.words.3))
     }
 }
 
@@ -70,7 +100,6 @@ enum RecordDigest {
         for sibling in compact.siblings {
             add("\(sibling.f)\u{1}\(sibling.s)\u{1}\(sibling.c)\u{1}\(sibling.t)\u{1}\(sibling.v ?? "\u{2}")")
         }
-        let hash = Array(SHA256.hash(data: bytes))
-        return Digest256(words: (0..<4).map { word in hash[(word * 8)..<(word * 8 + 8)].reduce(UInt64(0)) { $0 << 8 | UInt64($1) } })
+        return Digest256(bytes: SHA256.hash(data: bytes))
     }
 }

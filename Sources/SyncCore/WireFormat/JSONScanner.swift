@@ -239,7 +239,7 @@ struct JSONScanner {
         if peek == UInt8(ascii: "-") { at += 1 }
         let digits = at
         while peek &- UInt8(ascii: "0") < 10, at < bytes.count { at += 1 }
-        guard at > digits else { throw syntaxError() }
+        guard at > digits, at - digits == 1 || bytes[digits] != UInt8(ascii: "0") else { throw syntaxError() }
         if peek == UInt8(ascii: ".") {
             at += 1
             let fraction = at
