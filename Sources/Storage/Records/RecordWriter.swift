@@ -36,8 +36,7 @@ struct RecordWriter {
             }
             let problems = kind.validate(present)
             guard problems.isEmpty else { return .invalid(problems) }
-            let version = RecordVersion.created(complete, dot: session.nextDot(), at: session.now)
-            try table.insert(connection, session, id: id, unit: unit, version: version)
+            try table.insertCreated(connection, session, id: id, unit: unit, values: complete, dot: session.nextDot(), at: session.now)
             return .created
         }
         var standing = existing.values

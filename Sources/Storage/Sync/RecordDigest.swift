@@ -80,6 +80,13 @@ enum RecordDigest {
     }
 
     static func of(kind: RecordKind, id: String, unit: String, compact: CompactVersion) -> Digest256 {
+        of(kind: kind, id: id, unit: unit, vv: compact.vv, clock: compact.clock,
+           sortedValues: compact.values.sorted(by: { $0.key < $1.key }).lazy.map { ($0.key, $0.value) }, siblings: compact.siblings)
+    }
+
+    /// The same from the compact form's parts, the values already sorted by field name.
+    static func of(kind: RecordKind, id: String, unit: String, vv: String, clock: String,
+                   sortedValues: some Sequence<(String, String)>, siblings: [CompactVersion.Sibling]) -> Digest256 {
         // The canonical bytes, gathered into one buffer and hashed in one call: each field's
         // UTF-8 followed by a zero byte.
         var bytes: [UInt8] = []
@@ -91,13 +98,13 @@ enum RecordDigest {
         add(kind.rawValue)
         add(id)
         add(unit)
-        add(compact.vv)
-        add(compact.clock)
-        for (name, value) in compact.values.sorted(by: { $0.key < $1.key }) {
+        add(vv)
+        add(clock)
+        for (name, value) in sortedValues {
             add(name)
             add(value)
         }
-        for sibling in compact.siblings {
+        for sibling in siblings {
             add("\(sibling.f)\u{1}\(sibling.s)\u{1}\(sibling.c)\u{1}\(sibling.t)\u{1}\(sibling.v ?? "\u{2}")")
         }
         return Digest256(bytes: SHA256.hash(data: bytes))
