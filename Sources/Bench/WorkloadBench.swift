@@ -74,10 +74,16 @@ enum SyncBench {
             server = try ServeProcess(db: db)
         }
 
-        /// A laptop with `count` requests not yet synced.
-        func laptop(_ name: String, records: Int) throws -> String {
+        /// A new laptop of the same village, with nothing in it yet.
+        func emptyLaptop(_ name: String) throws -> String {
             let db = directory.path("\(name).sqlite")
             _ = try runProgram(gongkaiBinary, ["init", "--db", db, "--unit", "640522100201", "--name", "村", "--parent", "640522100000"])
+            return db
+        }
+
+        /// A laptop with `count` requests not yet synced.
+        func laptop(_ name: String, records: Int) throws -> String {
+            let db = try emptyLaptop(name)
             let file = directory.path("\(name).csv")
             try requestsCSV(records, seed: UInt64(records)).text.write(toFile: file, atomically: true, encoding: .utf8)
             let imported = try runProgram(gongkaiBinary, ["import", "requests", file, "--db", db])
@@ -120,6 +126,8 @@ enum SyncBench {
         let pushes = try pushBodies(db, into: town.directory)
         let (seconds, requests, bytes, clientPeak) = try town.sync(db)
         let serverPeak = peakMemoryMB(town.server.process.processIdentifier)
+        // A second laptop of the village then syncs for the first time: it pulls all of them.
+        let (pullSeconds, pullRequests, pullBytes, pullPeak) = try town.sync(try town.emptyLaptop("b"))
         // The sync's own pushes, replayed by curl to a second server in the state the first was in:
         // the server's work and the transfer, without the client.
         let replayTown = try Town()
@@ -154,6 +162,8 @@ enum SyncBench {
                      ratio: String(format: "%.0f×", seconds / curlRequests)),
             BenchRow(figure: "", measured: "", baseline: String(format: "curl replaying the sync's %d pushes to a second server: %.2f s", pushes.count, replay),
                      ratio: String(format: "%.2f×", seconds / replay)),
+            BenchRow(figure: "first sync of a second laptop (pulls the \(count))", measured: String(format: "%.2f s in %d requests, %d bytes", pullSeconds, pullRequests, pullBytes),
+                     baseline: "—", ratio: String(format: "client peak %.0f MB", pullPeak)),
             BenchRow(figure: "first sync: bytes on the wire", measured: "\(bytes)", baseline: "gzip of the records as JSON \(gzipSize)",
                      ratio: String(format: "%.2f× (target ≤ 1.1×)", Double(bytes) / Double(gzipSize))),
             BenchRow(figure: "first sync: peak memory", measured: String(format: "client %.0f MB, server %.0f MB", clientPeak, serverPeak),

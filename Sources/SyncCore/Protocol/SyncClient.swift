@@ -74,19 +74,27 @@ public struct SyncClient: Sendable {
                 (batch, push) = try next.get()
             }
             if !restarted {
+                func pull(after cursor: SyncCursor?) async throws -> PullResponse {
+                    try await transport.pull(PullRequest(schemaVersion: schema, sender: sender, senderCounter: try store.counter(),
+                                                         cursor: cursor, limit: batchSize))
+                }
+                var page = try await pull(after: try store.pullCursor())
                 while true {
-                    let response = try await transport.pull(PullRequest(schemaVersion: schema, sender: sender, senderCounter: try store.counter(),
-                                                                        cursor: try store.pullCursor(), limit: batchSize))
                     report.requests += 1
-                    if response.restarted {
+                    if page.restarted {
                         try store.restartSync()
                         restarted = true
                     }
-                    let applied = try store.applyPulled(response, now: clock())
+                    // The next page is asked for, from the cursor this one brings, while this one
+                    // is applied; it is applied only after this one, and the cursor moves with it.
+                    let more = page.more, next = page.next
+                    async let following: PullResponse? = more ? pull(after: next) : nil
+                    let applied = try store.applyPulled(page, now: clock())
                     report.pulled += applied.changed
                     report.refused += applied.refused
                     progress?(report)
-                    if !response.more { break }
+                    guard let nextPage = try await following else { break }
+                    page = nextPage
                 }
             }
             if restarted {
