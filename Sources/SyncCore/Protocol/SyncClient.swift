@@ -74,11 +74,14 @@ public struct SyncClient: Sendable {
                 (batch, push) = try next.get()
             }
             if !restarted {
-                func pull(after cursor: SyncCursor?) async throws -> PullResponse {
-                    try await transport.pull(PullRequest(schemaVersion: schema, sender: sender, senderCounter: try store.counter(),
-                                                         cursor: cursor, limit: batchSize))
+                func request(after cursor: SyncCursor?) throws -> PullRequest {
+                    PullRequest(schemaVersion: schema, sender: sender, senderCounter: try store.counter(), cursor: cursor, limit: batchSize)
                 }
-                var page = try await pull(after: try store.pullCursor())
+                func fetch(_ request: PullRequest?) async throws -> PullResponse? {
+                    guard let request else { return nil }
+                    return try await transport.pull(request)
+                }
+                var page = try await transport.pull(request(after: try store.pullCursor()))
                 while true {
                     report.requests += 1
                     if page.restarted {
@@ -87,8 +90,9 @@ public struct SyncClient: Sendable {
                     }
                     // The next page is asked for, from the cursor this one brings, while this one
                     // is applied; it is applied only after this one, and the cursor moves with it.
-                    let more = page.more, next = page.next
-                    async let following: PullResponse? = more ? pull(after: next) : nil
+                    // (The request is made here: the replica is busy applying meanwhile.)
+                    let nextRequest = page.more ? try request(after: page.next) : nil
+                    async let following = fetch(nextRequest)
                     let applied = try store.applyPulled(page, now: clock())
                     report.pulled += applied.changed
                     report.refused += applied.refused
