@@ -78,14 +78,10 @@ struct RecordTable: Sendable {
     /// `origin`: on a server, the site whose push this version exactly is.
     func insert(_ connection: Connection, _ session: WriteSession, id: String, unit: String, version: RecordVersion,
                 fromUpstream: Bool = false, origin: String? = nil) throws {
-        let statement = try connection.prepare(insertSQL)
-        defer { statement.reset() }
         let compact = version.compact
-        let digest = RecordDigest.of(kind: kind, id: id, unit: unit, compact: compact)
-        try statement.bind([.integer(session.nextSeq()), .text(id), .text(unit), .integer(fromUpstream ? 1 : 0), origin.sqlite, .text(digest.hex)]
-                           + metadata(VersionColumns(version, compact: compact)) + fieldValues(version))
-        while try statement.step() {}
-        session.digestChanged(unit: unit, from: nil, to: digest)
+        try insertRow(connection, session, id: id, unit: unit, fromUpstream: fromUpstream, origin: origin,
+                      digest: RecordDigest.of(kind: kind, id: id, unit: unit, compact: compact),
+                      columns: VersionColumns(version, compact: compact), fieldValues: fieldValues(version))
     }
 
     /// Stores a new record written by one local change (a new row of an import, a record typed
@@ -95,24 +91,25 @@ struct RecordTable: Sendable {
     func insertCreated(_ connection: Connection, _ session: WriteSession, id: String, unit: String, values: [String: String?],
                        dot: Dot, at time: Int64) throws {
         precondition(values.count == fields.count, "a created record has every field of its kind")
-        let statement = try connection.prepare(insertSQL)
-        defer { statement.reset() }
-        var vvBytes: [UInt8] = []
-        vvBytes.reserveCapacity(40)
-        dot.site.appendDigits(to: &vvBytes)
-        vvBytes += ":\(dot.counter)".utf8
-        let vv = String(decoding: vvBytes, as: UTF8.self)
+        let vv = VersionVector([dot.site: dot.counter]).encoded
         let clock = vv + ":\(time)=" + createdClockFields
         let present = createdFieldNames.lazy.compactMap { name -> (String, String)? in
             if name == deletedField { return (name, "0") }
             return values[name]?.map { (name, $0) }
         }
-        let digest = RecordDigest.of(kind: kind, id: id, unit: unit, vv: vv, clock: clock, sortedValues: present, siblings: [])
-        var arguments: [SQLiteValue] = [.integer(session.nextSeq()), .text(id), .text(unit), .integer(0), .null, .text(digest.hex),
-                                        .integer(0), .integer(0), .text(vv), .text(clock), .null]
-        arguments.reserveCapacity(arguments.count + fields.count)
-        for field in fields { arguments.append(column(for: field, canonical: values[field.name] ?? nil)) }
-        try statement.bind(arguments)
+        try insertRow(connection, session, id: id, unit: unit, fromUpstream: false, origin: nil,
+                      digest: RecordDigest.of(kind: kind, id: id, unit: unit, vv: vv, clock: clock, sortedValues: present, siblings: []),
+                      columns: VersionColumns(vv: vv, clock: clock, siblings: nil, conflicts: 0, deleted: false),
+                      fieldValues: fields.map { column(for: $0, canonical: values[$0.name] ?? nil) })
+    }
+
+    /// Binds and runs `insertSQL`: the one place that knows its column order.
+    private func insertRow(_ connection: Connection, _ session: WriteSession, id: String, unit: String, fromUpstream: Bool, origin: String?,
+                           digest: Digest256, columns: VersionColumns, fieldValues: [SQLiteValue]) throws {
+        let statement = try connection.prepare(insertSQL)
+        defer { statement.reset() }
+        try statement.bind([.integer(session.nextSeq()), .text(id), .text(unit), .integer(fromUpstream ? 1 : 0), origin.sqlite, .text(digest.hex)]
+                           + metadata(columns) + fieldValues)
         while try statement.step() {}
         session.digestChanged(unit: unit, from: nil, to: digest)
     }
@@ -131,16 +128,11 @@ struct RecordTable: Sendable {
         session.digestChanged(unit: existing.unit, from: existing.digest ?? RecordDigest.of(kind: kind, id: existing.id, unit: existing.unit, version: existing.version), to: digest)
     }
 
-    /// Records changed after `seq`, in change order, at most `limit`; with `pendingOnly`, only
-    /// those whose version did not come verbatim from the server; with `notFrom`, none whose
-    /// version is exactly what that site pushed (passed over in SQL, never decoded).
-    func changes(_ connection: Connection, after seq: Int64, pendingOnly: Bool, notFrom origin: String? = nil,
-                 limit: Int) throws -> [StoredRecord] {
-        try changes(connection, after: seq, pendingOnly: pendingOnly, notFrom: origin, limit: limit, byteBudget: .max).records
-    }
-
-    /// The same, stopping also once the records read weigh `byteBudget` (at least one is read);
-    /// `truncated` when rows may remain after the last one returned.
+    /// Records changed after `seq`, in change order, at most `limit`, stopping also once the
+    /// records read weigh `byteBudget` (at least one is read); with `pendingOnly`, only those
+    /// whose version did not come verbatim from the server; with `notFrom`, none whose version is
+    /// exactly what that site pushed (passed over in SQL, never decoded). `truncated` when rows
+    /// may remain after the last one returned.
     func changes(_ connection: Connection, after seq: Int64, pendingOnly: Bool, notFrom origin: String? = nil,
                  limit: Int, byteBudget: Int) throws -> (records: [StoredRecord], truncated: Bool) {
         let statement = try connection.prepare(origin != nil ? changesNotFromSQL : pendingOnly ? pendingSQL : changesSQL)
@@ -175,10 +167,6 @@ struct RecordTable: Sendable {
     /// The highest change sequence number in the table (0 when empty): a seek, not a scan.
     func lastSeq(_ connection: Connection) throws -> Int64 {
         try connection.scalar("SELECT coalesce(max(seq), 0) FROM \(name)").integer ?? 0
-    }
-
-    func count(_ connection: Connection, includeDeleted: Bool = false) throws -> Int {
-        Int(try connection.scalar("SELECT count(*) FROM \(name)\(includeDeleted ? "" : " WHERE deleted = 0")").integer ?? 0)
     }
 
     func conflictedFieldCount(_ connection: Connection) throws -> Int {
