@@ -25,3 +25,24 @@ struct ChangeWindow {
         complete = cutoff == .max
     }
 }
+
+/// The bounds of one pushed batch or pulled page: at most `limit` records and
+/// `syncBatchByteBudget` of record content, and always at least one record.
+struct BatchBudget {
+    let limit: Int
+    private var count = 0
+    private var bytes = 0
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// Counts `record` in when it still fits; false when the batch is full.
+    mutating func admit(_ record: StoredRecord) -> Bool {
+        let size = record.approximateWireBytes
+        guard count < limit, count == 0 || bytes + size <= syncBatchByteBudget else { return false }
+        count += 1
+        bytes += size
+        return true
+    }
+}

@@ -67,7 +67,7 @@ extension Replica: SyncServingStore {
             let start = cursor?.seq ?? 0
             var position = start
             var visible: [StoredRecord] = []
-            var bytes = 0
+            var budget = BatchBudget(limit: limit)
             var scanned = 0
             var more = true
             // Rows the puller sent itself are passed over in SQL; rows it may not read are passed
@@ -80,13 +80,11 @@ extension Replica: SyncServingStore {
                 more = !window.complete || window.records.count > limit
                 for record in batch {
                     if scope.mayRead(record.unit) {
-                        let size = record.approximateWireBytes
-                        if !visible.isEmpty && bytes + size > syncBatchByteBudget {
+                        guard budget.admit(record) else {
                             more = true
                             break scanning
                         }
                         visible.append(record)
-                        bytes += size
                     }
                     scanned += 1
                     position = record.seq

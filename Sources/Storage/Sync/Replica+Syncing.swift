@@ -17,14 +17,8 @@ extension Replica: SyncClientStore {
             let pushed = max(cursor, seq ?? cursor)
             // At most `limit` records and `syncBatchByteBudget` of content (at least one record).
             let window = try ChangeWindow(connection, after: pushed, pendingOnly: true, limit: limit, byteBudget: syncBatchByteBudget)
-            var batch: [StoredRecord] = []
-            var bytes = 0
-            for record in window.records {
-                let size = record.approximateWireBytes
-                if batch.count == limit || (!batch.isEmpty && bytes + size > syncBatchByteBudget) { break }
-                batch.append(record)
-                bytes += size
-            }
+            var budget = BatchBudget(limit: limit)
+            let batch = window.records.prefix { budget.admit($0) }
             let records = batch.map { RemoteRecord(kind: $0.kind.rawValue, id: $0.id, unit: $0.unit, version: $0.version) }
             return (records, batch.last?.seq ?? pushed)
         }

@@ -48,7 +48,7 @@ public struct SyncClient: Sendable {
             var restarted = false
             // A batch and its push, made ready to send (read, encoded, compressed).
             func prepared(after seq: Int64?) throws -> (batch: (records: [RemoteRecord], through: Int64), push: PreparedPush?) {
-                let batch = try seq.map { try store.pendingChanges(after: $0, limit: batchSize) } ?? store.pendingChanges(limit: batchSize)
+                let batch = try store.pendingChanges(after: seq, limit: batchSize)
                 guard !batch.records.isEmpty else { return (batch, nil) }
                 let request = PushRequest(schemaVersion: schema, sender: sender, senderCounter: try store.counter(),
                                           cursor: try store.pullCursor(), records: batch.records)
