@@ -84,9 +84,7 @@ extension RecordVersion {
         let wellFormed = clock.withUTF8 { bytes -> Bool in
             var text = CompactText(bytes)
             while !text.isAtEnd {
-                guard let site = text.site(), text.skip(":"), let counter = text.unsigned(), counter > 0, text.skip(":"),
-                      let time = text.signed(), text.skip("=") else { return false }
-                let dot = Dot(site: site, counter: counter)
+                guard let (dot, time) = text.dotAndTime(), text.skip("=") else { return false }
                 repeat {
                     guard let name = text.name(), fields[name] == nil else { return false }
                     fields[name] = FieldRegister(single: FieldEntry(dot: dot, value: compact.values[name], writtenAt: time))
@@ -130,6 +128,12 @@ struct CompactText {
         guard at < bytes.count, bytes[at] == UInt8(ascii: byte) else { return false }
         at += 1
         return true
+    }
+
+    /// `site:counter:time`: one change (counter at least 1) and when it was made.
+    mutating func dotAndTime() -> (Dot, Int64)? {
+        guard let site = site(), skip(":"), let counter = unsigned(), counter > 0, skip(":"), let time = signed() else { return nil }
+        return (Dot(site: site, counter: counter), time)
     }
 
     mutating func site() -> SiteID? {

@@ -23,10 +23,13 @@ struct WireRecord {
         init(dot: Dot, time: Int64) { (self.dot, self.time) = (dot, time) }
 
         init?(_ text: String) {
-            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count == 3, let site = SiteID(String(parts[0])), let counter = UInt64(parts[1]), counter > 0,
-                  let time = Int64(parts[2]) else { return nil }
-            (dot, self.time) = (Dot(site: site, counter: counter), time)
+            var text = text
+            guard let (dot, time) = text.withUTF8({ bytes -> (Dot, Int64)? in
+                var text = CompactText(bytes)
+                guard let parsed = text.dotAndTime(), text.isAtEnd else { return nil }
+                return parsed
+            }) else { return nil }
+            (self.dot, self.time) = (dot, time)
         }
 
         var next: ShortDot? {
