@@ -28,16 +28,29 @@ enum GongkaiProcess {
 
     static func runTool(_ executable: URL, _ arguments: [String], stdin: String? = nil,
                         environment: [String: String] = [:], in directory: URL? = nil) throws -> RunResult {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gongkai-run-\(UUID().uuidString)")
+        try StartedProcess(executable, arguments, stdin: stdin, environment: environment, in: directory).wait()
+    }
+
+    /// Starts the real binary and returns at once; `wait()` gives what it did.
+    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> StartedProcess {
+        try StartedProcess(binary, arguments, environment: environment)
+    }
+}
+
+/// A child process started with its output captured through files, waited for later.
+final class StartedProcess {
+    let process = Process()
+    let started = Date()
+    private let scratch: URL
+    private let files: (out: FileHandle, err: FileHandle, input: FileHandle)
+
+    init(_ executable: URL, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], in directory: URL? = nil) throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gongkai-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let outURL = scratch.appendingPathComponent("out")
-        let errURL = scratch.appendingPathComponent("err")
-        let inURL = scratch.appendingPathComponent("in")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        FileManager.default.createFile(atPath: inURL.path, contents: Data((stdin ?? "").utf8))
-        let process = Process()
+        for name in ["out", "err"] { FileManager.default.createFile(atPath: scratch.appendingPathComponent(name).path, contents: nil) }
+        FileManager.default.createFile(atPath: scratch.appendingPathComponent("in").path, contents: Data((stdin ?? "").utf8))
+        files = (try FileHandle(forWritingTo: scratch.appendingPathComponent("out")), try FileHandle(forWritingTo: scratch.appendingPathComponent("err")),
+                 try FileHandle(forReadingFrom: scratch.appendingPathComponent("in")))
         process.executableURL = executable
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
@@ -45,20 +58,25 @@ enum GongkaiProcess {
         for (key, value) in environment { env[key] = value }
         process.environment = env
         if let directory { process.currentDirectoryURL = directory }
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
-        let input = try FileHandle(forReadingFrom: inURL)
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
+        process.standardOutput = files.out
+        process.standardError = files.err
+        process.standardInput = files.input
         try process.run()
+    }
+
+    deinit { try? FileManager.default.removeItem(at: scratch) }
+
+    var isRunning: Bool { process.isRunning }
+
+    /// Waits for the process to end and reads what it wrote.
+    func wait() throws -> RunResult {
         process.waitUntilExit()
-        try out.close()
-        try err.close()
-        try input.close()
+        try files.out.close()
+        try files.err.close()
+        try files.input.close()
         return RunResult(status: process.terminationStatus,
-                         stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                         stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+                         stdout: String(decoding: try Data(contentsOf: scratch.appendingPathComponent("out")), as: UTF8.self),
+                         stderr: String(decoding: try Data(contentsOf: scratch.appendingPathComponent("err")), as: UTF8.self))
     }
 }
 

@@ -71,18 +71,23 @@ final class Township {
         let issued = try workspace.gongkai(["admin", "issue-token", "--unit", unit], db: "town.sqlite")
         #expect(issued.status == 0, "\(issued.stderr)")
         tokens[name] = issued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let created = try GongkaiProcess.run(["init", "--unit", unit, "--name", "村", "--parent", Township.township, "--device", name,
-                                              "--db", workspace.path("\(name).sqlite")], environment: site.map { ["GONGKAI_SITE": $0] } ?? [:])
+        let placement = unit == Township.township ? ["--township"] : ["--parent", Township.township]
+        let created = try GongkaiProcess.run(["init", "--unit", unit, "--name", "村", "--device", name] + placement
+                                             + ["--db", workspace.path("\(name).sqlite")], environment: site.map { ["GONGKAI_SITE": $0] } ?? [:])
         #expect(created.status == 0)
     }
 
     @discardableResult
     func sync(_ name: String, extra: [String] = [], expectSuccess: Bool = true) throws -> RunResult {
-        let result = try GongkaiProcess.run(["sync", "--db", workspace.path("\(name).sqlite"), "--server", server.url,
-                                             "--token", tokens[name]!] + extra,
-                                            environment: ["GONGKAI_RETRY_DELAY": "0.05"])
+        let result = try startSync(name, extra: extra).wait()
         if expectSuccess { #expect(result.status == 0, "sync of \(name): \(result.stderr)") }
         return result
+    }
+
+    /// Starts `gongkai sync` of laptop `name` and returns at once.
+    func startSync(_ name: String, extra: [String] = []) throws -> StartedProcess {
+        try GongkaiProcess.start(["sync", "--db", workspace.path("\(name).sqlite"), "--server", server.url, "--token", tokens[name]!] + extra,
+                                 environment: ["GONGKAI_RETRY_DELAY": "0.05"])
     }
 
     func gongkai(_ name: String, _ arguments: [String]) throws -> RunResult {
