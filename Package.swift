@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The system SQLite (libsqlite3-dev), reached through its C API.
@@ -23,6 +26,8 @@ let package = Package(
         // libcurl (headers from libcurl4-openssl-dev), opened on first use by a shim that also
         // types its variadic curl_easy_setopt: not linked, so commands that never sync start faster.
         .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("dl")]),
+        // Logs a fatal signal before the process dies of it (`gongkai serve`).
+        .target(name: "CFatalSignal", path: "Sources/CFatalSignal"),
         // Domain: record kinds, enumerations, validation, CSV. Pure.
         .target(name: "Records", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Version vectors and merge (pure); later the sync protocol and transports.
@@ -38,12 +43,16 @@ let package = Package(
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The `gongkai` executable: argument parsing and formatting.
         .executableTarget(
             name: "CLI",
-            dependencies: ["Records", "Storage", "SyncCore", "Server", "Report", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            dependencies: ["Records", "Storage", "SyncCore", "Server", "Report", "CFatalSignal",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")]
         ),
         // Benchmarks beside their baselines, outside the test suite: `swift run -c release gongkai-bench`.

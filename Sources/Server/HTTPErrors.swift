@@ -15,7 +15,11 @@ struct RequestRefused: Error {
     }
 
     init(_ refused: SyncRefused) {
-        status = .conflict
+        switch refused {
+        case .siteTaken: status = .forbidden
+        case .batchTooLarge: status = .contentTooLarge
+        default: status = .conflict
+        }
         error = WireError(refused)
     }
 
@@ -32,6 +36,8 @@ struct RequestRefused: Error {
             return RequestRefused(.internalServerError, code: "server_error", message: replica.description)
         case let malformed as Wire.Malformed:
             return RequestRefused(.badRequest, code: "bad_request", message: "请求内容无效: \(malformed.detail)")
+        case let tooLarge as Wire.TooLarge:
+            return RequestRefused(.contentTooLarge, code: "batch_too_large", message: tooLarge.description)
         default:
             return RequestRefused(.internalServerError, code: "server_error", message: "服务器内部错误")
         }

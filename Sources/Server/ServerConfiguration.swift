@@ -1,4 +1,4 @@
-/// How `gongkai serve` listens and what it accepts.
+/// How `gongkai serve` listens, what it accepts, and how long it waits.
 public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
     /// 0 picks a free port (printed when listening).
@@ -11,6 +11,21 @@ public struct ServerConfiguration: Sendable {
     /// PEM certificate chain and private key, to serve HTTPS.
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?
+
+    /// A connection on which nothing arrives for this long is closed: an idle kept-alive
+    /// connection, a request head that never ends (slowloris), a body that stopped.
+    public var idleTimeoutSeconds: Int64 = 20
+    /// A request body must bring at least `minimumBodyBytesPerWindow` in every window of
+    /// `bodyWindowSeconds` (about 50 bytes a second: a 2G link brings a hundred times more), and
+    /// a whole request must arrive within `maximumRequestSeconds`, or the connection is closed.
+    public var bodyWindowSeconds: Int64 = 20
+    public var minimumBodyBytesPerWindow = 1_024
+    public var maximumRequestSeconds: Int64 = 600
+    /// Requests of one device token handled at once; more are answered 429 (the client waits
+    /// and tries again).
+    public var maximumRequestsPerToken = 4
+    /// Requests refused for want of a valid token are logged once per window, then summarised.
+    public var refusalSummarySeconds: Double = 60
 
     public init() {}
 }

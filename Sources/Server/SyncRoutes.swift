@@ -6,28 +6,40 @@ import NIOCore
 import Storage
 import SyncCore
 
-/// The request context of the sync server.
+/// The request context of the sync server: who is at the other end of the connection.
 public struct SyncRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    public init(source: ApplicationRequestContextSource) { coreContext = .init(source: source) }
+    /// The client's address, for the log.
+    public let client: String
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        client = source.channel.remoteAddress?.ipAddress ?? "?"
+    }
 }
 
-/// The protocol's endpoints (docs/PROTOCOL.md): each checks the device token, reads a gzip JSON
-/// body within the size caps, calls `SyncService`, and answers gzip JSON; every failure is a
-/// JSON error with its status.
+/// The protocol's endpoints (docs/PROTOCOL.md): each checks the device token, admits at most a
+/// few requests of one token at once, reads a gzip JSON body within the size caps, calls
+/// `SyncService` on a database lane (writes one at a time, reads beside them), and answers gzip
+/// JSON; every failure is a JSON error with its status, and is logged without anything the
+/// client chose left unescaped.
 struct SyncRoutes: Sendable {
     let replica: Replica
     let service: SyncService
     let configuration: ServerConfiguration
     let sessions: SessionLog
+    let lanes: DatabaseLanes
+    let gate: TokenGate
+    let refusals: RefusalSummary
 
     func register(on router: Router<SyncRequestContext>) {
         router.post("/v1/push") { request, context in await handle(request, context) { body, access, session in
             let push = try Wire.pushRequest(body)
             try check(push.sender, against: access)
-            let response = try service.push(push, scope: access.scope, now: now())
+            let (service, now) = (service, now())
+            let response = try await lanes.write { try service.push(push, peer: access.peer, now: now) }
             let json = Wire.encode(response)
-            await sessions.record(session: session, access: access, sender: push.sender,
+            await sessions.record(session: session, access: access, client: context.client, sender: push.sender,
                                   pushed: push.records.count - response.refused.count, conflicts: response.conflicted,
                                   bytesIn: body.count, bytesOut: json.count)
             return json
@@ -35,29 +47,49 @@ struct SyncRoutes: Sendable {
         router.post("/v1/pull") { request, context in await handle(request, context) { body, access, session in
             let pull = try Wire.pullRequest(body)
             try check(pull.sender, against: access)
-            let response = try service.pull(pull, scope: access.scope, now: now())
+            let (service, now) = (service, now())
+            let response = try await lanes.read { try service.pull(pull, peer: access.peer, now: now) }
             let json = Wire.encode(response)
-            await sessions.record(session: session, access: access, sender: pull.sender, pulled: response.records.count,
-                                  bytesIn: body.count, bytesOut: json.count)
+            await sessions.record(session: session, access: access, client: context.client, sender: pull.sender,
+                                  pulled: response.records.count, bytesIn: body.count, bytesOut: json.count)
             return json
         } }
         router.post("/v1/done") { request, context in await handle(request, context) { body, access, session in
             let done = try Wire.doneRequest(body)
             try check(done.sender, against: access)
-            let response = try service.done(done, scope: access.scope, now: now())
-            await sessions.record(session: session, access: access, sender: done.sender, conflicts: 0, bytesIn: body.count, bytesOut: 0)
-            await sessions.finish(session: session, converged: response.converged)
+            let (service, now) = (service, now())
+            let response = try await lanes.write { try service.done(done, peer: access.peer, now: now) }
+            await sessions.record(session: session, access: access, client: context.client, sender: done.sender, bytesIn: body.count,
+                                  bytesOut: 0)
+            await sessions.finish(session: session, access: access, converged: response.converged)
             return Wire.encode(response)
         } }
         // Takes a body and throws it away: what a plain transfer costs, for `gongkai-bench`.
         router.post("/v1/sink") { request, context in await handle(request, context) { body, _, _ in
             Array("{\"bytes\":\(body.count)}".utf8)
         } }
+        // Neither waits for a write: both read on connections of their own.
         router.get("/v1/status") { request, _ -> Response in
-            let identity = try? replica.identity()
-            let json = JSONValueBody.status(protocol: syncProtocolVersion, schema: (try? replica.schemaVersion()) ?? 0,
-                                            unit: identity?.unit.code ?? "", name: identity?.unit.name ?? "")
-            return JSONBody.response(json, compress: accepts(request))
+            let replica = replica
+            do {
+                let status = try await lanes.read { try replica.servingStatus() }
+                return JSONBody.response(Wire.encode(ServerStatus(protocol: syncProtocolVersion, schema: status.schema,
+                                                                  unit: status.unit.code, name: status.unit.name)), compress: accepts(request))
+            } catch {
+                return RequestRefused.from(error).response(compress: accepts(request))
+            }
+        }
+        router.get("/v1/health") { request, _ -> Response in
+            let replica = replica
+            do {
+                _ = try await lanes.read { try replica.servingStatus() }
+                let queue = lanes.writeQueue
+                return JSONBody.response(Wire.encode(ServerHealth(status: "ok", writesWaiting: queue.count,
+                                                                  oldestWriteSeconds: (queue.oldestSeconds * 1_000).rounded() / 1_000)),
+                                         compress: accepts(request))
+            } catch {
+                return RequestRefused.from(error).response(compress: accepts(request))
+            }
         }
     }
 
@@ -78,28 +110,49 @@ struct SyncRoutes: Sendable {
     private func handle(_ request: Request, _ context: SyncRequestContext,
                         _ body: @Sendable ([UInt8], DeviceAccess, String) async throws -> [UInt8]) async -> Response {
         let compress = accepts(request)
+        var admitted: DeviceAccess?
+        defer { if let admitted { gate.leave(admitted.device) } }
         do {
-            let access = try authenticate(request)
+            let access = try await authenticate(request)
+            guard gate.enter(access.device) else {
+                throw RequestRefused(.tooManyRequests, code: "too_many_requests",
+                                     message: "此设备同时发来的请求超过 \(configuration.maximumRequestsPerToken) 个; 请稍候再试")
+            }
+            admitted = access
             let bytes = try await read(request)
-            let session = request.headers[HTTPField.Name("X-Gongkai-Session")!] ?? "anonymous-\(access.unit.code)"
+            let session = request.headers[HTTPField.Name("X-Gongkai-Session")!] ?? "anonymous"
             return JSONBody.response(try await body(bytes, access, String(session.prefix(64))), compress: compress)
         } catch {
             let refused = RequestRefused.from(error)
-            if refused.status.code >= 500 {
-                context.logger.error("\(request.uri.path): \(error)")
-            } else if [401, 403, 409].contains(refused.status.code) {
-                context.logger.warning("refused \(request.uri.path): \(refused.error.code): \(refused.error.message)")
-            }
+            log(refused, error, request, context, device: admitted?.device)
             return refused.response(compress: compress)
         }
     }
 
-    private func authenticate(_ request: Request) throws -> DeviceAccess {
+    /// One line per refusal worth a look, every client-chosen part escaped; 401s summarised.
+    private func log(_ refused: RequestRefused, _ error: any Error, _ request: Request, _ context: SyncRequestContext, device: String?) {
+        let path = LogText.quoted(request.uri.path)
+        let client = LogText.quoted(context.client)
+        let token = device.map { " token=\($0.prefix(8))" } ?? ""
+        switch refused.status.code {
+        case 401:
+            refusals.refused(code: refused.error.code, client: context.client, path: request.uri.path)
+        case 500...:
+            context.logger.error("\(path): client=\(client)\(token) \(LogText.quoted(String(describing: error)))")
+        case 403, 409, 413, 429:
+            context.logger.warning("refused \(path) \(refused.status.code) \(refused.error.code): client=\(client)\(token) \(LogText.quoted(refused.error.message))")
+        default:
+            break
+        }
+    }
+
+    private func authenticate(_ request: Request) async throws -> DeviceAccess {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "), header.count > 7 else {
             throw RequestRefused(.unauthorized, code: "unauthorized",
                                  message: "缺少设备令牌; 请用 gongkai sync --token 令牌 (由乡镇用 gongkai admin issue-token 发放)")
         }
-        switch try replica.access(forToken: String(header.dropFirst(7))) {
+        let (replica, token) = (replica, String(header.dropFirst(7).prefix(256)))
+        switch try await lanes.read({ try replica.access(forToken: token) }) {
         case .valid(let access): return access
         case .revoked:
             throw RequestRefused(.unauthorized, code: "token_revoked", message: "此设备令牌已被吊销; 请向乡镇申请新的令牌")
@@ -132,15 +185,5 @@ struct SyncRoutes: Sendable {
         } catch {
             throw RequestRefused(.badRequest, code: "bad_request", message: "请求体不是完整的 gzip 数据")
         }
-    }
-}
-
-/// Small JSON bodies the server writes by hand.
-enum JSONValueBody {
-    static func status(protocol: Int, schema: Int, unit: String, name: String) -> [UInt8] {
-        func quoted(_ text: String) -> String {
-            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }
-        return Array("{\"protocol\":\(`protocol`),\"schema\":\(schema),\"unit\":\(quoted(unit)),\"name\":\(quoted(name))}".utf8)
     }
 }

@@ -5,6 +5,7 @@ import HummingbirdTLS
 import NIOSSL
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Storage
 import SyncCore
 
@@ -15,13 +16,16 @@ public enum SyncServer {
     public static func buildApplication(replica: Replica, configuration: ServerConfiguration, logger: Logger,
                                         onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let router = Router(context: SyncRequestContext.self)
+        let refusals = RefusalSummary(logger: logger, seconds: configuration.refusalSummarySeconds)
         let routes = SyncRoutes(replica: replica, service: SyncService(store: replica), configuration: configuration,
-                                sessions: SessionLog(logger: logger))
+                                sessions: SessionLog(logger: logger), lanes: DatabaseLanes(),
+                                gate: TokenGate(limit: configuration.maximumRequestsPerToken), refusals: refusals)
         routes.register(on: router)
         return Application(
             responder: JSONErrorResponder(inner: router.buildResponder()),
             server: try httpServer(configuration),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gongkai"),
+            services: [RefusalSummaryFlusher(summary: refusals, seconds: configuration.refusalSummarySeconds)],
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )
@@ -29,16 +33,39 @@ public enum SyncServer {
 }
 
 extension SyncServer {
-    /// Plain HTTP/1.1, or HTTPS when a certificate and key are given.
+    /// HTTP/1.1, or HTTPS when a certificate and key are given; either way with the timeouts
+    /// that close idle, stalled and crawling connections.
     static func httpServer(_ configuration: ServerConfiguration) throws -> HTTPServerBuilder {
-        guard let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath else { return .http1() }
+        let window = TimeAmount.seconds(configuration.bodyWindowSeconds)
+        let (minimum, maximum) = (configuration.minimumBodyBytesPerWindow, TimeAmount.seconds(configuration.maximumRequestSeconds))
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [SlowRequestGuard(window: window, minimumBytesPerWindow: minimum, maximumDuration: maximum)],
+            idleTimeout: .seconds(configuration.idleTimeoutSeconds))
+        guard let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath else {
+            return .http1(configuration: http1)
+        }
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }
             let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
             let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
-            return try .tls(.http1(), tlsConfiguration: tls)
+            return try .tls(.http1(configuration: http1), tlsConfiguration: tls)
         } catch {
             throw ServerSetupError(message: "无法读取 HTTPS 证书或私钥 (\(certificatePath), \(keyPath)): \(error); 请确认它们是 PEM 格式且可读")
+        }
+    }
+}
+
+/// Writes the summary of refused requests once per window, even when no more come.
+struct RefusalSummaryFlusher: Service {
+    let summary: RefusalSummary
+    let seconds: Double
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(seconds))
+                summary.flush()
+            }
         }
     }
 }
@@ -68,7 +95,7 @@ struct JSONErrorResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Conte
 
     private func json(_ status: HTTPResponse.Status, _ request: Request) -> Response {
         let code = status == .notFound ? "not_found" : status == .methodNotAllowed ? "method_not_allowed" : "bad_request"
-        let message = status == .notFound ? "没有这个接口: \(request.method) \(request.uri.path); 见 docs/PROTOCOL.md" : "请求无效 (\(status))"
+        let message = status == .notFound ? "没有这个接口: \(request.method) \(request.uri.path.prefix(100)); 见 docs/PROTOCOL.md" : "请求无效 (\(status))"
         return RequestRefused(status, code: code, message: message)
             .response(compress: request.headers[.acceptEncoding]?.contains("gzip") ?? false)
     }

@@ -69,7 +69,7 @@ struct ReportCheckTests {
         // …while the township concluded it on 20 March.
         _ = try town.update(.requests, id: "r5", input: ["concluded_on": "2021-03-20", "outcome": "granted"], now: 3)
         let response = try town.applyPushed([RemoteRecord(kind: "requests", id: "r5", unit: "640522100201", version: moved)],
-                                            from: SiteInfo(site: laptop, deviceName: "笔记本", unit: "640522100201"), scope: .everything, now: 4)
+                                            from: SiteInfo(site: laptop, deviceName: "笔记本", unit: "640522100201"), as: SyncPeer(scope: .everything, device: nil), now: 4)
         #expect(response.changed == 1)
         #expect(try town.record(.requests, id: "r5")?.values["received_on"] == "2022-01-10")
         let results = try checks(town)

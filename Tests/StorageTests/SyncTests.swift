@@ -72,10 +72,10 @@ struct SyncTests {
         _ = try importCSV(harness.laptops[0], .requests, requestsCSV)
         let (records, _) = try harness.laptops[0].pendingChanges(limit: 100)
         let peer = try harness.laptops[0].siteInfo()
-        let first = try harness.server.applyPushed(records, from: peer, scope: harness.villageScope, now: 5)
+        let first = try harness.server.applyPushed(records, from: peer, as: SyncPeer(scope: harness.villageScope, device: nil), now: 5)
         #expect(first.changed == 3)
         let before = try fingerprint(harness.server)
-        let second = try harness.server.applyPushed(records, from: peer, scope: harness.villageScope, now: 6)
+        let second = try harness.server.applyPushed(records, from: peer, as: SyncPeer(scope: harness.villageScope, device: nil), now: 6)
         #expect(second.changed == 0)
         #expect(try fingerprint(harness.server) == before)
     }
@@ -90,7 +90,7 @@ struct SyncTests {
         _ = try other.create(.notices, id: "x1", input: noticeInput, now: 1)
         let (records, _) = try other.pendingChanges(limit: 10)
         let before = try fingerprint(harness.server)
-        let response = try harness.server.applyPushed(records, from: try other.siteInfo(), scope: harness.villageScope, now: 2)
+        let response = try harness.server.applyPushed(records, from: try other.siteInfo(), as: SyncPeer(scope: harness.villageScope, device: nil), now: 2)
         #expect(response.refused.map(\.id) == ["x1"])
         #expect(response.refused.first?.reason.contains("无权写入单位 640522100202") == true)
         #expect(try fingerprint(harness.server) == before)
@@ -122,7 +122,7 @@ struct SyncTests {
             RemoteRecord(kind: "notices", id: "bad id", unit: village.code, version: good),
         ]
         let response = try harness.server.applyPushed(records, from: SiteInfo(site: site, deviceName: "x", unit: village.code),
-                                                      scope: harness.villageScope, now: 2)
+                                                      as: SyncPeer(scope: harness.villageScope, device: nil), now: 2)
         #expect(response.changed == 1)
         #expect(response.refused.map(\.id) == ["date", "field", "kind", "bad id"])
         #expect(try harness.server.records(.notices).map(\.id) == ["ok"])

@@ -129,9 +129,33 @@ struct TransportContractTests {
         await #expect(throws: SyncRefused.schemaMismatch(server: schema, client: schema + 1)) {
             try await transport.pull(PullRequest(schemaVersion: schema + 1, sender: sender, senderCounter: 0, cursor: nil, limit: 1))
         }
+        // A counter merely declared is not remembered: only the changes the server holds count.
         _ = try await transport.pull(PullRequest(schemaVersion: schema, sender: sender, senderCounter: 10, cursor: nil, limit: 1))
+        _ = try await transport.pull(PullRequest(schemaVersion: schema, sender: sender, senderCounter: 4, cursor: nil, limit: 1))
+        // Once the server holds the laptop's 10th change, a copy that declares 4 has gone back.
+        for index in 0..<10 {
+            _ = try laptop.create(.fees, id: "f\(index)", input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1)
+        }
+        try await harness.sync(laptop, transport: transport)
         await #expect(throws: SyncRefused.counterWentBack(site: sender.site, known: 10, declared: 4)) {
             try await transport.pull(PullRequest(schemaVersion: schema, sender: sender, senderCounter: 4, cursor: nil, limit: 1))
         }
+    }
+
+    @Test("a schema version one older than the server's is served as the server's own (a laptop not yet upgraded)",
+          arguments: TransportKind.allCases)
+    func previousSchema(kind: TransportKind) async throws {
+        let harness = try SyncHarness(laptops: 1)
+        let (transport, stop) = try await kind.make(harness, scope: harness.villageScope)
+        defer { Task { await stop() } }
+        let laptop = harness.laptops[0]
+        let schema = try laptop.schemaVersion()
+        _ = try laptop.create(.fees, id: "old", input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1)
+        let (records, _) = try laptop.pendingChanges(limit: 10)
+        let pushed = try await transport.push(PushRequest(schemaVersion: schema - 1, sender: try laptop.siteInfo(), senderCounter: 1, records: records))
+        #expect(pushed.changed == 1)
+        let page = try await transport.pull(PullRequest(schemaVersion: schema - 1, sender: try laptop.siteInfo(), senderCounter: 1, cursor: nil, limit: 10))
+        #expect(page.records.isEmpty)
+        #expect(try harness.server.record(.fees, id: "old") != nil)
     }
 }

@@ -98,8 +98,8 @@ struct JSONWireTests {
 
     @Test("every JSON escape reads as its character")
     func escapes() throws {
-        let push = #"{"protocolVersion":2,"schemaVersion":5,"sender":{"site":"00000000000000a1","device":"a\"b\\c\/d\b\f\n\r\t\u0041\u4e2d\ud83d\ude00","unit":"u"},"counter":1,"records":[]}"#
-        #expect(try Wire.pushRequest(Array(push.utf8)).sender.deviceName == "a\"b\\c/d\u{08}\u{0C}\n\r\tA中😀")
+        let push = #"{"protocolVersion":2,"schemaVersion":5,"sender":{"site":"00000000000000a1","device":"x","unit":"u"},"counter":1,"records":[{"kind":"requests","id":"r1","unit":"u","dot":"00000000000000b2:7:1","values":{"content":"a\"b\\c\/d\b\f\n\r\t\u0041\u4e2d\ud83d\ude00"}}]}"#
+        #expect(try Wire.pushRequest(Array(push.utf8)).records[0].version.value("content") == "a\"b\\c/d\u{08}\u{0C}\n\r\tA中😀")
     }
 
     static let validPush = #"{"protocolVersion":2,"schemaVersion":5,"sender":{"site":"00000000000000a1","device":"x","unit":"640522100201"},"counter":1,"records":[RECORDS]}"#
@@ -116,9 +116,17 @@ struct JSONWireTests {
         (#""schemaVersion":5,"#, "", "缺少字段 schemaVersion"),
         (#""kind":"requests","id":"r2""#, #""id":"r2""#, "缺少字段 records[1].kind"),
         (#""counter":1"#, #""counter":"1""#, "字段 counter 的类型不对"),
-        (#""counter":1"#, #""counter":-1"#, "字段 counter 的类型不对"),
+        (#""counter":1"#, #""counter":-1"#, "字段 counter 的值无效: -1 超出范围 (0 到 9007199254740991)"),
         (#""counter":1"#, #""counter":1.5"#, "字段 counter 的类型不对"),
-        (#""counter":1"#, #""counter":18446744073709551616"#, "字段 counter 的类型不对"),
+        (#""counter":1"#, #""counter":18446744073709551616"#, "字段 counter 的值无效: 18446744073709551616 超出范围 (0 到 9007199254740991)"),
+        (#""counter":1"#, #""counter":9007199254740992"#, "字段 counter 的值无效: 9007199254740992 超出范围 (0 到 9007199254740991)"),
+        (#""dot":"00000000000000b2:7:1""#, #""dot":"00000000000000b2:9223372036854775808:1""#,
+         "字段 records[0] 的值无效: 记录 requests/r1 的 dot \"00000000000000b2:9223372036854775808:1\" 无效: 计数 9223372036854775808 超出范围 (1 到 9007199254740991)"),
+        (#""dot":"00000000000000b2:7:1""#, #""dot":"00000000000000b2:7:999999999999999""#,
+         "字段 records[0] 的值无效: 记录 requests/r1 的 dot \"00000000000000b2:7:999999999999999\" 无效: 时间 999999999999999 超出范围"),
+        (#""device":"x""#, #""device":"a\nsync unit=1""#, "字段 sender.device 的值无效: 设备名称含有换行或其他控制字符"),
+        (#""device":"x""#, #""device":"\#(String(repeating: "长", count: 65))""#, "字段 sender.device 的值无效: 超过 64 个字符"),
+        (#""unit":"640522100201"},"#, #""unit":"6405 22"},"#, "字段 sender.unit 的值无效"),
         (#""counter":1"#, #""counter":01"#, "不是有效的 JSON"),
         (#""counter":1"#, #""counter":1,"future":[1,01]"#, "不是有效的 JSON"),
         (#""counter":1"#, #""counter":null"#, "字段 counter 的类型不对"),

@@ -38,7 +38,10 @@ struct InitCommand: ParsableCommand, ExampleProviding {
             throw CLIError.usage("--township 与 --parent 不能同时使用: 乡镇副本没有上级单位")
         }
         var generator = SystemRandomNumberGenerator()
-        let deviceName = device ?? ProcessInfo.processInfo.hostName
+        if let device, let problem = SyncLimits.deviceNameProblem(device) {
+            throw CLIError.usage("--device: \(problem); 请用一个简短的名称, 如 \"村委会笔记本\"")
+        }
+        let deviceName = device ?? SyncLimits.cleanedDeviceName(ProcessInfo.processInfo.hostName)
         // GONGKAI_SITE fixes the site id, so that a test can replay the same replicas; a site id
         // must never be shared by two replicas, so nothing else sets it.
         let site = ProcessInfo.processInfo.environment["GONGKAI_SITE"].flatMap(SiteID.init) ?? SiteID.random(using: &generator)

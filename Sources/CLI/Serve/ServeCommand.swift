@@ -1,4 +1,5 @@
 import ArgumentParser
+import CFatalSignal
 import Foundation
 import Logging
 import Server
@@ -42,10 +43,17 @@ struct ServeCommand: AsyncParsableCommand, ExampleProviding {
         configuration.tlsKeyPath = tlsKey
         let scheme = tlsCert == nil ? "http" : "https"
         let host = host
-        let app = try SyncServer.buildApplication(replica: opened, configuration: configuration, logger: logger) { bound in
-            let line = "gongkai serve: \(identity.unit.name) (\(identity.unit.code)) 正在监听 \(scheme)://\(host):\(bound)\n"
-            FileHandle.standardOutput.write(Data(line.utf8))
+        gongkai_log_fatal_signals("gongkai serve: 致命错误, 进程退出 (信号 ")
+        do {
+            let app = try SyncServer.buildApplication(replica: opened, configuration: configuration, logger: logger) { bound in
+                let line = "gongkai serve: \(identity.unit.name) (\(identity.unit.code)) 正在监听 \(scheme)://\(host):\(bound)\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
+            }
+            try await app.runService()
+        } catch {
+            // Whatever stops the server is in its log, not only on a terminal that may be gone.
+            logger.critical("服务器停止: \(error)")
+            throw error
         }
-        try await app.runService()
     }
 }

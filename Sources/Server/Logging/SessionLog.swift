@@ -3,14 +3,17 @@ import Logging
 import Storage
 import SyncCore
 
-/// One log line per sync session: the requests of a session (named by the client in
-/// `X-Gongkai-Session`) are added up, and the line is written when the client says it is done,
-/// or, for a session cut short, when it has been idle for ten minutes.
+/// One log line per sync session. A session is named by the client (`X-Gongkai-Session`) but
+/// kept per device token: a device can only add to, and close, sessions of its own. The line is
+/// written when the client says it is done, or, for a session cut short, once it has been idle
+/// for ten minutes. Everything the client chose is escaped (`LogText`).
 actor SessionLog {
     struct Session {
         var unit: String
         var site: String
         var device: String
+        var token: String
+        var client: String
         var pushed = 0
         var pulled = 0
         var conflicts = 0
@@ -21,7 +24,12 @@ actor SessionLog {
         var lastSeen: Double
     }
 
-    private var sessions: [String: Session] = [:]
+    private struct Key: Hashable {
+        let device: String
+        let session: String
+    }
+
+    private var sessions: [Key: Session] = [:]
     private let logger: Logger
     private let idleSeconds: Double
 
@@ -30,12 +38,13 @@ actor SessionLog {
         self.idleSeconds = idleSeconds
     }
 
-    func record(session id: String, access: DeviceAccess, sender: SiteInfo, pushed: Int = 0, pulled: Int = 0,
+    func record(session id: String, access: DeviceAccess, client: String, sender: SiteInfo, pushed: Int = 0, pulled: Int = 0,
                 conflicts: Int = 0, bytesIn: Int, bytesOut: Int) {
         let now = Date().timeIntervalSince1970
         sweep(now: now)
-        var session = sessions[id] ?? Session(unit: access.unit.code, site: sender.site.rawValue, device: sender.deviceName,
-                                              started: now, lastSeen: now)
+        let key = Key(device: access.device, session: id)
+        var session = sessions[key] ?? Session(unit: access.unit.code, site: sender.site.rawValue, device: sender.deviceName,
+                                               token: String(access.device.prefix(8)), client: client, started: now, lastSeen: now)
         session.pushed += pushed
         session.pulled += pulled
         session.conflicts += conflicts
@@ -43,24 +52,25 @@ actor SessionLog {
         session.bytesIn += bytesIn
         session.bytesOut += bytesOut
         session.lastSeen = now
-        sessions[id] = session
+        sessions[key] = session
     }
 
-    func finish(session id: String, converged: Bool) {
-        guard let session = sessions.removeValue(forKey: id) else { return }
+    func finish(session id: String, access: DeviceAccess, converged: Bool) {
+        guard let session = sessions.removeValue(forKey: Key(device: access.device, session: id)) else { return }
         write(session, outcome: converged ? "converged" : "not-converged", now: Date().timeIntervalSince1970)
     }
 
     private func sweep(now: Double) {
-        for (id, session) in sessions where now - session.lastSeen > idleSeconds {
-            sessions[id] = nil
+        for (key, session) in sessions where now - session.lastSeen > idleSeconds {
+            sessions[key] = nil
             write(session, outcome: "incomplete", now: session.lastSeen)
         }
     }
 
     private func write(_ session: Session, outcome: String, now: Double) {
         logger.info("""
-        sync unit=\(session.unit) site=\(session.site) device=\(session.device) pushed=\(session.pushed) \
+        sync unit=\(LogText.quoted(session.unit)) site=\(session.site) device=\(LogText.quoted(session.device)) \
+        token=\(session.token) client=\(LogText.quoted(session.client)) pushed=\(session.pushed) \
         pulled=\(session.pulled) conflicts=\(session.conflicts) requests=\(session.requests) \
         bytes_in=\(session.bytesIn) bytes_out=\(session.bytesOut) duration=\(String(format: "%.2f", now - session.started))s \
         \(outcome)

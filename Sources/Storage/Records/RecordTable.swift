@@ -12,6 +12,7 @@ struct RecordTable: Sendable {
     private let changesSQL: String
     private let pendingSQL: String
     private let changesNotFromSQL: String
+    private let changesOfUnitNotFromSQL: String
     /// Every field of a new record and the deleted-field, sorted: the field list of its clock.
     private let createdFieldNames: [String]
     private let createdClockFields: String
@@ -41,6 +42,9 @@ struct RecordTable: Sendable {
         changesSQL = "SELECT \(selectColumns) FROM \(kind.rawValue) WHERE seq > ? ORDER BY seq LIMIT ?"
         pendingSQL = "SELECT \(selectColumns) FROM \(kind.rawValue) WHERE seq > ? AND from_upstream = 0 ORDER BY seq LIMIT ?"
         changesNotFromSQL = "SELECT \(selectColumns) FROM \(kind.rawValue) WHERE seq > ? AND (origin IS NULL OR origin <> ?) ORDER BY seq LIMIT ?"
+        changesOfUnitNotFromSQL = """
+        SELECT \(selectColumns) FROM \(kind.rawValue) WHERE seq > ? AND (origin IS NULL OR origin <> ?) AND unit = ? ORDER BY seq LIMIT ?
+        """
         createdFieldNames = (fields.map(\.name) + [deletedField]).sorted()
         createdClockFields = createdFieldNames.joined(separator: ",")
     }
@@ -133,12 +137,23 @@ struct RecordTable: Sendable {
     /// whose version did not come verbatim from the server; with `notFrom`, none whose version is
     /// exactly what that site pushed (passed over in SQL, never decoded). `truncated` when rows
     /// may remain after the last one returned.
-    func changes(_ connection: Connection, after seq: Int64, pendingOnly: Bool, notFrom origin: String? = nil,
+    func changes(_ connection: Connection, after seq: Int64, pendingOnly: Bool, notFrom origin: String? = nil, ofUnit unit: String? = nil,
                  limit: Int, byteBudget: Int) throws -> (records: [StoredRecord], truncated: Bool) {
-        let statement = try connection.prepare(origin != nil ? changesNotFromSQL : pendingOnly ? pendingSQL : changesSQL)
-        defer { statement.reset() }
         precondition(origin == nil || !pendingOnly, "a server's changes are not pending")
-        try statement.bind(origin.map { [.integer(seq), .text($0), .integer(Int64(limit))] } ?? [.integer(seq), .integer(Int64(limit))])
+        precondition(unit == nil || origin != nil, "only a server's changes are read by unit")
+        let statement: Statement
+        switch (origin, unit) {
+        case (let origin?, let unit?):
+            statement = try connection.prepare(changesOfUnitNotFromSQL)
+            try statement.bind([.integer(seq), .text(origin), .text(unit), .integer(Int64(limit))])
+        case (let origin?, nil):
+            statement = try connection.prepare(changesNotFromSQL)
+            try statement.bind([.integer(seq), .text(origin), .integer(Int64(limit))])
+        default:
+            statement = try connection.prepare(pendingOnly ? pendingSQL : changesSQL)
+            try statement.bind([.integer(seq), .integer(Int64(limit))])
+        }
+        defer { statement.reset() }
         var records: [StoredRecord] = []
         var bytes = 0
         while try statement.step() {

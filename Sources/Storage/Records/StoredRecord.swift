@@ -19,14 +19,9 @@ public struct StoredRecord: Sendable, Equatable {
     public var isDeleted: Bool { version.isDeleted }
 
     /// About what this record weighs on the wire: every value it holds (concurrent ones
-    /// included) plus a fixed allowance for names, version and punctuation.
-    var approximateWireBytes: Int {
-        var bytes = 256 + id.utf8.count
-        for register in version.fields.values {
-            for entry in register { bytes += entry.value?.utf8.count ?? 0 }
-        }
-        return bytes
-    }
+    /// included) plus a fixed allowance for names, version and punctuation — measured as the
+    /// server measures a pushed batch.
+    var approximateWireBytes: Int { RemoteRecord.contentBytes(id: id, version: version) }
 
     /// The CSV row of this record: `id`, `unit`, then the fields in the kind's order.
     public var csvFields: [String] {

@@ -6,15 +6,23 @@ import SyncCore
 
 /// One replica file: the façade through which everything reads and writes a replica.
 ///
-/// It owns a single SQLite connection behind a mutex: one writer, and each public write method
-/// is one transaction. SQL lives only in this module.
+/// It owns one writing SQLite connection behind a mutex (one writer; each public write method
+/// is one transaction) and, for what a server answers many devices at once, a few reading
+/// connections of their own: in WAL mode a reader sees the last committed state and never waits
+/// for the writer. SQL lives only in this module.
 public final class Replica: Sendable {
     public let path: String
     private let connection: Mutex<Connection>
+    /// Opened on first use. A reader takes the first free one, or waits for its own turn on one.
+    private let readers: [ReaderSlot]
+
+    /// How many reads may run at once beside the writer.
+    public static let readerCount = 4
 
     private init(path: String, connection: consuming sending Connection) {
         self.path = path
         self.connection = Mutex(connection)
+        readers = (0..<Replica.readerCount).map { _ in ReaderSlot() }
     }
 
     /// Creates a new replica file for `unit`. Never overwrites: an existing file is refused.
@@ -105,6 +113,41 @@ public final class Replica: Sendable {
         } catch {
             throw Replica.translate(error, path: path)
         }
+    }
+
+    /// Runs `body` on a reading connection of its own, in one read transaction (one snapshot):
+    /// it never waits for a write in progress, and sees what was committed before it began.
+    func withReader<T: Sendable>(_ body: (Connection) throws -> T) throws(ReplicaError) -> T {
+        do {
+            for reader in readers {
+                let result = try reader.connection.withLockIfAvailable { connection in
+                    if connection == nil { connection = try Replica.openReader(path) }
+                    try connection!.execute("BEGIN DEFERRED")
+                    defer { try? connection!.execute("COMMIT") }
+                    return try body(connection!)
+                }
+                if let result { return result }
+            }
+            return try readers[Int.random(in: 0..<readers.count)].connection.withLock { connection in
+                if connection == nil { connection = try Replica.openReader(path) }
+                try connection!.execute("BEGIN DEFERRED")
+                defer { try? connection!.execute("COMMIT") }
+                return try body(connection!)
+            }
+        } catch {
+            throw Replica.translate(error, path: path)
+        }
+    }
+
+    /// One reading connection, opened on first use.
+    private final class ReaderSlot: Sendable {
+        let connection = Mutex<Connection?>(nil)
+    }
+
+    private static func openReader(_ path: String) throws -> Connection {
+        let opened = try Connection(path: path, mode: .readWrite)
+        try opened.execute("PRAGMA query_only = 1")
+        return opened
     }
 
     /// Runs `body` in one write transaction with a session that hands out dots and sequence numbers.

@@ -10,6 +10,8 @@ final class WriteSession {
     private let connection: Connection
     private(set) var counter: UInt64
     private(set) var seq: Int64
+    /// The change sequence before this transaction: its own numbers follow it.
+    private let startSeq: Int64
     private var villages: Set<String>?
     /// Per unit: the XOR of the digests of rows removed and added, and the change in row count.
     private var digestChanges: [String: (delta: Digest256, records: Int)] = [:]
@@ -27,6 +29,7 @@ final class WriteSession {
         self.unit = unit
         counter = UInt64(row[2].integer ?? 0)
         seq = row[3].integer ?? 0
+        startSeq = seq
         isTownship = row[4].integer == 1
     }
 
@@ -73,7 +76,14 @@ final class WriteSession {
     }
 
     func finish() throws {
-        try connection.run("UPDATE replica SET counter = ?, seq = ?", [.integer(Int64(counter)), .integer(seq)])
+        // Counters a peer can send stop at 2^53 (SyncLimits); only a file poisoned by an older
+        // release can be here, and its writes must stop with a way out rather than overflow.
+        guard let storedCounter = Int64(exactly: counter) else { throw ReplicaError.counterExhausted(path: connection.path) }
+        try connection.run("UPDATE replica SET counter = ?, seq = ?", [.integer(storedCounter), .integer(seq)])
+        if seq > startSeq {
+            try connection.run("INSERT INTO history_marks (mark, first_seq, last_seq) VALUES (lower(hex(randomblob(8))), ?, ?)",
+                               [.integer(startSeq + 1), .integer(seq)])
+        }
         for (unit, change) in digestChanges {
             let current = try connection.rows("SELECT digest, records FROM unit_digests WHERE unit = ?", [.text(unit)]).first
             let digest = (current?[0].text.flatMap(Digest256.init(hex:)) ?? .zero) ^ change.delta

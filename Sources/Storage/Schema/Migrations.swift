@@ -7,7 +7,13 @@ enum Migrations {
         Migration(version: 3, name: "published annual reports", sql: version3),
         Migration(version: 4, name: "push origin, report index", sql: version4),
         Migration(version: 5, name: "report index dropped", sql: version5),
+        Migration(version: 6, name: "sites bound to device tokens, history marks", sql: version6),
     ]
+
+    /// The oldest schema whose records a replica of this schema takes as they are: every schema
+    /// since 5 has the same record kinds and fields (6 added only server-side tables), so a
+    /// server keeps serving laptops of the previous release.
+    static let oldestSameRecords = 5
 
     static var latestVersion: Int { all.last!.version }
 
@@ -226,4 +232,28 @@ struct Migration: Sendable {
     let version: Int
     let name: String
     let sql: String
+}
+
+extension Migrations {
+    // Trust (a village device can write only its own changes):
+    // - `sites.owner`: on a server, the hash of the device token that first used the site; no
+    //   other token may name it. `sites.counter` is from now on the highest change of that site
+    //   the server holds, never a number a device merely declared.
+    // - Device names stored before the limit are cut to 64 characters and their line breaks
+    //   and tabs made spaces (they are shown in conflicts and logged).
+    // - `history_marks`: each write transaction that moves the change sequence records the range
+    //   of sequence numbers it took under a random mark. A cursor names the mark of the range its
+    //   position falls in, so issuing one is a read; a server restored from a backup no longer
+    //   knows the marks of what it lost. `cursor_marks` still answers for cursors issued before.
+    static let version6 = """
+    ALTER TABLE sites ADD COLUMN owner TEXT;
+    UPDATE sites SET device_name = substr(replace(replace(replace(device_name, char(10), ' '), char(13), ' '), char(9), ' '), 1, 64);
+    CREATE TABLE history_marks (
+        mark TEXT PRIMARY KEY,
+        first_seq INTEGER NOT NULL,
+        last_seq INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX history_marks_last ON history_marks(last_seq);
+    INSERT INTO history_marks (mark, first_seq, last_seq) SELECT lower(hex(randomblob(8))), 0, seq FROM replica;
+    """
 }

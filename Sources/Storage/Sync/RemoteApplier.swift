@@ -9,6 +9,8 @@ struct RemoteApplier {
     let fromUpstream: Bool
     /// On a server, the site pushing: a version exactly as it sent is marked as its.
     var pusher: String? = nil
+    /// On a server, what the pushing device may claim: a version it may not make is refused.
+    var authority: PushAuthority? = nil
 
     enum Outcome: Equatable {
         case unchanged
@@ -26,6 +28,9 @@ struct RemoteApplier {
             return .unchanged
         }
         if let problem = RemoteRecordCheck.problem(with: remote) { return .refused(problem) }
+        if let authority, let problem = remote.version.authorshipProblem(against: stored?.version, authority: authority) {
+            return .refused(problem.description)
+        }
         session.observe(remote.version.clock)
         guard let local = stored else {
             try table.insert(connection, session, id: remote.id, unit: remote.unit, version: remote.version, fromUpstream: fromUpstream,
@@ -39,6 +44,9 @@ struct RemoteApplier {
         do {
             merged = try RecordVersion.merge(local.version, remote.version)
         } catch {
+            // Only a copy of the sender's own replica can fork its own history; another site's
+            // history forked in a push is a forgery of that record, refused on its own.
+            if let authority, !authority.owns(error.site) { return .refused("伪造的修改: \(error.detail) (站点 \(error.site))") }
             throw SyncRefused.divergentHistory(error)
         }
         if merged == local.version {

@@ -3,43 +3,58 @@ import SyncCore
 
 extension Replica: SyncServingStore {
     public func schemaVersion() throws -> Int {
-        try withConnection { connection in try Migrator.schemaVersion(connection) }
+        try withReader { connection in try Migrator.schemaVersion(connection) }
     }
 
-    public func registerPeer(_ peer: SiteInfo, counter: UInt64, now: Int64) throws {
+    /// What `/v1/status` says: the server's unit and schema, read beside any write in progress.
+    public func servingStatus() throws(ReplicaError) -> (unit: GovernmentUnit, schema: Int) {
+        try withReader { connection in (try Replica.identity(connection).unit, try Migrator.schemaVersion(connection)) }
+    }
+
+    public func acceptedSchemaVersions() throws -> ClosedRange<Int> {
+        let own = try schemaVersion()
+        return min(Migrations.oldestSameRecords, own)...own
+    }
+
+    public func registerPeer(_ sender: SiteInfo, as peer: SyncPeer, counter: UInt64?, now: Int64) throws {
         try refusing { () throws(ReplicaError) in
+            // Decided on a reader, so that a device already known waits for no write; checked
+            // again inside the write when the site is new or changed, since another request may
+            // have bound it meanwhile.
+            guard try withReader({ connection in try SiteBinding.check(connection, sender, as: peer, counter: counter) }) else { return }
             try withConnection { connection in
-                let known = try connection.rows("SELECT device_name, unit, counter FROM sites WHERE site = ?", [.text(peer.site.rawValue)]).first
-                if let known, let previous = known[2].integer, UInt64(previous) > counter {
-                    throw SyncRefused.counterWentBack(site: peer.site, known: UInt64(previous), declared: counter)
+                try connection.transaction {
+                    guard try SiteBinding.check(connection, sender, as: peer, counter: counter) else { return }
+                    try SiteBinding.bind(connection, sender, as: peer, now: now)
                 }
-                if let known, known[0].text == peer.deviceName, known[1].text == peer.unit, known[2].integer == Int64(counter) { return }
-                try connection.run("""
-                INSERT INTO sites (site, device_name, unit, counter, seen_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (site) DO UPDATE SET device_name = excluded.device_name, unit = excluded.unit,
-                    counter = max(counter, excluded.counter), seen_at = excluded.seen_at
-                """, [.text(peer.site.rawValue), .text(peer.deviceName), .text(peer.unit), .integer(Int64(counter)), .integer(now)])
             }
         }
     }
 
     public func knows(_ cursor: SyncCursor) throws -> Bool {
-        try withConnection { connection in
-            !(try connection.rows("SELECT 1 FROM cursor_marks WHERE mark = ? AND seq = ?", [.text(cursor.mark), .integer(cursor.seq)]).isEmpty)
+        // Position 0 is before everything, in every history.
+        if cursor.seq == 0 { return true }
+        return try withReader { connection in
+            try !connection.rows("SELECT 1 FROM history_marks WHERE mark = ? AND first_seq <= ? AND last_seq >= ?",
+                                 [.text(cursor.mark), .integer(cursor.seq), .integer(cursor.seq)]).isEmpty
+                || !connection.rows("SELECT 1 FROM cursor_marks WHERE mark = ? AND seq = ?", [.text(cursor.mark), .integer(cursor.seq)]).isEmpty
         }
     }
 
-    public func applyPushed(_ records: [RemoteRecord], from peer: SiteInfo, scope: SyncScope, now: Int64) throws -> PushResponse {
+    public func applyPushed(_ records: [RemoteRecord], from sender: SiteInfo, as peer: SyncPeer, now: Int64) throws -> PushResponse {
         try refusing { () throws(ReplicaError) in
             try write(now: now) { connection, session in
                 var applier = RemoteApplier(connection: connection, session: session, fromUpstream: false)
-                applier.pusher = peer.site.rawValue
+                applier.pusher = sender.site.rawValue
+                let authority = try SiteBinding.authority(connection, of: peer, serverCounter: session.counter)
+                applier.authority = authority
                 let units = Set(try connection.rows("SELECT code FROM units").compactMap { $0[0].text })
                 var changed = 0
                 var conflicted = 0
                 var refused: [Refusal] = []
+                var highest: [SiteID: UInt64] = [:]
                 for record in records {
-                    if !scope.mayWrite(record.unit) {
+                    if !peer.scope.mayWrite(record.unit) {
                         refused.append(Refusal(kind: record.kind, id: record.id, reason: "此设备无权写入单位 \(record.unit) 的记录"))
                         continue
                     }
@@ -55,15 +70,22 @@ extension Replica: SyncServingStore {
                         if isConflicted { conflicted += 1 }
                     case .refused(let reason):
                         refused.append(Refusal(kind: record.kind, id: record.id, reason: reason))
+                        continue
+                    }
+                    for (site, counter) in record.version.clock.counters where authority.owns(site) && counter > highest[site] ?? 0 {
+                        highest[site] = counter
                     }
                 }
+                try SiteBinding.raiseCounters(connection, to: highest)
                 return PushResponse(changed: changed, conflicted: conflicted, refused: refused)
             }
         }
     }
 
     public func changes(after cursor: SyncCursor?, for peer: SiteID, scope: SyncScope, limit: Int, now: Int64) throws -> PullResponse {
-        let page = try withConnection { connection in try connection.snapshot {
+        // A village's device reads one unit: its rows are picked in SQL, never decoded otherwise.
+        let unit = scope.readable.flatMap { $0.count == 1 ? $0.first : nil }
+        let page = try withReader { connection in
             let start = cursor?.seq ?? 0
             var position = start
             var visible: [StoredRecord] = []
@@ -74,7 +96,7 @@ extension Replica: SyncServingStore {
             // over here, scanning on (up to 20 pages' worth) until a page of records is found. A
             // page holds at most `limit` records and `syncBatchByteBudget` of content.
             scanning: while more && scanned < 20 * limit {
-                let window = try ChangeWindow(connection, after: position, pendingOnly: false, notFrom: peer.rawValue,
+                let window = try ChangeWindow(connection, after: position, pendingOnly: false, notFrom: peer.rawValue, ofUnit: unit,
                                               limit: limit, byteBudget: syncBatchByteBudget)
                 let batch = window.records.prefix(limit)
                 more = !window.complete || window.records.count > limit
@@ -94,23 +116,31 @@ extension Replica: SyncServingStore {
                     }
                 }
             }
-            // Seen to the end: what lies beyond the last row read is the puller's own, so the
-            // cursor moves past it and the next pull does not pass over it again.
+            // Seen to the end: what lies beyond the last row read is the puller's own (or not
+            // its to read), so the cursor moves past it and the next pull does not pass over it again.
             if !more { position = max(position, try RecordKind.allCases.map { try RecordTable($0).lastSeq(connection) }.max() ?? 0) }
             let records = visible.map { RemoteRecord(kind: $0.kind.rawValue, id: $0.id, unit: $0.unit, version: $0.version) }
+            // The cursor the puller gets back names the history it points into.
+            let next: SyncCursor? = if let cursor, cursor.seq == position { cursor } else { try Replica.historyMark(connection, at: position) }
             return (records: records, sites: try Replica.sites(connection, of: records), units: try Replica.units(connection, of: records),
-                    next: position, more: more)
-        } }
-        // The cursor the puller gets back carries a mark this replica remembers issuing.
-        let next: SyncCursor
-        if let cursor, cursor.seq == page.next {
-            next = cursor
-        } else {
-            next = try issueMark(seq: page.next, now: now)
+                    next: next, position: position, more: more)
         }
+        let next = try page.next ?? issueMark(seq: page.position, now: now)
         return PullResponse(records: page.records, sites: page.sites, units: page.units, next: next, more: page.more)
     }
 
+    /// The cursor at `seq`, named by the mark of the write that took that sequence number (a
+    /// read). Nil only for a number no recorded write took (a file whose rows were numbered
+    /// before marks were recorded, beyond its last count).
+    static func historyMark(_ connection: Connection, at seq: Int64) throws -> SyncCursor? {
+        if seq == 0 { return SyncCursor(mark: "start", seq: 0) }
+        let row = try connection.rows("SELECT mark, first_seq FROM history_marks WHERE last_seq >= ? ORDER BY last_seq LIMIT 1",
+                                      [.integer(seq)]).first
+        guard let row, let mark = row[0].text, let first = row[1].integer, first <= seq else { return nil }
+        return SyncCursor(mark: mark, seq: seq)
+    }
+
+    /// A mark of its own for a position no write's mark covers (kept, like every mark issued).
     private func issueMark(seq: Int64, now: Int64) throws(ReplicaError) -> SyncCursor {
         try withConnection { connection in
             let epoch = try connection.scalar("SELECT epoch FROM sync_state").text ?? ""
@@ -125,7 +155,7 @@ extension Replica: SyncServingStore {
     }
 
     public func digest(scope: SyncScope) throws -> String {
-        try withConnection { connection in
+        try withReader { connection in
             var digest = Digest256.zero
             for row in try connection.rows("SELECT unit, digest FROM unit_digests") {
                 guard let unit = row[0].text, scope.mayRead(unit), let value = row[1].text.flatMap(Digest256.init(hex:)) else { continue }
@@ -135,9 +165,10 @@ extension Replica: SyncServingStore {
         }
     }
 
-    public func peerFinishedSync(_ peer: SiteInfo, now: Int64) throws {
+    public func peerFinishedSync(_ sender: SiteInfo, as peer: SyncPeer, now: Int64) throws {
+        try registerPeer(sender, as: peer, counter: nil, now: now)
         try withConnection { connection in
-            try connection.run("UPDATE sites SET synced_at = ? WHERE site = ?", [.integer(now), .text(peer.site.rawValue)])
+            try connection.run("UPDATE sites SET synced_at = ? WHERE site = ?", [.integer(now), .text(sender.site.rawValue)])
         }
     }
 

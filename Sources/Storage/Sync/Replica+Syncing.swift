@@ -4,7 +4,8 @@ import SyncCore
 extension Replica: SyncClientStore {
     public func siteInfo() throws -> SiteInfo {
         let identity = try identity()
-        return SiteInfo(site: SiteID(identity.site)!, deviceName: identity.deviceName, unit: identity.unit.code)
+        // A name from before the limits (or a long host name) goes as the server would take it.
+        return SiteInfo(site: SiteID(identity.site)!, deviceName: SyncLimits.cleanedDeviceName(identity.deviceName), unit: identity.unit.code)
     }
 
     public func counter() throws -> UInt64 {
@@ -38,6 +39,18 @@ extension Replica: SyncClientStore {
                     try connection.run("INSERT OR REPLACE INTO rejections (kind, id, reason, refused_at) VALUES (?, ?, ?, ?)",
                                        [.text(refusal.kind), .text(refusal.id), .text(refusal.reason), .integer(now)])
                 }
+            }
+        }
+    }
+
+    public func retryRefused(now: Int64) throws {
+        // Most syncs have nothing refused: that is a read, and no write follows.
+        guard try withConnection({ connection in try connection.scalar("SELECT count(*) FROM rejections").integer ?? 0 }) > 0 else { return }
+        try write(now: now) { connection, session in
+            for row in try connection.rows("SELECT kind, id FROM rejections") {
+                guard let kind = row[0].text.flatMap(RecordKind.init(rawValue:)), let id = row[1].text else { continue }
+                try connection.run("UPDATE \(RecordTable.name(of: kind)) SET seq = ? WHERE id = ? AND from_upstream = 0",
+                                   [.integer(session.nextSeq()), .text(id)])
             }
         }
     }
@@ -82,6 +95,15 @@ extension Replica: SyncClientStore {
                 }
                 try connection.run("UPDATE sync_state SET pull_mark = ?, pull_seq = ?",
                                    [.text(response.next.mark), .integer(response.next.seq)])
+                // A record refused once that the server now holds exactly as this replica does
+                // (its author synced what it lacked) is refused no more.
+                if try connection.scalar("SELECT count(*) FROM rejections").integer ?? 0 > 0 {
+                    for kind in RecordKind.allCases {
+                        try connection.run("""
+                        DELETE FROM rejections WHERE kind = ? AND id IN (SELECT id FROM \(RecordTable.name(of: kind)) WHERE from_upstream = 1)
+                        """, [.text(kind.rawValue)])
+                    }
+                }
                 return (changed, refused)
             }
         }

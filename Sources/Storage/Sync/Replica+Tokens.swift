@@ -7,6 +7,11 @@ public struct DeviceAccess: Sendable, Equatable {
     public let unit: GovernmentUnit
     /// A township device sees the whole township; a village device only its own unit.
     public let scope: SyncScope
+    /// The token's hash: the device's identity, to which the sites it names are bound.
+    public let device: String
+
+    /// The peer the sync protocol serves.
+    public var peer: SyncPeer { SyncPeer(scope: scope, device: device) }
 }
 
 public enum TokenCheck: Sendable, Equatable {
@@ -42,18 +47,19 @@ extension Replica {
         }
     }
 
-    /// What a presented token allows.
+    /// What a presented token allows (a read: it never waits for a write in progress).
     public func access(forToken token: String) throws(ReplicaError) -> TokenCheck {
-        try withConnection { connection in
+        let hash = Replica.tokenHash(token)
+        return try withReader { connection in
             let rows = try connection.rows("""
             SELECT t.revoked_at, u.code, u.name, u.parent, u.is_township FROM device_tokens t JOIN units u ON u.code = t.unit
             WHERE t.hash = ?
-            """, [.text(Replica.tokenHash(token))])
+            """, [.text(hash)])
             guard let row = rows.first else { return .unknown }
             if row[0].integer != nil { return .revoked }
             let unit = GovernmentUnit(code: row[1].text ?? "", name: row[2].text ?? "", parent: row[3].text, isTownship: row[4].integer == 1)
             let scope = unit.isTownship ? SyncScope.everything : SyncScope(readable: [unit.code], writable: [unit.code])
-            return .valid(DeviceAccess(unit: unit, scope: scope))
+            return .valid(DeviceAccess(unit: unit, scope: scope, device: hash))
         }
     }
 

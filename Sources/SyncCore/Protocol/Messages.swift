@@ -33,6 +33,18 @@ public struct RemoteRecord: Sendable, Equatable {
         self.unit = unit
         self.version = version
     }
+
+    /// What a record counts against `syncBatchByteBudget`: its values in UTF-8, its id, and a
+    /// fixed allowance for the rest. The sender and the server measure batches alike.
+    public static func contentBytes(id: String, version: RecordVersion) -> Int {
+        var bytes = 256 + id.utf8.count
+        for register in version.fields.values {
+            for entry in register { bytes += entry.value?.utf8.count ?? 0 }
+        }
+        return bytes
+    }
+
+    public var contentBytes: Int { RemoteRecord.contentBytes(id: id, version: version) }
 }
 
 /// Where a pull stopped: the last change sequence number of the server the puller has seen,
@@ -46,6 +58,21 @@ public struct SyncCursor: Sendable, Hashable {
     public init(mark: String, seq: Int64) {
         self.mark = mark
         self.seq = seq
+    }
+}
+
+/// Who is asking, as the serving side established it — never as the request claims.
+public struct SyncPeer: Sendable, Equatable {
+    /// What it may read and write.
+    public let scope: SyncScope
+    /// The credential the device proved (its token's hash): the sites it names are bound to it.
+    /// Nil for a replica opened in this process (`gongkai sync --with FILE`): whoever holds the
+    /// server's own file is trusted as they say.
+    public let device: String?
+
+    public init(scope: SyncScope, device: String?) {
+        self.scope = scope
+        self.device = device
     }
 }
 

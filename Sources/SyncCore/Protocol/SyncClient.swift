@@ -43,6 +43,7 @@ public struct SyncClient: Sendable {
         var report = SyncReport()
         let sender = try store.siteInfo()
         let schema = try store.schemaVersion()
+        try store.retryRefused(now: clock())
         // A restart (the server was restored) happens at most once per history; two rounds suffice.
         for _ in 0..<2 {
             var restarted = false

@@ -6,6 +6,10 @@ public enum SyncRefused: Error, Sendable, Equatable, CustomStringConvertible {
     case counterWentBack(site: SiteID, known: UInt64, declared: UInt64)
     case divergentHistory(DivergentHistory)
     case notAllowed(String)
+    /// The sender names a site that another device's token owns.
+    case siteTaken(site: SiteID)
+    /// A push of more records, or more content, than one batch may hold.
+    case batchTooLarge(records: Int, bytes: Int)
 
     public var description: String {
         switch self {
@@ -20,6 +24,12 @@ public enum SyncRefused: Error, Sendable, Equatable, CustomStringConvertible {
             history.description
         case .notAllowed(let message):
             message
+        case .siteTaken(let site):
+            "站点 \(site) 已属于另一台设备 (另一个令牌): 每台电脑只能用发给它自己的令牌同步。若这台电脑换了新令牌, "
+                + "请乡镇先吊销原来的令牌 (gongkai admin revoke-token) 再同步; 若这份副本是从别的电脑复制来的, 请运行 gongkai reset-site"
+        case .batchTooLarge(let records, let bytes):
+            "一次推送最多 \(SyncLimits.maximumBatchRecords) 条记录、\(syncBatchByteBudget / 1_048_576) MB 内容 (这次 \(records) 条, "
+                + "\(bytes / 1_048_576) MB); 请用 --batch-size 减小每批记录数, 或升级 gongkai"
         }
     }
 }

@@ -1,39 +1,41 @@
-/// The serving side of the protocol: checks versions and the peer, then lets the store merge
-/// or list. The HTTP server and the in-process transport both call it, so both behave alike.
+/// The serving side of the protocol: checks versions, the batch and the peer, then lets the
+/// store merge or list. The HTTP server and the in-process transport both call it, so both
+/// behave alike. `peer` is who the server established is asking, never what the request claims.
 public struct SyncService: Sendable {
     public let store: any SyncServingStore
     /// The most records a pull page holds, whatever the client asks.
-    public static let maximumPage = 2_000
+    public static let maximumPage = SyncLimits.maximumBatchRecords
 
     public init(store: any SyncServingStore) {
         self.store = store
     }
 
-    public func push(_ request: PushRequest, scope: SyncScope, now: Int64) throws -> PushResponse {
+    public func push(_ request: PushRequest, peer: SyncPeer, now: Int64) throws -> PushResponse {
         try checkVersions(protocolVersion: request.protocolVersion, schemaVersion: request.schemaVersion)
-        try store.registerPeer(request.sender, counter: request.senderCounter, now: now)
-        let response = try store.applyPushed(request.records, from: request.sender, scope: scope, now: now)
+        try checkBatch(request.records)
+        try store.registerPeer(request.sender, as: peer, counter: request.senderCounter, now: now)
+        let response = try store.applyPushed(request.records, from: request.sender, as: peer, now: now)
         guard let cursor = request.cursor, try !store.knows(cursor) else { return response }
         return PushResponse(changed: response.changed, conflicted: response.conflicted, refused: response.refused, restarted: true)
     }
 
-    public func pull(_ request: PullRequest, scope: SyncScope, now: Int64) throws -> PullResponse {
+    public func pull(_ request: PullRequest, peer: SyncPeer, now: Int64) throws -> PullResponse {
         try checkVersions(protocolVersion: request.protocolVersion, schemaVersion: request.schemaVersion)
-        try store.registerPeer(request.sender, counter: request.senderCounter, now: now)
+        try store.registerPeer(request.sender, as: peer, counter: request.senderCounter, now: now)
         let known = try request.cursor.map(store.knows) ?? true
-        let page = try store.changes(after: known ? request.cursor : nil, for: request.sender.site, scope: scope,
+        let page = try store.changes(after: known ? request.cursor : nil, for: request.sender.site, scope: peer.scope,
                                      limit: max(1, min(request.limit, SyncService.maximumPage)), now: now)
         guard !known else { return page }
         return PullResponse(records: page.records, sites: page.sites, units: page.units, next: page.next, more: page.more,
                             restarted: true)
     }
 
-    public func done(_ request: DoneRequest, scope: SyncScope, now: Int64) throws -> DoneResponse {
+    public func done(_ request: DoneRequest, peer: SyncPeer, now: Int64) throws -> DoneResponse {
         guard request.protocolVersion == syncProtocolVersion else {
             throw SyncRefused.protocolMismatch(server: syncProtocolVersion, client: request.protocolVersion)
         }
-        try store.peerFinishedSync(request.sender, now: now)
-        let digest = try store.digest(scope: scope)
+        try store.peerFinishedSync(request.sender, as: peer, now: now)
+        let digest = try store.digest(scope: peer.scope)
         return DoneResponse(converged: digest == request.digest, digest: digest)
     }
 
@@ -41,7 +43,16 @@ public struct SyncService: Sendable {
         guard protocolVersion == syncProtocolVersion else {
             throw SyncRefused.protocolMismatch(server: syncProtocolVersion, client: protocolVersion)
         }
-        let ours = try store.schemaVersion()
-        guard schemaVersion == ours else { throw SyncRefused.schemaMismatch(server: ours, client: schemaVersion) }
+        let accepted = try store.acceptedSchemaVersions()
+        guard accepted.contains(schemaVersion) else { throw SyncRefused.schemaMismatch(server: accepted.upperBound, client: schemaVersion) }
+    }
+
+    /// A push holds at most a pull page's worth: `SyncLimits.maximumBatchRecords` records and
+    /// `syncBatchByteBudget` of content (a single record may be larger).
+    private func checkBatch(_ records: [RemoteRecord]) throws {
+        let bytes = records.reduce(0) { $0 + $1.contentBytes }
+        guard records.count <= SyncLimits.maximumBatchRecords, records.count <= 1 || bytes <= syncBatchByteBudget else {
+            throw SyncRefused.batchTooLarge(records: records.count, bytes: bytes)
+        }
     }
 }

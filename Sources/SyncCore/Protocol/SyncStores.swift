@@ -2,14 +2,21 @@
 /// Storage implements it; every method is one transaction.
 public protocol SyncServingStore: Sendable {
     func schemaVersion() throws -> Int
-    /// Checks and records the peer's declared counter: throws `.counterWentBack` for a copy.
-    func registerPeer(_ peer: SiteInfo, counter: UInt64, now: Int64) throws
-    /// Whether this replica issued `cursor` (it keeps every mark it issues).
+    /// The schema versions of peers whose records this store takes as they are (its own, and
+    /// older ones whose records have the same fields).
+    func acceptedSchemaVersions() throws -> ClosedRange<Int>
+    /// Binds the sender's site to the peer's device (the first device to name a site owns it;
+    /// another is refused with `.siteTaken`), and checks its declared counter against the
+    /// highest change of that site stored: lower means a copy (`.counterWentBack`). A declared
+    /// counter is never stored.
+    func registerPeer(_ sender: SiteInfo, as peer: SyncPeer, counter: UInt64?, now: Int64) throws
+    /// Whether this replica issued `cursor`.
     func knows(_ cursor: SyncCursor) throws -> Bool
-    /// Merges pushed versions atomically: all of them, or (on divergent history) none.
-    /// Records outside `scope`, of unknown kinds, with malformed values, or whose id belongs to
-    /// another unit are refused one by one and stored not at all.
-    func applyPushed(_ records: [RemoteRecord], from peer: SiteInfo, scope: SyncScope, now: Int64) throws -> PushResponse
+    /// Merges pushed versions atomically: all of them, or (on a divergent history of the
+    /// sender's own sites) none. Records outside the peer's scope, of unknown kinds, with
+    /// malformed values, whose id belongs to another unit, or that carry changes the device may
+    /// not make (`PushAuthority`) are refused one by one and stored not at all.
+    func applyPushed(_ records: [RemoteRecord], from sender: SiteInfo, as peer: SyncPeer, now: Int64) throws -> PushResponse
     /// Changes after `cursor` (from the start for nil) that `scope` may read, in change order,
     /// at most `limit`, with a mark issued for the next cursor; versions that `peer` itself pushed
     /// exactly as they stand are left out (it has them).
@@ -17,7 +24,7 @@ public protocol SyncServingStore: Sendable {
     /// The digest of every record `scope` may read.
     func digest(scope: SyncScope) throws -> String
     /// A peer finished a sync session (for reports of who has synced when).
-    func peerFinishedSync(_ peer: SiteInfo, now: Int64) throws
+    func peerFinishedSync(_ sender: SiteInfo, as peer: SyncPeer, now: Int64) throws
 }
 
 /// What the syncing side (a laptop's replica) offers to the protocol.
@@ -32,6 +39,9 @@ public protocol SyncClientStore: Sendable {
     /// The server took a batch: move the push cursor, and remember what it refused and why
     /// (forgetting earlier refusals of the records it now took).
     func acknowledgePush(through seq: Int64, sent: [RemoteRecord], refused: [Refusal], now: Int64) throws
+    /// Records the server refused before go again with this sync: what made them refused may be
+    /// gone (another device has since synced the change they carry).
+    func retryRefused(now: Int64) throws
     func pullCursor() throws -> SyncCursor?
     /// Merges pulled versions and moves the pull cursor, in one transaction. Returns how many
     /// records changed locally and which were refused.

@@ -32,27 +32,28 @@ extension SyncTransport {
 }
 
 /// A transport that calls a `SyncService` in the same process, with a fixed scope: two
-/// replicas in one process can sync, and tests need no network.
+/// replicas in one process can sync, and tests need no network. The syncing replica is trusted
+/// as it says (no device token: whoever opens both files holds the server's own data).
 public struct InProcessTransport: SyncTransport {
     public let service: SyncService
-    public let scope: SyncScope
+    public let peer: SyncPeer
     private let clock: @Sendable () -> Int64
 
     public init(service: SyncService, scope: SyncScope = .everything, clock: @escaping @Sendable () -> Int64) {
         self.service = service
-        self.scope = scope
+        peer = SyncPeer(scope: scope, device: nil)
         self.clock = clock
     }
 
     public func push(_ request: PushRequest) async throws -> PushResponse {
-        try service.push(request, scope: scope, now: clock())
+        try service.push(request, peer: peer, now: clock())
     }
 
     public func pull(_ request: PullRequest) async throws -> PullResponse {
-        try service.pull(request, scope: scope, now: clock())
+        try service.pull(request, peer: peer, now: clock())
     }
 
     public func done(_ request: DoneRequest) async throws -> DoneResponse {
-        try service.done(request, scope: scope, now: clock())
+        try service.done(request, peer: peer, now: clock())
     }
 }

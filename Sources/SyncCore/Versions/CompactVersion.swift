@@ -76,52 +76,68 @@ extension RecordVersion {
 
     /// Rebuilds a version from its compact form; nil when the form is malformed.
     public init?(compact: CompactVersion) {
-        guard let vector = VersionVector(encoded: compact.vv) else { return nil }
+        guard let version = try? RecordVersion(compact: compact, limits: .stored) else { return nil }
+        self = version
+    }
+
+    /// Rebuilds a version from its compact form, its numbers within `limits`; says why not.
+    public init(compact: CompactVersion, limits: CompactLimits) throws(CompactFormError) {
+        let vector = try VersionVector(encoded: compact.vv, limits: limits)
         // Each field's standing entry, from the clock; in the common case (no siblings) that is all.
         var fields: [String: FieldRegister] = [:]
         fields.reserveCapacity(compact.values.count + 1)
         var clock = compact.clock
-        let wellFormed = clock.withUTF8 { bytes -> Bool in
-            var text = CompactText(bytes)
+        let problem = clock.withUTF8 { bytes -> CompactFormError? in
+            var text = CompactText(bytes, limits: limits)
             while !text.isAtEnd {
-                guard let (dot, time) = text.dotAndTime(), text.skip("=") else { return false }
+                guard let (dot, time) = text.dotAndTime(), text.skip("=") else { return text.failure }
                 repeat {
-                    guard let name = text.name(), fields[name] == nil else { return false }
+                    guard let name = text.name(), fields[name] == nil else { return .malformed }
                     fields[name] = FieldRegister(single: FieldEntry(dot: dot, value: compact.values[name], writtenAt: time))
                 } while text.skip(",")
                 if text.isAtEnd { break }
-                guard text.skip(";"), !text.isAtEnd else { return false }
+                guard text.skip(";"), !text.isAtEnd else { return .malformed }
             }
-            return true
+            return nil
         }
-        guard wellFormed else { return nil }
-        for name in compact.values.keys where fields[name] == nil { return nil }
+        if let problem { throw problem }
+        for name in compact.values.keys where fields[name] == nil { throw .malformed }
         if compact.siblings.isEmpty {
             self = RecordVersion(clock: vector, fields: fields)
             return
         }
         var entries = fields.mapValues(\.entries)
         for sibling in compact.siblings {
-            guard let site = SiteID(sibling.s), sibling.c > 0, entries[sibling.f] != nil else { return nil }
+            guard let site = SiteID(sibling.s), entries[sibling.f] != nil else { throw .malformed }
+            guard limits.counters.contains(sibling.c) else { throw .counterOutOfRange(String(sibling.c), limits.counters) }
+            guard limits.times.contains(sibling.t) else { throw .timeOutOfRange(String(sibling.t), limits.times) }
             entries[sibling.f]!.append(FieldEntry(dot: Dot(site: site, counter: sibling.c), value: sibling.v, writtenAt: sibling.t))
         }
         let version = RecordVersion(clock: vector, fields: entries.mapValues(FieldRegister.init))
         // The standing entry must be the one the clock names: the form is canonical.
-        for (name, register) in version.fields where register.standing(in: name).dot != entries[name]![0].dot { return nil }
+        for (name, register) in version.fields where register.standing(in: name).dot != entries[name]![0].dot { throw .malformed }
         self = version
     }
 }
 
-/// Reads the compact forms (`site:counter,…` and `site:counter:time=field,…;…`) byte by byte.
+/// Reads the compact forms (`site:counter,…` and `site:counter:time=field,…;…`) byte by byte,
+/// each counter and time within `limits`.
 struct CompactText {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var at = 0
+    private let limits: CompactLimits
+    /// A number read whole but outside its range: why the text was refused, when that is why.
+    private var outOfRange: CompactFormError?
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, limits: CompactLimits) {
         self.bytes = bytes
+        self.limits = limits
     }
 
     var isAtEnd: Bool { at == bytes.count }
+
+    /// Why reading stopped: a number out of its range, or else a malformed text.
+    var failure: CompactFormError { outOfRange ?? .malformed }
 
     /// Reads `byte` when it comes next.
     mutating func skip(_ byte: Unicode.Scalar) -> Bool {
@@ -130,10 +146,16 @@ struct CompactText {
         return true
     }
 
-    /// `site:counter:time`: one change (counter at least 1) and when it was made.
+    /// `site:counter:time`: one change and when it was made.
     mutating func dotAndTime() -> (Dot, Int64)? {
-        guard let site = site(), skip(":"), let counter = unsigned(), counter > 0, skip(":"), let time = signed() else { return nil }
-        return (Dot(site: site, counter: counter), time)
+        guard let dot = dot(), skip(":"), let time = time() else { return nil }
+        return (dot, time)
+    }
+
+    /// `site:counter`.
+    mutating func dot() -> Dot? {
+        guard let site = site(), skip(":"), let counter = counter() else { return nil }
+        return Dot(site: site, counter: counter)
     }
 
     mutating func site() -> SiteID? {
@@ -142,25 +164,51 @@ struct CompactText {
         return site
     }
 
-    /// One or more decimal digits that fit in 64 bits.
-    mutating func unsigned() -> UInt64? {
+    /// A counter within the limits.
+    mutating func counter() -> UInt64? {
         let start = at
-        var value: UInt64 = 0
-        while at < bytes.count, bytes[at] &- UInt8(ascii: "0") < 10 {
-            let (times10, overflow) = value.multipliedReportingOverflow(by: 10)
-            let (sum, carry) = times10.addingReportingOverflow(UInt64(bytes[at] &- UInt8(ascii: "0")))
-            guard !overflow, !carry else { return nil }
-            value = sum
-            at += 1
+        guard let (value, negative) = number() else { return nil }
+        guard !negative, let value, limits.counters.contains(value) else {
+            outOfRange = .counterOutOfRange(digits(from: start), limits.counters)
+            return nil
         }
-        return at > start ? value : nil
+        return value
     }
 
-    mutating func signed() -> Int64? {
+    /// A time within the limits.
+    mutating func time() -> Int64? {
+        let start = at
+        guard let (magnitude, negative) = number() else { return nil }
+        let value: Int64? = magnitude.flatMap { magnitude in
+            negative ? (magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil)
+                : (magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil)
+        }
+        guard let value, limits.times.contains(value) else {
+            outOfRange = .timeOutOfRange(digits(from: start), limits.times)
+            return nil
+        }
+        return value
+    }
+
+    /// An optional minus and one or more decimal digits, all read: their magnitude (nil when it
+    /// does not fit 64 bits) and whether the minus was there. Nil when no digit follows.
+    private mutating func number() -> (magnitude: UInt64?, negative: Bool)? {
         let negative = skip("-")
-        guard let magnitude = unsigned() else { return nil }
-        if negative { return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil }
-        return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
+        let start = at
+        var value: UInt64? = 0
+        while at < bytes.count, bytes[at] &- UInt8(ascii: "0") < 10 {
+            if let current = value {
+                let (times10, overflow) = current.multipliedReportingOverflow(by: 10)
+                let (sum, carry) = times10.addingReportingOverflow(UInt64(bytes[at] &- UInt8(ascii: "0")))
+                value = overflow || carry ? nil : sum
+            }
+            at += 1
+        }
+        return at > start ? (value, negative) : nil
+    }
+
+    private func digits(from start: Int) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<min(at, start + 40)]), as: UTF8.self)
     }
 
     /// A field name: one or more bytes up to the next `,` or `;`.

@@ -63,19 +63,25 @@ public struct VersionVector: Hashable, Sendable, CustomStringConvertible {
     }
 
     public init?(encoded text: String) {
+        guard let vector = try? VersionVector(encoded: text, limits: .stored) else { return nil }
+        self = vector
+    }
+
+    /// Reads the encoded form, each counter within `limits`; says why not.
+    public init(encoded text: String, limits: CompactLimits) throws(CompactFormError) {
         var counters: [SiteID: UInt64] = [:]
         var text = text
-        let wellFormed = text.withUTF8 { bytes -> Bool in
-            var text = CompactText(bytes)
+        let problem = text.withUTF8 { bytes -> CompactFormError? in
+            var text = CompactText(bytes, limits: limits)
             while !text.isAtEnd {
-                guard let site = text.site(), text.skip(":"), let counter = text.unsigned(), counter > 0,
-                      counters.updateValue(counter, forKey: site) == nil else { return false }
+                guard let dot = text.dot() else { return text.failure }
+                guard counters.updateValue(dot.counter, forKey: dot.site) == nil else { return .malformed }
                 if text.isAtEnd { break }
-                guard text.skip(","), !text.isAtEnd else { return false }
+                guard text.skip(","), !text.isAtEnd else { return .malformed }
             }
-            return true
+            return nil
         }
-        guard wellFormed else { return nil }
+        if let problem { throw problem }
         self.counters = counters
     }
 

@@ -107,6 +107,12 @@ struct JSONScanner {
 
     /// An integer written as one (no fraction, no exponent) that fits `T`.
     mutating func integer<T: FixedWidthInteger>(_: T.Type = T.self) throws -> T {
+        try integer(in: T.min...T.max)
+    }
+
+    /// An integer written as one (no fraction, no exponent) within `range`; any other number is
+    /// refused naming the field, the number and the range.
+    mutating func integer<T: FixedWidthInteger>(in range: ClosedRange<T>) throws -> T {
         skipSpaces()
         let start = at
         let negative = peek == UInt8(ascii: "-")
@@ -127,13 +133,26 @@ struct JSONScanner {
         }
         if at - digitsStart > 1, bytes[digitsStart] == UInt8(ascii: "0") { throw syntaxError() }
         if peek == UInt8(ascii: ".") || peek == UInt8(ascii: "e") || peek == UInt8(ascii: "E") { throw typeMismatch() }
-        guard !overflow else { throw typeMismatch() }
+        let outOfRange = invalid("\(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<min(at, start + 40)]), as: UTF8.self)) "
+                                 + "超出范围 (\(range.lowerBound) 到 \(range.upperBound))")
+        guard !overflow else { throw outOfRange }
+        let value: T
         if negative {
-            guard T.isSigned, magnitude <= UInt64(T.max) &+ 1 else { throw typeMismatch() }
-            return magnitude == UInt64(T.max) &+ 1 ? T.min : 0 - T(magnitude)
+            guard T.isSigned, magnitude <= UInt64(T.max) &+ 1 else { throw outOfRange }
+            value = magnitude == UInt64(T.max) &+ 1 ? T.min : 0 - T(magnitude)
+        } else {
+            guard magnitude <= UInt64(T.max) else { throw outOfRange }
+            value = T(magnitude)
         }
-        guard magnitude <= UInt64(T.max) else { throw typeMismatch() }
-        return T(magnitude)
+        guard range.contains(value) else { throw outOfRange }
+        return value
+    }
+
+    /// A string of at most `maximum` characters (checked on its bytes first: the usual one is short).
+    mutating func string(maximum: Int) throws -> String {
+        let text = try string()
+        guard text.utf8.count <= maximum || text.count <= maximum else { throw invalid("超过 \(maximum) 个字符") }
+        return text
     }
 
     mutating func bool() throws -> Bool {

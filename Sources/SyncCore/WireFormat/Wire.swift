@@ -9,10 +9,12 @@ public enum Wire {
     public static func encode(_ response: PullResponse) -> [UInt8] { WireRecords.write(response) }
     public static func encode(_ response: DoneResponse) -> [UInt8] { encoded(WireDoneResponse(response)) }
     public static func encode(_ error: WireError) -> [UInt8] { encoded(WireErrorBody(error: error)) }
+    public static func encode(_ status: ServerStatus) -> [UInt8] { encoded(status) }
+    public static func encode(_ health: ServerHealth) -> [UInt8] { encoded(health) }
 
     public static func pushRequest(_ bytes: [UInt8]) throws -> PushRequest { try WireRecords.pushRequest(bytes) }
-    public static func pullRequest(_ bytes: [UInt8]) throws -> PullRequest { try decoded(WirePull.self, bytes).message() }
-    public static func doneRequest(_ bytes: [UInt8]) throws -> DoneRequest { try decoded(WireDone.self, bytes).message() }
+    public static func pullRequest(_ bytes: [UInt8]) throws -> PullRequest { try WireRecords.pullRequest(bytes) }
+    public static func doneRequest(_ bytes: [UInt8]) throws -> DoneRequest { try WireRecords.doneRequest(bytes) }
     public static func pushResponse(_ bytes: [UInt8]) throws -> PushResponse { try decoded(WirePushResponse.self, bytes).message() }
     public static func pullResponse(_ bytes: [UInt8]) throws -> PullResponse { try WireRecords.pullResponse(bytes) }
     public static func doneResponse(_ bytes: [UInt8]) throws -> DoneResponse { try decoded(WireDoneResponse.self, bytes).message() }
@@ -22,6 +24,14 @@ public enum Wire {
     public struct Malformed: Error, Equatable, CustomStringConvertible {
         public let detail: String
         public var description: String { detail }
+    }
+
+    /// A push of more records than a batch may hold, refused as soon as the excess is seen.
+    public struct TooLarge: Error, Equatable, CustomStringConvertible {
+        public let records: Int
+        public var description: String {
+            "一次推送最多 \(SyncLimits.maximumBatchRecords) 条记录 (这次至少有 \(records) 条); 请用 --batch-size 2000 或更小的值, 或升级 gongkai"
+        }
     }
 
     private static func encoded<T: Encodable>(_ value: T) -> [UInt8] {
@@ -91,6 +101,11 @@ public struct WireError: Codable, Sendable, Equatable, Error {
             self.field = history.field
         case .notAllowed(let message):
             self.init(code: "not_allowed", message: message)
+        case .siteTaken(let site):
+            self.init(code: "site_taken", message: refused.description)
+            self.site = site.rawValue
+        case .batchTooLarge:
+            self.init(code: "batch_too_large", message: refused.description)
         }
     }
 
@@ -106,6 +121,7 @@ public struct WireError: Codable, Sendable, Equatable, Error {
             guard let site = site.flatMap(SiteID.init), let field else { return nil }
             return .divergentHistory(DivergentHistory(site: site, field: field, detail: message))
         case "not_allowed": return .notAllowed(message)
+        case "site_taken": return site.flatMap(SiteID.init).map { .siteTaken(site: $0) }
         default: return nil
         }
     }
@@ -113,9 +129,46 @@ public struct WireError: Codable, Sendable, Equatable, Error {
 
 private struct WireErrorBody: Codable { let error: WireError }
 
+/// `GET /v1/status`: what server this is (no token needed).
+public struct ServerStatus: Codable, Sendable, Equatable {
+    public let `protocol`: Int
+    public let schema: Int
+    public let unit: String
+    public let name: String
+
+    public init(protocol: Int, schema: Int, unit: String, name: String) {
+        self.protocol = `protocol`
+        self.schema = schema
+        self.unit = unit
+        self.name = name
+    }
+}
+
+/// `GET /v1/health`: the server answers, reads its database, and how its writes are queued.
+public struct ServerHealth: Codable, Sendable, Equatable {
+    public let status: String
+    public let writesWaiting: Int
+    public let oldestWriteSeconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case status
+        case writesWaiting = "writes_waiting"
+        case oldestWriteSeconds = "oldest_write_seconds"
+    }
+
+    public init(status: String, writesWaiting: Int, oldestWriteSeconds: Double) {
+        self.status = status
+        self.writesWaiting = writesWaiting
+        self.oldestWriteSeconds = oldestWriteSeconds
+    }
+}
+
 // MARK: - Message forms
 
-struct WireSite: Codable {
+// Pull and done requests are read by hand (WireRequests), with every limit checked; these
+// forms only write them.
+
+struct WireSite: Encodable {
     let site: String
     let device: String
     let unit: String
@@ -125,14 +178,9 @@ struct WireSite: Codable {
         device = site.deviceName
         unit = site.unit
     }
-
-    func message() throws -> SiteInfo {
-        guard let id = SiteID(site) else { throw Wire.Malformed(detail: "站点 id \"\(site.prefix(40))\" 无效") }
-        return SiteInfo(site: id, deviceName: device, unit: unit)
-    }
 }
 
-struct WireCursor: Codable {
+struct WireCursor: Encodable {
     let mark: String
     let seq: Int64
 
@@ -140,11 +188,9 @@ struct WireCursor: Codable {
         mark = cursor.mark
         seq = cursor.seq
     }
-
-    var message: SyncCursor { SyncCursor(mark: mark, seq: seq) }
 }
 
-struct WirePull: Codable {
+struct WirePull: Encodable {
     let protocolVersion: Int
     let schemaVersion: Int
     let sender: WireSite
@@ -160,14 +206,9 @@ struct WirePull: Codable {
         cursor = request.cursor.map(WireCursor.init)
         limit = request.limit
     }
-
-    func message() throws -> PullRequest {
-        PullRequest(protocolVersion: protocolVersion, schemaVersion: schemaVersion, sender: try sender.message(),
-                    senderCounter: counter, cursor: cursor?.message, limit: limit)
-    }
 }
 
-struct WireDone: Codable {
+struct WireDone: Encodable {
     let protocolVersion: Int
     let sender: WireSite
     let digest: String
@@ -182,11 +223,6 @@ struct WireDone: Codable {
         pushed = request.pushed
         pulled = request.pulled
         conflicts = request.conflicts
-    }
-
-    func message() throws -> DoneRequest {
-        DoneRequest(protocolVersion: protocolVersion, sender: try sender.message(), digest: digest,
-                    pushed: pushed, pulled: pulled, conflicts: conflicts)
     }
 }
 

@@ -22,19 +22,21 @@ struct WireRecord {
 
         init(dot: Dot, time: Int64) { (self.dot, self.time) = (dot, time) }
 
-        init?(_ text: String) {
+        /// `site:counter:time`, its numbers within the protocol's limits.
+        init(_ text: String) throws(CompactFormError) {
             var text = text
-            guard let (dot, time) = text.withUTF8({ bytes -> (Dot, Int64)? in
-                var text = CompactText(bytes)
-                guard let parsed = text.dotAndTime(), text.isAtEnd else { return nil }
-                return parsed
-            }) else { return nil }
-            (self.dot, self.time) = (dot, time)
+            let parsed = text.withUTF8 { bytes -> Result<(Dot, Int64), CompactFormError> in
+                var text = CompactText(bytes, limits: .wire)
+                guard let parsed = text.dotAndTime() else { return .failure(text.failure) }
+                return text.isAtEnd ? .success(parsed) : .failure(.malformed)
+            }
+            (dot, time) = try parsed.get()
         }
 
+        /// The next change of the same site at the same time (what `"+"` stands for).
         var next: ShortDot? {
-            let (counter, overflow) = dot.counter.addingReportingOverflow(1)
-            return overflow ? nil : ShortDot(dot: Dot(site: dot.site, counter: counter), time: time)
+            guard dot.counter < SyncLimits.maximumCounter else { return nil }
+            return ShortDot(dot: Dot(site: dot.site, counter: dot.counter + 1), time: time)
         }
         var text: String { "\(dot.site.rawValue):\(dot.counter):\(time)" }
     }
@@ -79,17 +81,29 @@ struct WireRecord {
         return (ShortDot(dot: first.dot, time: first.writtenAt), values, cleared)
     }
 
-    /// The record, and its dot when it is in the short form.
+    /// The record, and its dot when it is in the short form. Its numbers must be within the
+    /// protocol's limits (`SyncLimits`).
     func message(after previous: ShortDot?) throws -> (RemoteRecord, ShortDot?) {
-        let invalid = Wire.Malformed(detail: "记录 \(kind)/\(id.prefix(64)) 的版本信息无效")
+        let named = "记录 \(kind.prefix(32))/\(id.prefix(64))"
+        let invalid = Wire.Malformed(detail: "\(named) 的版本信息无效")
         guard let dot else {
-            guard let vv, let clock, cleared == nil,
-                  let version = RecordVersion(compact: CompactVersion(vv: vv, clock: clock, values: values, siblings: siblings ?? [])) else { throw invalid }
-            return (RemoteRecord(kind: kind, id: id, unit: unit, version: version), nil)
+            guard let vv, let clock, cleared == nil else { throw invalid }
+            do {
+                let version = try RecordVersion(compact: CompactVersion(vv: vv, clock: clock, values: values, siblings: siblings ?? []), limits: .wire)
+                return (RemoteRecord(kind: kind, id: id, unit: unit, version: version), nil)
+            } catch {
+                throw Wire.Malformed(detail: "\(named) 的版本信息无效: \(error)")
+            }
         }
         guard vv == nil, clock == nil, siblings == nil else { throw invalid }
-        guard let short = dot == "+" ? previous?.next : ShortDot(dot) else {
-            throw Wire.Malformed(detail: "记录 \(kind)/\(id.prefix(64)) 的 dot \"\(dot.prefix(64))\" 无效" + (dot == "+" ? " (\"+\" 须紧跟一条有 dot 的记录)" : ""))
+        let short: ShortDot
+        do {
+            guard let resolved = dot == "+" ? previous?.next : try ShortDot(dot) else {
+                throw Wire.Malformed(detail: "\(named) 的 dot \"+\" 无效 (须紧跟一条有 dot 的记录, 且计数不超过 \(SyncLimits.maximumCounter))")
+            }
+            short = resolved
+        } catch let error as CompactFormError {
+            throw Wire.Malformed(detail: "\(named) 的 dot \"\(dot.prefix(64))\" 无效: \(error)")
         }
         var fields: [String: FieldRegister] = [:]
         fields.reserveCapacity(values.count + 1)
@@ -188,8 +202,8 @@ extension WireRecord {
             switch key {
             case "f": f = try json.string()
             case "s": s = try json.string()
-            case "c": c = try json.integer()
-            case "t": t = try json.integer()
+            case "c": c = try json.integer(in: CompactLimits.wire.counters)
+            case "t": t = try json.integer(in: CompactLimits.wire.times)
             case "v": v = try json.optionalString()
             default: try json.skipValue()
             }

@@ -63,9 +63,9 @@ enum WireRecords {
                 case "protocolVersion": protocolVersion = try json.integer()
                 case "schemaVersion": schemaVersion = try json.integer()
                 case "sender": sender = try readSite(from: &json)
-                case "counter": counter = try json.integer()
+                case "counter": counter = try json.integer(in: 0...SyncLimits.maximumCounter)
                 case "cursor": cursor = json.null() ? nil : try readCursor(from: &json)
-                case "records": records = try readRecords(from: &json)
+                case "records": records = try readRecords(from: &json, atMost: SyncLimits.maximumBatchRecords)
                 default: try json.skipValue()
                 }
             }
@@ -87,7 +87,7 @@ enum WireRecords {
                 case "records": records = try readRecords(from: &json)
                 case "sites":
                     var read: [SiteInfo] = []
-                    try json.array { json in read.append(try readSite(from: &json)) }
+                    try json.array { json in read.append(try readSite(from: &json, lenient: true)) }
                     sites = read
                 case "units":
                     var read: [UnitInfo] = []
@@ -124,14 +124,21 @@ enum WireRecords {
         json.raw("]")
     }
 
-    /// The records in order, each `"+"` resolved against the record before it.
-    private static func readRecords(from json: inout JSONScanner) throws -> [RemoteRecord] {
+    /// The records in order, each `"+"` resolved against the record before it; more than
+    /// `atMost` are refused as soon as they are seen.
+    private static func readRecords(from json: inout JSONScanner, atMost limit: Int = .max) throws -> [RemoteRecord] {
         var records: [RemoteRecord] = []
         var previous: WireRecord.ShortDot?
         try json.array { json in
-            let (record, dot) = try WireRecord.read(from: &json).message(after: previous)
-            records.append(record)
-            previous = dot
+            guard records.count < limit else { throw Wire.TooLarge(records: records.count + 1) }
+            let wire = try WireRecord.read(from: &json)
+            do {
+                let (record, dot) = try wire.message(after: previous)
+                records.append(record)
+                previous = dot
+            } catch let malformed as Wire.Malformed {
+                throw json.invalid(malformed.detail)
+            }
         }
         return records
     }
@@ -152,37 +159,6 @@ enum WireRecords {
         json.raw(",\"unit\":")
         json.string(site.unit)
         json.raw("}")
-    }
-
-    private static func readCursor(from json: inout JSONScanner) throws -> SyncCursor {
-        var mark: String?, seq: Int64?
-        try json.object { json, key in
-            switch key {
-            case "mark": mark = try json.string()
-            case "seq": seq = try json.integer()
-            default: try json.skipValue()
-            }
-        }
-        guard let mark else { throw json.missing("mark") }
-        guard let seq else { throw json.missing("seq") }
-        return SyncCursor(mark: mark, seq: seq)
-    }
-
-    private static func readSite(from json: inout JSONScanner) throws -> SiteInfo {
-        var site: String?, device: String?, unit: String?
-        try json.object { json, key in
-            switch key {
-            case "site": site = try json.string()
-            case "device": device = try json.string()
-            case "unit": unit = try json.string()
-            default: try json.skipValue()
-            }
-        }
-        guard let site else { throw json.missing("site") }
-        guard let device else { throw json.missing("device") }
-        guard let unit else { throw json.missing("unit") }
-        guard let id = SiteID(site) else { throw Wire.Malformed(detail: "站点 id \"\(site.prefix(40))\" 无效") }
-        return SiteInfo(site: id, deviceName: device, unit: unit)
     }
 
     private static func readUnit(from json: inout JSONScanner) throws -> UnitInfo {

@@ -1,0 +1,63 @@
+import SyncCore
+
+/// On a server: which device owns which site, and what a device may therefore push.
+///
+/// The first device token to name a site owns it; another token naming it is refused
+/// (`SyncRefused.siteTaken`), so no device can speak as another's laptop, close its session, or
+/// hide records from it. A site whose owner's token was revoked may be taken by a token of the
+/// same unit (a laptop given a new token). A site the server knew before sites were bound (no
+/// owner) goes to the first token of its own unit that names it. The server's own site is never
+/// anyone's. A replica opened in this process (no token) is trusted as it says.
+enum SiteBinding {
+    /// Checks that `sender` may speak as its site and that its declared counter (when it
+    /// declares one) has not gone back. True when the site's row must be written: new, newly
+    /// bound, or renamed.
+    static func check(_ connection: Connection, _ sender: SiteInfo, as peer: SyncPeer, counter: UInt64?) throws -> Bool {
+        let site = sender.site.rawValue
+        if peer.device != nil, try connection.scalar("SELECT site FROM replica").text == site {
+            throw SyncRefused.siteTaken(site: sender.site)
+        }
+        let rows = try connection.rows("""
+        SELECT s.device_name, s.unit, s.counter, s.owner, t.revoked_at IS NOT NULL
+        FROM sites s LEFT JOIN device_tokens t ON t.hash = s.owner WHERE s.site = ?
+        """, [.text(site)])
+        guard let row = rows.first else { return true }
+        let (name, unit, owner) = (row[0].text, row[1].text, row[3].text)
+        if let device = peer.device, owner != device {
+            let ownerRevoked = row[4].integer == 1
+            guard unit == sender.unit, owner == nil || ownerRevoked else { throw SyncRefused.siteTaken(site: sender.site) }
+        }
+        // The highest change of this site the server holds: a sender that has not made it is a
+        // copy of a replica that went on, or a restored one.
+        if let counter, let stored = row[2].integer, stored > 0, UInt64(stored) > counter {
+            throw SyncRefused.counterWentBack(site: sender.site, known: UInt64(stored), declared: counter)
+        }
+        return name != sender.deviceName || unit != sender.unit || (peer.device != nil && owner != peer.device)
+    }
+
+    /// Records the site as `sender` names it, owned by the peer's device (when it has one).
+    static func bind(_ connection: Connection, _ sender: SiteInfo, as peer: SyncPeer, now: Int64) throws {
+        try connection.run("""
+        INSERT INTO sites (site, device_name, unit, counter, seen_at, owner) VALUES (?, ?, ?, 0, ?, ?)
+        ON CONFLICT (site) DO UPDATE SET device_name = excluded.device_name, unit = excluded.unit, seen_at = excluded.seen_at,
+            owner = coalesce(excluded.owner, owner)
+        """, [.text(sender.site.rawValue), .text(sender.deviceName), .text(sender.unit), .integer(now), peer.device.sqlite])
+    }
+
+    /// What the peer may push: new changes of the sites its device owns, up to a step beyond
+    /// the highest counter the server holds (`serverCounter`, its Lamport clock).
+    static func authority(_ connection: Connection, of peer: SyncPeer, serverCounter: UInt64) throws -> PushAuthority {
+        guard let device = peer.device else { return .trusted }
+        let sites = try connection.rows("SELECT site FROM sites WHERE owner = ?", [.text(device)]).compactMap { $0[0].text.flatMap(SiteID.init) }
+        let (ceiling, overflow) = serverCounter.addingReportingOverflow(SyncLimits.maximumCounterStep)
+        return PushAuthority(ownSites: Set(sites), counterCeiling: overflow ? SyncLimits.maximumCounter : min(ceiling, SyncLimits.maximumCounter))
+    }
+
+    /// A site's counter is the highest change of it the server holds: raised as they are stored.
+    static func raiseCounters(_ connection: Connection, to highest: [SiteID: UInt64]) throws {
+        for (site, counter) in highest {
+            guard let value = Int64(exactly: counter) else { continue }
+            try connection.run("UPDATE sites SET counter = max(counter, ?) WHERE site = ?", [.integer(value), .text(site.rawValue)])
+        }
+    }
+}

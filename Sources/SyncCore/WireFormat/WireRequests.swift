@@ -1,0 +1,95 @@
+/// The requests a server reads that carry no records, and the parts every request shares (the
+/// sender, the cursor), read by hand like the records so that every number and string is checked
+/// against the protocol's limits where it is read.
+extension WireRecords {
+    static func pullRequest(_ bytes: [UInt8]) throws -> PullRequest {
+        try JSONScanner.read(bytes) { json in
+            var protocolVersion: Int?, schemaVersion: Int?, sender: SiteInfo?, counter: UInt64?, cursor: SyncCursor?, limit: Int?
+            try json.object { json, key in
+                switch key {
+                case "protocolVersion": protocolVersion = try json.integer()
+                case "schemaVersion": schemaVersion = try json.integer()
+                case "sender": sender = try readSite(from: &json)
+                case "counter": counter = try json.integer(in: 0...SyncLimits.maximumCounter)
+                case "cursor": cursor = json.null() ? nil : try readCursor(from: &json)
+                // Older clients asked for their batch size; the server caps any page at its own.
+                case "limit": limit = try json.integer(in: 1...Int(Int32.max))
+                default: try json.skipValue()
+                }
+            }
+            guard let protocolVersion else { throw json.missing("protocolVersion") }
+            guard let schemaVersion else { throw json.missing("schemaVersion") }
+            guard let sender else { throw json.missing("sender") }
+            guard let counter else { throw json.missing("counter") }
+            guard let limit else { throw json.missing("limit") }
+            return PullRequest(protocolVersion: protocolVersion, schemaVersion: schemaVersion, sender: sender, senderCounter: counter,
+                               cursor: cursor, limit: limit)
+        }
+    }
+
+    static func doneRequest(_ bytes: [UInt8]) throws -> DoneRequest {
+        try JSONScanner.read(bytes) { json in
+            var protocolVersion: Int?, sender: SiteInfo?, digest: String?, pushed: Int?, pulled: Int?, conflicts: Int?
+            try json.object { json, key in
+                switch key {
+                case "protocolVersion": protocolVersion = try json.integer()
+                case "sender": sender = try readSite(from: &json)
+                case "digest": digest = try json.string(maximum: 128)
+                case "pushed": pushed = try json.integer(in: 0...Int(Int32.max))
+                case "pulled": pulled = try json.integer(in: 0...Int(Int32.max))
+                case "conflicts": conflicts = try json.integer(in: 0...Int(Int32.max))
+                default: try json.skipValue()
+                }
+            }
+            guard let protocolVersion else { throw json.missing("protocolVersion") }
+            guard let sender else { throw json.missing("sender") }
+            guard let digest else { throw json.missing("digest") }
+            guard let pushed else { throw json.missing("pushed") }
+            guard let pulled else { throw json.missing("pulled") }
+            guard let conflicts else { throw json.missing("conflicts") }
+            return DoneRequest(protocolVersion: protocolVersion, sender: sender, digest: digest, pushed: pushed, pulled: pulled, conflicts: conflicts)
+        }
+    }
+
+    static func readCursor(from json: inout JSONScanner) throws -> SyncCursor {
+        var mark: String?, seq: Int64?
+        try json.object { json, key in
+            switch key {
+            case "mark": mark = try json.string(maximum: 128)
+            case "seq": seq = try json.integer(in: 0...Int64.max)
+            default: try json.skipValue()
+            }
+        }
+        guard let mark else { throw json.missing("mark") }
+        guard let seq else { throw json.missing("seq") }
+        return SyncCursor(mark: mark, seq: seq)
+    }
+
+    /// A sender: its site id (sixteen hex digits), a device name within `SyncLimits`, and a unit
+    /// code of printable ASCII. Anything else is refused here, before it can be stored or logged.
+    /// A server's list of who wrote what (`lenient`) may hold names stored before the limits
+    /// existed: those are shortened and cleaned rather than refused.
+    static func readSite(from json: inout JSONScanner, lenient: Bool = false) throws -> SiteInfo {
+        var site: String?, device: String?, unit: String?
+        try json.object { json, key in
+            switch key {
+            case "site": site = try json.string(maximum: 64)
+            case "device" where lenient: device = SyncLimits.cleanedDeviceName(try json.string())
+            case "device":
+                let name = try json.string(maximum: SyncLimits.maximumDeviceNameLength)
+                if let problem = SyncLimits.deviceNameProblem(name) { throw json.invalid(problem) }
+                device = name
+            case "unit":
+                let code = try json.string(maximum: 32)
+                guard !code.isEmpty, code.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw json.invalid("单位代码应为字母、数字、- 和 _") }
+                unit = code
+            default: try json.skipValue()
+            }
+        }
+        guard let site else { throw json.missing("site") }
+        guard let device else { throw json.missing("device") }
+        guard let unit else { throw json.missing("unit") }
+        guard let id = SiteID(site) else { throw Wire.Malformed(detail: "站点 id \"\(site.prefix(40))\" 无效") }
+        return SiteInfo(site: id, deviceName: device, unit: unit)
+    }
+}
