@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Records
 @testable import Storage
+import SyncCore
 import Testing
 
 @Suite("Schema and migrations")
@@ -63,6 +64,45 @@ struct SchemaTests {
         let record = try #require(try replica.record(.fees, id: "f1"))
         let expected = RecordDigest.of(kind: .fees, id: "f1", unit: "640522100201", version: record.version)
         #expect(try replica.scopeDigest() == expected.hex)
+    }
+
+    @Test("a server of schema 5 is brought to 6: its sites unbound and their names cleaned, its cursors still known, new ones read")
+    func upgradesServerFromVersion5() throws {
+        let scratch = Scratch()
+        let path = scratch.path("town5.sqlite")
+        do {
+            // Given a township server's file as the previous release left it, with a cursor it issued
+            let connection = try Connection(path: path, mode: .readWriteCreate)
+            try connection.execute("PRAGMA journal_mode = WAL; PRAGMA application_id = \(Migrator.applicationID)")
+            for migration in Migrations.all where migration.version <= 5 { try connection.execute(migration.sql) }
+            try connection.execute("""
+            PRAGMA user_version = 5;
+            INSERT INTO units VALUES ('640522100000', '西安镇', NULL, 1), ('640522100201', '园河村', '640522100000', 0);
+            INSERT INTO replica VALUES (1, '5e5e5e5e5e5e5e5e', '640522100000', 'server', 0, 1, 5);
+            INSERT INTO sites (site, device_name, unit, counter, seen_at) VALUES
+                ('5e5e5e5e5e5e5e5e', 'server', '640522100000', 0, 5),
+                ('00000000000000a1', 'x' || char(10) || 'sync unit=forged' || char(9) || '\(String(repeating: "长", count: 80))', '640522100201', 7, 5);
+            INSERT INTO fees VALUES (1, 'f1', '640522100201', '2021-01-01', 500, 0, 0, '00000000000000a1:1',
+                '00000000000000a1:1:5=_deleted,amount_yuan,collected_on', NULL, 0, NULL, NULL);
+            INSERT INTO cursor_marks VALUES ('old-mark', 1, 5);
+            """)
+        }
+        // When this build opens it
+        let server = try Replica.open(at: path)
+        // Then the sites are there, owned by no token yet, their names one clean line
+        let (owner, name, counter) = try server.withConnection { connection in
+            let row = try connection.rows("SELECT owner, device_name, counter FROM sites WHERE site = '00000000000000a1'")[0]
+            return (row[0].text, row[1].text ?? "", row[2].integer)
+        }
+        #expect(owner == nil)
+        #expect(name.count == 64 && !name.contains("\n") && !name.contains("\t"))
+        #expect(counter == 7)
+        // And a cursor issued before is still known, and the position it names has a mark of its own now
+        #expect(try server.knows(SyncCursor(mark: "old-mark", seq: 1)))
+        let page = try server.changes(after: nil, for: SiteID("00000000000000b2")!, scope: .everything, limit: 10, now: 9)
+        #expect(page.records.count == 1 && page.next.seq == 1 && page.next.mark != "old-mark")
+        #expect(try server.knows(page.next))
+        #expect(try !server.knows(SyncCursor(mark: "never-issued", seq: 1)))
     }
 
     @Test("a new replica records its schema version and is in WAL mode with foreign keys on")
