@@ -7,7 +7,7 @@ struct AdminCommand: ParsableCommand, ExampleProviding {
     static let configuration = CommandConfiguration(
         commandName: "admin",
         abstract: "管理乡镇服务器的数据库: 登记单位, 发放和吊销设备令牌。",
-        subcommands: [AdminAddUnit.self, AdminIssueToken.self, AdminRevokeToken.self]
+        subcommands: [AdminAddUnit.self, AdminIssueToken.self, AdminListTokens.self, AdminRevokeToken.self]
     )
 
     static let examples = [
@@ -80,14 +80,26 @@ struct AdminIssueToken: ParsableCommand, ExampleProviding {
 }
 
 struct AdminRevokeToken: ParsableCommand, ExampleProviding {
-    static let configuration = CommandConfiguration(commandName: "revoke-token", abstract: "吊销设备令牌: 持有它的电脑不能再同步。")
-    static let examples = ["gongkai admin revoke-token --db town.sqlite --token gk_0123456789abcdef0123456789abcdef0123456789abcdef"]
+    static let configuration = CommandConfiguration(
+        commandName: "revoke-token",
+        abstract: "吊销设备令牌: 持有它的电脑不能再同步; 它用过的站点可由同单位的新令牌接管。")
+    static let examples = [
+        "gongkai admin revoke-token --db town.sqlite --token gk_0123456789abcdef0123456789abcdef0123456789abcdef",
+        "gongkai admin revoke-token --db town.sqlite --id 3f2a9c01b7de   # 编号见 gongkai admin list-tokens",
+    ]
 
     @OptionGroup var replica: ReplicaOptions
-    @Option(help: ArgumentHelp("要吊销的令牌", valueName: "TOKEN")) var token: String
+    @Option(help: ArgumentHelp("要吊销的令牌", valueName: "TOKEN")) var token: String?
+    @Option(help: ArgumentHelp("要吊销的令牌的编号 (gongkai admin list-tokens 列出)", valueName: "TOKEN_ID")) var id: String?
 
     func run() throws {
-        let unit = try replica.open().revokeToken(token, now: WallClock.now())
+        let opened = try replica.open()
+        let unit: String
+        switch (token, id) {
+        case (let token?, nil): unit = try opened.revokeToken(token, now: WallClock.now())
+        case (nil, let id?): unit = try opened.revokeToken(id: id, now: WallClock.now())
+        default: throw CLIError.usage("请用 --token 令牌 或 --id 编号 (二者选一) 指定要吊销的令牌")
+        }
         print("已吊销单位 \(unit) 的一个设备令牌")
     }
 }

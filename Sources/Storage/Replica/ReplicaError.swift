@@ -25,6 +25,7 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
     case noConflict(kind: RecordKind, id: String, field: String)
     case unknownUnit(code: String)
     case unknownToken
+    case ambiguousTokenID(String)
     /// The replica's change counter cannot go on (a file poisoned by a release before the
     /// counter limits).
     case counterExhausted(path: String)
@@ -76,6 +77,8 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
             "没有单位 \(code); 先用 gongkai admin add-unit 登记"
         case .unknownToken:
             "没有这个令牌; 请检查是否完整复制 (令牌只在发放时显示一次)"
+        case .ambiguousTokenID(let id):
+            "令牌编号 \(id) 对应多个令牌; 请用 gongkai admin list-tokens 查看完整编号"
         case .counterExhausted(let path):
             "\(path) 的修改计数已到上限, 无法再记录修改 (它曾从旧版服务器收到异常的计数); 请运行 gongkai reset-site 换一个新的站点 id, 已同步的记录都会保留"
         case .syncRefused(let refused):

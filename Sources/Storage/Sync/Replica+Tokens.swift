@@ -14,6 +14,21 @@ public struct DeviceAccess: Sendable, Equatable {
     public var peer: SyncPeer { SyncPeer(scope: scope, device: device) }
 }
 
+/// A token as `admin list-tokens` shows it.
+public struct DeviceToken: Sendable, Equatable {
+    /// How many hex digits of the token's hash name it.
+    public static let idLength = 12
+
+    public let id: String
+    public let unit: String
+    /// The names of the devices whose sites it owns (none until it first syncs).
+    public let devices: [String]
+    public let issuedAt: Int64
+    public let revokedAt: Int64?
+    /// When a device of it last finished a sync.
+    public let lastSync: Int64?
+}
+
 public enum TokenCheck: Sendable, Equatable {
     case valid(DeviceAccess)
     case revoked
@@ -33,10 +48,26 @@ extension Replica {
         }
     }
 
-    /// Revokes a token: requests carrying it are refused from now on. Returns its unit.
+    /// Revokes a token: requests carrying it are refused from now on, and a token of the same
+    /// unit may take over the sites it owned (the laptop given a new token). Returns its unit.
     public func revokeToken(_ token: String, now: Int64) throws(ReplicaError) -> String {
+        try revokeToken(hash: Replica.tokenHash(token), now: now)
+    }
+
+    /// Revokes the token whose id (`admin list-tokens`: the start of its hash) is `id`.
+    public func revokeToken(id: String, now: Int64) throws(ReplicaError) -> String {
+        let hashes = try withConnection { connection in
+            try connection.rows("SELECT hash FROM device_tokens WHERE substr(hash, 1, ?) = ?", [.integer(Int64(id.utf8.count)), .text(id.lowercased())])
+                .compactMap { $0[0].text }
+        }
+        guard id.utf8.count >= 6, hashes.count == 1 else {
+            throw hashes.isEmpty || id.utf8.count < 6 ? ReplicaError.unknownToken : ReplicaError.ambiguousTokenID(id)
+        }
+        return try revokeToken(hash: hashes[0], now: now)
+    }
+
+    private func revokeToken(hash: String, now: Int64) throws(ReplicaError) -> String {
         try withConnection { connection in
-            let hash = Replica.tokenHash(token)
             guard let row = try connection.rows("SELECT unit, revoked_at FROM device_tokens WHERE hash = ?", [.text(hash)]).first else {
                 throw ReplicaError.unknownToken
             }
@@ -44,6 +75,20 @@ extension Replica {
                 try connection.run("UPDATE device_tokens SET revoked_at = ? WHERE hash = ?", [.integer(now), .text(hash)])
             }
             return row[0].text ?? ""
+        }
+    }
+
+    /// Every token this server issued, by issue time: never the token, only its id.
+    public func deviceTokens() throws(ReplicaError) -> [DeviceToken] {
+        try withConnection { connection in
+            let sites = try connection.rows("SELECT owner, device_name, synced_at FROM sites WHERE owner IS NOT NULL ORDER BY device_name")
+            return try connection.rows("SELECT hash, unit, issued_at, revoked_at FROM device_tokens ORDER BY issued_at, hash").map { row in
+                let hash = row[0].text ?? ""
+                let owned = sites.filter { $0[0].text == hash }
+                return DeviceToken(id: String(hash.prefix(DeviceToken.idLength)), unit: row[1].text ?? "", devices: owned.compactMap { $0[1].text },
+                                   issuedAt: row[2].integer ?? 0, revokedAt: row[3].integer,
+                                   lastSync: owned.compactMap { $0[2].integer }.max())
+            }
         }
     }
 

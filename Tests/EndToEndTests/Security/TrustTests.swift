@@ -194,6 +194,36 @@ struct TrustTests {
         try trust.honestLaptopsKeepSyncing("cap")
     }
 
+    @Test("a laptop given a new token is refused with the way out; list-tokens names the old one, revoke --id frees the site")
+    func newTokenForALaptop() throws {
+        // Given laptop b, synced with its token, and a new token issued for it
+        let trust = try TrustTown()
+        let issued = try trust.town.workspace.gongkai(["admin", "issue-token", "--unit", TrustTown.villageB], db: "town.sqlite")
+        let fresh = issued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        // When b syncs with the new token while the old one is valid
+        let refused = try GongkaiProcess.run(["sync", "--db", trust.town.workspace.path("b.sqlite"), "--server", trust.town.server.url,
+                                              "--token", fresh, "--no-remember"])
+        // Then it is refused, saying what to do
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("已属于另一台设备") && refused.stderr.contains("revoke-token"), "\(refused.stderr)")
+        // And the township finds the old token by the laptop's name, and revokes it by its id
+        let listed = try trust.town.workspace.gongkai(["admin", "list-tokens", "--json"], db: "town.sqlite")
+        let tokens = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]] ?? []
+        let old = try #require(tokens.first { ($0["device"] as? [String]) == ["b"] })
+        #expect(old["unit"] as? String == TrustTown.villageB && old["last_used"] is String && old["revoked"] is NSNull)
+        let id = try #require(old["id"] as? String)
+        #expect(try trust.town.workspace.gongkai(["admin", "revoke-token", "--id", id], db: "town.sqlite").status == 0)
+        // Then the laptop syncs with its new token, and the old one no longer works
+        #expect(try trust.town.gongkai("b", ["fee", "add", "--id", "with-new-token", "--collected-on", "2021-04-03", "--amount-yuan", "4"]).status == 0)
+        let synced = try GongkaiProcess.run(["sync", "--db", trust.town.workspace.path("b.sqlite"), "--server", trust.town.server.url,
+                                             "--token", fresh])
+        #expect(synced.status == 0 && synced.stderr.contains("一致"), "\(synced.stderr)")
+        #expect(try trust.sql("SELECT count(*) FROM fees WHERE id = 'with-new-token'") == "1")
+        let stale = try trust.post("/v1/pull", trust.pull(sender: trust.sender(site: TrustTown.sites["b"]!, unit: TrustTown.villageB)),
+                                   token: trust.town.tokens["b"])
+        #expect(stale.status == 401 && stale.errorCode == "token_revoked")
+    }
+
     @Test("401s from a bad token are summarised, not logged one line each")
     func unauthorizedSummarised() throws {
         let trust = try TrustTown()

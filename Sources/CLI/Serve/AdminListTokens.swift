@@ -1,0 +1,47 @@
+import ArgumentParser
+import Records
+import Storage
+
+struct AdminListTokens: ParsableCommand, ExampleProviding {
+    static let configuration = CommandConfiguration(
+        commandName: "list-tokens",
+        abstract: "列出服务器发放的设备令牌: 编号 (不是令牌本身)、单位、使用它的电脑、发放时间、最近同步。",
+        discussion: "某台电脑同步时提示“站点已属于另一台设备”, 可在这里找到原来的令牌编号, 用 revoke-token --id 吊销。")
+
+    static let examples = [
+        "gongkai admin list-tokens --db town.sqlite",
+        "gongkai admin list-tokens --db town.sqlite --json",
+    ]
+
+    @OptionGroup var replica: ReplicaOptions
+    @Flag(help: "以 JSON 输出, 供脚本读取") var json = false
+
+    func run() throws {
+        let tokens = try replica.open().deviceTokens()
+        if json {
+            print(JSONValue.array(tokens.map(Self.json)).rendered())
+            return
+        }
+        guard !tokens.isEmpty else {
+            print("还没有发放令牌; 用 gongkai admin issue-token --unit 单位代码 发放")
+            return
+        }
+        for token in tokens {
+            let devices = token.devices.isEmpty ? "(尚未同步)" : token.devices.joined(separator: ", ")
+            let state = token.revokedAt.map { "已吊销 \(WallClock.format($0))" } ?? "有效"
+            let last = token.lastSync.map(WallClock.format) ?? "从未同步"
+            print("\(token.id)  \(token.unit)  \(devices)  发放 \(WallClock.format(token.issuedAt))  最近同步 \(last)  \(state)")
+        }
+    }
+
+    static func json(_ token: DeviceToken) -> JSONValue {
+        .object([
+            ("id", .string(token.id)),
+            ("unit", .string(token.unit)),
+            ("device", .array(token.devices.map(JSONValue.string))),
+            ("created", .string(WallClock.iso(token.issuedAt))),
+            ("last_used", token.lastSync.map { .string(WallClock.iso($0)) } ?? .null),
+            ("revoked", token.revokedAt.map { .string(WallClock.iso($0)) } ?? .null),
+        ])
+    }
+}
