@@ -135,7 +135,21 @@ struct ServerFuzzTests {
     func mutations() throws {
         // Given a township with honest laptops that have synced, and an attacker holding village A's token
         let trust = try TrustTown()
+        // (each honest laptop brings 20 more records, and a and t edit one record at once: a conflict)
+        for name in ["a", "b", "t"] {
+            let unit = name == "b" ? TrustTown.villageB : name == "a" ? TrustTown.villageA : Township.township
+            let rows = (0..<20).map { "\(name)-\($0),\(unit),2021-0\($0 % 9 + 1)-1\($0 % 10),\($0 * 7 + 1).5" }
+            let csv = trust.town.workspace.write("\(name).csv", "id,unit,collected_on,amount_yuan\n" + rows.joined(separator: "\n") + "\n")
+            #expect(try trust.town.gongkai(name, ["import", "fees", csv]).status == 0)
+            try trust.town.sync(name)
+        }
+        try trust.town.sync("t")
+        #expect(try trust.town.gongkai("a", ["fee", "edit", "fee-a", "--amount-yuan", "11"]).status == 0)
+        #expect(try trust.town.gongkai("t", ["fee", "edit", "fee-a", "--amount-yuan", "12"]).status == 0)
+        for name in ["a", "t", "a"] { try trust.town.sync(name) }
         let before = try trust.serverRecords()
+        #expect(before.count == 63)
+        #expect(try trust.sql("SELECT conflicts FROM fees WHERE id = 'fee-a'") == "1")
         let serverSite = try trust.sql("SELECT site FROM replica")
         let seed = ProcessInfo.processInfo.environment["GONGKAI_SEED"].flatMap(UInt64.init) ?? 20_261_130
         var fuzzer = SyncMessageFuzzer(random: SeededGenerator(seed: seed), otherSites: Array(TrustTown.sites.values) + [serverSite])
@@ -190,12 +204,20 @@ struct ServerFuzzTests {
         #expect(trust.isUp())
         #expect(try trust.integrity() == "ok")
         let after = Set(try trust.serverRecords())
-        #expect(before.filter { !after.contains($0) }.isEmpty, "changed or lost: \(before.filter { !after.contains($0) }.prefix(3))")
+        let changed = before.filter { !after.contains($0) }
+        #expect(changed.isEmpty, "changed or lost: \(changed.prefix(3))")
         #expect(statuses.values.reduce(0, +) == total)
         // No counter was driven toward the edge: each site's and the server's own stay where honest work put them.
         #expect((Int64(try trust.sql("SELECT max(counter) FROM sites")) ?? .max) < 1 << 25)
         #expect((Int64(try trust.sql("SELECT counter FROM replica")) ?? .max) < 1 << 25)
         // And the honest laptops sync, write and sync again
         try trust.honestLaptopsKeepSyncing("fuzz")
+        func id(_ line: String) -> String {
+            line.split(separator: "|").first { $0.hasPrefix("id=") }.map(String.init) ?? line
+        }
+        let afterIDs = Set(after.map(id))
+        let lost = changed.filter { !afterIDs.contains(id($0)) }.count
+        print("FAULT-SUMMARY case=\"mutated pushes and pulls with a valid village token (real server)\" syncs=8 faults=\(total) "
+              + "writes_checked=\(before.count) lost=\(lost) duplicates=\(changed.count - lost) crashes=\(trust.isUp() ? 0 : 1)")
     }
 }

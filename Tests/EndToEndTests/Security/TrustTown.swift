@@ -105,8 +105,17 @@ final class TrustTown {
         try sql("SELECT device_name || '|' || unit || '|' || counter FROM sites WHERE site = '\(site)'")
     }
 
-    /// Every record the server holds, as its export prints it.
-    func serverRecords() throws -> [String] { try EndToEndTests.serverRecords(town) }
+    /// Every record the server holds, one line each (`id=…|unit=…|field=…`), sorted.
+    func serverRecords() throws -> [String] {
+        try ["notices", "documents", "matters", "decisions", "fees", "procurement", "requests", "cases"].flatMap { kind in
+            let export = try town.workspace.gongkai(["export", kind, "--format", "json"], db: "town.sqlite")
+            #expect(export.status == 0, "\(export.stderr)")
+            let objects = try JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) as? [[String: Any]] ?? []
+            return objects.map { object in
+                "\(kind)|" + object.keys.sorted().map { "\($0)=\(object[$0].map { "\($0)" } ?? "")" }.joined(separator: "|")
+            }
+        }.sorted()
+    }
 
     /// Each honest laptop syncs (exit 0, converged), captures one more fee, and syncs again.
     func honestLaptopsKeepSyncing(_ tag: String) throws {
