@@ -17,10 +17,11 @@ public struct ServerConfiguration: Sendable {
     public var idleTimeoutSeconds: Int64 = 20
     /// A request body must bring at least `minimumBodyBytesPerWindow` in every window of
     /// `bodyWindowSeconds` (about 50 bytes a second: a 2G link brings a hundred times more), and
-    /// a whole request must arrive within `maximumRequestSeconds`, or the connection is closed.
+    /// a whole request must arrive within `maximumRequestSeconds` (half an hour: a batch of long
+    /// documents over the slowest link a village has), or the connection is closed.
     public var bodyWindowSeconds: Int64 = 20
     public var minimumBodyBytesPerWindow = 1_024
-    public var maximumRequestSeconds: Int64 = 600
+    public var maximumRequestSeconds: Int64 = 1_800
     /// Requests of one device token handled at once; more are answered 429 (the client waits
     /// and tries again).
     public var maximumRequestsPerToken = 4
