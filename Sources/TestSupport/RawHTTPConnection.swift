@@ -83,6 +83,11 @@ public final class RawHTTPConnection {
     @discardableResult
     public func send(_ text: String) -> Bool { send(Array(text.utf8)) }
 
+    /// Says that nothing more will be sent (a half-close); the answer can still be read.
+    public func finishSending() {
+        shutdown(socket, Int32(SHUT_WR))
+    }
+
     /// The head of a request (ending in the blank line), with `Content-Length` for `bodyLength`.
     public static func head(_ method: String, _ path: String, headers: [String: String], bodyLength: Int?) -> String {
         var lines = ["\(method) \(path) HTTP/1.1", "Host: 127.0.0.1"]

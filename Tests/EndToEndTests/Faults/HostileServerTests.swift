@@ -9,35 +9,10 @@ import TestSupport
 /// Sends raw bytes to a port and returns the HTTP status of the answer (nil when the server
 /// closed the connection without one).
 func rawExchange(port: Int, _ bytes: [UInt8]) -> Int? {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var timeout = timeval(tv_sec: 10, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard connected == 0 else { return -1 }
-    var sent = 0
-    while sent < bytes.count {
-        let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
-        if n <= 0 { break }
-        sent += n
-    }
-    shutdown(fd, Int32(SHUT_WR))
-    var response: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 8192)
-    while response.count < 64 * 1024 {
-        let n = read(fd, &buffer, buffer.count)
-        if n <= 0 { break }
-        response += buffer[0..<n]
-    }
-    let head = String(decoding: response.prefix(32), as: UTF8.self)
-    guard head.hasPrefix("HTTP/1.1 ") else { return nil }
-    return Int(head.dropFirst(9).prefix(3))
+    guard let connection = try? RawHTTPConnection(port: port, readTimeout: 10) else { return -1 }
+    connection.send(bytes)
+    connection.finishSending()
+    return try? connection.readResponse().status
 }
 
 func request(_ method: String, _ path: String, headers: [String: String], body: [UInt8]) -> [UInt8] {
