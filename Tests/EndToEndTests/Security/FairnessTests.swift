@@ -57,5 +57,7 @@ struct FairnessTests {
         print("FAIRNESS syncs=\(times.count) all_done=\(percentile(times, 1)) s sync_p50=\(percentile(times, 0.5)) s "
               + "status_probes=\(status.count) status_p50=\(percentile(status, 0.5)) s status_max=\(percentile(status, 1)) s")
         #expect(try town.records("town.sqlite", kind: "fees", unit: villageB).count == 150)
+        let integrity = try GongkaiProcess.runTool(URL(fileURLWithPath: "/usr/bin/sqlite3"), [town.workspace.path("town.sqlite"), "PRAGMA integrity_check"])
+        #expect(integrity.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "ok")
     }
 }

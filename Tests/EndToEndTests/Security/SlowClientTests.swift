@@ -75,5 +75,7 @@ struct SlowClientTests {
         let result = try sync.wait()
         #expect(result.status == 0 && result.stderr.contains("一致"), "\(result.stderr)")
         #expect(try trust.sql("SELECT count(*) FROM fees WHERE id LIKE 'slow-%'") == "50")
+        try trust.honestLaptopsKeepSyncing("slow")
+        #expect(try trust.integrity() == "ok")
     }
 }
