@@ -195,16 +195,16 @@ struct CompactText {
     private mutating func number() -> (magnitude: UInt64?, negative: Bool)? {
         let negative = skip("-")
         let start = at
-        var value: UInt64? = 0
+        var value: UInt64 = 0
+        var overflow = false
         while at < bytes.count, bytes[at] &- UInt8(ascii: "0") < 10 {
-            if let current = value {
-                let (times10, overflow) = current.multipliedReportingOverflow(by: 10)
-                let (sum, carry) = times10.addingReportingOverflow(UInt64(bytes[at] &- UInt8(ascii: "0")))
-                value = overflow || carry ? nil : sum
-            }
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(UInt64(bytes[at] &- UInt8(ascii: "0")))
+            overflow = overflow || o1 || o2
+            value = sum
             at += 1
         }
-        return at > start ? (value, negative) : nil
+        return at > start ? (overflow ? nil : value, negative) : nil
     }
 
     private func digits(from start: Int) -> String {

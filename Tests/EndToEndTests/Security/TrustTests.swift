@@ -226,6 +226,30 @@ struct TrustTests {
         #expect(stale.status == 401 && stale.errorCode == "token_revoked")
     }
 
+    @Test("a laptop of the previous release (schema 5) is served by its own messages, word for word")
+    func previousRelease() throws {
+        // Given a token for a laptop not yet upgraded, and the three messages that release writes
+        let trust = try TrustTown()
+        let site = "dddddddddddddd05"
+        let sender = #"{"device":"旧版笔记本","site":"\#(site)","unit":"640522100201"}"#
+        let push = #"{"counter":1,"protocolVersion":2,"records":[{"dot":"\#(site):1:1700000000","id":"fee-old","kind":"fees","unit":"640522100201","values":{"_deleted":"0","amount_yuan":"8","collected_on":"2021-04-05"}}],"schemaVersion":5,"sender":\#(sender)}"#
+        let pull = #"{"counter":1,"limit":2000,"protocolVersion":2,"schemaVersion":5,"sender":\#(sender)}"#
+        // When it syncs
+        let pushed = try trust.post("/v1/push", push, session: "old-release")
+        let pulled = try trust.post("/v1/pull", pull, session: "old-release")
+        let object = try JSONSerialization.jsonObject(with: Data(pulled.body)) as? [String: Any]
+        let digest = #"{"conflicts":0,"digest":"00","protocolVersion":2,"pulled":1,"pushed":1,"sender":\#(sender)}"#
+        let done = try trust.post("/v1/done", digest, session: "old-release")
+        // Then each is answered as before, and its record is stored
+        #expect(pushed.status == 200 && pushed.text.contains("\"changed\":1"), "\(pushed.text)")
+        #expect(pulled.status == 200 && (object?["records"] as? [Any])?.count == 1, "\(pulled.text.prefix(300))")
+        #expect(done.status == 200 && done.text.contains("converged"), "\(done.text)")
+        #expect(try trust.sql("SELECT amount_yuan FROM fees WHERE id = 'fee-old'") == "800")
+        // And a laptop newer than its server is told to upgrade the server
+        let newer = try trust.post("/v1/pull", pull.replacingOccurrences(of: "\"schemaVersion\":5", with: "\"schemaVersion\":\(trust.schema + 1)"))
+        #expect(newer.status == 409 && newer.errorCode == "schema_mismatch" && (newer.errorMessage ?? "").contains("请升级服务器"), "\(newer.text)")
+    }
+
     @Test("401s from a bad token are summarised, not logged one line each")
     func unauthorizedSummarised() throws {
         let trust = try TrustTown()
