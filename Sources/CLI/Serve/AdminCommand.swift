@@ -39,8 +39,10 @@ struct AdminAddUnit: ParsableCommand, ExampleProviding {
                 throw CLIError.failure("服务器数据库 \(path) 还不存在; 请先不带 --parent 添加本服务器服务的乡镇")
             }
             var generator = SystemRandomNumberGenerator()
+            // GONGKAI_SITE fixes the site id, as for `init`, so that a test can replay a server exactly.
+            let site = ProcessInfo.processInfo.environment["GONGKAI_SITE"].flatMap(SiteID.init) ?? SiteID.random(using: &generator)
             let created = try Replica.create(at: path, unit: GovernmentUnit(code: unit, name: name, isTownship: true),
-                                             site: SiteID.random(using: &generator), deviceName: "乡镇服务器", now: WallClock.now())
+                                             site: site, deviceName: "乡镇服务器", now: WallClock.now())
             print("已创建服务器数据库 \(created.path), 服务乡镇 \(unit) \(name)")
             return
         }

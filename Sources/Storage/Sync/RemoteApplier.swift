@@ -44,10 +44,14 @@ struct RemoteApplier {
         do {
             merged = try RecordVersion.merge(local.version, remote.version)
         } catch {
-            // Only a copy of the sender's own replica can fork its own history; another site's
-            // history forked in a push is a forgery of that record, refused on its own.
-            if let authority, !authority.owns(error.site) { return .refused("伪造的修改: \(error.detail) (站点 \(error.site))") }
-            throw SyncRefused.divergentHistory(error)
+            // Only a copy of the sender's own replica can fork its own history (the whole batch is
+            // refused); another site's history forked in a push is a forgery of that record,
+            // refused on its own.
+            guard let authority else { throw SyncRefused.divergentHistory(error) }
+            let forks = RecordVersion.divergences(local.version, remote.version)
+            if let own = forks.first(where: { authority.owns($0.site) }) { throw SyncRefused.divergentHistory(own) }
+            let fork = forks.first ?? error
+            return .refused("伪造的修改: \(fork.detail) (站点 \(fork.site))")
         }
         if merged == local.version {
             if fromUpstream && merged == remote.version { try table.markFromUpstream(connection, id: remote.id) }

@@ -32,6 +32,19 @@ extension RecordVersion {
         return RecordVersion(clock: left.clock.merged(with: right.clock), fields: fields)
     }
 
+    /// Every field whose histories cannot be merged, in field order (for deciding, when a merge
+    /// failed, whose history forked: the first failure the merge met depends on its order).
+    public static func divergences(_ left: RecordVersion, _ right: RecordVersion) -> [DivergentHistory] {
+        Set(left.fields.keys).union(right.fields.keys).sorted().compactMap { name -> DivergentHistory? in
+            do throws(DivergentHistory) {
+                _ = try mergeRegister(name, left.fields[name] ?? FieldRegister([]), left.clock, right.fields[name] ?? FieldRegister([]), right.clock)
+                return nil
+            } catch {
+                return error
+            }
+        }
+    }
+
     private static func mergeRegister(_ field: String, _ ours: FieldRegister, _ ourClock: VersionVector,
                                       _ theirs: FieldRegister, _ theirClock: VersionVector) throws(DivergentHistory) -> FieldRegister {
         // Both sides hold the same entries: each is kept, none dropped.

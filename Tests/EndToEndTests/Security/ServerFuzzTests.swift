@@ -152,7 +152,7 @@ struct ServerFuzzTests {
         #expect(try trust.sql("SELECT conflicts FROM fees WHERE id = 'fee-a'") == "1")
         let serverSite = try trust.sql("SELECT site FROM replica")
         let seed = ProcessInfo.processInfo.environment["GONGKAI_SEED"].flatMap(UInt64.init) ?? 20_261_130
-        var fuzzer = SyncMessageFuzzer(random: SeededGenerator(seed: seed), otherSites: Array(TrustTown.sites.values) + [serverSite])
+        var fuzzer = SyncMessageFuzzer(random: SeededGenerator(seed: seed), otherSites: TrustTown.sites.values.sorted() + [serverSite])
         let site = TrustTown.attackerSite
         let sender = FuzzJSON.object([("device", .string("attacker")), ("site", .string(site)), ("unit", .string(TrustTown.villageA))])
         func fee(_ n: Int) -> FuzzJSON {
