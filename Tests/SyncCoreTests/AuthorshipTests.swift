@@ -61,3 +61,22 @@ struct AuthorshipTests {
         #expect(Self.stored.authorshipProblem(against: Self.stored, authority: authority) == nil)
     }
 }
+
+@Suite("Forked histories, field by field")
+struct DivergencesTests {
+    @Test("every field whose history forked is listed, in field order, whatever order a merge would meet them in")
+    func allForks() {
+        let (x, y) = (SiteID("00000000000000a1")!, SiteID("00000000000000b2")!)
+        func entry(_ site: SiteID, _ value: String) -> FieldEntry { FieldEntry(dot: Dot(site: site, counter: 3), value: value, writtenAt: 1) }
+        let clock = VersionVector([x: 3, y: 3])
+        let left = RecordVersion(clock: clock, fields: ["b": FieldRegister([entry(y, "1")]), "a": FieldRegister([entry(x, "1")]),
+                                                        "c": FieldRegister([entry(x, "same")])])
+        let right = RecordVersion(clock: clock, fields: ["b": FieldRegister([entry(y, "2")]), "a": FieldRegister([entry(x, "2")]),
+                                                         "c": FieldRegister([entry(x, "same")])])
+        #expect(throws: DivergentHistory.self) { try RecordVersion.merge(left, right) }
+        let forks = RecordVersion.divergences(left, right)
+        #expect(forks.map(\.field) == ["a", "b"])
+        #expect(forks.map(\.site) == [x, y])
+        #expect(RecordVersion.divergences(left, left).isEmpty)
+    }
+}
