@@ -115,8 +115,11 @@ public final class Replica: Sendable {
         }
     }
 
-    /// Runs `body` on a reading connection of its own, in one read transaction (one snapshot):
-    /// it never waits for a write in progress, and sees what was committed before it began.
+    /// Runs `body` on a reading connection of its own, in one read transaction (one snapshot:
+    /// every statement sees the same state, even while another process writes the file): it never
+    /// waits for a write in progress, and sees what was committed before it began. (The
+    /// transaction is opened inline: a closure over the locked connection would tie it to
+    /// `body`'s isolation.)
     func withReader<T: Sendable>(_ body: (Connection) throws -> T) throws(ReplicaError) -> T {
         do {
             for reader in readers {

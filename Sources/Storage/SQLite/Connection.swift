@@ -98,14 +98,6 @@ final class Connection {
         }
     }
 
-    /// Runs `body` in one read transaction: every statement in it sees the same snapshot, even
-    /// while another process writes the file.
-    func snapshot<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN DEFERRED")
-        defer { try? execute("COMMIT") }
-        return try body()
-    }
-
     var lastMessage: String { handle.map { String(cString: sqlite3_errmsg($0)) } ?? "" }
 
     var changes: Int { Int(sqlite3_changes(handle)) }
