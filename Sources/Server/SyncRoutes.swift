@@ -70,26 +70,26 @@ struct SyncRoutes: Sendable {
         } }
         // Neither waits for a write: both read on connections of their own.
         router.get("/v1/status") { request, _ -> Response in
-            let replica = replica
-            do {
+            await answer(request) { [replica] in
                 let status = try await lanes.read { try replica.servingStatus() }
-                return JSONBody.response(Wire.encode(ServerStatus(protocol: syncProtocolVersion, schema: status.schema,
-                                                                  unit: status.unit.code, name: status.unit.name)), compress: accepts(request))
-            } catch {
-                return RequestRefused.from(error).response(compress: accepts(request))
+                return Wire.encode(ServerStatus(protocol: syncProtocolVersion, schema: status.schema, unit: status.unit.code, name: status.unit.name))
             }
         }
         router.get("/v1/health") { request, _ -> Response in
-            let replica = replica
-            do {
+            await answer(request) { [replica] in
                 _ = try await lanes.read { try replica.servingStatus() }
                 let queue = lanes.writeQueue
-                return JSONBody.response(Wire.encode(ServerHealth(status: "ok", writesWaiting: queue.count,
-                                                                  oldestWriteSeconds: (queue.oldestSeconds * 1_000).rounded() / 1_000)),
-                                         compress: accepts(request))
-            } catch {
-                return RequestRefused.from(error).response(compress: accepts(request))
+                return Wire.encode(ServerHealth(status: "ok", writesWaiting: queue.count, oldestWriteSeconds: (queue.oldestSeconds * 1_000).rounded() / 1_000))
             }
+        }
+    }
+
+    /// A JSON answer that needs no token, or the error it ran into.
+    private func answer(_ request: Request, _ body: () async throws -> [UInt8]) async -> Response {
+        do {
+            return JSONBody.response(try await body(), compress: accepts(request))
+        } catch {
+            return RequestRefused.from(error).response(compress: accepts(request))
         }
     }
 

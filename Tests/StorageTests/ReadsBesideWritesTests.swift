@@ -39,16 +39,16 @@ struct ReadsBesideWritesTests {
 
         // Then what only reads answers: status, health (counting the waiting write), a pull
         let port = server.port
-        let (status, health) = try await Task.detached { () -> (RawHTTPConnection.Response, RawHTTPConnection.Response) in
+        let (status, health) = try await blocking { () -> (RawHTTPConnection.Response, RawHTTPConnection.Response) in
             let status = try RawHTTPConnection(port: port, readTimeout: 10).request("GET", "/v1/status")
             var health = try RawHTTPConnection(port: port, readTimeout: 10).request("GET", "/v1/health")
             // The push reaches the write lane a moment after it is sent.
             for _ in 0..<100 where !health.text.contains("\"writes_waiting\":1") {
-                try await Task.sleep(for: .milliseconds(20))
+                Thread.sleep(forTimeInterval: 0.02)
                 health = try RawHTTPConnection(port: port, readTimeout: 10).request("GET", "/v1/health")
             }
             return (status, health)
-        }.value
+        }
         #expect(status.status == 200 && status.text.contains("\"unit\":\"640522100000\""), "\(status.text)")
         #expect(health.status == 200 && health.text.contains("\"writes_waiting\":1") && health.text.contains("\"status\":\"ok\""), "\(health.text)")
         let pulled = try await server.transport(token: Self.token).pull(
@@ -71,32 +71,46 @@ struct ReadsBesideWritesTests {
         _ = try harness.server.issueToken(Self.token, unit: village.code, now: 1)
         let server = try await RunningServer.start(harness.server)
         defer { Task { await server.stop() } }
+        let port = server.port
+        _ = try harness.server.issueToken(Self.token + "2", unit: village.code, now: 1)
+        // The in-process server answers on this process's few task threads: the raw client blocks elsewhere.
+        try await blocking { try Self.fiveAtOnce(port: port) }
+    }
+
+    static func fiveAtOnce(port: Int) throws {
         let headers = ["Authorization": "Bearer \(Self.token)", "Content-Type": "application/json"]
         // Given four requests of one token whose bodies are still coming
         var stalled: [RawHTTPConnection] = []
         for _ in 0..<4 {
-            let connection = try RawHTTPConnection(port: server.port)
+            let connection = try RawHTTPConnection(port: port)
             connection.send(RawHTTPConnection.head("POST", "/v1/sink", headers: headers, bodyLength: 10) + "12345")
             stalled.append(connection)
         }
         // When a fifth comes, until the server has taken the four in
-        var fifth = try RawHTTPConnection(port: server.port).request("POST", "/v1/sink", headers: headers, body: Array("0123456789".utf8))
+        var fifth = try RawHTTPConnection(port: port).request("POST", "/v1/sink", headers: headers, body: Array("0123456789".utf8))
         for _ in 0..<100 where fifth.status == 200 {
-            try await Task.sleep(for: .milliseconds(20))
-            fifth = try RawHTTPConnection(port: server.port).request("POST", "/v1/sink", headers: headers, body: Array("0123456789".utf8))
+            Thread.sleep(forTimeInterval: 0.02)
+            fifth = try RawHTTPConnection(port: port).request("POST", "/v1/sink", headers: headers, body: Array("0123456789".utf8))
         }
         // Then it is refused for now, saying why
         #expect(fifth.status == 429, "\(fifth.text)")
         #expect(fifth.errorCode == "too_many_requests")
         // And another token is not held back by this one
-        _ = try harness.server.issueToken(Self.token + "2", unit: village.code, now: 1)
-        let other = try RawHTTPConnection(port: server.port).request("POST", "/v1/sink", headers: headers.merging(["Authorization": "Bearer \(Self.token)2"]) { $1 },
+        let other = try RawHTTPConnection(port: port).request("POST", "/v1/sink", headers: headers.merging(["Authorization": "Bearer \(Self.token)2"]) { $1 },
                                                                      body: Array("0123456789".utf8))
         #expect(other.status == 200)
         // And once one of the four ends, the token is served again
         stalled[0].send("67890")
         #expect(try stalled[0].readResponse().status == 200)
-        let again = try RawHTTPConnection(port: server.port).request("POST", "/v1/sink", headers: headers, body: Array("0123456789".utf8))
+        let again = try RawHTTPConnection(port: port).request("POST", "/v1/sink", headers: headers, body: Array("0123456789".utf8))
         #expect(again.status == 200, "\(again.text)")
+    }
+}
+
+/// Runs blocking work (a raw socket client) on a Dispatch thread, off the few threads that run
+/// Swift tasks — which the in-process server under test needs to answer it.
+func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
     }
 }

@@ -56,26 +56,19 @@ enum WireRecords {
 
     static func pushRequest(_ bytes: [UInt8]) throws -> PushRequest {
         try JSONScanner.read(bytes) { json in
-            var protocolVersion: Int?, schemaVersion: Int?, sender: SiteInfo?, counter: UInt64?, cursor: SyncCursor?
+            var envelope = RequestEnvelope()
             var records: [RemoteRecord]?
             try json.object { json, key in
+                if try envelope.read(key, from: &json) { return }
                 switch key {
-                case "protocolVersion": protocolVersion = try json.integer()
-                case "schemaVersion": schemaVersion = try json.integer()
-                case "sender": sender = try readSite(from: &json)
-                case "counter": counter = try json.integer(in: 0...SyncLimits.maximumCounter)
-                case "cursor": cursor = json.null() ? nil : try readCursor(from: &json)
                 case "records": records = try readRecords(from: &json, atMost: SyncLimits.maximumBatchRecords)
                 default: try json.skipValue()
                 }
             }
-            guard let protocolVersion else { throw json.missing("protocolVersion") }
-            guard let schemaVersion else { throw json.missing("schemaVersion") }
-            guard let sender else { throw json.missing("sender") }
-            guard let counter else { throw json.missing("counter") }
+            let known = try envelope.complete(json)
             guard let records else { throw json.missing("records") }
-            return PushRequest(protocolVersion: protocolVersion, schemaVersion: schemaVersion, sender: sender, senderCounter: counter,
-                               cursor: cursor, records: records)
+            return PushRequest(protocolVersion: known.protocolVersion, schemaVersion: known.schemaVersion, sender: known.sender,
+                               senderCounter: known.counter, cursor: envelope.cursor, records: records)
         }
     }
 

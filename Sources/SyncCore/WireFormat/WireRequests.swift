@@ -4,26 +4,20 @@
 extension WireRecords {
     static func pullRequest(_ bytes: [UInt8]) throws -> PullRequest {
         try JSONScanner.read(bytes) { json in
-            var protocolVersion: Int?, schemaVersion: Int?, sender: SiteInfo?, counter: UInt64?, cursor: SyncCursor?, limit: Int?
+            var envelope = RequestEnvelope()
+            var limit: Int?
             try json.object { json, key in
+                if try envelope.read(key, from: &json) { return }
                 switch key {
-                case "protocolVersion": protocolVersion = try json.integer()
-                case "schemaVersion": schemaVersion = try json.integer()
-                case "sender": sender = try readSite(from: &json)
-                case "counter": counter = try json.integer(in: 0...SyncLimits.maximumCounter)
-                case "cursor": cursor = json.null() ? nil : try readCursor(from: &json)
                 // Older clients asked for their batch size; the server caps any page at its own.
                 case "limit": limit = try json.integer(in: 1...Int(Int32.max))
                 default: try json.skipValue()
                 }
             }
-            guard let protocolVersion else { throw json.missing("protocolVersion") }
-            guard let schemaVersion else { throw json.missing("schemaVersion") }
-            guard let sender else { throw json.missing("sender") }
-            guard let counter else { throw json.missing("counter") }
+            let known = try envelope.complete(json)
             guard let limit else { throw json.missing("limit") }
-            return PullRequest(protocolVersion: protocolVersion, schemaVersion: schemaVersion, sender: sender, senderCounter: counter,
-                               cursor: cursor, limit: limit)
+            return PullRequest(protocolVersion: known.protocolVersion, schemaVersion: known.schemaVersion, sender: known.sender,
+                               senderCounter: known.counter, cursor: envelope.cursor, limit: limit)
         }
     }
 
@@ -91,5 +85,37 @@ extension WireRecords {
         guard let unit else { throw json.missing("unit") }
         guard let id = SiteID(site) else { throw Wire.Malformed(detail: "站点 id \"\(site.prefix(40))\" 无效") }
         return SiteInfo(site: id, deviceName: device, unit: unit)
+    }
+}
+
+/// The members every push and pull request carries: who sends, at which versions, its counter,
+/// and (optionally) its pull cursor.
+struct RequestEnvelope {
+    var protocolVersion: Int?
+    var schemaVersion: Int?
+    var sender: SiteInfo?
+    var counter: UInt64?
+    var cursor: SyncCursor?
+
+    /// Reads the value of `key` when it is one of these members; false (nothing read) otherwise.
+    mutating func read(_ key: String, from json: inout JSONScanner) throws -> Bool {
+        switch key {
+        case "protocolVersion": protocolVersion = try json.integer()
+        case "schemaVersion": schemaVersion = try json.integer()
+        case "sender": sender = try WireRecords.readSite(from: &json)
+        case "counter": counter = try json.integer(in: 0...SyncLimits.maximumCounter)
+        case "cursor": cursor = json.null() ? nil : try WireRecords.readCursor(from: &json)
+        default: return false
+        }
+        return true
+    }
+
+    /// The members a request must have, or the first one missing.
+    func complete(_ json: JSONScanner) throws -> (protocolVersion: Int, schemaVersion: Int, sender: SiteInfo, counter: UInt64) {
+        guard let protocolVersion else { throw json.missing("protocolVersion") }
+        guard let schemaVersion else { throw json.missing("schemaVersion") }
+        guard let sender else { throw json.missing("sender") }
+        guard let counter else { throw json.missing("counter") }
+        return (protocolVersion, schemaVersion, sender, counter)
     }
 }
