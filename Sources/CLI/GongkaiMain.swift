@@ -8,6 +8,11 @@ import Storage
 enum GongkaiMain {
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.isEmpty {
+            // No subcommand is wrong usage: the help says which there are (exit 2, on stderr).
+            Terminal.error(Gongkai.helpMessage() + "\n" + HelpPrinter.examplesSection(for: Gongkai.self))
+            exit(2)
+        }
         var command: ParsableCommand
         do {
             command = try Gongkai.parseAsRoot(arguments)
@@ -42,10 +47,20 @@ enum GongkaiMain {
         let message = Gongkai.fullMessage(for: error)
         guard Gongkai.exitCode(for: error) == .success else { fail(message, code: 2) }
         print(message)
-        if !arguments.contains("--version") {
+        // Examples follow help only: a completion script or the version is read by a program,
+        // and a completion script is sourced by every new shell (an example line in it would run).
+        if isHelpRequest(arguments) {
             print(HelpPrinter.examplesSection(for: HelpPrinter.command(for: arguments, root: Gongkai.self)), terminator: "")
         }
         exit(0)
+    }
+
+    /// Whether the arguments ask for help (and not for the version or a completion script).
+    static func isHelpRequest(_ arguments: [String]) -> Bool {
+        let programOutput = ["--version", "--generate-completion-script", "---completion"]
+        return !arguments.contains { argument in
+            programOutput.contains { argument == $0 || argument.hasPrefix($0 + "=") }
+        }
     }
 
     static func fail(_ message: String, code: Int32) -> Never {

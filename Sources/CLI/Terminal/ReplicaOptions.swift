@@ -7,13 +7,15 @@ struct ReplicaOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("副本文件路径; 默认取环境变量 GONGKAI_DB, 否则 ~/.local/share/gongkai/replica.sqlite", valueName: "PATH"))
     var db: String?
 
-    /// `--db`, else `GONGKAI_DB`, else `$XDG_DATA_HOME/gongkai/replica.sqlite` (or under ~/.local/share).
+    /// `--db`, else `GONGKAI_DB`, else `$XDG_DATA_HOME/gongkai/replica.sqlite` (or under
+    /// `$HOME/.local/share`, as the XDG spec says; the account's home only when HOME is unset).
     var path: String {
         if let db, !db.isEmpty { return db }
         let environment = ProcessInfo.processInfo.environment
         if let path = environment["GONGKAI_DB"], !path.isEmpty { return path }
         let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/share")
+            ?? ((environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()) as NSString)
+                .appendingPathComponent(".local/share")
         return (dataHome as NSString).appendingPathComponent("gongkai/replica.sqlite")
     }
 
