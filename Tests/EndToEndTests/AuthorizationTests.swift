@@ -54,7 +54,7 @@ struct AuthorizationTests {
         let tamper = try GongkaiProcess.runTool(sqlite, [town.workspace.path("a.sqlite"), """
             INSERT INTO units VALUES ('\(Self.villageB)', '别村', '640522100000', 0);
             INSERT INTO fees (seq, id, unit, collected_on, amount_yuan, deleted, conflicts, vv, clock, siblings)
-              SELECT seq + 1000, 'smuggled', '\(Self.villageB)', collected_on, amount_yuan, deleted, conflicts, vv, clock, siblings FROM fees WHERE id = 'fa';
+              SELECT seq + 1000, 'smuggled', '\(Self.villageB)', collected_on, amount_yuan, deleted, conflicts, vv, clock, siblings FROM fees WHERE id LIKE '%:fa';
             """])
         #expect(tamper.status == 0, "\(tamper.stderr)")
         let result = try town.sync("a", expectSuccess: false)

@@ -10,7 +10,7 @@ struct CaptureCommandTests {
         let added = try workspace.gongkai(["request", "add", "--id", "r1", "--received-on", "2021-03-02",
                                            "--applicant-type", "自然人", "--content", "低保名单"])
         #expect(added.status == 0, "\(added.stderr)")
-        #expect(added.stdout.contains("已新增依申请公开 r1"))
+        #expect(added.stdout.contains("已新增依申请公开 640522100201:r1"))
         let concluded = try workspace.gongkai(["request", "conclude", "r1", "--on", "2021-03-20", "--outcome", "4.保护第三方合法权益"])
         #expect(concluded.status == 0, "\(concluded.stderr)")
         #expect(concluded.stdout.contains("不予公开 · 4.保护第三方合法权益"))
@@ -24,7 +24,7 @@ struct CaptureCommandTests {
         let unchanged = try workspace.gongkai(["request", "edit", "r1", "--content", "低保名单"])
         #expect(unchanged.stdout.contains("没有变化"))
         let edited = try workspace.gongkai(["request", "edit", "r1", "--applicant-name", "张三", "--content", "低保名单"])
-        #expect(edited.stdout.contains("已修改依申请公开 r1: 申请人"))
+        #expect(edited.stdout.contains("已修改依申请公开 640522100201:r1: 申请人"))
         let early = try workspace.gongkai(["request", "edit", "r1", "--concluded-on", "2021-03-01"])
         #expect(early.status == 1)
         #expect(early.stderr.contains("办结日期 2021-03-01 早于收到日期 2021-03-02"))

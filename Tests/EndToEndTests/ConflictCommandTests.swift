@@ -49,7 +49,7 @@ struct ConflictCommandTests {
             let conflicts = try setup.conflicts(db)
             #expect(conflicts.count == 1, "\(db)")
             #expect(conflicts.first?["kind"] as? String == "notices")
-            #expect(conflicts.first?["id"] as? String == "n1")
+            #expect(conflicts.first?["id"] as? String == "640522100201:n1")
             #expect(conflicts.first?["field"] as? String == "title")
             let values = Set([conflicts.first?["value"] as? String] + ((conflicts.first?["losing_values"] as? [String]) ?? []).map { Optional($0) })
             #expect(values == ["A 的标题", "B 的标题"], "\(db)")
@@ -117,6 +117,6 @@ struct ConflictCommandTests {
         let again = try w.gongkai(["sync", "--with", w.path("town.sqlite")], db: "copy.sqlite")
         #expect(again.status == 0, "\(again.stderr)")
         let fees = try w.gongkai(["fee", "list", "--json"], db: "town.sqlite").stdout
-        for id in ["f1", "f2", "f9"] { #expect(fees.contains("\"id\": \"\(id)\"")) }
+        for id in ["f1", "f2", "f9"] { #expect(fees.contains("\"id\": \"640522100201:\(id)\"")) }
     }
 }

@@ -36,7 +36,7 @@ struct ExchangeTests {
         _ = try workspace.gongkai(["import", "requests", workspace.write("r.csv", kindFixtures[.requests]!)])
         let result = try workspace.gongkai(["export", "requests", "--format", "json"])
         let array = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
-        #expect(array.map { $0["id"] as? String } == ["r1", "r2", "r3"])
+        #expect(array.map { $0["id"] as? String } == ["r1", "r2", "r3"].map { "640522100201:\($0)" })
         for object in array {
             #expect(Set(object.keys).isSuperset(of: RecordKind.requests.csvColumns))
         }

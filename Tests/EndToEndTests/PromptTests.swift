@@ -77,7 +77,7 @@ struct PromptTests {
         let result = try runAtTerminal(["request", "conclude", "r1"], answers: ["2021-03-20", "1"], workspace: workspace)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("办理结果 可选:"))
-        #expect(result.stdout.contains("已办结 r1: （一）予以公开"))
+        #expect(result.stdout.contains("已办结 640522100201:r1: （一）予以公开"))
     }
 
     @Test("delete at a terminal asks first, and keeps the record on no")
@@ -89,7 +89,7 @@ struct PromptTests {
         #expect(declined.stdout.contains("未删除"))
         #expect(try workspace.gongkai(["fee", "list"]).stdout.contains("共 1 条"))
         let accepted = try runAtTerminal(["fee", "delete", "f1"], answers: ["是"], workspace: workspace)
-        #expect(accepted.stdout.contains("已删除收费 f1"))
+        #expect(accepted.stdout.contains("已删除收费 640522100201:f1"))
         #expect(try workspace.gongkai(["fee", "list"]).stdout.contains("共 0 条"))
     }
 }

@@ -15,7 +15,7 @@ struct RejectionTests {
         ("outcome without concluded_on", "requests", "received_on,applicant_type,outcome\n2021-03-02,自然人,予以公开\n", 1, "第 2 行, 第 3 列 (C, outcome): 有办理结果却没有办结日期"),
         ("negative amount", "fees", "collected_on,amount_yuan\n2021-01-01,-5\n", 1, "金额不能为负数"),
         ("negative count", "decisions", "kind,decided_on,count\n行政许可,2021-01-01,-2\n", 1, "数量不能为负数"),
-        ("id of another unit", "fees", "id,unit,collected_on,amount_yuan\nf1,640522100202,2021-01-01,5\n", 1, "id f1 的收费已属于单位 640522100201"),
+        ("id of another unit", "fees", "id,unit,collected_on,amount_yuan\nfee-00000000000000f1,640522100202,2021-01-01,5\n", 1, "id fee-00000000000000f1 的收费已属于单位 640522100201"),
         ("unit outside the replica", "fees", "id,unit,collected_on,amount_yuan\nf9,640522100299,2021-01-01,5\n", 1, "单位 640522100299 不属于本副本"),
     ]
 
@@ -27,7 +27,7 @@ struct RejectionTests {
         #expect(created.status == 0)
         _ = try workspace.gongkai(["unit", "add", "640522100201", "园河村"])
         _ = try workspace.gongkai(["unit", "add", "640522100202", "别村"])
-        let seed = workspace.write("seed.csv", "id,unit,collected_on,amount_yuan\nf1,640522100201,2021-01-01,5\n")
+        let seed = workspace.write("seed.csv", "id,unit,collected_on,amount_yuan\nfee-00000000000000f1,640522100201,2021-01-01,5\n")
         #expect(try workspace.gongkai(["import", "fees", seed]).status == 0)
         let before = try workspace.dump()
         let file = workspace.write("bad.csv", rejection.csv)

@@ -77,7 +77,7 @@ struct ReportCommandTests {
         let bad = try w.gongkai(["report", "check", "--year", "2021"])
         #expect(bad.status == 1)
         #expect(bad.stdout.contains("[错误] T2-TOWN"))
-        #expect(bad.stdout.contains("document bad"))
+        #expect(bad.stdout.contains("document 640522100000:bad"))
         let refused = try w.gongkai(["report", "publish", "--year", "2021"])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("T2-TOWN"))

@@ -50,7 +50,7 @@ struct ServerSyncTests {
             let listed = try town.workspace.gongkai(["conflicts", "--json"], db: db).stdout
             let conflicts = try JSONSerialization.jsonObject(with: Data(listed.utf8)) as? [[String: Any]] ?? []
             #expect(conflicts.count == 1, "\(db)")
-            #expect(conflicts.first?["id"] as? String == "shared")
+            #expect(conflicts.first?["id"] as? String == "640522100201:shared")
             #expect(conflicts.first?["field"] as? String == "title")
         }
         // The server logged one line per session.

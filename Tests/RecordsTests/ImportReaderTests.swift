@@ -30,10 +30,10 @@ struct ImportReaderTests {
 
     @Test("an unknown column, a repeated column and a missing required column are each named")
     func headerProblemsListed() {
-        let problems = headerProblems(.notices, "id,title,title,备注,published_on\n")
+        let problems = headerProblems(.notices, "id,title,title,附件,published_on\n")
         #expect(problems.count == 4)
         #expect(problems.contains { $0.column == 3 && $0.message.contains("重复") })
-        #expect(problems.contains { $0.column == 4 && $0.message.contains("未知的列 \"备注\"") })
+        #expect(problems.contains { $0.column == 4 && $0.message.contains("未知的列 \"附件\"") })
         #expect(problems.contains { $0.message.contains("缺少必填列 category") })
         #expect(problems.contains { $0.message.contains("缺少必填列 channel") })
     }
@@ -53,6 +53,13 @@ struct ImportReaderTests {
         #expect(problems[1].description.hasPrefix("第 2 行, 第 3 列 (C, applicant_type): 未知的申请人类型 \"个人\"; 可用: 自然人"))
     }
 
+    @Test("a ledger's row counter and remarks columns are read past")
+    func ledgerColumnsIgnored() throws {
+        var rows = try reader(.fees, "序号,收费日期,金额,备注,说明\n1,2021-01-01,5,现金,\n")
+        guard case .row(let row) = rows.next() else { Issue.record("row refused"); return }
+        #expect(row.values == ["collected_on": "2021-01-01", "amount_yuan": "5"])
+    }
+
     @Test("a row with the wrong number of fields is refused")
     func fieldCount() throws {
         var rows = try reader(.fees, "collected_on,amount_yuan\n2021-01-01,5,extra\n")
@@ -60,7 +67,7 @@ struct ImportReaderTests {
         #expect(problems.first?.message.contains("3 个字段, 表头有 2 列") == true)
     }
 
-    @Test("rows without ids get ids derived from content: the same file gives the same ids, identical rows differ")
+    @Test("rows without ids get ids derived from their identifying fields: the same file gives the same ids, identical rows differ")
     func derivedIDs() throws {
         let text = "collected_on,amount_yuan\n2021-01-01,5\n2021-01-01,5.00\n2021-01-02,5\n"
         func ids() throws -> [String] {

@@ -48,11 +48,11 @@ struct ReportCheckTests {
     func concludedWithoutOutcome() throws {
         let scratch = Scratch()
         let town = try goodTownship(scratch)
-        try tamper(town, "UPDATE requests SET outcome = NULL WHERE id = 'r2'")
+        try tamper(town, "UPDATE requests SET outcome = NULL WHERE id = '640522100201:r2'")
         let results = try checks(town)
         #expect(results["T3-RESULTS"]?.ok == false)
         #expect(results["DATA-OPEN"]?.ok == false)
-        #expect(results["DATA-OPEN"]?.records.map(\.id) == ["r2"])
+        #expect(results["DATA-OPEN"]?.records.map(\.id) == ["640522100201:r2"])
         #expect(results["DATA-OPEN"]?.records.first?.problem == "已办结却没有办理结果")
         #expect(results["T3-RESULTS"]?.severity == .error)
     }
@@ -62,19 +62,19 @@ struct ReportCheckTests {
         let scratch = Scratch()
         let town = try goodTownship(scratch)
         try load(town, .requests, "id,unit,received_on,applicant_type", ["r5,640522100201,2021-03-01,natural_person"])
-        let original = try #require(try town.record(.requests, id: "r5")).version
+        let original = try #require(try town.record(.requests, id: "640522100201:r5")).version
         // A laptop that had the request moved its received date into the next year, not having seen it concluded…
         let laptop = SiteID("00000000000000b7")!
         let moved = original.writing(["received_on": "2022-01-10"], dot: Dot(site: laptop, counter: 1), at: 2)
         // …while the township concluded it on 20 March.
-        _ = try town.update(.requests, id: "r5", input: ["concluded_on": "2021-03-20", "outcome": "granted"], now: 3)
-        let response = try town.applyPushed([RemoteRecord(kind: "requests", id: "r5", unit: "640522100201", version: moved)],
+        _ = try town.update(.requests, id: "640522100201:r5", input: ["concluded_on": "2021-03-20", "outcome": "granted"], now: 3)
+        let response = try town.applyPushed([RemoteRecord(kind: "requests", id: "640522100201:r5", unit: "640522100201", version: moved)],
                                             from: SiteInfo(site: laptop, deviceName: "笔记本", unit: "640522100201"), as: SyncPeer(scope: .everything, device: nil), now: 4)
         #expect(response.changed == 1)
-        #expect(try town.record(.requests, id: "r5")?.values["received_on"] == "2022-01-10")
+        #expect(try town.record(.requests, id: "640522100201:r5")?.values["received_on"] == "2022-01-10")
         let results = try checks(town)
         #expect(results["DATA-OPEN"]?.ok == false)
-        #expect(results["DATA-OPEN"]?.records.contains { $0.id == "r5" && $0.problem == "办结日期早于收到日期" } == true)
+        #expect(results["DATA-OPEN"]?.records.contains { $0.id == "640522100201:r5" && $0.problem == "办结日期早于收到日期" } == true)
         #expect(results["T3-BALANCE"]?.ok == false)
     }
 
@@ -82,7 +82,7 @@ struct ReportCheckTests {
     func totals() throws {
         let scratch = Scratch()
         let town = try goodTownship(scratch)
-        try tamper(town, "UPDATE requests SET applicant_type = NULL WHERE id = 'r2'; UPDATE cases SET result = 'lost' WHERE id = 'k1'")
+        try tamper(town, "UPDATE requests SET applicant_type = NULL WHERE id = '640522100201:r2'; UPDATE cases SET result = 'lost' WHERE id = '640522100000:k1'")
         let results = try checks(town)
         #expect(results["T3-TOTAL"]?.ok == false)
         #expect(results["T4-GROUP"]?.ok == false)
@@ -95,7 +95,7 @@ struct ReportCheckTests {
         try load(town, .documents, "id,kind,title,made_on", ["d9,regulation,误填的规章,2021-05-01"])
         let results = try checks(town)
         #expect(results["T2-TOWN"]?.ok == false)
-        #expect(results["T2-TOWN"]?.records.map(\.id) == ["d9"])
+        #expect(results["T2-TOWN"]?.records.map(\.id) == ["640522100000:d9"])
     }
 
     @Test("a negative amount in a damaged file fails NONNEG")
@@ -103,7 +103,7 @@ struct ReportCheckTests {
         let scratch = Scratch()
         let town = try goodTownship(scratch)
         try load(town, .fees, "id,collected_on,amount_yuan", ["f1,2021-03-01,100"])
-        try tamper(town, "UPDATE fees SET amount_yuan = -50000 WHERE id = 'f1'")
+        try tamper(town, "UPDATE fees SET amount_yuan = -50000 WHERE id = '640522100000:f1'")
         #expect(try checks(town)["NONNEG"]?.ok == false)
     }
 

@@ -57,7 +57,7 @@ struct RequestFiguresPropertyTests {
             let fee = request.feeFen > 0 ? String(format: "%d.%02d", request.feeFen / 100, request.feeFen % 100) : ""
             return "\(request.id),\(request.unit),\(request.received),\(request.applicant.rawValue),\(request.concluded ?? ""),\(request.outcome?.rawValue ?? ""),\(fee)"
         })
-        for request in requests where request.deleted { try town.delete(.requests, id: request.id, now: 1_700_000_001) }
+        for request in requests where request.deleted { try town.delete(.requests, id: "\(request.unit):\(request.id)", now: 1_700_000_001) }
         let standing = requests.filter { !$0.deleted }
         for year in 2016...2024 {
             let start = "\(year)-01-01", end = "\(year)-12-31"

@@ -79,7 +79,8 @@ struct CaptureTests {
         #expect(try replica.records(.notices).isEmpty)
         #expect(try replica.records(.notices, includeDeleted: true).map(\.id) == ["n1"])
         #expect(try replica.record(.notices, id: "n1")?.isDeleted == true)
-        #expect(throws: ReplicaError.notFound(kind: .notices, id: "n1")) { try replica.delete(.notices, id: "n1", now: 3) }
+        #expect(throws: ReplicaError.deleted(kind: .notices, id: "n1")) { try replica.delete(.notices, id: "n1", now: 3) }
+        #expect(throws: ReplicaError.deleted(kind: .notices, id: "n1")) { try replica.update(.notices, id: "n1", input: ["title": "x"], now: 3) }
         let restored = try replica.restore(.notices, id: "n1", now: 4)
         #expect(!restored.isDeleted)
         #expect(restored.values["title"] == "低保公示")

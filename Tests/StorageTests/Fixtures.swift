@@ -25,10 +25,14 @@ func makeReplica(_ scratch: Scratch, unit: GovernmentUnit = village, name: Strin
     try Replica.create(at: scratch.path(name), unit: unit, site: siteOne, deviceName: "test", now: 1_600_000_000)
 }
 
-func importCSV(_ replica: Replica, _ kind: RecordKind, _ text: String, now: Int64 = 1_600_000_100) throws -> ImportSummary {
+func importCSV(_ replica: Replica, _ kind: RecordKind, _ text: String, options: ImportOptions = ImportOptions(),
+               now: Int64 = 1_600_000_100) throws -> ImportSummary {
     let reader = try ImportReader(kind: kind, bytes: Array(text.utf8), defaultUnit: try replica.identity().unit.code)
-    return try replica.importRows(reader, now: now)
+    return try replica.importRows(reader, options: options, now: now)
 }
+
+/// The id a hand-typed id is stored under in `unit` (the village's unless given).
+func scoped(_ typed: String, unit: String = village.code) -> String { "\(unit):\(typed)" }
 
 /// Everything a replica holds, row by row, including version metadata and counters:
 /// two equal fingerprints mean nothing changed.

@@ -31,8 +31,8 @@ struct ImportTests {
         let replica = try makeReplica(scratch)
         let summary = try importCSV(replica, .requests, requestsCSV)
         #expect(summary == ImportSummary(created: 3))
-        #expect(try replica.records(.requests).map(\.id) == ["r1", "r2", "r3"])
-        #expect(try replica.record(.requests, id: "r2")?.values["content"] == "合同, 附件")
+        #expect(try replica.records(.requests).map(\.id) == ["r1", "r2", "r3"].map { scoped($0) })
+        #expect(try replica.record(.requests, id: scoped("r2"))?.values["content"] == "合同, 附件")
     }
 
     @Test("re-importing the same file changes nothing: no new version, no new counter")
@@ -65,7 +65,7 @@ struct ImportTests {
         _ = try importCSV(replica, .requests, requestsCSV)
         let summary = try importCSV(replica, .requests, "id,received_on,applicant_type,concluded_on,outcome\nr2,2021-12-28,商业企业,2022-01-10,部分公开\n")
         #expect(summary == ImportSummary(updated: 1))
-        let record = try #require(try replica.record(.requests, id: "r2"))
+        let record = try #require(try replica.record(.requests, id: scoped("r2")))
         #expect(record.values["outcome"] == "partially_granted")
         #expect(record.values["content"] == "合同, 附件")
         #expect(try replica.records(.requests).count == 3)
@@ -114,18 +114,39 @@ struct ImportTests {
         #expect(try fingerprint(replica) == before)
     }
 
-    @Test("an id that already belongs to another unit is refused")
+    @Test("an id gongkai made that already belongs to another unit is refused")
     func idOfAnotherUnit() throws {
         let scratch = Scratch()
         let replica = try makeReplica(scratch, unit: township)
         _ = try replica.addVillage(code: "640522100201", name: "园河村")
         _ = try replica.addVillage(code: "640522100202", name: "别村")
-        _ = try importCSV(replica, .fees, "id,unit,collected_on,amount_yuan\nf1,640522100201,2021-01-01,5\n")
+        _ = try importCSV(replica, .fees, "id,unit,collected_on,amount_yuan\nfee-0123456789abcdef,640522100201,2021-01-01,5\n")
         let before = try fingerprint(replica)
-        let problems = rejection { _ = try importCSV(replica, .fees, "id,unit,collected_on,amount_yuan\nf1,640522100202,2021-01-01,5\n") }
+        let problems = rejection { _ = try importCSV(replica, .fees, "id,unit,collected_on,amount_yuan\nfee-0123456789abcdef,640522100202,2021-01-01,5\n") }
         #expect(problems.count == 1)
         #expect(problems.first?.message.contains("已属于单位 640522100201") == true)
         #expect(try fingerprint(replica) == before)
+    }
+
+    @Test("one ledger number typed in two units is two records, each scoped by its unit")
+    func typedIDsScopedByUnit() throws {
+        // Given a township replica with two villages
+        let scratch = Scratch()
+        let replica = try makeReplica(scratch, unit: township)
+        _ = try replica.addVillage(code: "640522100201", name: "园河村")
+        _ = try replica.addVillage(code: "640522100202", name: "别村")
+
+        // When both villages' ledgers number a fee 2021-001
+        _ = try importCSV(replica, .fees, "id,unit,collected_on,amount_yuan\n2021-001,640522100201,2021-01-01,5\n")
+        let second = try importCSV(replica, .fees, "id,unit,collected_on,amount_yuan\n2021-001,640522100202,2021-01-01,7\n")
+
+        // Then each is its own record
+        #expect(second.created == 1)
+        #expect(try replica.records(.fees).map(\.id) == ["640522100201:2021-001", "640522100202:2021-001"])
+
+        // And an id scoped to one unit is refused for the other, saying whose it is
+        let problems = rejection { _ = try importCSV(replica, .fees, "id,unit,collected_on,amount_yuan\n640522100201:2021-001,640522100202,2021-01-01,7\n") }
+        #expect(problems.first?.message.contains("属于单位 640522100201") == true)
     }
 
     @Test("an id twice in one file is refused with both lines named")
@@ -135,16 +156,21 @@ struct ImportTests {
         let problems = rejection { _ = try importCSV(replica, .fees, "id,collected_on,amount_yuan\nf1,2021-01-01,5\nf1,2021-01-02,6\n") }
         #expect(problems.count == 1)
         #expect(problems.first?.line == 3)
-        #expect(problems.first?.message.contains("与第 2 行重复") == true)
+        #expect(problems.first?.message.contains("与第 2 行是同一条记录") == true)
     }
 
-    @Test("importing a deleted record's row restores it")
+    @Test("a deleted record's row leaves it deleted and is listed; restored only when asked")
     func restoresDeleted() throws {
         let scratch = Scratch()
         let replica = try makeReplica(scratch)
         _ = try importCSV(replica, .requests, requestsCSV)
-        try replica.delete(.requests, id: "r2", now: 5)
-        #expect(try importCSV(replica, .requests, requestsCSV) == ImportSummary(restored: 1, unchanged: 2))
+        try replica.delete(.requests, id: scoped("r2"), now: 5)
+        let kept = try importCSV(replica, .requests, requestsCSV)
+        #expect(kept.unchanged == 2 && kept.restored == 0)
+        #expect(kept.leftDeleted.map(\.id) == [scoped("r2")])
+        #expect(try replica.records(.requests).count == 2)
+        let restored = try importCSV(replica, .requests, requestsCSV, options: ImportOptions(restoreDeleted: true))
+        #expect(restored == ImportSummary(restored: 1, unchanged: 2))
         #expect(try replica.records(.requests).count == 3)
     }
 

@@ -29,6 +29,7 @@ struct SchemaTests {
             4: "6dda156963c5ec9722f527bcd6384214749c1a204af25431bb84beb6207ef0da",
             5: "41266e4c201d8147d620207a0d3c7a6dd02a81578fed905a730249944eab2f60",
             6: "16301ff483676c8faf9ffca26a9d88ba25a34141d2d5d117f3154e2508e2183e",
+            7: "2ba5a2b2f7813e169c96fd7314bb3a353d464a162caac253f8cdc5a1a28da7b8",
         ]
         for migration in Migrations.all {
             let digest = SHA256.hash(data: Data(migration.sql.utf8)).map { String(format: "%02x", $0) }.joined()

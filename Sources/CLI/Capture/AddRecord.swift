@@ -14,7 +14,7 @@ struct AddRecord<Fields: RecordFieldOptions>: ParsableCommand, ExampleProviding 
     }
 
     @OptionGroup var replica: ReplicaOptions
-    @Option(help: ArgumentHelp("记录 id; 不填则自动生成", valueName: "ID")) var id: String?
+    @Option(help: ArgumentHelp("记录 id (如台账编号 2021-001, 存为 单位代码:2021-001); 不填则自动生成", valueName: "ID")) var id: String?
     @Option(help: ArgumentHelp("单位代码; 默认为本副本的单位 (乡镇副本可填下属村)", valueName: "CODE")) var unit: String?
     @OptionGroup var fields: Fields
 
@@ -24,8 +24,11 @@ struct AddRecord<Fields: RecordFieldOptions>: ParsableCommand, ExampleProviding 
         try Prompting.complete(&input, required: required, command: "gongkai \(Fields.kind.singular) add")
         let opened = try replica.open()
         var generator = SystemRandomNumberGenerator()
-        let id = id ?? RecordID.random(for: Fields.kind, using: &generator)
-        let record = try opened.create(Fields.kind, id: id, unit: unit, input: input, now: WallClock.now())
+        let record = if let id {
+            try opened.create(Fields.kind, typedID: id, unit: unit, input: input, now: WallClock.now())
+        } else {
+            try opened.create(Fields.kind, id: RecordID.random(for: Fields.kind, using: &generator), unit: unit, input: input, now: WallClock.now())
+        }
         print("已新增\(Fields.kind.label) \(record.id)")
     }
 }

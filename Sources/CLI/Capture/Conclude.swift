@@ -13,7 +13,7 @@ struct ConcludeRequest: ParsableCommand, ExampleProviding {
         "gongkai request conclude req-0123456789abcdef   # 在终端上询问日期和结果 (结果可填编号)",
     ]
 
-    @Argument(help: ArgumentHelp("申请的 id", valueName: "ID")) var id: String
+    @Argument(help: ArgumentHelp("申请的 id", valueName: "ID")) var typedID: String
     @OptionGroup var replica: ReplicaOptions
     @Option(help: fieldHelp(.requests, "concluded_on")) var on: String?
     @Option(help: fieldHelp(.requests, "outcome")) var outcome: String?
@@ -21,9 +21,7 @@ struct ConcludeRequest: ParsableCommand, ExampleProviding {
 
     func run() throws {
         let opened = try replica.open()
-        guard let record = try opened.record(.requests, id: id), !record.isDeleted else {
-            throw ReplicaError.notFound(kind: .requests, id: id)
-        }
+        let id = try RecordLookup.live(opened, .requests, typed: typedID).id
         var input = RequestOptions.present(["concluded_on": on, "outcome": outcome, "fee_yuan": feeYuan])
         let fields = ["concluded_on", "outcome"].compactMap { RecordKind.requests.field(named: $0) }
         try Prompting.complete(&input, required: fields, command: "gongkai request conclude \(id)")
@@ -42,16 +40,14 @@ struct ConcludeCase: ParsableCommand, ExampleProviding {
         "gongkai case conclude cas-0123456789abcdef --on 2021-08-01 --result 结果维持",
     ]
 
-    @Argument(help: ArgumentHelp("案件的 id", valueName: "ID")) var id: String
+    @Argument(help: ArgumentHelp("案件的 id", valueName: "ID")) var typedID: String
     @OptionGroup var replica: ReplicaOptions
     @Option(help: fieldHelp(.cases, "concluded_on")) var on: String?
     @Option(help: fieldHelp(.cases, "result")) var result: String?
 
     func run() throws {
         let opened = try replica.open()
-        guard let record = try opened.record(.cases, id: id), !record.isDeleted else {
-            throw ReplicaError.notFound(kind: .cases, id: id)
-        }
+        let id = try RecordLookup.live(opened, .cases, typed: typedID).id
         var input = CaseOptions.present(["concluded_on": on, "result": result])
         let fields = ["concluded_on", "result"].compactMap { RecordKind.cases.field(named: $0) }
         try Prompting.complete(&input, required: fields, command: "gongkai case conclude \(id)")

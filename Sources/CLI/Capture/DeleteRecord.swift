@@ -13,15 +13,14 @@ struct DeleteRecord<Fields: RecordFieldOptions>: ParsableCommand, ExampleProvidi
          "gongkai \(Fields.kind.singular) delete \(Fields.exampleID) --yes   # 在脚本中不经确认"]
     }
 
-    @Argument(help: ArgumentHelp("记录 id", valueName: "ID")) var id: String
+    @Argument(help: ArgumentHelp("记录 id", valueName: "ID")) var typedID: String
     @OptionGroup var replica: ReplicaOptions
     @Flag(help: "不询问, 直接删除") var yes = false
 
     func run() throws {
         let opened = try replica.open()
-        guard let record = try opened.record(Fields.kind, id: id), !record.isDeleted else {
-            throw ReplicaError.notFound(kind: Fields.kind, id: id)
-        }
+        let record = try RecordLookup.live(opened, Fields.kind, typed: typedID)
+        let id = record.id
         if !yes {
             guard Terminal.stdinIsInteractive else {
                 throw CLIError.usage("删除需要确认: 加 --yes 表示确定删除 \(id)")

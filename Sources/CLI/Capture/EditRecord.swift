@@ -21,7 +21,9 @@ struct EditRecord<Fields: RecordFieldOptions>: ParsableCommand, ExampleProviding
         guard !input.isEmpty else {
             throw CLIError.usage("没有指定要修改的字段; 例如: gongkai \(Fields.kind.singular) edit \(id) \(Fields.editExample)")
         }
-        let (_, result) = try replica.open().update(Fields.kind, id: id, input: input, now: WallClock.now())
+        let opened = try replica.open()
+        let id = try RecordLookup.live(opened, Fields.kind, typed: self.id).id
+        let (_, result) = try opened.update(Fields.kind, id: id, input: input, now: WallClock.now())
         switch result {
         case .updated(let names):
             let labels = names.compactMap { Fields.kind.field(named: $0)?.label }

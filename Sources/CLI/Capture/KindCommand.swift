@@ -10,7 +10,7 @@ struct KindCommand<Fields: RecordFieldOptions>: ParsableCommand, ExampleProvidin
             abstract: "\(Fields.kind.label): 新增、查看、修改、删除。",
             subcommands: [AddRecord<Fields>.self] + Fields.extraSubcommands
                 + [ListRecords<Fields>.self, ShowRecord<Fields>.self, EditRecord<Fields>.self,
-                   DeleteRecord<Fields>.self, RestoreRecord<Fields>.self]
+                   DeleteRecord<Fields>.self, RestoreRecord<Fields>.self, RenameRecord<Fields>.self]
         )
     }
 

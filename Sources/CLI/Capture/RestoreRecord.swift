@@ -13,7 +13,13 @@ struct RestoreRecord<Fields: RecordFieldOptions>: ParsableCommand, ExampleProvid
     @OptionGroup var replica: ReplicaOptions
 
     func run() throws {
-        let record = try replica.open().restore(Fields.kind, id: id, now: WallClock.now())
+        let opened = try replica.open()
+        let found = try RecordLookup.any(opened, Fields.kind, typed: id)
+        guard found.isDeleted else {
+            print("\(Fields.kind.label) \(found.id) 没有删除, 无需恢复")
+            return
+        }
+        let record = try opened.restore(Fields.kind, id: found.id, now: WallClock.now())
         print("已恢复\(Fields.kind.label) \(record.id)")
     }
 }

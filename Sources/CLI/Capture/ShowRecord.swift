@@ -14,9 +14,7 @@ struct ShowRecord<Fields: RecordFieldOptions>: ParsableCommand, ExampleProviding
     @Flag(help: "输出 JSON") var json = false
 
     func run() throws {
-        guard let record = try replica.open().record(Fields.kind, id: id) else {
-            throw ReplicaError.notFound(kind: Fields.kind, id: id)
-        }
+        let record = try RecordLookup.any(try replica.open(), Fields.kind, typed: id)
         if json {
             print(Fields.kind.jsonObject(id: record.id, unit: record.unit, values: record.values).rendered())
         } else {

@@ -89,6 +89,7 @@ struct ConflictsShow: ParsableCommand, ExampleProviding {
     func run() throws {
         let kind = try KindArgument.any(kind)
         let opened = try replica.open()
+        let id = try opened.resolvedID(kind, typed: self.id)
         let conflicts = try opened.conflicts().filter { $0.kind == kind && $0.id == id }
         guard !conflicts.isEmpty else {
             print("\(kind.label) \(id) 没有未解决的冲突")
@@ -132,13 +133,15 @@ struct ConflictsResolve: ParsableCommand, ExampleProviding {
     func run() throws {
         let kind = try KindArgument.any(kind)
         let opened = try replica.open()
+        let id = try opened.resolvedID(kind, typed: self.id)
         let open = try opened.conflicts().filter { $0.kind == kind && $0.id == id }
         guard !open.isEmpty else { throw CLIError.failure("\(kind.label) \(id) 没有未解决的冲突; 用 gongkai conflicts 查看") }
         let conflict: FieldConflict
         if let field {
-            let wanted = field == "deleted" ? deletedField : field
-            guard let match = open.first(where: { $0.field == wanted }) else {
-                throw CLIError.usage("字段 \(field) 没有冲突; 有冲突的字段: \(open.map { conflictFieldName($0.field) }.joined(separator: ", "))")
+            // The key (title, deleted) or the label `conflicts show` prints (标题, 删除状态).
+            let typed = field.trimmingSpaces()
+            guard let match = open.first(where: { conflictFieldName($0.field) == typed.lowercased() || conflictFieldLabel(kind, $0.field) == typed }) else {
+                throw CLIError.usage("字段 \(field) 没有冲突; 有冲突的字段: \(open.map { "\(conflictFieldLabel(kind, $0.field)) (\(conflictFieldName($0.field)))" }.joined(separator: ", "))")
             }
             conflict = match
         } else if open.count == 1 {

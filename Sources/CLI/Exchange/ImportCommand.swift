@@ -9,9 +9,13 @@ struct ImportCommand: ParsableCommand, ExampleProviding {
         abstract: "从 CSV 文件导入记录: 全部导入或全部不导入。",
         discussion: """
         KIND: \(RecordKind.importable.map(\.rawValue).joined(separator: " "))
-        第一行是表头 (CSV 列名, 或中文列名)。有 id 的行若 id 已存在则更新该记录, 不会重复;
-        没有 id 的行按内容生成 id, 同一文件再导入一次不会重复。任何一行有错, 则什么也不导入,
-        并列出每一处错误的行号、列和原因。
+        第一行是表头 (CSV 列名, 或中文列名)。有 id (或台账的"编号") 的行若 id 已存在则更新该记录,
+        不会重复; 手填的 id 按单位区分 (写作 单位代码:编号), 不会与别村的编号相撞。
+        没有 id 的行按识别项找已有记录 (申请: 收到日期、申请人、申请内容; 主动公开: 标题、发布日期 …),
+        补填办结日期等再导入会更新原记录, 不会重复。只差一个识别项的行 (例如改正了标题的错字)
+        默认不导入并列出, 由 --near update (按本行改正原记录) 或 --near add (另立新记录) 决定。
+        空单元格不会清空已有的值; 已删除的记录不会被恢复, 除非加 --restore-deleted。这些行都会列出。
+        "序号"、"备注"、"说明" 列不导入。任何一行有错, 则什么也不导入, 并列出每一处错误的行号、列和原因。
         """
     )
 
@@ -19,15 +23,20 @@ struct ImportCommand: ParsableCommand, ExampleProviding {
         "gongkai import requests 申请登记.csv",
         "gongkai import notices 公开目录.csv --encoding gbk   # Excel 默认保存的 GBK 文件",
         "gongkai export requests > r.csv && gongkai import requests r.csv   # 修改后再导入, 按 id 更新",
+        "gongkai import requests 申请登记.csv --near update   # 台账里改正了申请内容的错字",
     ]
 
     @Argument(help: ArgumentHelp("记录类别", valueName: "KIND")) var kind: String
     @Argument(help: ArgumentHelp("CSV 文件", valueName: "FILE")) var file: String
     @OptionGroup var replica: ReplicaOptions
     @Option(help: ArgumentHelp("文件编码: utf-8 (默认) 或 gbk", valueName: "ENCODING")) var encoding: String = "utf-8"
+    @Option(help: ArgumentHelp("只差一个识别项的行: refuse 不导入并列出 (默认), update 按本行改正原记录, add 另立新记录",
+                               valueName: "refuse|update|add")) var near: String = "refuse"
+    @Flag(help: "恢复文件中出现的已删除记录 (默认保持删除, 并列出这些行)") var restoreDeleted = false
 
     func run() throws {
         let kind = try KindArgument.importable(kind)
+        let options = ImportOptions(restoreDeleted: restoreDeleted, nearRows: try ImportCommand.nearRows(near))
         guard let encoding = SourceEncoding.parse(encoding) else {
             throw CLIError.usage("未知的编码 \"\(encoding)\"; 可用: utf-8, gbk")
         }
@@ -46,7 +55,7 @@ struct ImportCommand: ParsableCommand, ExampleProviding {
         }
         let summary: ImportSummary
         do {
-            summary = try opened.importRows(reader, now: WallClock.now()) { rows in
+            summary = try opened.importRows(reader, options: options, now: WallClock.now()) { rows in
                 Terminal.progress("已处理 \(rows) 行…")
             }
         } catch let ReplicaError.rejectedRows(problems) {
@@ -55,10 +64,28 @@ struct ImportCommand: ParsableCommand, ExampleProviding {
         Terminal.endProgress()
         var message = "已导入 \(kind.rawValue) (\(kind.label)) \(summary.rows) 行: 新增 \(summary.created), 更新 \(summary.updated), 未变 \(summary.unchanged)"
         if summary.restored > 0 { message += ", 恢复已删除 \(summary.restored)" }
+        if !summary.leftDeleted.isEmpty { message += ", 已删除未恢复 \(summary.leftDeleted.count)" }
         print(message)
-        if summary.derivedIDs > 0 {
-            print("注意: \(summary.derivedIDs) 行没有 id, 已按内容生成。要修改这些记录, 请先 gongkai export \(kind.rawValue) 得到带 id 的文件, 改好后再导入")
+        ImportCommand.list(summary.nearRows, heading: "只差一个识别项的行 (--near \(near))")
+        ImportCommand.list(summary.leftDeleted, heading: "对应已删除记录的行, 未导入 (要恢复请加 --restore-deleted)")
+        ImportCommand.list(summary.keptValues, heading: "空单元格未清空已有的值 (要清空请用 gongkai \(kind.singular) edit)")
+    }
+
+    static func nearRows(_ text: String) throws -> ImportOptions.NearRows {
+        let spellings: [String: ImportOptions.NearRows] = ["refuse": .refuse, "拒绝": .refuse, "update": .update, "更新": .update,
+                                                           "改正": .update, "add": .add, "新增": .add]
+        guard let policy = spellings[text.trimmingCharacters(in: .whitespaces).lowercased()] else {
+            throw CLIError.usage("--near 的值 \"\(text)\" 无效; 可用: refuse (拒绝), update (更新), add (新增)")
         }
+        return policy
+    }
+
+    /// Notes about rows, at most 20 of them, then how many more.
+    static func list(_ notes: [ImportNote], heading: String) {
+        guard !notes.isEmpty else { return }
+        print("\(heading): \(notes.count) 处")
+        for note in notes.prefix(20) { print("  \(note)") }
+        if notes.count > 20 { print("  … 另有 \(notes.count - 20) 处") }
     }
 
     /// Every problem on its own line, then one line that says nothing was imported.

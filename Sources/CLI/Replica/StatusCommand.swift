@@ -75,8 +75,9 @@ enum StatusFormatter {
         if !status.rejections.isEmpty {
             lines.append("服务器拒收的记录 (\(status.rejections.count)):")
             for rejection in status.rejections {
-                let kind = RecordKind(rawValue: rejection.kind)?.label ?? rejection.kind
-                lines.append("  \(kind) \(rejection.id): \(rejection.reason)")
+                let kind = RecordKind(rawValue: rejection.kind)
+                lines.append("  \(kind?.label ?? rejection.kind) \(rejection.id): \(rejection.reason)")
+                if let kind { lines.append("    解决: \(SyncOutcome.wayOut(kind, id: rejection.id, reason: rejection.reason))") }
             }
         }
         return lines.joined(separator: "\n")

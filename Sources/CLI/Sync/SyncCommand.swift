@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Records
 import Storage
 import SyncCore
 
@@ -107,6 +108,7 @@ enum SyncOutcome {
             Terminal.endProgress()
             for refusal in report.refused {
                 Terminal.error("未被接受: \(refusal.kind) \(refusal.id): \(refusal.reason)")
+                if let kind = RecordKind(rawValue: refusal.kind) { Terminal.error("  解决: " + wayOut(kind, id: refusal.id, reason: refusal.reason)) }
             }
             return report
         } catch let refused as SyncRefused {
@@ -118,9 +120,19 @@ enum SyncOutcome {
         if report.restarted { Terminal.error("服务器的数据曾从备份恢复; 已重新核对全部记录") }
         switch report.converged {
         case true?: Terminal.error("已与服务器核对: 一致")
+        case false? where !report.refused.isEmpty:
+            Terminal.error("与服务器不一致: 有 \(report.refused.count) 条记录被拒收; 按上面的 \"解决\" 处理后再同步")
         case false?: Terminal.error("警告: 同步后与服务器的数据摘要不一致 (可能有人同时在同步); 请再运行一次 gongkai sync")
         case nil: break
         }
+    }
+
+    /// What the user can do about a record the server refused.
+    static func wayOut(_ kind: RecordKind, id: String, reason: String) -> String {
+        if reason.contains("已属于单位") || reason.contains("不属于本副本") || reason.contains("无权写入") {
+            return "gongkai \(kind.singular) rename \(id) [新id]   # 改用新 id, 内容不变"
+        }
+        return "gongkai \(kind.singular) edit \(id) … 改正后再同步; 或 gongkai \(kind.singular) rename \(id) 改用新 id"
     }
 
     /// Records the server would not take make the run a failure the user must look at (exit 1).

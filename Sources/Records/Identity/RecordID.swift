@@ -36,10 +36,49 @@ public enum RecordID {
         return "\(kind.idPrefix)-\(hex(value))"
     }
 
+    /// Whether `id` has the shape of the ids gongkai makes: a kind's prefix, `-`, 16 hex digits.
+    public static func isGenerated(_ id: String) -> Bool {
+        let bytes = Array(id.utf8)
+        guard bytes.count == 20, bytes[3] == UInt8(ascii: "-"),
+              bytes[0..<3].allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else { return false }
+        return bytes[4...].allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
+    }
+
+    /// The unit an id is scoped to (`640522100201:2021-001` → `640522100201`), or nil.
+    public static func scopeUnit(of id: String) -> String? {
+        guard let colon = id.firstIndex(of: ":") else { return nil }
+        let unit = String(id[..<colon])
+        return UnitCode.problem(with: unit) == nil ? unit : nil
+    }
+
+    /// The id a hand-typed id (`--id 2021-001`, a ledger's 编号) stands for in `unit`:
+    /// `640522100201:2021-001`, so that two villages' ledgers numbered alike never collide.
+    /// Ids gongkai made, and ids already scoped to `unit`, are themselves.
+    public static func scoped(_ typed: String, unit: String) -> ScopedID {
+        if let problem = problem(with: typed) { return .problem(problem) }
+        if isGenerated(typed) { return .id(typed) }
+        if let owner = scopeUnit(of: typed) {
+            if owner == unit { return .id(typed) }
+            let own = String(typed[typed.index(after: typed.firstIndex(of: ":")!)...])
+            return .problem("id \(typed) 属于单位 \(owner), 不能用于单位 \(unit); 本单位的记录请写 \(own) 或不填 id")
+        }
+        let id = "\(unit):\(typed)"
+        guard id.utf8.count <= maximumLength else {
+            return .problem("id \"\(typed)\" 太长: 加上单位代码成为 \(id), 超过 \(maximumLength) 个字符; 请缩短到 \(maximumLength - unit.utf8.count - 1) 个字符以内")
+        }
+        return .id(id)
+    }
+
     static func hex(_ value: UInt64) -> String {
         let text = String(value, radix: 16)
         return String(repeating: "0", count: 16 - text.count) + text
     }
+}
+
+/// A hand-typed id as the record id it stands for, or why it cannot be one.
+public enum ScopedID: Sendable, Equatable {
+    case id(String)
+    case problem(String)
 }
 
 /// Unit codes (单位代码): a township's or village's code, such as its 12-digit division code.

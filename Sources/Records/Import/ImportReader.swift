@@ -2,11 +2,13 @@
 public struct ImportRow: Sendable, Equatable {
     public let line: Int
     public let id: String
-    /// True when the file gave no id and one was derived from the row's content.
+    /// True when the file gave no id and one was derived from the row's identifying fields
+    /// (`RecordKind.identityFields`); false when `id` is the file's own id, as typed.
     public let idWasDerived: Bool
     /// The unit column's value, or nil to use the replica's own unit.
     public let unit: String?
-    /// The fields whose columns the file has, as canonical text; nil for an empty cell.
+    /// The fields whose columns the file has, as canonical text; nil for an empty cell (a new
+    /// record takes the field's default for it; an existing one keeps what it has).
     public let values: [String: String?]
 }
 
@@ -15,7 +17,12 @@ public struct ImportHeader: Sendable {
     public enum Column: Sendable, Hashable {
         case id, unit
         case field(String)
+        /// A ledger's own bookkeeping (序号, 备注): read past, stored nowhere.
+        case ignored(String)
     }
+
+    /// Column headers a ledger carries for its own use: the row counter and remarks.
+    public static let ignoredHeaders = ["序号", "备注", "说明"]
 
     public let kind: RecordKind
     public let columns: [Column]
@@ -32,6 +39,7 @@ public struct ImportHeader: Sendable {
                                            message: "未知的列 \"\(name)\"; \(kind.rawValue) 可用的列: \(kind.csvColumns.joined(separator: ", "))"))
                 continue
             }
+            if case .ignored = column { columns.append(column); continue }
             if let earlier = seen[column] {
                 problems.append(RowProblem(line: line, column: index + 1, columnName: name,
                                            message: "与第 \(earlier) 列重复; 每一列只能出现一次"))
@@ -49,6 +57,7 @@ public struct ImportHeader: Sendable {
 
     static func column(named name: String, kind: RecordKind) -> Column? {
         let lowered = name.lowercased()
+        if ignoredHeaders.contains(name) { return .ignored(name) }
         if lowered == "id" || name == "编号" { return .id }
         if lowered == "unit" || name == "单位" || name == "单位代码" { return .unit }
         if let field = kind.fields.first(where: { $0.name == lowered }) { return .field(field.name) }
@@ -136,13 +145,13 @@ public struct ImportReader: Sequence, IteratorProtocol {
                 } else {
                     unit = text
                 }
+            case .ignored:
+                break
             case .field(let name):
                 let spec = specs[index]!
                 switch spec.normalize(raw) {
                 case .success(let value):
-                    // An empty cell of a field with a default means the default (count 1).
-                    let stored: String? = value ?? spec.defaultValue
-                    values.updateValue(stored, forKey: name)
+                    values.updateValue(value, forKey: name)
                 case .failure(let problem):
                     problems.append(RowProblem(line: record.line, column: index + 1, columnName: name, message: problem.message))
                 }
@@ -154,9 +163,9 @@ public struct ImportReader: Sequence, IteratorProtocol {
         if let id {
             finalID = id
         } else {
-            let content = header.kind.fields.map { field -> String in
-                let value: String? = values[field.name].flatMap { $0 }
-                return "\(field.name)=\(value ?? "")"
+            let content = header.kind.identityFields.map { name -> String in
+                let value: String? = values[name].flatMap { $0 }
+                return "\(name)=\(value ?? "")"
             }
             let effectiveUnit = unit ?? defaultUnit
             let key = ([effectiveUnit] + content).joined(separator: "\u{1F}")

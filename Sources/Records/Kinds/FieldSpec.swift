@@ -75,6 +75,11 @@ public struct FieldSpec: Sendable {
     public let label: String
     public let type: FieldType
     public let isRequired: Bool
+
+    /// Free text (a title, a name, content), as opposed to dates, amounts and enumerations.
+    public var isText: Bool {
+        if case .text = type { true } else { false }
+    }
     /// Used when a new record leaves the field empty.
     public let defaultValue: String?
     /// Other header spellings accepted on import (Chinese column names).

@@ -69,6 +69,23 @@ public enum RecordKind: String, CaseIterable, Sendable, Hashable {
         }
     }
 
+    /// The fields that tell one record of a ledger from another when a spreadsheet row comes
+    /// without an id: re-importing a ledger whose other cells were filled in (a conclusion, a
+    /// count) finds the same record. Text fields come first among them.
+    public var identityFields: [String] {
+        switch self {
+        case .notices: ["title", "published_on"]
+        case .documents: ["title", "made_on"]
+        case .matters: ["name", "kind"]
+        case .decisions: ["kind", "decided_on"]
+        case .fees: ["collected_on", "amount_yuan"]
+        case .procurement: ["title", "contracted_on"]
+        case .requests: ["applicant_name", "content", "received_on"]
+        case .cases: ["group", "filed_on"]
+        case .narrative: ["year", "section"]
+        }
+    }
+
     public func field(named name: String) -> FieldSpec? {
         fields.first { $0.name == name }
     }

@@ -53,6 +53,7 @@ public enum ReportChecks {
                                    problems.isEmpty ? "没有缺结果、缺日期或日期颠倒的记录" : "\(problems.count) 条记录的数据有误, 会使表格不准确",
                                    records: problems))
         results.append(try syncState(report, replica: replica))
+        if try replica.servesDevices() { results.append(try refusedPushes(report, replica: replica)) }
         if let published = try published(report, replica: replica) { results.append(published) }
         results.append(narrative(built))
         return results
@@ -155,6 +156,18 @@ public enum ReportChecks {
         }
         if details.isEmpty { details.append("各村都已在年末之后同步; 本年度记录没有未解决的冲突") }
         return CheckResult("DATA-SYNC", .warning, ok: ok, details.joined(separator: "; "), records: conflicts)
+    }
+
+    /// Villages whose laptops hold records this server refused: the report lacks them.
+    static func refusedPushes(_ report: AnnualReport, replica: Replica) throws -> CheckResult {
+        let names = Dictionary(report.appendix.units.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let refused = try replica.refusedPushes().filter { report.appendix.units.isEmpty || names[$0.unit] != nil || $0.unit == report.unitCode }
+        guard !refused.isEmpty else { return CheckResult("DATA-REFUSED", .warning, ok: true, "没有被服务器拒收而未处理的记录") }
+        let villages = refused.map { "\(names[$0.unit] ?? $0.unit) (\($0.unit)) \($0.records.count) 条" }
+        return CheckResult("DATA-REFUSED", .warning, ok: false,
+                           "以下村有记录被服务器拒收, 不在报告中: " + villages.joined(separator: ", ")
+                               + "; 请该村按 gongkai status 的提示处理 (例如 gongkai request rename 旧id) 后再同步",
+                           records: refused.flatMap(\.records).map(ref))
     }
 
     /// Differences between the report as it stands and as it was published.

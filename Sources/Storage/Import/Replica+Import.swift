@@ -1,5 +1,37 @@
 import Records
 
+/// How an import treats rows that would change more than their cells say.
+public struct ImportOptions: Sendable, Equatable {
+    /// What to do with a row without an id that differs from an existing record in one
+    /// identifying field only (a corrected title, a received date typed again).
+    public enum NearRows: String, Sendable, CaseIterable {
+        /// Import nothing; list each such row with the record it resembles.
+        case refuse
+        /// Take the row as a correction of that record.
+        case update
+        /// Take the row as a record of its own.
+        case add
+    }
+
+    /// Bring back deleted records that rows stand for (otherwise those rows are left out and listed).
+    public var restoreDeleted = false
+    public var nearRows = NearRows.refuse
+
+    public init(restoreDeleted: Bool = false, nearRows: NearRows = .refuse) {
+        self.restoreDeleted = restoreDeleted
+        self.nearRows = nearRows
+    }
+}
+
+/// One row an import treated other than its cells say, and why.
+public struct ImportNote: Sendable, Equatable, CustomStringConvertible {
+    public let line: Int
+    public let id: String
+    public let detail: String
+
+    public var description: String { "第 \(line) 行 (\(id)): \(detail)" }
+}
+
 /// What an import did.
 public struct ImportSummary: Sendable, Equatable {
     public var created = 0
@@ -8,8 +40,14 @@ public struct ImportSummary: Sendable, Equatable {
     public var unchanged = 0
     /// Rows that came without an id and got one derived from their content.
     public var derivedIDs = 0
+    /// Filled fields that an empty cell left as they were (an import never blanks a field).
+    public var keptValues: [ImportNote] = []
+    /// Rows whose record is deleted, left deleted (without `restoreDeleted`).
+    public var leftDeleted: [ImportNote] = []
+    /// Rows taken as corrections of, or additions beside, records they nearly match.
+    public var nearRows: [ImportNote] = []
 
-    public var rows: Int { created + updated + restored + unchanged }
+    public var rows: Int { created + updated + restored + unchanged + leftDeleted.count }
 }
 
 extension Replica {
@@ -17,69 +55,169 @@ extension Replica {
     /// as a whole record (against the record it updates, if any), against this replica's scope
     /// and against ids of other units; every problem of every row is collected, and if there is
     /// one, nothing is stored and all of them are thrown.
-    public func importRows(_ reader: ImportReader, now: Int64, progress: ((Int) -> Void)? = nil) throws(ReplicaError) -> ImportSummary {
+    ///
+    /// A row with an id updates that record (a typed id is scoped by unit, see `TypedRecordID`).
+    /// A row without one stands for the record with the same identifying fields; a row that
+    /// nearly matches a record is handled as `options.nearRows` says. An empty cell never blanks
+    /// a filled field, and a deleted record comes back only with `options.restoreDeleted`.
+    public func importRows(_ reader: ImportReader, options: ImportOptions = ImportOptions(), now: Int64,
+                           progress: ((Int) -> Void)? = nil) throws(ReplicaError) -> ImportSummary {
         var reader = reader
         let kind = reader.header.kind
         return try write(now: now) { connection, session in
             let table = RecordTable(kind)
-            let writer = RecordWriter(table: table, connection: connection, session: session)
-            var summary = ImportSummary()
-            var problems: [RowProblem] = []
-            var lineOfID: [String: Int] = [:]
+            var importer = RowImporter(table: table, writer: RecordWriter(table: table, connection: connection, session: session),
+                                       connection: connection, header: reader.header, options: options)
             var processed = 0
             while let next = reader.next() {
                 processed += 1
                 if processed % 10_000 == 0 { progress?(processed) }
-                let row: ImportRow
                 switch next {
-                case .problems(let rowProblems): problems += rowProblems; continue
-                case .row(let value): row = value
-                }
-                func problem(_ column: String?, _ message: String) -> RowProblem {
-                    let number: Int? = switch column {
-                    case "id": reader.header.columns.firstIndex(of: .id).map { $0 + 1 }
-                    case "unit": reader.header.columns.firstIndex(of: .unit).map { $0 + 1 }
-                    case let field?: reader.header.columnNumber(of: field)
-                    case nil: nil
+                case .problems(let rowProblems): importer.problems += rowProblems
+                case .row(let row):
+                    let unit = row.unit ?? session.unit
+                    guard try session.inScope(unit) else {
+                        importer.problems.append(importer.problem(row, "unit", ReplicaError.unitOutOfScope(code: unit, replicaUnit: session.unit).description))
+                        continue
                     }
-                    return RowProblem(line: row.line, column: number, columnName: column, message: message)
+                    try importer.importRow(row, unit: unit)
                 }
-                if let earlier = lineOfID[row.id] {
-                    problems.append(problem("id", "id \(row.id) 与第 \(earlier) 行重复; 同一文件中每个 id 只能出现一次"))
-                    continue
-                }
-                lineOfID[row.id] = row.line
-                let unit = row.unit ?? session.unit
-                guard try session.inScope(unit) else {
-                    problems.append(problem("unit", ReplicaError.unitOutOfScope(code: unit, replicaUnit: session.unit).description))
-                    continue
-                }
-                let existing = try table.load(connection, id: row.id)
-                if let existing, existing.unit != unit {
-                    problems.append(problem("id", ReplicaError.idBelongsToOtherUnit(kind: kind, id: row.id, unit: existing.unit).description))
-                    continue
-                }
-                // Once a row has failed nothing will be kept: check the rest without writing.
-                if !problems.isEmpty {
-                    var standing = existing?.values ?? [:]
-                    if existing == nil { for field in kind.fields { standing[field.name] = field.defaultValue } }
-                    for (field, value) in row.values { standing[field] = value }
-                    problems += kind.validate(standing).map { problem($0.field, $0.message) }
-                    continue
-                }
-                switch try writer.save(id: row.id, unit: unit, values: row.values, existing: existing, restoring: true) {
-                case .invalid(let fieldProblems):
-                    problems += fieldProblems.map { problem($0.field, $0.message) }
-                    continue
-                case .created: summary.created += 1
-                case .updated: summary.updated += 1
-                case .restored: summary.restored += 1
-                case .unchanged: summary.unchanged += 1
-                }
-                if row.idWasDerived { summary.derivedIDs += 1 }
             }
-            if !problems.isEmpty { throw ReplicaError.rejectedRows(problems) }
-            return summary
+            try importer.finish()
+            if !importer.problems.isEmpty { throw ReplicaError.rejectedRows(importer.problems) }
+            return importer.summary
         }
+    }
+}
+
+/// The rows of one import, matched to records and stored, inside the import's transaction.
+struct RowImporter {
+    let table: RecordTable
+    let writer: RecordWriter
+    let connection: Connection
+    let header: ImportHeader
+    let options: ImportOptions
+    var summary = ImportSummary()
+    var problems: [RowProblem] = []
+    /// The line that stands for each record so far: one record, one row.
+    private var lineOfRecord: [String: Int] = [:]
+    /// Existing records by identifying fields, read when the first row without an id comes.
+    private var ledger: LedgerIndex?
+    /// Rows that nearly match a record, decided once every exact match of the file is known.
+    private var nearlyMatched: [(row: ImportRow, unit: String, matches: [LedgerIndex.NearMatch])] = []
+
+    init(table: RecordTable, writer: RecordWriter, connection: Connection, header: ImportHeader, options: ImportOptions) {
+        self.table = table
+        self.writer = writer
+        self.connection = connection
+        self.header = header
+        self.options = options
+    }
+
+    var kind: RecordKind { table.kind }
+
+    func problem(_ row: ImportRow, _ column: String?, _ message: String) -> RowProblem {
+        let number: Int? = switch column {
+        case "id": header.columns.firstIndex(of: .id).map { $0 + 1 }
+        case "unit": header.columns.firstIndex(of: .unit).map { $0 + 1 }
+        case let field?: header.columnNumber(of: field)
+        case nil: nil
+        }
+        return RowProblem(line: row.line, column: number, columnName: column, message: message)
+    }
+
+    mutating func importRow(_ row: ImportRow, unit: String) throws {
+        guard row.idWasDerived else {
+            switch try TypedRecordID.resolve(row.id, unit: unit, table: table, connection: connection) {
+            case .problem(let message): problems.append(problem(row, "id", message))
+            case .record(let id, let existing): try store(row, id: id, unit: unit, existing: existing)
+            }
+            return
+        }
+        summary.derivedIDs += 1
+        // The record this row's identifying fields derive to, as an earlier import made it.
+        if let existing = try table.load(connection, id: row.id), existing.unit == unit, lineOfRecord[row.id] == nil {
+            return try store(row, id: row.id, unit: unit, existing: existing)
+        }
+        if ledger == nil { ledger = try existingLedger() }
+        let identity = LedgerIndex.identity(of: kind, row.values)
+        // A record with the same identifying fields (typed in, or imported before), not yet taken.
+        if let entry = ledger!.exactly(unit: unit, identity: identity).first(where: { lineOfRecord[$0.id] == nil }) {
+            return try store(row, id: entry.id, unit: unit, existing: try table.load(connection, id: entry.id))
+        }
+        let near = ledger!.nearly(unit: unit, identity: identity)
+        if near.isEmpty { return try store(row, id: row.id, unit: unit, existing: nil) }
+        nearlyMatched.append((row, unit, near))
+    }
+
+    /// Rows that nearly match a record no other row stood for: refused, corrections, or new,
+    /// as the options say.
+    mutating func finish() throws {
+        for (row, unit, matches) in nearlyMatched {
+            let open = matches.filter { lineOfRecord[$0.entry.id] == nil }
+            guard let match = open.first else {
+                try store(row, id: row.id, unit: unit, existing: nil)
+                continue
+            }
+            let label = kind.field(named: match.field)?.label ?? match.field
+            let difference = "\(label) 已有 \"\(Self.excerpt(match.standing))\", 本行 \"\(Self.excerpt(match.given))\""
+            switch options.nearRows {
+            case .refuse:
+                problems.append(problem(row, match.field, """
+                    与已有记录 \(match.entry.id) 只差\(difference); 若是改正, 加 --near update 按本行更新那条记录; \
+                    若是另一条记录, 加 --near add 新增 (也可加 id 列: gongkai export \(kind.rawValue) 的文件带有每条记录的 id)
+                    """))
+            case .update where Set(open.map(\.entry.id)).count > 1:
+                problems.append(problem(row, nil, "与已有的多条记录 (\(open.map(\.entry.id).joined(separator: ", "))) 都只差一项, 无法确定改正哪一条; 请加 id 列"))
+            case .update:
+                summary.nearRows.append(ImportNote(line: row.line, id: match.entry.id, detail: "按本行改正: \(difference)"))
+                try store(row, id: match.entry.id, unit: unit, existing: try table.load(connection, id: match.entry.id))
+            case .add:
+                summary.nearRows.append(ImportNote(line: row.line, id: row.id, detail: "另立新记录, 与 \(match.entry.id) 只差\(difference)"))
+                try store(row, id: row.id, unit: unit, existing: nil)
+            }
+        }
+        nearlyMatched = []
+    }
+
+    private mutating func store(_ row: ImportRow, id: String, unit: String, existing: StoredRecord?) throws {
+        if let earlier = lineOfRecord[id] {
+            problems.append(problem(row, "id", "与第 \(earlier) 行是同一条记录 (\(id)); 同一文件中每条记录只能出现一次"))
+            return
+        }
+        lineOfRecord[id] = row.line
+        var values = row.values
+        if let existing {
+            if existing.isDeleted && !options.restoreDeleted {
+                summary.leftDeleted.append(ImportNote(line: row.line, id: id, detail: "这条记录已删除, 未导入; 要恢复请加 --restore-deleted"))
+                return
+            }
+            // An empty cell leaves a filled field as it is: an older ledger undoes no later work.
+            for (field, value) in row.values where value == nil {
+                guard let standing = existing.values[field], !standing.isEmpty else { continue }
+                values.removeValue(forKey: field)
+                let label = kind.field(named: field)?.label ?? field
+                summary.keptValues.append(ImportNote(line: row.line, id: id, detail: "\(label) 为空, 保留已有的 \"\(Self.excerpt(standing))\""))
+            }
+        }
+        switch try writer.save(id: id, unit: unit, values: values, existing: existing, restoring: options.restoreDeleted) {
+        case .invalid(let fieldProblems): problems += fieldProblems.map { problem(row, $0.field, $0.message) }
+        case .created: summary.created += 1
+        case .updated: summary.updated += 1
+        case .restored: summary.restored += 1
+        case .unchanged: summary.unchanged += 1
+        }
+    }
+
+    private func existingLedger() throws -> LedgerIndex {
+        var index = LedgerIndex(kind: kind)
+        for record in try table.list(connection, includeDeleted: true) {
+            index.add(id: record.id, unit: record.unit, isDeleted: record.isDeleted, values: record.values)
+        }
+        return index
+    }
+
+    static func excerpt(_ text: String) -> String {
+        text.count <= 40 ? text : String(text.prefix(40)) + "…"
     }
 }

@@ -19,18 +19,39 @@ extension Replica {
         try withConnection { connection in try RecordTable(kind).list(connection, unit: unit, includeDeleted: includeDeleted) }
     }
 
-    /// Creates a record from typed text (each value checked and normalized here).
-    /// `unit` defaults to the replica's own.
+    /// Creates a record under exactly `id` from typed text (each value checked and normalized
+    /// here). `unit` defaults to the replica's own.
     public func create(_ kind: RecordKind, id: String, unit: String? = nil, input: [String: String], now: Int64) throws(ReplicaError) -> StoredRecord {
-        if let problem = RecordID.problem(with: id) { throw .invalidRecord(kind: kind, id: id, problems: [FieldProblem(field: "id", message: problem)]) }
-        let values = try Replica.normalize(kind, id: id, input: input)
+        try create(kind, id: id, scoped: false, unit: unit, input: input, now: now)
+    }
+
+    /// Creates a record under an id a person typed (`--id 2021-001`): scoped by unit
+    /// (`640522100201:2021-001`, see `TypedRecordID`) so that it cannot collide with another
+    /// village's 2021-001 on the server.
+    public func create(_ kind: RecordKind, typedID: String, unit: String? = nil, input: [String: String], now: Int64) throws(ReplicaError) -> StoredRecord {
+        try create(kind, id: typedID, scoped: true, unit: unit, input: input, now: now)
+    }
+
+    private func create(_ kind: RecordKind, id typedID: String, scoped: Bool, unit: String?, input: [String: String], now: Int64) throws(ReplicaError) -> StoredRecord {
+        if let problem = RecordID.problem(with: typedID) { throw .invalidRecord(kind: kind, id: typedID, problems: [FieldProblem(field: "id", message: problem)]) }
+        let values = try Replica.normalize(kind, id: typedID, input: input)
         return try write(now: now) { connection, session in
             let table = RecordTable(kind)
             let unit = unit ?? session.unit
             guard try session.inScope(unit) else { throw ReplicaError.unitOutOfScope(code: unit, replicaUnit: session.unit) }
-            if let existing = try table.load(connection, id: id) {
-                if existing.unit != unit { throw ReplicaError.idBelongsToOtherUnit(kind: kind, id: id, unit: existing.unit) }
-                throw ReplicaError.idExists(kind: kind, id: id)
+            let id: String
+            if scoped {
+                switch try TypedRecordID.resolve(typedID, unit: unit, table: table, connection: connection) {
+                case .problem(let problem): throw ReplicaError.invalidRecord(kind: kind, id: typedID, problems: [FieldProblem(field: "id", message: problem)])
+                case .record(let resolved, _?): throw ReplicaError.idExists(kind: kind, id: resolved)
+                case .record(let resolved, nil): id = resolved
+                }
+            } else {
+                id = typedID
+                if let existing = try table.load(connection, id: id) {
+                    if existing.unit != unit { throw ReplicaError.idBelongsToOtherUnit(kind: kind, id: id, unit: existing.unit) }
+                    throw ReplicaError.idExists(kind: kind, id: id)
+                }
             }
             let writer = RecordWriter(table: table, connection: connection, session: session)
             if case .invalid(let problems) = try writer.save(id: id, unit: unit, values: values, existing: nil, restoring: false) {
@@ -46,9 +67,8 @@ extension Replica {
         let values = try Replica.normalize(kind, id: id, input: input)
         return try write(now: now) { connection, session in
             let table = RecordTable(kind)
-            guard let existing = try table.load(connection, id: id), !existing.isDeleted else {
-                throw ReplicaError.notFound(kind: kind, id: id)
-            }
+            guard let existing = try table.load(connection, id: id) else { throw ReplicaError.notFound(kind: kind, id: id) }
+            guard !existing.isDeleted else { throw ReplicaError.deleted(kind: kind, id: id) }
             let writer = RecordWriter(table: table, connection: connection, session: session)
             switch try writer.save(id: id, unit: existing.unit, values: values, existing: existing, restoring: false) {
             case .invalid(let problems):
@@ -65,9 +85,8 @@ extension Replica {
     public func delete(_ kind: RecordKind, id: String, now: Int64) throws(ReplicaError) {
         try write(now: now) { connection, session in
             let table = RecordTable(kind)
-            guard let existing = try table.load(connection, id: id), !existing.isDeleted else {
-                throw ReplicaError.notFound(kind: kind, id: id)
-            }
+            guard let existing = try table.load(connection, id: id) else { throw ReplicaError.notFound(kind: kind, id: id) }
+            guard !existing.isDeleted else { throw ReplicaError.deleted(kind: kind, id: id) }
             try RecordWriter(table: table, connection: connection, session: session).delete(existing)
         }
     }

@@ -22,6 +22,8 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
     case notFound(kind: RecordKind, id: String)
     case idExists(kind: RecordKind, id: String)
     case idBelongsToOtherUnit(kind: RecordKind, id: String, unit: String)
+    case ambiguousID(kind: RecordKind, typed: String)
+    case deleted(kind: RecordKind, id: String)
     case noConflict(kind: RecordKind, id: String, field: String)
     case unknownUnit(code: String)
     case unknownToken
@@ -71,6 +73,10 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
             "id \(id) 的\(kind.label)已存在; 修改请用 gongkai \(kind.singular) edit \(id)"
         case .idBelongsToOtherUnit(let kind, let id, let unit):
             "id \(id) 的\(kind.label)已属于单位 \(unit); 一个 id 只能属于一个单位, 请换一个 id"
+        case .deleted(let kind, let id):
+            "\(kind.label) \(id) 已删除; 要修改, 先用 gongkai \(kind.singular) restore \(id) 恢复"
+        case .ambiguousID(let kind, let typed):
+            "编号 \(typed) 在多个单位都有\(kind.label); 请写全 id (单位代码:\(typed)), 用 gongkai \(kind.singular) list 查看"
         case .noConflict(let kind, let id, let field):
             "\(kind.label) \(id) 的字段 \(field) 没有冲突; 用 gongkai conflicts 查看未解决的冲突"
         case .unknownUnit(let code):

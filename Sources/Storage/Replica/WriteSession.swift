@@ -75,6 +75,14 @@ final class WriteSession {
         digestChanges[unit] = change
     }
 
+    /// A row of `unit` with digest `old` was removed from the file.
+    func digestRemoved(unit: String, old: Digest256) {
+        var change = digestChanges[unit] ?? (.zero, 0)
+        change.delta = change.delta ^ old
+        change.records -= 1
+        digestChanges[unit] = change
+    }
+
     func finish() throws {
         // Counters a peer can send stop at 2^53 (SyncLimits); only a file poisoned by an older
         // release can be here, and its writes must stop with a way out rather than overflow.

@@ -8,10 +8,11 @@ enum Migrations {
         Migration(version: 4, name: "push origin, report index", sql: version4),
         Migration(version: 5, name: "report index dropped", sql: version5),
         Migration(version: 6, name: "sites bound to device tokens, history marks", sql: version6),
+        Migration(version: 7, name: "records a server refused, by site", sql: version7),
     ]
 
     /// The oldest schema whose records a replica of this schema takes as they are: every schema
-    /// since 5 has the same record kinds and fields (6 added only server-side tables), so a
+    /// since 5 has the same record kinds and fields (6 and 7 added only server-side tables), so a
     /// server keeps serving laptops of the previous release.
     static let oldestSameRecords = 5
 
@@ -255,5 +256,26 @@ extension Migrations {
     ) WITHOUT ROWID;
     CREATE INDEX history_marks_last ON history_marks(last_seq);
     INSERT INTO history_marks (mark, first_seq, last_seq) SELECT lower(hex(randomblob(8))), 0, seq FROM replica;
+    """
+}
+
+extension Migrations {
+    // What a server refused from each site's pushes, so that `report check` can name the village
+    // whose records are missing from the report. A row goes when that site's record is accepted,
+    // or when a sync of that site finishes without sending it again (a laptop re-sends every
+    // refused record each sync until it is renamed or fixed): `sync_number` is the site's
+    // `finished_syncs` when the refusal was last seen.
+    static let version7 = """
+    ALTER TABLE sites ADD COLUMN finished_syncs INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE push_refusals (
+        site TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        refused_at INTEGER NOT NULL,
+        sync_number INTEGER NOT NULL,
+        PRIMARY KEY (site, kind, id)
+    ) WITHOUT ROWID;
     """
 }

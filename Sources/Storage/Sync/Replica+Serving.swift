@@ -77,6 +77,7 @@ extension Replica: SyncServingStore {
                     }
                 }
                 try SiteBinding.raiseCounters(connection, to: highest)
+                try Replica.noteRefusals(connection, refused, of: records, from: sender.site, now: now)
                 return PushResponse(changed: changed, conflicted: conflicted, refused: refused)
             }
         }
@@ -168,7 +169,35 @@ extension Replica: SyncServingStore {
     public func peerFinishedSync(_ sender: SiteInfo, as peer: SyncPeer, now: Int64) throws {
         try registerPeer(sender, as: peer, counter: nil, now: now)
         try withConnection { connection in
-            try connection.run("UPDATE sites SET synced_at = ? WHERE site = ?", [.integer(now), .text(sender.site.rawValue)])
+            try connection.transaction {
+                let site = SQLiteValue.text(sender.site.rawValue)
+                try connection.run("UPDATE sites SET synced_at = ? WHERE site = ?", [.integer(now), site])
+                // Refusals this sync did not see again: the laptop renamed or fixed those records.
+                try connection.run("""
+                    DELETE FROM push_refusals WHERE site = ?1 AND sync_number < (SELECT finished_syncs FROM sites WHERE site = ?1)
+                    """, [site])
+                try connection.run("UPDATE sites SET finished_syncs = finished_syncs + 1 WHERE site = ?", [site])
+            }
+        }
+    }
+
+    /// Keeps what this push refused (for `report check`), and forgets refusals of records it
+    /// now accepted.
+    static func noteRefusals(_ connection: Connection, _ refused: [Refusal], of records: [RemoteRecord], from site: SiteID, now: Int64) throws {
+        let siteValue = SQLiteValue.text(site.rawValue)
+        let refusedKeys = Set(refused.map { "\($0.kind)/\($0.id)" })
+        if try connection.scalar("SELECT count(*) FROM push_refusals WHERE site = ?", [siteValue]).integer ?? 0 > 0 {
+            for record in records where !refusedKeys.contains("\(record.kind)/\(record.id)") {
+                try connection.run("DELETE FROM push_refusals WHERE site = ? AND kind = ? AND id = ?", [siteValue, .text(record.kind), .text(record.id)])
+            }
+        }
+        let units = Dictionary(records.map { ("\($0.kind)/\($0.id)", $0.unit) }, uniquingKeysWith: { first, _ in first })
+        for refusal in refused {
+            try connection.run("""
+                INSERT OR REPLACE INTO push_refusals (site, kind, id, unit, reason, refused_at, sync_number)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, coalesce((SELECT finished_syncs FROM sites WHERE site = ?1), 0))
+                """, [siteValue, .text(refusal.kind), .text(refusal.id), .text(units["\(refusal.kind)/\(refusal.id)"] ?? ""),
+                      .text(refusal.reason), .integer(now)])
         }
     }
 

@@ -24,8 +24,10 @@ final class WriteLedger {
         let result = try GongkaiProcess.run(["import", "fees", file, "--db", workspace.path(db)],
                                             environment: environment.merging(["GONGKAI_NOW": "1700000000"]) { old, _ in old }, in: workspace.url)
         if result.status == 0 {
-            for (id, day, amount) in rows {
+            for (typed, day, amount) in rows {
                 let canonical = Decimal(string: amount).map { "\($0)" } ?? amount
+                // A typed id is stored scoped by its unit.
+                let id = "\(unit):\(typed)"
                 writes["fees/\(id)"] = Write(kind: "fees", id: id, unit: unit, values: ["collected_on": day, "amount_yuan": canonical])
             }
         }

@@ -144,12 +144,12 @@ struct ServerFuzzTests {
             try trust.town.sync(name)
         }
         try trust.town.sync("t")
-        #expect(try trust.town.gongkai("a", ["fee", "edit", "fee-a", "--amount-yuan", "11"]).status == 0)
-        #expect(try trust.town.gongkai("t", ["fee", "edit", "fee-a", "--amount-yuan", "12"]).status == 0)
+        #expect(try trust.town.gongkai("a", ["fee", "edit", "fee-aaaaaaaaaaaaaaaa", "--amount-yuan", "11"]).status == 0)
+        #expect(try trust.town.gongkai("t", ["fee", "edit", "fee-aaaaaaaaaaaaaaaa", "--amount-yuan", "12"]).status == 0)
         for name in ["a", "t", "a"] { try trust.town.sync(name) }
         let before = try trust.serverRecords()
         #expect(before.count == 63)
-        #expect(try trust.sql("SELECT conflicts FROM fees WHERE id = 'fee-a'") == "1")
+        #expect(try trust.sql("SELECT conflicts FROM fees WHERE id = 'fee-aaaaaaaaaaaaaaaa'") == "1")
         let serverSite = try trust.sql("SELECT site FROM replica")
         let seed = ProcessInfo.processInfo.environment["GONGKAI_SEED"].flatMap(UInt64.init) ?? 20_261_130
         var fuzzer = SyncMessageFuzzer(random: SeededGenerator(seed: seed), otherSites: TrustTown.sites.values.sorted() + [serverSite])

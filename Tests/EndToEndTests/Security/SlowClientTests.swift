@@ -74,7 +74,7 @@ struct SlowClientTests {
         // And the sync completed and converged
         let result = try sync.wait()
         #expect(result.status == 0 && result.stderr.contains("一致"), "\(result.stderr)")
-        #expect(try trust.sql("SELECT count(*) FROM fees WHERE id LIKE 'slow-%'") == "50")
+        #expect(try trust.sql("SELECT count(*) FROM fees WHERE id LIKE '%:slow-%'") == "50")
         try trust.honestLaptopsKeepSyncing("slow")
         #expect(try trust.integrity() == "ok")
     }

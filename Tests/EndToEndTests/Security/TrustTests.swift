@@ -97,25 +97,25 @@ struct TrustTests {
     func forgedAuthorship() throws {
         let trust = try TrustTown()
         let (a, t) = (TrustTown.sites["a"]!, TrustTown.sites["t"]!)
-        let stored = try trust.sql("SELECT vv || '|' || amount_yuan FROM fees WHERE id = 'fee-a'")
+        let stored = try trust.sql("SELECT vv || '|' || amount_yuan FROM fees WHERE id = 'fee-aaaaaaaaaaaaaaaa'")
         // When A pushes its own record as if the township laptop had changed it (a change it never made)
         let forged = [
-            TrustTown.fee("fee-a", dot: "\(t):999:1700000000", amount: "666"),
-            TrustTown.fee("fee-a", vv: "\(a):1,\(t):999", clock: "\(t):999:1700000000=amount_yuan;\(a):1:1700000000=_deleted,collected_on", amount: "666"),
+            TrustTown.fee("fee-aaaaaaaaaaaaaaaa", dot: "\(t):999:1700000000", amount: "666"),
+            TrustTown.fee("fee-aaaaaaaaaaaaaaaa", vv: "\(a):1,\(t):999", clock: "\(t):999:1700000000=amount_yuan;\(a):1:1700000000=_deleted,collected_on", amount: "666"),
         ]
         for record in forged {
             let answer = try trust.post("/v1/push", trust.push(sender: trust.sender(site: a, device: "a"), records: [record]),
                                         token: trust.town.tokens["a"])
             // Then the record is refused, named, as forged, and nothing of it is stored
             #expect(answer.status == 200, "\(answer.text)")
-            #expect(answer.text.contains("fee-a") && answer.text.contains(t), "\(answer.text)")
-            #expect(try trust.sql("SELECT vv || '|' || amount_yuan FROM fees WHERE id = 'fee-a'") == stored)
+            #expect(answer.text.contains("fee-aaaaaaaaaaaaaaaa") && answer.text.contains(t), "\(answer.text)")
+            #expect(try trust.sql("SELECT vv || '|' || amount_yuan FROM fees WHERE id = 'fee-aaaaaaaaaaaaaaaa'") == stored)
         }
         // And the township laptop's honest edit of that record syncs
-        #expect(try trust.town.gongkai("t", ["fee", "edit", "fee-a", "--amount-yuan", "7"]).status == 0)
+        #expect(try trust.town.gongkai("t", ["fee", "edit", "fee-aaaaaaaaaaaaaaaa", "--amount-yuan", "7"]).status == 0)
         let sync = try trust.town.sync("t")
         #expect(!sync.stderr.contains("分叉"), "\(sync.stderr)")
-        #expect(try trust.sql("SELECT amount_yuan FROM fees WHERE id = 'fee-a'") == "700")
+        #expect(try trust.sql("SELECT amount_yuan FROM fees WHERE id = 'fee-aaaaaaaaaaaaaaaa'") == "700")
         try trust.honestLaptopsKeepSyncing("forged")
         #expect(try trust.integrity() == "ok")
     }
@@ -220,7 +220,7 @@ struct TrustTests {
         let synced = try GongkaiProcess.run(["sync", "--db", trust.town.workspace.path("b.sqlite"), "--server", trust.town.server.url,
                                              "--token", fresh])
         #expect(synced.status == 0 && synced.stderr.contains("一致"), "\(synced.stderr)")
-        #expect(try trust.sql("SELECT count(*) FROM fees WHERE id = 'with-new-token'") == "1")
+        #expect(try trust.sql("SELECT count(*) FROM fees WHERE id = '640522100202:with-new-token'") == "1")
         let stale = try trust.post("/v1/pull", trust.pull(sender: trust.sender(site: TrustTown.sites["b"]!, unit: TrustTown.villageB)),
                                    token: trust.town.tokens["b"])
         #expect(stale.status == 401 && stale.errorCode == "token_revoked")

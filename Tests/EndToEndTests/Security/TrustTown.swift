@@ -23,7 +23,7 @@ final class TrustTown {
         try town.laptop("a", unit: Self.villageA, site: Self.sites["a"])
         try town.laptop("b", unit: Self.villageB, site: Self.sites["b"])
         try town.laptop("t", unit: Township.township, site: Self.sites["t"])
-        for (name, id) in [("a", "fee-a"), ("b", "fee-b"), ("t", "fee-t")] {
+        for (name, id) in [("a", "fee-aaaaaaaaaaaaaaaa"), ("b", "fee-bbbbbbbbbbbbbbbb"), ("t", "fee-cccccccccccccccc")] {
             #expect(try town.gongkai(name, ["fee", "add", "--id", id, "--collected-on", "2021-04-01", "--amount-yuan", "5"]).status == 0)
         }
         for name in ["a", "b", "t", "a"] { try town.sync(name) }
