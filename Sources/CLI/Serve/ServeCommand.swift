@@ -6,6 +6,12 @@ import Server
 import Storage
 
 struct ServeCommand: AsyncParsableCommand, ExampleProviding {
+    /// Whether binding failed because the port is taken (NIO reports errno EADDRINUSE).
+    static func isAddressInUse(_ error: any Error) -> Bool {
+        let text = String(describing: error)
+        return text.contains("Address already in use") || text.contains("EADDRINUSE") || text.contains("errno: 98")
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "运行乡镇的同步服务器 (数据库由 gongkai admin add-unit 创建)。",
@@ -50,6 +56,16 @@ struct ServeCommand: AsyncParsableCommand, ExampleProviding {
                 FileHandle.standardOutput.write(Data(line.utf8))
             }
             try await app.runService()
+            // Every committed write into the database file itself: a copy of the file alone
+            // made after `serve` stopped holds everything.
+            try opened.checkpoint()
+            logger.info("服务器已停止; 数据已全部写入 \(opened.path)")
+        } catch let error as CLIError {
+            throw error
+        } catch where ServeCommand.isAddressInUse(error) {
+            let message = "端口 \(port) 已被占用 (另一个 gongkai serve 或其他程序正在使用); 请先停止它, 或用 --port 换一个端口"
+            logger.critical("服务器未能启动: \(message)")
+            throw CLIError.failure(message)
         } catch {
             // Whatever stops the server is in its log, not only on a terminal that may be gone.
             logger.critical("服务器停止: \(error)")

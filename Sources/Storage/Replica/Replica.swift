@@ -77,6 +77,9 @@ public final class Replica: Sendable {
                 throw ReplicaError.newerSchema(path: path, found: version, supported: Migrations.latestVersion)
             }
             try configure(connection)
+            // A copy made by `gongkai backup` is a single file (rollback journal): back to WAL,
+            // so that reads go on beside writes. If another process has it open, it stays as is.
+            if try connection.scalar("PRAGMA journal_mode").text != "wal" { try? connection.execute("PRAGMA journal_mode = WAL") }
             if version < Migrations.latestVersion {
                 try Migrator.migrate(connection, now: now)
                 try DigestBackfill.run(connection)
@@ -97,7 +100,7 @@ public final class Replica: Sendable {
     }
 
     /// The first 16 bytes of every SQLite file are "SQLite format 3\0".
-    private static func checkHeader(_ path: String) throws(ReplicaError) {
+    static func checkHeader(_ path: String) throws(ReplicaError) {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw .cannotOpen(path: path, detail: "没有读取权限")
         }
