@@ -112,7 +112,8 @@ struct ReportCheckTests {
         let scratch = Scratch()
         let town = try goodTownship(scratch)
         let built2020 = try ReportBuilder.build(town, year: 2020)
-        try town.publishReport(year: 2020, formatVersion: "2019", json: JSONRenderer.render(built2020.report, checks: []), now: 1_609_900_000)
+        _ = try town.publishReport(year: 2020, formatVersion: "2019", json: JSONRenderer.render(built2020.report, checks: []),
+                                   model: try PublishedModel.encode(built2020.report), supersedingBecause: nil, now: 1_609_900_000)
         #expect(try checks(town)["X-CARRY"]?.ok == true)
         // A village's late sync: a 2020 request, still open at the end of 2020, concluded in 2021.
         try load(town, .requests, "id,unit,received_on,applicant_type,concluded_on,outcome", ["late,640522100201,2020-11-11,natural_person,2021-02-02,granted"])
@@ -129,7 +130,8 @@ struct ReportCheckTests {
         let scratch = Scratch()
         let town = try goodTownship(scratch)
         let built2020 = try ReportBuilder.build(town, year: 2020, version: .v2021)
-        try town.publishReport(year: 2020, formatVersion: "2021", json: JSONRenderer.render(built2020.report, checks: []), now: 1)
+        _ = try town.publishReport(year: 2020, formatVersion: "2021", json: JSONRenderer.render(built2020.report, checks: []),
+                                   model: try PublishedModel.encode(built2020.report), supersedingBecause: nil, now: 1)
         try load(town, .documents, "id,kind,title,made_on", ["late-doc,normative,补录的文件,2020-06-01"])
         let results = try checks(town)
         #expect(results["X-STOCK"]?.ok == false)

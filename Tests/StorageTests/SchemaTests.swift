@@ -30,6 +30,7 @@ struct SchemaTests {
             5: "41266e4c201d8147d620207a0d3c7a6dd02a81578fed905a730249944eab2f60",
             6: "16301ff483676c8faf9ffca26a9d88ba25a34141d2d5d117f3154e2508e2183e",
             7: "2ba5a2b2f7813e169c96fd7314bb3a353d464a162caac253f8cdc5a1a28da7b8",
+            8: "838b5ba666a7303259aac1969ec127825afc149785f836d9811d9d6f44c0c9d5",
         ]
         for migration in Migrations.all {
             let digest = SHA256.hash(data: Data(migration.sql.utf8)).map { String(format: "%02x", $0) }.joined()
@@ -104,6 +105,34 @@ struct SchemaTests {
         #expect(page.records.count == 1 && page.next.seq == 1 && page.next.mark != "old-mark")
         #expect(try server.knows(page.next))
         #expect(try !server.knows(SyncCursor(mark: "never-issued", seq: 1)))
+    }
+
+    @Test("a report published under schema 7 becomes version 1 of its year, its JSON kept word for word")
+    func upgradesPublishedReportsFrom7() throws {
+        let scratch = Scratch()
+        let path = scratch.path("town7.sqlite")
+        do {
+            // Given a file of the previous release with a published 2021 report
+            let connection = try Connection(path: path, mode: .readWriteCreate)
+            try connection.execute("PRAGMA journal_mode = WAL; PRAGMA application_id = \(Migrator.applicationID)")
+            for migration in Migrations.all where migration.version <= 7 { try connection.execute(migration.sql) }
+            try connection.execute("""
+            PRAGMA user_version = 7;
+            INSERT INTO units VALUES ('640522100000', '西安镇', NULL, 1);
+            INSERT INTO replica VALUES (1, '5e5e5e5e5e5e5e5e', '640522100000', 'server', 0, 1, 5);
+            INSERT INTO published_reports VALUES (2021, '2021', 1700000000, '{"year": 2021}');
+            """)
+        }
+        // When this build opens it
+        let replica = try Replica.open(at: path)
+        // Then the report is version 1, and publishing the year again needs a reason
+        #expect(try replica.publishedVersions(year: 2021) == [PublishedVersion(year: 2021, version: 1, formatVersion: "2021", publishedAt: 1_700_000_000, reason: nil)])
+        #expect(try replica.publishedContent(year: 2021, version: 1)?.json == #"{"year": 2021}"#)
+        #expect(throws: ReplicaError.alreadyPublished(year: 2021, at: 1_700_000_000)) {
+            _ = try replica.publishReport(year: 2021, formatVersion: "2021", json: "{}", model: "{}", supersedingBecause: nil, now: 2)
+        }
+        #expect(try replica.publishReport(year: 2021, formatVersion: "2021", json: "{}", model: "{}", supersedingBecause: "更正", now: 2).version == 2)
+        #expect(try replica.publishedReport(year: 2021)?.json == "{}")
     }
 
     @Test("a new replica records its schema version and is in WAL mode with foreign keys on")

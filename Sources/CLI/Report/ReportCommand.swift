@@ -8,7 +8,7 @@ struct ReportCommand: ParsableCommand, ExampleProviding {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "《政府信息公开工作年度报告》: 由记录计算、检查、发布。",
-        subcommands: [ReportAnnual.self, ReportCheck.self, ReportPublish.self]
+        subcommands: [ReportAnnual.self, ReportCheck.self, ReportPublish.self, ReportPublished.self]
     )
 
     static let examples = [
@@ -49,15 +49,20 @@ struct ReportAnnual: ParsableCommand, ExampleProviding {
         "gongkai report annual --year 2021 --format html --output 2021年报.html   # 浏览器打开后打印到 A4",
         "gongkai report annual --year 2021 --format csv --output 2021年报表格.csv",
         "gongkai report annual --year 2021 --format json",
+        "gongkai report annual --year 2021 --published --format html --output 已发布.html   # 已发布的版本, 原样",
     ]
 
     @OptionGroup var replica: ReplicaOptions
     @OptionGroup var report: ReportOptions
     @Option(help: ArgumentHelp("md, html, csv 或 json", valueName: "FORMAT")) var format: String = "md"
     @Option(help: ArgumentHelp("写入文件; 默认输出到标准输出", valueName: "FILE")) var output: String?
+    @Flag(help: "输出已发布的报告 (最新版本), 而不是按现在的数据计算") var published = false
+    @Option(name: .customLong("published-version"), help: ArgumentHelp("输出已发布的第 N 版 (见 gongkai report published)", valueName: "N"))
+    var publishedVersion: Int?
 
     func run() throws {
         guard ["md", "html", "csv", "json"].contains(format) else { throw CLIError.usage("未知的格式 \"\(format)\"; 可用: md, html, csv, json") }
+        if published || publishedVersion != nil { return try renderPublished(try replica.open()) }
         let (built, checks) = try report.build(try replica.open())
         let text = switch format {
         case "html": HTMLRenderer.render(built.report)
@@ -70,6 +75,31 @@ struct ReportAnnual: ParsableCommand, ExampleProviding {
         if !failing.isEmpty {
             Terminal.error("注意: \(failing.count) 项检查未通过 (\(failing.map(\.id).joined(separator: ", "))); 发布前请运行 gongkai report check --year \(report.year)")
         }
+    }
+}
+
+extension ReportAnnual {
+    /// A published version exactly as it was: its JSON as stored, other formats from its model.
+    func renderPublished(_ opened: Replica) throws {
+        let versions = try opened.publishedVersions(year: report.year)
+        guard let latest = versions.last else {
+            throw CLIError.failure("\(report.year) 年的报告还没有发布; 用 gongkai report publish --year \(report.year) 发布")
+        }
+        let wanted = publishedVersion ?? latest.version
+        guard let content = try opened.publishedContent(year: report.year, version: wanted) else {
+            throw CLIError.failure("\(report.year) 年没有第 \(wanted) 版; 已发布的版本: \(versions.map { "第 \($0.version) 版" }.joined(separator: ", "))")
+        }
+        if format == "json" { return try OutputFile.write(content.json, to: output) }
+        guard let model = content.model else {
+            throw CLIError.failure("第 \(wanted) 版发布于旧版 gongkai, 只保存了 JSON; 请用 --format json 输出")
+        }
+        let frozen = try PublishedModel.decode(model)
+        let text = switch format {
+        case "html": HTMLRenderer.render(frozen)
+        case "csv": CSVRenderer.render(frozen)
+        default: MarkdownRenderer.render(frozen)
+        }
+        try OutputFile.write(text, to: output)
     }
 }
 
@@ -105,14 +135,27 @@ struct ReportCheck: ParsableCommand, ExampleProviding {
 struct ReportPublish: ParsableCommand, ExampleProviding {
     static let configuration = CommandConfiguration(
         commandName: "publish",
-        abstract: "把某年的报告定稿保存。之后数据若有变化, report check 会列出与已发布报告的差异; 次年的结转也与之核对。")
+        abstract: "把某年的报告定稿保存。发布后不再改动: 再次发布须 --supersede --reason, 每一版都保留。",
+        discussion: """
+        之后数据若有变化, report check 会列出与已发布报告的差异 (表格和文字); 次年的结转也与之核对。
+        已发布的报告可随时用 gongkai report annual --year Y --published 原样输出 (任何格式)。
+        """)
 
-    static let examples = ["gongkai report publish --year 2021"]
+    static let examples = [
+        "gongkai report publish --year 2021",
+        "gongkai report publish --year 2021 --supersede --reason \"补录园河村12月的两件申请\"",
+        "gongkai report published --year 2021   # 列出各版本",
+    ]
 
     @OptionGroup var replica: ReplicaOptions
     @OptionGroup var report: ReportOptions
+    @Flag(help: "取代已发布的版本 (须同时写 --reason)") var supersede = false
+    @Option(help: ArgumentHelp("取代的原因, 与新版本一起保存", valueName: "TEXT")) var reason: String?
 
     func run() throws {
+        let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if supersede && (reason ?? "").isEmpty { throw CLIError.usage("--supersede 须写明原因: --reason \"原因\"") }
+        if !supersede && reason != nil { throw CLIError.usage("--reason 只和 --supersede 一起用") }
         let opened = try replica.open()
         let (built, checks) = try report.build(opened)
         let errors = checks.filter(\.failsAsError)
@@ -120,8 +163,34 @@ struct ReportPublish: ParsableCommand, ExampleProviding {
             throw CLIError.failure("有 \(errors.count) 项检查错误 (\(errors.map(\.id).joined(separator: ", "))), 不能发布; 请先运行 gongkai report check --year \(report.year) 并修正")
         }
         let json = JSONRenderer.render(built.report, checks: checks)
-        try opened.publishReport(year: report.year, formatVersion: built.report.formatVersion.rawValue, json: json, now: WallClock.now())
-        print("已发布 \(built.report.title) (格式 \(built.report.formatVersion.rawValue))")
+        let version = try opened.publishReport(year: report.year, formatVersion: built.report.formatVersion.rawValue, json: json,
+                                               model: try PublishedModel.encode(built.report), supersedingBecause: supersede ? reason : nil,
+                                               now: WallClock.now())
+        print("已发布 \(built.report.title) 第 \(version.version) 版 (格式 \(built.report.formatVersion.rawValue))")
+    }
+}
+
+struct ReportPublished: ParsableCommand, ExampleProviding {
+    static let configuration = CommandConfiguration(commandName: "published", abstract: "列出某年报告已发布的各版本: 时间和原因。")
+    static let examples = ["gongkai report published --year 2021", "gongkai report published --year 2021 --json"]
+
+    @OptionGroup var replica: ReplicaOptions
+    @Option(help: ArgumentHelp("报告年度", valueName: "Y")) var year: Int
+    @Flag(help: "输出 JSON") var json = false
+
+    func run() throws {
+        let versions = try replica.open().publishedVersions(year: year)
+        if json {
+            print(JSONValue.array(versions.map { version in
+                .object([("version", .number(String(version.version))), ("format_version", .string(version.formatVersion)),
+                         ("published_at", .string(WallClock.iso(version.publishedAt))), ("reason", version.reason.map(JSONValue.string) ?? .null)])
+            }).rendered())
+            return
+        }
+        guard !versions.isEmpty else { return print("\(year) 年的报告还没有发布") }
+        for version in versions {
+            print("第 \(version.version) 版  \(WallClock.format(version.publishedAt))  格式 \(version.formatVersion)" + (version.reason.map { "  原因: \($0)" } ?? ""))
+        }
     }
 }
 

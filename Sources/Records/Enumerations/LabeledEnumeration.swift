@@ -2,7 +2,7 @@
 ///
 /// Every enumeration of the product is one Swift enum conforming to this protocol; the
 /// key is the raw value (stable, used in files and JSON), the label is what officials read.
-public protocol LabeledEnumeration: CaseIterable, Hashable, Sendable, RawRepresentable where RawValue == String {
+public protocol LabeledEnumeration: CaseIterable, Hashable, Sendable, Codable, RawRepresentable where RawValue == String {
     /// What the enumeration is called, in Chinese ("申请人类型").
     static var title: String { get }
     /// The label printed for this value ("自然人").

@@ -1,6 +1,6 @@
 /// An amount of money in yuan, held exactly as a whole number of fen (0.01 yuan).
 /// Never floating point: sums are exact and print exactly.
-public struct Yuan: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct Yuan: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     public let fen: Int64
 
     /// Larger than any township's annual figures by orders of magnitude, and far from overflow.

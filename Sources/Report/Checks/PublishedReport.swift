@@ -25,7 +25,8 @@ struct PublishedReport {
     func differences(from report: AnnualReport) -> [String] {
         guard let now = try? JSONSerialization.jsonObject(with: Data(JSONRenderer.render(report, checks: []).utf8)) as? [String: Any] else { return [] }
         var differences: [String] = []
-        for table in ["table2", "table3", "table4"] {
+        // The tables, and the text: a placeholder's figure or a section edited after publishing.
+        for table in ["headline", "table2", "table3", "table4", "sections"] {
             compare(object[table], now[table], path: table, into: &differences)
         }
         return differences
@@ -42,5 +43,19 @@ struct PublishedReport {
             let newText = new.map { "\($0)" } ?? "—"
             if oldText != newText { differences.append("\(path): \(oldText) → \(newText)") }
         }
+    }
+}
+
+/// The report as built, kept with each published version so that it renders again exactly, in
+/// any format, however the data changed since.
+public enum PublishedModel {
+    public static func encode(_ report: AnnualReport) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(report), as: UTF8.self)
+    }
+
+    public static func decode(_ text: String) throws -> AnnualReport {
+        try JSONDecoder().decode(AnnualReport.self, from: Data(text.utf8))
     }
 }

@@ -1,7 +1,7 @@
 import Records
 
 /// A column or row of an official table: its JSON key and its printed label.
-public struct Label: Sendable, Equatable {
+public struct Label: Sendable, Equatable, Codable {
     public let key: String
     public let text: String
 
@@ -12,13 +12,13 @@ public struct Label: Sendable, Equatable {
 }
 
 /// Table 2: groups of article 20 items, each with its own columns.
-public struct Table2: Sendable, Equatable {
-    public struct Row: Sendable, Equatable {
+public struct Table2: Sendable, Equatable, Codable {
+    public struct Row: Sendable, Equatable, Codable {
         public let label: Label
         public let cells: [Cell]
     }
 
-    public struct Group: Sendable, Equatable {
+    public struct Group: Sendable, Equatable, Codable {
         public let label: String
         public let columns: [Label]
         public let rows: [Row]
@@ -30,9 +30,9 @@ public struct Table2: Sendable, Equatable {
 }
 
 /// Table 3: requests by outcome (rows) and applicant (columns).
-public struct Table3: Sendable, Equatable {
+public struct Table3: Sendable, Equatable, Codable {
     /// A row of numbers, with the headings it sits under (outermost first).
-    public struct Row: Sendable, Equatable {
+    public struct Row: Sendable, Equatable, Codable {
         public let label: Label
         public let headings: [String]
         /// The six applicant columns, then the total.
@@ -48,13 +48,13 @@ public struct Table3: Sendable, Equatable {
 }
 
 /// Table 4: reconsideration and litigation, three groups of five cells.
-public struct Table4: Sendable, Equatable {
+public struct Table4: Sendable, Equatable, Codable {
     public static let cells: [Label] = [
         Label("maintained", "结果维持"), Label("corrected", "结果纠正"), Label("other_result", "其他结果"),
         Label("pending", "尚未审结"), Label("total", "总计"),
     ]
 
-    public struct Group: Sendable, Equatable {
+    public struct Group: Sendable, Equatable, Codable {
         public let group: CaseGroup
         /// In the order of `Table4.cells`.
         public let values: [Int]
@@ -64,14 +64,14 @@ public struct Table4: Sendable, Equatable {
 }
 
 /// The figures section 一 quotes.
-public struct Headline: Sendable, Equatable {
+public struct Headline: Sendable, Equatable, Codable {
     public let noticesPublished: Int
     public let requestsReceived: Int
     public let requestsConcluded: Int
 }
 
 /// The report's six sections and its appendix, computed from the records.
-public struct AnnualReport: Sendable, Equatable {
+public struct AnnualReport: Sendable, Equatable, Codable {
     public let year: Int
     public let formatVersion: FormatVersion
     public let unitCode: String
@@ -94,8 +94,8 @@ public struct AnnualReport: Sendable, Equatable {
 
 /// What the official format lacks: each village's share, when it last synced, and the
 /// notices of the year by month and category.
-public struct Appendix: Sendable, Equatable {
-    public struct UnitShare: Sendable, Equatable {
+public struct Appendix: Sendable, Equatable, Codable {
+    public struct UnitShare: Sendable, Equatable, Codable {
         public let code: String
         public let name: String
         public let notices: Int

@@ -1,7 +1,7 @@
 import Records
 
 /// One cell of an official table: always a number (0 printed as 0).
-public enum Cell: Sendable, Equatable {
+public enum Cell: Sendable, Equatable, Codable {
     case count(Int)
     /// The 2019 format's 本年增/减: the only signed cell.
     case change(Int)

@@ -1,6 +1,6 @@
 /// The national layout a report follows: the 2019 trial format for 2019 and 2020, the 2021
 /// format from 2021 on.
-public enum FormatVersion: String, Sendable, CaseIterable {
+public enum FormatVersion: String, Sendable, CaseIterable, Codable {
     case v2019 = "2019"
     case v2021 = "2021"
 

@@ -9,10 +9,11 @@ enum Migrations {
         Migration(version: 5, name: "report index dropped", sql: version5),
         Migration(version: 6, name: "sites bound to device tokens, history marks", sql: version6),
         Migration(version: 7, name: "records a server refused, by site", sql: version7),
+        Migration(version: 8, name: "every published version of a report", sql: version8),
     ]
 
     /// The oldest schema whose records a replica of this schema takes as they are: every schema
-    /// since 5 has the same record kinds and fields (6 and 7 added only server-side tables), so a
+    /// since 5 has the same record kinds and fields (6 to 8 added only tables of their own), so a
     /// server keeps serving laptops of the previous release.
     static let oldestSameRecords = 5
 
@@ -277,5 +278,26 @@ extension Migrations {
         sync_number INTEGER NOT NULL,
         PRIMARY KEY (site, kind, id)
     ) WITHOUT ROWID;
+    """
+}
+
+extension Migrations {
+    // A published report is frozen: a second publish of a year supersedes the first with a
+    // reason, and every version is kept. `published_reports` stays the year's current version
+    // (what checks compare with); `model` is the report as built, from which any format is
+    // rendered again exactly (NULL for versions published before it was kept: JSON only).
+    static let version8 = """
+    CREATE TABLE published_report_versions (
+        year INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        format_version TEXT NOT NULL,
+        published_at INTEGER NOT NULL,
+        reason TEXT,
+        report TEXT NOT NULL,
+        model TEXT,
+        PRIMARY KEY (year, version)
+    ) WITHOUT ROWID;
+    INSERT INTO published_report_versions (year, version, format_version, published_at, reason, report, model)
+        SELECT year, 1, format_version, published_at, NULL, report, NULL FROM published_reports;
     """
 }
