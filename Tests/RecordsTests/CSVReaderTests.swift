@@ -70,7 +70,7 @@ struct CSVReaderTests {
     @Test("GBK files read correctly when named")
     func gbk() throws {
         let bytes: [UInt8] = [0xC4, 0xE3, 0xBA, 0xC3] // 你好
-        let utf8 = try #require(SourceEncoding.gbk.utf8Bytes(of: bytes))
+        let utf8 = try #require(TextEncoding.gbk.utf8Bytes(of: bytes))
         #expect(String(decoding: utf8, as: UTF8.self) == "你好")
     }
 

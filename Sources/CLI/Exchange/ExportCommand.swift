@@ -6,10 +6,16 @@ import Storage
 struct ExportCommand: ParsableCommand, ExampleProviding {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "导出记录: csv (可原样再导入) 或 json (按 id 排序的对象数组)。已删除的记录不导出。"
+        abstract: "导出记录: csv (可原样再导入) 或 json (按 id 排序的对象数组)。已删除的记录不导出。",
+        discussion: """
+        用 Excel (中文 Windows) 打开 CSV, 请加 --encoding utf-8-bom (推荐, 任何文字都不乱码) 或 --encoding gbk;
+        默认的 utf-8 不带 BOM, Excel 会显示乱码, 适合脚本和其他程序。--headers zh 用中文列名 (编号、标题、发布日期 …),
+        导入时同样认得。
+        """
     )
 
     static let examples = [
+        "gongkai export requests --encoding utf-8-bom --headers zh --output 申请登记.csv   # 给 Excel 打开",
         "gongkai export notices > notices.csv",
         "gongkai export requests --format json --output requests.json",
     ]
@@ -19,29 +25,30 @@ struct ExportCommand: ParsableCommand, ExampleProviding {
     @Option(help: ArgumentHelp("csv 或 json", valueName: "FORMAT")) var format: String = "csv"
     @Option(help: ArgumentHelp("写入文件; 默认输出到标准输出", valueName: "FILE")) var output: String?
     @Option(help: ArgumentHelp("只导出这个单位的记录", valueName: "CODE")) var unit: String?
+    @OptionGroup var spreadsheet: SpreadsheetOptions
 
     func run() throws {
         let kind = try KindArgument.importable(kind)
         guard ["csv", "json"].contains(format) else { throw CLIError.usage("未知的格式 \"\(format)\"; 可用: csv, json") }
+        let encoding = try spreadsheet.textEncoding()
+        if format == "json" && encoding != .utf8 { throw CLIError.usage("JSON 总是 UTF-8; --encoding 只用于 csv") }
         let records = try replica.open().records(kind, unit: unit)
-        let text: String
+        let bytes: [UInt8]
         if format == "json" {
-            text = JSONValue.array(records.map { kind.jsonObject(id: $0.id, unit: $0.unit, values: $0.values) }).rendered() + "\n"
+            bytes = Array((JSONValue.array(records.map { kind.jsonObject(id: $0.id, unit: $0.unit, values: $0.values) }).rendered() + "\n").utf8)
         } else {
-            var writer = CSVWriter()
-            writer.write(kind.csvColumns)
-            for record in records { writer.write(record.csvFields) }
-            text = writer.output
+            let rows = [try spreadsheet.chineseHeaders() ? kind.chineseCSVHeaders : kind.csvColumns] + records.map(\.csvFields)
+            bytes = try SpreadsheetOptions.csv(rows, encoding: encoding)
         }
         if let output {
             do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+                try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
             } catch {
                 throw CLIError.failure("无法写入 \(output): \(error.localizedDescription)")
             }
             FileHandle.standardError.write(Data("已导出 \(records.count) 条\(kind.label)到 \(output)\n".utf8))
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            FileHandle.standardOutput.write(Data(bytes))
         }
     }
 }

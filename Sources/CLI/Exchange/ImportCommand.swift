@@ -16,7 +16,13 @@ struct ImportCommand: ParsableCommand, ExampleProviding {
         默认不导入并列出, 由 --near update (按本行改正原记录) 或 --near add (另立新记录) 决定。
         空单元格不会清空已有的值; 已删除的记录不会被恢复, 除非加 --restore-deleted。这些行都会列出。
         "序号"、"备注"、"说明" 列不导入。任何一行有错, 则什么也不导入, 并列出每一处错误的行号、列和原因。
-        """
+        Excel 另存的 CSV 多为 GBK: 加 --encoding gbk; UTF-8 文件开头的 BOM 会自动跳过。
+
+        可用的列名 (英文键或任一中文名):
+
+        """ + RecordKind.importable.map { kind in
+            "\(kind.rawValue) (\(kind.label)):\n" + kind.acceptedHeaders.map { "  " + $0 }.joined(separator: "\n")
+        }.joined(separator: "\n")
     )
 
     static let examples = [
@@ -29,7 +35,7 @@ struct ImportCommand: ParsableCommand, ExampleProviding {
     @Argument(help: ArgumentHelp("记录类别", valueName: "KIND")) var kind: String
     @Argument(help: ArgumentHelp("CSV 文件", valueName: "FILE")) var file: String
     @OptionGroup var replica: ReplicaOptions
-    @Option(help: ArgumentHelp("文件编码: utf-8 (默认) 或 gbk", valueName: "ENCODING")) var encoding: String = "utf-8"
+    @Option(help: ArgumentHelp("文件编码: utf-8 (默认, 带不带 BOM 均可) 或 gbk (Excel 中文版另存的 CSV)", valueName: "ENCODING")) var encoding: String = "utf-8"
     @Option(help: ArgumentHelp("只差一个识别项的行: refuse 不导入并列出 (默认), update 按本行改正原记录, add 另立新记录",
                                valueName: "refuse|update|add")) var near: String = "refuse"
     @Flag(help: "恢复文件中出现的已删除记录 (默认保持删除, 并列出这些行)") var restoreDeleted = false
@@ -37,8 +43,8 @@ struct ImportCommand: ParsableCommand, ExampleProviding {
     func run() throws {
         let kind = try KindArgument.importable(kind)
         let options = ImportOptions(restoreDeleted: restoreDeleted, nearRows: try ImportCommand.nearRows(near))
-        guard let encoding = SourceEncoding.parse(encoding) else {
-            throw CLIError.usage("未知的编码 \"\(encoding)\"; 可用: utf-8, gbk")
+        guard let encoding = TextEncoding.parse(encoding) else {
+            throw CLIError.usage("未知的编码 \"\(encoding)\"; 可用: \(TextEncoding.names)")
         }
         guard let data = FileManager.default.contents(atPath: file) else {
             throw CLIError.failure("无法读取文件 \(file); 请检查路径和权限")

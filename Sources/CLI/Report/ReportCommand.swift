@@ -47,7 +47,7 @@ struct ReportAnnual: ParsableCommand, ExampleProviding {
     static let examples = [
         "gongkai report annual --year 2020 --format md",
         "gongkai report annual --year 2021 --format html --output 2021年报.html   # 浏览器打开后打印到 A4",
-        "gongkai report annual --year 2021 --format csv --output 2021年报表格.csv",
+        "gongkai report annual --year 2021 --format csv --encoding utf-8-bom --output 2021年报表格.csv   # Excel 打开不乱码",
         "gongkai report annual --year 2021 --format json",
         "gongkai report annual --year 2021 --published --format html --output 已发布.html   # 已发布的版本, 原样",
     ]
@@ -56,12 +56,15 @@ struct ReportAnnual: ParsableCommand, ExampleProviding {
     @OptionGroup var report: ReportOptions
     @Option(help: ArgumentHelp("md, html, csv 或 json", valueName: "FORMAT")) var format: String = "md"
     @Option(help: ArgumentHelp("写入文件; 默认输出到标准输出", valueName: "FILE")) var output: String?
+    @Option(help: ArgumentHelp("csv 的编码: utf-8 (默认), utf-8-bom (Excel 推荐) 或 gbk", valueName: "ENCODING")) var encoding: String = "utf-8"
     @Flag(help: "输出已发布的报告 (最新版本), 而不是按现在的数据计算") var published = false
     @Option(name: .customLong("published-version"), help: ArgumentHelp("输出已发布的第 N 版 (见 gongkai report published)", valueName: "N"))
     var publishedVersion: Int?
 
     func run() throws {
         guard ["md", "html", "csv", "json"].contains(format) else { throw CLIError.usage("未知的格式 \"\(format)\"; 可用: md, html, csv, json") }
+        guard let textEncoding = TextEncoding.parse(encoding) else { throw CLIError.usage("未知的编码 \"\(encoding)\"; 可用: \(TextEncoding.names)") }
+        if textEncoding != .utf8 && format != "csv" { throw CLIError.usage("--encoding 只用于 --format csv; 其他格式总是 UTF-8") }
         if published || publishedVersion != nil { return try renderPublished(try replica.open()) }
         let (built, checks) = try report.build(try replica.open())
         let text = switch format {
@@ -70,7 +73,7 @@ struct ReportAnnual: ParsableCommand, ExampleProviding {
         case "json": JSONRenderer.render(built.report, checks: checks)
         default: MarkdownRenderer.render(built.report)
         }
-        try OutputFile.write(text, to: output)
+        try OutputFile.write(text, to: output, encoding: textEncoding)
         let failing = checks.filter { !$0.ok }
         if !failing.isEmpty {
             Terminal.error("注意: \(failing.count) 项检查未通过 (\(failing.map(\.id).joined(separator: ", "))); 发布前请运行 gongkai report check --year \(report.year)")
@@ -99,7 +102,7 @@ extension ReportAnnual {
         case "csv": CSVRenderer.render(frozen)
         default: MarkdownRenderer.render(frozen)
         }
-        try OutputFile.write(text, to: output)
+        try OutputFile.write(text, to: output, encoding: TextEncoding.parse(encoding) ?? .utf8)
     }
 }
 
@@ -196,13 +199,17 @@ struct ReportPublished: ParsableCommand, ExampleProviding {
 
 /// Writes a command's output to a file (atomically) or to standard output.
 enum OutputFile {
-    static func write(_ text: String, to path: String?) throws {
+    static func write(_ text: String, to path: String?, encoding: TextEncoding = .utf8) throws {
+        if encoding == .gbk, let character = TextEncoding.firstOutsideGBK(in: text) {
+            throw CLIError.failure("字符 \"\(character)\" 无法用 GBK 表示; 请改用 --encoding utf-8-bom (Excel 也能正确打开)")
+        }
+        let bytes = Data(encoding.bytes(of: text))
         guard let path else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            FileHandle.standardOutput.write(bytes)
             return
         }
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try bytes.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw CLIError.failure("无法写入 \(path): \(error.localizedDescription)")
         }

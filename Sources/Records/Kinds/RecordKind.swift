@@ -93,6 +93,21 @@ public enum RecordKind: String, CaseIterable, Sendable, Hashable {
     /// The CSV columns, in order: `id`, `unit`, then the fields.
     public var csvColumns: [String] { ["id", "unit"] + fields.map(\.name) }
 
+    /// Every header an import takes for each column, one line a column: `title  标题 / 信息标题`.
+    public var acceptedHeaders: [String] {
+        var lines = ["id  id / 编号", "unit  unit / 单位 / 单位代码"]
+        for field in fields {
+            var names = [field.label]
+            for alias in field.headerAliases where !names.contains(alias) { names.append(alias) }
+            lines.append("\(field.name)  \(field.name) / " + names.joined(separator: " / "))
+        }
+        return lines
+    }
+
+    /// The same columns under Chinese headers, as a ledger would have them (`--headers zh`);
+    /// import reads them back.
+    public var chineseCSVHeaders: [String] { ["编号", "单位代码"] + fields.map(\.label) }
+
     /// Checks a whole record (the canonical values of its fields; an absent key is empty):
     /// required fields, and the rules between fields (dates in order, outcome with date).
     public func validate(_ values: [String: String]) -> [FieldProblem] {
