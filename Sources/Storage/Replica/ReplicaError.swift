@@ -34,6 +34,7 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
     case ambiguousID(kind: RecordKind, typed: String)
     case deleted(kind: RecordKind, id: String)
     case alreadyPublished(year: Int, at: Int64)
+    case cannotRemoveUnit(code: String, reason: String)
     case noConflict(kind: RecordKind, id: String, field: String)
     case unknownUnit(code: String)
     case unknownToken
@@ -83,6 +84,8 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
             "id \(id) 的\(kind.label)已存在; 修改请用 gongkai \(kind.singular) edit \(id)"
         case .idBelongsToOtherUnit(let kind, let id, let unit):
             "id \(id) 的\(kind.label)已属于单位 \(unit); 一个 id 只能属于一个单位, 请换一个 id"
+        case .cannotRemoveUnit(let code, let reason):
+            "不能删除单位 \(code): \(reason)"
         case .alreadyPublished(let year, let at):
             "\(year) 年的报告已于 \(ReplicaError.day(at)) 发布, 发布后不再改动; 若确需更正, 用 --supersede --reason \"原因\" 发布新版本 (旧版本仍保留)"
         case .deleted(let kind, let id):

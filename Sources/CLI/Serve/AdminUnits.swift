@@ -1,0 +1,49 @@
+import ArgumentParser
+import Records
+import Storage
+
+struct AdminListUnits: ParsableCommand, ExampleProviding {
+    static let configuration = CommandConfiguration(
+        commandName: "list-units", abstract: "列出服务器登记的单位: 代码、名称、上级、记录数、最近同步。")
+
+    static let examples = ["gongkai admin list-units --db town.sqlite", "gongkai admin list-units --db town.sqlite --json"]
+
+    @OptionGroup var replica: ReplicaOptions
+    @Flag(help: "以 JSON 输出, 供脚本读取") var json = false
+
+    func run() throws {
+        let units = try replica.open().unitSummaries()
+        if json { return print(JSONValue.array(units.map(Self.json)).rendered()) }
+        for summary in units {
+            let parent = summary.unit.parent.map { "上级 \($0)" } ?? "本乡镇"
+            let last = summary.lastSync.map(WallClock.format) ?? "从未同步"
+            print("\(summary.unit.code)  \(summary.unit.name)  \(parent)  记录 \(summary.records) 条  最近同步 \(last)")
+        }
+    }
+
+    static func json(_ summary: UnitSummary) -> JSONValue {
+        .object([
+            ("code", .string(summary.unit.code)),
+            ("name", .string(summary.unit.name)),
+            ("parent", summary.unit.parent.map(JSONValue.string) ?? .null),
+            ("records", .number(String(summary.records))),
+            ("last_sync", summary.lastSync.map { .string(WallClock.iso($0)) } ?? .null),
+        ])
+    }
+}
+
+struct AdminRemoveUnit: ParsableCommand, ExampleProviding {
+    static let configuration = CommandConfiguration(
+        commandName: "remove-unit",
+        abstract: "删除登记错了的村 (例如代码打错)。有记录、或还有有效令牌的单位不能删除。")
+
+    static let examples = ["gongkai admin remove-unit --db town.sqlite --unit 64052210021   # 少打了一位的代码"]
+
+    @OptionGroup var replica: ReplicaOptions
+    @Option(help: ArgumentHelp("要删除的单位代码", valueName: "CODE")) var unit: String
+
+    func run() throws {
+        let removed = try replica.open().removeVillage(code: unit)
+        print("已删除单位 \(removed.code) \(removed.name)")
+    }
+}

@@ -1,0 +1,60 @@
+import Records
+
+/// A unit as the township administrator sees it: what it holds and when it last synced.
+public struct UnitSummary: Sendable, Equatable {
+    public let unit: GovernmentUnit
+    /// Live records of every kind.
+    public let records: Int
+    /// The last finished sync of any of its devices (on a server), or nil.
+    public let lastSync: Int64?
+}
+
+extension Replica {
+    /// Every unit, this replica's own first, with its record count and last sync.
+    public func unitSummaries() throws(ReplicaError) -> [UnitSummary] {
+        let units = try units()
+        return try withConnection { connection in
+            var counts: [String: Int] = [:]
+            for kind in RecordKind.allCases {
+                for row in try connection.rows("SELECT unit, count(*) FROM \(RecordTable.name(of: kind)) WHERE deleted = 0 GROUP BY unit") {
+                    counts[row[0].text ?? "", default: 0] += Int(row[1].integer ?? 0)
+                }
+            }
+            var synced: [String: Int64] = [:]
+            for row in try connection.rows("SELECT unit, max(synced_at) FROM sites WHERE synced_at IS NOT NULL GROUP BY unit") {
+                synced[row[0].text ?? ""] = row[1].integer
+            }
+            return units.map { UnitSummary(unit: $0, records: counts[$0.code] ?? 0, lastSync: synced[$0.code]) }
+        }
+    }
+
+    /// Removes a village registered by mistake (a typo'd code). Refused for the township itself,
+    /// for a village that holds any record (deleted ones too: their deletion is history others
+    /// sync), and while a token of it is still valid. Its revoked tokens go with it.
+    public func removeVillage(code: String) throws(ReplicaError) -> GovernmentUnit {
+        try withConnection { connection in
+            try connection.transaction {
+                let own = try Replica.identity(connection).unit
+                guard code != own.code else { throw ReplicaError.cannotRemoveUnit(code: code, reason: "这是本数据库自己的单位") }
+                guard let row = try connection.rows("SELECT name, parent FROM units WHERE code = ?", [.text(code)]).first else {
+                    throw ReplicaError.unknownUnit(code: code)
+                }
+                var records = 0
+                for kind in RecordKind.allCases {
+                    records += Int(try connection.scalar("SELECT count(*) FROM \(RecordTable.name(of: kind)) WHERE unit = ?", [.text(code)]).integer ?? 0)
+                }
+                guard records == 0 else {
+                    throw ReplicaError.cannotRemoveUnit(code: code, reason: "它有 \(records) 条记录 (含已删除的); 有记录的单位不能删除")
+                }
+                let active = try connection.scalar("SELECT count(*) FROM device_tokens WHERE unit = ? AND revoked_at IS NULL", [.text(code)]).integer ?? 0
+                guard active == 0 else {
+                    throw ReplicaError.cannotRemoveUnit(code: code, reason: "它还有 \(active) 个有效的设备令牌; 先用 gongkai admin list-tokens 查看, revoke-token --id 吊销")
+                }
+                try connection.run("DELETE FROM device_tokens WHERE unit = ?", [.text(code)])
+                try connection.run("DELETE FROM push_refusals WHERE unit = ?", [.text(code)])
+                try connection.run("DELETE FROM units WHERE code = ?", [.text(code)])
+                return GovernmentUnit(code: code, name: row[0].text ?? "", parent: row[1].text)
+            }
+        }
+    }
+}
