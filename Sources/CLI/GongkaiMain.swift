@@ -7,7 +7,7 @@ import Storage
 @main
 enum GongkaiMain {
     static func main() async {
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        let arguments = UsageMessages.movingLeadingDatabase(Array(CommandLine.arguments.dropFirst()))
         if arguments.isEmpty {
             // No subcommand is wrong usage: the help says which there are (exit 2, on stderr).
             Terminal.error(Gongkai.helpMessage() + "\n" + HelpPrinter.examplesSection(for: Gongkai.self))
@@ -45,7 +45,7 @@ enum GongkaiMain {
     /// Help or version (exit 0, help followed by the command's examples), or wrong usage (exit 2).
     static func parsingFailed(_ error: any Error, arguments: [String]) -> Never {
         let message = Gongkai.fullMessage(for: error)
-        guard Gongkai.exitCode(for: error) == .success else { fail(message, code: 2) }
+        guard Gongkai.exitCode(for: error) == .success else { fail(UsageMessages.chinese(message), code: 2) }
         print(message)
         // Examples follow help only: a completion script or the version is read by a program,
         // and a completion script is sourced by every new shell (an example line in it would run).

@@ -60,7 +60,8 @@ struct ConflictCommandTests {
         #expect(shown.stdout.contains("笔记本a"))
         #expect(shown.stdout.contains("笔记本b"))
         #expect(shown.stdout.contains("← 现值"))
-        let resolved = try w.gongkai(["conflicts", "resolve", "notice", "n1", "--field", "title", "--value", "商定的标题"], db: "b.sqlite")
+        // The field as `conflicts show` names it (标题), and the id as typed.
+        let resolved = try w.gongkai(["conflicts", "resolve", "notice", "n1", "--field", "标题", "--value", "商定的标题"], db: "b.sqlite")
         #expect(resolved.status == 0, "\(resolved.stderr)")
         try setup.sync("b")
         try setup.sync("a")

@@ -38,6 +38,11 @@ struct HTTPSTests {
         let trusted = try workspace.gongkai(["sync", "--server", url, "--token", token, "--cacert", workspace.path("ca.pem")], db: "a.sqlite")
         #expect(trusted.status == 0, "\(trusted.stderr)")
         #expect(trusted.stdout == "synced: pushed 1, pulled 0, conflicts 0\n")
+        // The certificate authority is remembered with the server and token: a plain sync trusts it too.
+        _ = try workspace.gongkai(["fee", "add", "--collected-on", "2021-04-02", "--amount-yuan", "6"], db: "a.sqlite")
+        let remembered = try workspace.gongkai(["sync"], db: "a.sqlite")
+        #expect(remembered.status == 0, "\(remembered.stderr)")
+        #expect(remembered.stdout == "synced: pushed 1, pulled 0, conflicts 0\n")
         // Plain HTTP to the HTTPS port fails cleanly rather than hanging.
         let plain = try workspace.gongkai(["sync", "--server", "http://127.0.0.1:\(server.port)", "--token", token, "--attempts", "1", "--no-remember"],
                                           db: "a.sqlite")

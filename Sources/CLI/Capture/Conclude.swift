@@ -24,7 +24,7 @@ struct ConcludeRequest: ParsableCommand, ExampleProviding {
         let id = try RecordLookup.live(opened, .requests, typed: typedID).id
         var input = RequestOptions.present(["concluded_on": on, "outcome": outcome, "fee_yuan": feeYuan])
         let fields = ["concluded_on", "outcome"].compactMap { RecordKind.requests.field(named: $0) }
-        try Prompting.complete(&input, required: fields, command: "gongkai request conclude \(id)")
+        try Prompting.complete(&input, required: fields, command: "gongkai request conclude \(typedID)", flags: ["concluded_on": "--on"])
         _ = try opened.update(.requests, id: id, input: input, now: WallClock.now())
         let label = input["outcome"].flatMap(RequestOutcome.parse)?.qualifiedLabel ?? ""
         print("已办结 \(id): \(label)")
@@ -50,7 +50,7 @@ struct ConcludeCase: ParsableCommand, ExampleProviding {
         let id = try RecordLookup.live(opened, .cases, typed: typedID).id
         var input = CaseOptions.present(["concluded_on": on, "result": result])
         let fields = ["concluded_on", "result"].compactMap { RecordKind.cases.field(named: $0) }
-        try Prompting.complete(&input, required: fields, command: "gongkai case conclude \(id)")
+        try Prompting.complete(&input, required: fields, command: "gongkai case conclude \(typedID)", flags: ["concluded_on": "--on"])
         _ = try opened.update(.cases, id: id, input: input, now: WallClock.now())
         print("已审结 \(id)")
     }

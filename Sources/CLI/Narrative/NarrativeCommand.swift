@@ -37,8 +37,10 @@ struct NarrativeSet: ParsableCommand, ExampleProviding {
         }
         let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
         guard let data else { throw CLIError.failure("无法读取文件 \(file); 请检查路径和权限") }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw CLIError.failure("文件 \(file) 不是 UTF-8 文字; 请另存为 UTF-8 后重试")
+        // Word and Notepad on Chinese Windows save text as GBK: that is read as well.
+        guard let text = String(data: data, encoding: .utf8)
+                ?? TextEncoding.gbk.utf8Bytes(of: Array(data)).map({ String(decoding: $0, as: UTF8.self) }) else {
+            throw CLIError.failure("文件 \(file) 既不是 UTF-8 也不是 GBK 文字; 请在记事本中另存为 UTF-8 后重试")
         }
         let opened = try replica.open()
         let unit = try unit ?? opened.identity().unit.code
@@ -66,6 +68,7 @@ struct NarrativeShow: ParsableCommand, ExampleProviding {
     @Option(help: ArgumentHelp("报告年度", valueName: "Y")) var year: Int
     @Option(help: ArgumentHelp("章节: 一, 五 或 六; 默认全部", valueName: "SECTION")) var section: String?
     @Option(help: ArgumentHelp("单位代码; 默认为本副本的单位", valueName: "CODE")) var unit: String?
+    @Flag(help: "输出 JSON: 每个章节一个对象 (section, heading, text; 未填写的 text 为 null)") var json = false
 
     func run() throws {
         let opened = try replica.open()
@@ -74,6 +77,15 @@ struct NarrativeShow: ParsableCommand, ExampleProviding {
         if let section {
             guard let parsed = NarrativeSection.parse(section) else { throw CLIError.usage("未知的章节 \"\(section)\"; 可用: 一, 五, 六") }
             sections = [parsed]
+        }
+        if json {
+            let objects = try sections.map { section -> JSONValue in
+                let record = try opened.record(.narrative, id: section.recordID(unit: unit, year: year))
+                let text = record?.isDeleted == false ? record?.values["text"] : nil
+                return .object([("section", .string(section.label)), ("heading", .string(section.heading)),
+                                ("text", text.map(JSONValue.string) ?? .null)])
+            }
+            return print(JSONValue.array(objects).rendered())
         }
         for section in sections {
             let record = try opened.record(.narrative, id: section.recordID(unit: unit, year: year))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Records
 import Storage
 
 struct UnitCommand: ParsableCommand, ExampleProviding {
@@ -30,12 +31,19 @@ struct UnitAdd: ParsableCommand, ExampleProviding {
 
 struct UnitList: ParsableCommand, ExampleProviding {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "列出本副本知道的单位。")
-    static let examples = ["gongkai unit list"]
+    static let examples = ["gongkai unit list", "gongkai unit list --json"]
 
     @OptionGroup var replica: ReplicaOptions
+    @Flag(help: "输出 JSON: code, name, parent, township") var json = false
 
     func run() throws {
         let units = try replica.open().units()
+        if json {
+            return print(JSONValue.array(units.map { unit in
+                .object([("code", .string(unit.code)), ("name", .string(unit.name)), ("parent", unit.parent.map(JSONValue.string) ?? .null),
+                         ("township", .bool(unit.isTownship))])
+            }).rendered())
+        }
         print(Terminal.table(header: ["代码", "名称", "类型"], rows: units.map {
             [$0.code, $0.name, $0.isTownship ? "乡镇" : "村"]
         }))

@@ -3,6 +3,7 @@ import Foundation
 import Records
 import Storage
 import SyncCore
+import Synchronization
 
 struct SyncCommand: AsyncParsableCommand, ExampleProviding {
     static let configuration = CommandConfiguration(
@@ -71,6 +72,9 @@ extension SyncCommand {
         guard server.hasPrefix("http://") || server.hasPrefix("https://") else {
             throw CLIError.usage("服务器地址应以 http:// 或 https:// 开头, 例如 http://192.168.1.10:8080")
         }
+        // A certificate authority named now, or remembered with this server.
+        let cacert = cacert.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            ?? (server == remembered?.url ? remembered?.caCertificate : nil)
         if let cacert, !FileManager.default.fileExists(atPath: cacert) { throw CLIError.failure("找不到证书文件 \(cacert)") }
         var generator = SystemRandomNumberGenerator()
         var configuration = HTTPClientConfiguration(baseURL: server, token: token,
@@ -82,12 +86,15 @@ extension SyncCommand {
         let started = WallClock.monotonicSeconds()
         let report: SyncReport
         do {
+            // Remembered as soon as the server has taken a batch: a first sync cut off or
+            // stopped after that goes on with a plain `gongkai sync`.
+            let remember: (@Sendable () -> Void)? = noRemember ? nil : { @Sendable in _ = try? local.rememberServer(url: server, token: token, caCertificate: cacert) }
             report = try await SyncOutcome.run(SyncClient(store: local, transport: transport, batchSize: batchSize, clock: { WallClock.now() }),
-                                               progressLines: progress)
+                                               progressLines: progress, afterFirstExchange: remember)
         } catch let failure as HTTPFailure {
             throw CLIError.failure(failure.description)
         }
-        if !noRemember { try local.rememberServer(url: server, token: token) }
+        if !noRemember { try local.rememberServer(url: server, token: token, caCertificate: cacert) }
         let statistics = transport.statistics
         Terminal.error(String(format: "请求 %d 次, 发送 %d 字节, 接收 %d 字节, 用时 %.1f 秒", statistics.requests,
                               statistics.bytesSent, statistics.bytesReceived, WallClock.monotonicSeconds() - started)
@@ -100,9 +107,13 @@ extension SyncCommand {
 
 /// Running a sync and telling the user how it went.
 enum SyncOutcome {
-    static func run(_ client: SyncClient, progressLines: Bool = false) async throws -> SyncReport {
+    /// `afterFirstExchange` runs once, when the server has taken or given the first batch.
+    static func run(_ client: SyncClient, progressLines: Bool = false,
+                    afterFirstExchange: (@Sendable () -> Void)? = nil) async throws -> SyncReport {
+        let first = Mutex(afterFirstExchange)
         do {
             let report = try await client.sync { progress in
+                first.withLock { action in action?(); action = nil }
                 Terminal.progress("同步中: 已推送 \(progress.pushed), 已拉取 \(progress.pulled)", asLines: progressLines)
             }
             Terminal.endProgress()

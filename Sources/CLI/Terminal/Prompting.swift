@@ -18,12 +18,15 @@ enum Prompting {
 
     /// Fills `input` with every field of `required` that is missing, asking at a terminal.
     /// Without a terminal, lists all missing options at once.
-    static func complete(_ input: inout [String: String], required fields: [FieldSpec], command: String) throws {
+    /// `flags` names a field's option where the command spells it its own way (`conclude --on`).
+    static func complete(_ input: inout [String: String], required fields: [FieldSpec], command: String,
+                         flags: [String: String] = [:]) throws {
         let missing = fields.filter { (input[$0.name] ?? "").trimmingSpaces().isEmpty }
         guard !missing.isEmpty else { return }
         guard Terminal.stdinIsInteractive else {
-            let options = missing.map { "\(optionName($0.name)) (\($0.label))" }.joined(separator: ", ")
-            let example = missing.map { "\(optionName($0.name)) \(quoted($0.example))" }.joined(separator: " ")
+            let flag = { (field: FieldSpec) in flags[field.name] ?? optionName(field.name) }
+            let options = missing.map { "\(flag($0)) (\($0.label))" }.joined(separator: ", ")
+            let example = missing.map { "\(flag($0)) \(quoted($0.example))" }.joined(separator: " ")
             throw CLIError.usage("缺少必填项: \(options)。例如: \(command) \(example)")
         }
         for field in missing {

@@ -107,8 +107,12 @@ public struct FieldSpec: Sendable {
 
     /// Checks typed text and returns the canonical stored text, or nil for an empty value.
     public func normalize(_ raw: String) -> Result<String?, FieldProblem> {
-        let text = raw.trimmingSpaces()
+        var text = raw.trimmingSpaces()
         if text.isEmpty { return .success(nil) }
+        switch type {
+        case .date, .money, .count, .year: text = text.halfWidthDigits()
+        case .text, .choice, .choices: break
+        }
         switch type {
         case .text(let maxLength):
             // A character is at least one byte: only a long text needs its characters counted.

@@ -136,3 +136,18 @@ extension String {
         return String(self[first...last])
     }
 }
+
+extension String {
+    /// Full-width digits and the punctuation of dates and numbers (０-９ ． － ／ ， ＋ ：) as their
+    /// ASCII forms, which a Chinese input method types by default. Other text is unchanged.
+    public func halfWidthDigits() -> String {
+        // Full-width forms are three UTF-8 bytes led by 0xEF: most values have none.
+        guard utf8.contains(0xEF) else { return self }
+        return String(String.UnicodeScalarView(unicodeScalars.map { scalar in
+            switch scalar.value {
+            case 0xFF10...0xFF19, 0xFF0E, 0xFF0D, 0xFF0F, 0xFF0C, 0xFF0B, 0xFF1A: Unicode.Scalar(scalar.value - 0xFEE0)!
+            default: scalar
+            }
+        }))
+    }
+}

@@ -32,6 +32,9 @@ public enum HTMLRenderer {
         td.num { font-variant-numeric: tabular-nums; }
         .note { font-size: 9pt; }
         .appendix { page-break-before: always; }
+        h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+        .keep { break-inside: avoid; page-break-inside: avoid; }
+        p { orphans: 2; widows: 2; }
         .legend span { display: inline-block; margin-right: 8pt; font-size: 8.5pt; }
         .legend i { display: inline-block; width: 8pt; height: 8pt; margin-right: 2pt; }
         @media print { th { background: none; } }
@@ -44,8 +47,14 @@ public enum HTMLRenderer {
         """
     }
 
+    /// A section's heading kept on one page with the first block under it (a heading never
+    /// sits alone at the foot of a printed page).
     static func section(_ index: Int, _ content: String) -> String {
-        "<h2>\(escape(AnnualReport.headings[index]))</h2>\n\(content)"
+        let heading = "<h2>\(escape(AnnualReport.headings[index]))</h2>\n"
+        guard let end = ["</p>\n", "</table>\n", "</div>\n"].compactMap({ content.range(of: $0)?.upperBound }).min() else {
+            return heading + content
+        }
+        return "<div class=\"keep\">\n" + heading + content[..<end] + "</div>\n" + content[end...]
     }
 
     static func escape(_ text: String) -> String {
@@ -62,12 +71,17 @@ public enum HTMLRenderer {
         return out
     }
 
-    /// The written sections: Markdown headings, paragraphs and **bold**.
+    /// The written sections: Markdown headings, paragraphs and **bold**. A line break within a
+    /// paragraph stays a line break, as typed; a heading is kept with the paragraph after it.
     static func prose(_ markdown: String) -> String {
         var out = ""
         var paragraph: [String] = []
+        var headingOpen = false
         func flush() {
-            if !paragraph.isEmpty { out += "<p>\(inline(paragraph.joined(separator: "")))</p>\n" }
+            if !paragraph.isEmpty {
+                out += "<p>\(paragraph.map(inline).joined(separator: "<br>\n"))</p>\n"
+                if headingOpen { out += "</div>\n"; headingOpen = false }
+            }
             paragraph = []
         }
         for line in markdown.split(separator: "\n", omittingEmptySubsequences: false).map({ String($0).trimmingSpaces() }) {
@@ -75,13 +89,16 @@ public enum HTMLRenderer {
             let hashes = line.prefix { $0 == "#" }.count
             if hashes > 0, line.dropFirst(hashes).first == " " {
                 flush()
+                if headingOpen { out += "</div>\n" }
                 let level = min(4, max(3, hashes))
-                out += "<h\(level)>\(inline(String(line.dropFirst(hashes + 1))))</h\(level)>\n"
+                out += "<div class=\"keep\">\n<h\(level)>\(inline(String(line.dropFirst(hashes + 1))))</h\(level)>\n"
+                headingOpen = true
             } else {
                 paragraph.append(line)
             }
         }
         flush()
+        if headingOpen { out += "</div>\n" }
         return out
     }
 

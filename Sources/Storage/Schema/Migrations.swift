@@ -10,10 +10,11 @@ enum Migrations {
         Migration(version: 6, name: "sites bound to device tokens, history marks", sql: version6),
         Migration(version: 7, name: "records a server refused, by site", sql: version7),
         Migration(version: 8, name: "every published version of a report", sql: version8),
+        Migration(version: 9, name: "the remembered server's certificate authority", sql: version9),
     ]
 
     /// The oldest schema whose records a replica of this schema takes as they are: every schema
-    /// since 5 has the same record kinds and fields (6 to 8 added only tables of their own), so a
+    /// since 5 has the same record kinds and fields (6 to 9 added only tables and columns of their own), so a
     /// server keeps serving laptops of the previous release.
     static let oldestSameRecords = 5
 
@@ -299,5 +300,13 @@ extension Migrations {
     ) WITHOUT ROWID;
     INSERT INTO published_report_versions (year, version, format_version, published_at, reason, report, model)
         SELECT year, 1, format_version, published_at, NULL, report, NULL FROM published_reports;
+    """
+}
+
+extension Migrations {
+    // `gongkai sync --cacert FILE` is remembered with the server and token, so that a plain
+    // `gongkai sync` to a township's own HTTPS certificate works the next time too.
+    static let version9 = """
+    ALTER TABLE sync_state ADD COLUMN cacert TEXT;
     """
 }

@@ -1,0 +1,33 @@
+import Foundation
+
+/// ArgumentParser's usage errors, said in Chinese (`Unknown option '--json'` → `未知的选项 --json`).
+enum UsageMessages {
+    private static let replacements: [(pattern: String, template: String)] = [
+        (#"Error: "#, "错误: "),
+        (#"Unknown option '([^']+)'"#, "未知的选项 $1"),
+        (#"\. Did you mean '([^']+)'\?"#, "; 是不是 $1?"),
+        (#"Missing expected argument '([^']+)'"#, "缺少参数 $1"),
+        (#"Unexpected arguments? (.+)"#, "多余的参数 $1"),
+        (#"The value '([^']*)' is invalid for '([^']+)'"#, "$2 的值 \"$1\" 无效"),
+        (#"Missing value for '([^']+)'"#, "$1 缺少值"),
+        (#"(?m)^Usage: "#, "用法: "),
+        (#"(?m)^Help: "#, "说明: "),
+        (#"See '([^']+)' for more information\."#, "详见 $1"),
+    ]
+
+    static func chinese(_ message: String) -> String {
+        var text = message
+        for (pattern, template) in replacements {
+            let expression = try! NSRegularExpression(pattern: pattern)
+            text = expression.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: template)
+        }
+        return text
+    }
+
+    /// `gongkai --db town.sqlite status`: `--db` belongs to the subcommand; it is taken there.
+    static func movingLeadingDatabase(_ arguments: [String]) -> [String] {
+        if arguments.count >= 3, arguments[0] == "--db" { return Array(arguments.dropFirst(2)) + arguments.prefix(2) }
+        if let first = arguments.first, first.hasPrefix("--db="), arguments.count >= 2 { return Array(arguments.dropFirst()) + [first] }
+        return arguments
+    }
+}
