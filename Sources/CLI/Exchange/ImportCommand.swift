@@ -74,6 +74,7 @@ struct ImportCommand: ParsableCommand, ExampleProviding {
         print(message)
         ImportCommand.list(summary.nearRows, heading: "只差一个识别项的行 (--near \(near))")
         ImportCommand.list(summary.leftDeleted, heading: "对应已删除记录的行, 未导入 (要恢复请加 --restore-deleted)")
+        ImportCommand.list(summary.changedValues, heading: "改动了已有的值 (若用的是旧台账, 请核对)")
         ImportCommand.list(summary.keptValues, heading: "空单元格未清空已有的值 (要清空请用 gongkai \(kind.singular) edit)")
     }
 

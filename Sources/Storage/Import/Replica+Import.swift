@@ -46,6 +46,8 @@ public struct ImportSummary: Sendable, Equatable {
     public var leftDeleted: [ImportNote] = []
     /// Rows taken as corrections of, or additions beside, records they nearly match.
     public var nearRows: [ImportNote] = []
+    /// Filled values an update changed, old → new: an older ledger imported by mistake shows here.
+    public var changedValues: [ImportNote] = []
 
     public var rows: Int { created + updated + restored + unchanged + leftDeleted.count }
 }
@@ -203,7 +205,15 @@ struct RowImporter {
         switch try writer.save(id: id, unit: unit, values: values, existing: existing, restoring: options.restoreDeleted) {
         case .invalid(let fieldProblems): problems += fieldProblems.map { problem(row, $0.field, $0.message) }
         case .created: summary.created += 1
-        case .updated: summary.updated += 1
+        case .updated(let fields):
+            summary.updated += 1
+            for field in fields {
+                guard let old = existing?.values[field], !old.isEmpty else { continue }
+                let spec = kind.field(named: field)
+                let shown = { (value: String) in Self.excerpt(spec?.choice?.label(forKey: value) ?? value) }
+                let new = (values[field] ?? nil) ?? ""
+                summary.changedValues.append(ImportNote(line: row.line, id: id, detail: "\(spec?.label ?? field) \"\(shown(old))\" → \"\(shown(new))\""))
+            }
         case .restored: summary.restored += 1
         case .unchanged: summary.unchanged += 1
         }

@@ -108,6 +108,13 @@ import Testing
         #expect(records.count == 2)
         #expect(record(records, applicant: "张三")?["concluded_on"] as? String == "2021-03-20")
 
+        // And a value the older ledger holds differently is changed, but listed, not silently
+        var changed = Self.rows
+        changed[0] = "2021-03-02,自然人,张三,2020年低保户名单,2021-03-20,部分公开"
+        let differing = try w.gongkai(["import", "requests", ledger(w, "other.csv", changed)])
+        #expect(differing.stdout.contains("改动了已有的值"), "\(differing.stdout)")
+        #expect(differing.stdout.contains("办理结果 \"（一）予以公开\" → \"（二）部分公开"), "\(differing.stdout)")
+
         // And asked for, the deleted request comes back
         let restored = try w.gongkai(["import", "requests", w.path("old.csv"), "--restore-deleted"])
         #expect(restored.stdout.contains("恢复已删除 1"), "\(restored.stdout)")
