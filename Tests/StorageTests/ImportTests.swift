@@ -128,6 +128,23 @@ struct ImportTests {
         #expect(try fingerprint(replica) == before)
     }
 
+    @Test("a record stored under its typed id before ids were scoped keeps that id: a re-import updates it")
+    func unscopedIDKept() throws {
+        // Given a fee stored as `2021-001` by a release before scoping
+        let scratch = Scratch()
+        let replica = try makeReplica(scratch)
+        _ = try replica.create(.fees, id: "2021-001", input: ["collected_on": "2021-01-01", "amount_yuan": "5"], now: 1)
+
+        // When a ledger naming it 2021-001 is imported, beside a new number
+        let summary = try importCSV(replica, .fees, "id,collected_on,amount_yuan\n2021-001,2021-01-01,6\n2021-002,2021-01-02,7\n")
+
+        // Then the old record is updated under its own id, and only the new number is scoped
+        #expect(summary.updated == 1 && summary.created == 1)
+        #expect(try replica.records(.fees).map(\.id) == ["2021-001", scoped("2021-002")])
+        #expect(try replica.resolvedID(.fees, typed: "2021-001") == "2021-001")
+        #expect(try replica.resolvedID(.fees, typed: "2021-002") == scoped("2021-002"))
+    }
+
     @Test("one ledger number typed in two units is two records, each scoped by its unit")
     func typedIDsScopedByUnit() throws {
         // Given a township replica with two villages

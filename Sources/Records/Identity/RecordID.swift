@@ -46,7 +46,7 @@ public enum RecordID {
 
     /// The unit an id is scoped to (`640522100201:2021-001` → `640522100201`), or nil.
     public static func scopeUnit(of id: String) -> String? {
-        guard let colon = id.firstIndex(of: ":") else { return nil }
+        guard let colon = id.utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
         let unit = String(id[..<colon])
         return UnitCode.problem(with: unit) == nil ? unit : nil
     }
@@ -59,7 +59,7 @@ public enum RecordID {
         if isGenerated(typed) { return .id(typed) }
         if let owner = scopeUnit(of: typed) {
             if owner == unit { return .id(typed) }
-            let own = String(typed[typed.index(after: typed.firstIndex(of: ":")!)...])
+            let own = String(typed[typed.utf8.index(after: typed.utf8.firstIndex(of: UInt8(ascii: ":"))!)...])
             return .problem("id \(typed) 属于单位 \(owner), 不能用于单位 \(unit); 本单位的记录请写 \(own) 或不填 id")
         }
         let id = "\(unit):\(typed)"

@@ -105,6 +105,8 @@ struct RowImporter {
     private var lineOfRecord: [String: Int] = [:]
     /// Existing records by identifying fields, read when the first row without an id comes.
     private var ledger: LedgerIndex?
+    /// Whether the table holds ids typed before ids were scoped, asked at the first typed id.
+    private var unscopedIDsExist: Bool?
     /// Rows that nearly match a record, decided once every exact match of the file is known.
     private var nearlyMatched: [(row: ImportRow, unit: String, matches: [LedgerIndex.NearMatch])] = []
 
@@ -130,7 +132,8 @@ struct RowImporter {
 
     mutating func importRow(_ row: ImportRow, unit: String) throws {
         guard row.idWasDerived else {
-            switch try TypedRecordID.resolve(row.id, unit: unit, table: table, connection: connection) {
+            if unscopedIDsExist == nil { unscopedIDsExist = try TypedRecordID.unscopedIDsExist(in: table, connection: connection) }
+            switch try TypedRecordID.resolve(row.id, unit: unit, table: table, connection: connection, unscopedIDsExist: unscopedIDsExist!) {
             case .problem(let message): problems.append(problem(row, "id", message))
             case .record(let id, let existing): try store(row, id: id, unit: unit, existing: existing)
             }

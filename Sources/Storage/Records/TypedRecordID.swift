@@ -5,13 +5,27 @@ import Records
 /// ledgers numbered alike never collide on the server; a record stored under the id exactly as
 /// typed (a generated id, or one typed before ids were scoped) keeps it.
 enum TypedRecordID {
+    /// Whether `table` holds an id that is neither generated nor scoped: one typed by hand
+    /// before ids were scoped by unit.
+    static func unscopedIDsExist(in table: RecordTable, connection: Connection) throws -> Bool {
+        try !connection.rows("""
+            SELECT 1 FROM \(table.name) WHERE instr(id, ':') = 0
+              AND NOT (length(id) = 20 AND substr(id, 4, 1) = '-' AND substr(id, 1, 3) NOT GLOB '*[^a-z]*' AND substr(id, 5) NOT GLOB '*[^0-9a-f]*')
+            LIMIT 1
+            """).isEmpty
+    }
+
     enum Resolution {
         case record(id: String, existing: StoredRecord?)
         case problem(String)
     }
 
-    static func resolve(_ typed: String, unit: String, table: RecordTable, connection: Connection) throws -> Resolution {
-        if let existing = try table.load(connection, id: typed) {
+    /// `unscopedIDsExist: false` says the table holds no id typed before ids were scoped, so a
+    /// typed id need not be looked up as typed (an import of many rows saves a lookup a row).
+    static func resolve(_ typed: String, unit: String, table: RecordTable, connection: Connection,
+                        unscopedIDsExist: Bool = true) throws -> Resolution {
+        let storedAsTyped = unscopedIDsExist || RecordID.isGenerated(typed) || RecordID.scopeUnit(of: typed) != nil
+        if storedAsTyped, let existing = try table.load(connection, id: typed) {
             if existing.unit == unit { return .record(id: typed, existing: existing) }
             // A generated or scoped id is one record's: another unit's is not this row's to take.
             if RecordID.isGenerated(typed) || RecordID.scopeUnit(of: typed) != nil {
