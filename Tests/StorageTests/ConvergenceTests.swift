@@ -115,7 +115,9 @@ struct ConvergenceRun {
     /// Seconds each laptop's clock is off, and whether it jumps backwards as the run goes.
     let skewed: Bool
 
-    func run() async throws -> (states: [[String]], problems: [String], exports: [String]) {
+    /// What the run ended with, and how much it exercised: the writes the model checked and the
+    /// conflicts the final state holds (a run with neither would pass the property vacuously).
+    func run() async throws -> (states: [[String]], problems: [String], exports: [String], writes: Int, conflicts: Int) {
         var random = SeededGenerator(seed: seed)
         let count = Int.random(in: 2...5, using: &random)
         let harness = try SyncHarness(laptops: count)
@@ -196,7 +198,7 @@ struct ConvergenceRun {
         let exports = try ([harness.server] + harness.laptops).map { replica in
             try replica.records(.notices).map { $0.csvFields.joined(separator: ",") }.joined(separator: "\n")
         }
-        return (states, problems, exports)
+        return (states, problems, exports, model.writes.count, expected.count)
     }
 
     private func apply(_ events: [ObservedTransport.Event], laptop: Int, to model: inout CausalModel) {
@@ -215,12 +217,20 @@ struct ConvergenceTests {
 
     @Test("random capture and partial syncs, then a full sync: identical replicas, every write accounted for")
     func converges() async throws {
+        var writes = 0, seedsWithConflicts = 0
         for seed in Self.seeds {
-            let (states, problems, exports) = try await ConvergenceRun(seed: seed, skewed: false).run()
+            let (states, problems, exports, written, conflicts) = try await ConvergenceRun(seed: seed, skewed: false).run()
             #expect(Set(states).count == 1, "replicas differ, seed \(seed)")
             #expect(Set(exports).count == 1, "exports differ, seed \(seed)")
             #expect(problems.isEmpty, "seed \(seed): \(problems.prefix(5))")
+            #expect(written >= 10, "seed \(seed) wrote only \(written): the property held for almost nothing")
+            writes += written
+            if conflicts > 0 { seedsWithConflicts += 1 }
         }
+        // The property is worth something only if the runs wrote a lot and raced often.
+        print("convergence: \(writes) writes checked over \(Self.seeds.count) seeds, \(seedsWithConflicts) of them ending with conflicts")
+        #expect(writes >= 25 * Self.seeds.count, "only \(writes) writes checked")
+        #expect(seedsWithConflicts >= Self.seeds.count / 2, "only \(seedsWithConflicts) seeds raced into a conflict")
     }
 
     @Test("clocks years off and jumping backwards give the same final state")

@@ -51,6 +51,10 @@ struct RecordTable: Sendable {
 
     var name: String { RecordTable.name(of: kind) }
 
+    /// The change-feed queries a sync runs (each `seq > ? … ORDER BY seq LIMIT ?`), for the
+    /// test that holds each to a range scan of the rowid.
+    var changeFeedQueries: [String] { [changesSQL, pendingSQL, changesNotFromSQL, changesOfUnitNotFromSQL] }
+
     /// A kind's table, named without building its statements (status reads counts only).
     static func name(of kind: RecordKind) -> String { kind.rawValue }
 
