@@ -175,8 +175,8 @@ public enum ReportChecks {
         guard let published = try PublishedReport.load(year: report.year, replica: replica) else { return nil }
         let differences = published.differences(from: report)
         return CheckResult("PUBLISHED", .warning, ok: differences.isEmpty,
-                           differences.isEmpty ? "与 \(WallClock.date(published.publishedAt)) 发布的报告一致"
-                               : "与 \(WallClock.date(published.publishedAt)) 发布的报告不同 (发布后数据有变化): " + differences.joined(separator: "; "))
+                           differences.isEmpty ? "与 \(ChinaTime.day(published.publishedAt)) 发布的报告一致"
+                               : "与 \(ChinaTime.day(published.publishedAt)) 发布的报告不同 (发布后数据有变化): " + differences.joined(separator: "; "))
     }
 
     static func narrative(_ built: ReportBuilder.Built) -> CheckResult {
@@ -206,13 +206,3 @@ public enum ReportChecks {
     }
 }
 
-/// Dates for people, in China's time zone.
-enum WallClock {
-    static func date(_ seconds: Int64) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(secondsFromGMT: 8 * 3600)
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
-    }
-}

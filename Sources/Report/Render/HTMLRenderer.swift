@@ -188,7 +188,7 @@ public enum HTMLRenderer {
         out += "<table class=\"units\">\n<tr>" + ["单位代码", "单位", "主动公开", "收到申请", "办结申请", "复议诉讼", "最近同步"].map { header($0) }.joined() + "</tr>\n"
         for unit in appendix.units {
             out += "<tr>\(label(unit.code))\(label(unit.name))\(cell(String(unit.notices)))\(cell(String(unit.requestsReceived)))"
-                + "\(cell(String(unit.requestsConcluded)))\(cell(String(unit.cases)))\(cell(unit.lastSync.map(WallClock.date) ?? "—"))</tr>\n"
+                + "\(cell(String(unit.requestsConcluded)))\(cell(String(unit.cases)))\(cell(unit.lastSync.map(ChinaTime.day) ?? "—"))</tr>\n"
         }
         out += "</table>\n<h3>主动公开信息按月份和类别</h3>\n" + chart(appendix.noticesByMonth)
         return out + "</div>\n"

@@ -65,7 +65,7 @@ public enum JSONRenderer {
             ("units", .array(appendix.units.map { unit in
                 .object([("code", .string(unit.code)), ("name", .string(unit.name)), ("notices", .integer(unit.notices)),
                          ("requests_received", .integer(unit.requestsReceived)), ("requests_concluded", .integer(unit.requestsConcluded)),
-                         ("cases", .integer(unit.cases)), ("last_sync", unit.lastSync.map { .string(WallClock.date($0)) } ?? .null)])
+                         ("cases", .integer(unit.cases)), ("last_sync", unit.lastSync.map { .string(ChinaTime.day($0)) } ?? .null)])
             })),
             ("notices_by_month", .array(appendix.noticesByMonth.map { month in
                 .object(NoticeCategory.allCases.compactMap { category in month[category].map { (category.rawValue, .integer($0)) } })

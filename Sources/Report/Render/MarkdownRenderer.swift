@@ -64,7 +64,7 @@ public enum MarkdownRenderer {
         out += row(["单位代码", "单位", "主动公开", "收到申请", "办结申请", "复议诉讼", "最近同步"]) + separator(7)
         for unit in appendix.units {
             out += row([unit.code, unit.name, String(unit.notices), String(unit.requestsReceived), String(unit.requestsConcluded),
-                        String(unit.cases), unit.lastSync.map(WallClock.date) ?? "—"])
+                        String(unit.cases), unit.lastSync.map(ChinaTime.day) ?? "—"])
         }
         out += "\n**主动公开信息按月份和类别**\n\n"
         let categories = NoticeCategory.allCases.filter { category in appendix.noticesByMonth.contains { $0[category] != nil } }

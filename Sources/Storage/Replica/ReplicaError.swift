@@ -1,17 +1,9 @@
-import Foundation
 import Records
 import SyncCore
 
 /// Everything the replica refuses or cannot do, each with a message that says what is wrong
 /// and how to fix it. The CLI prints `description` as is.
 public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// A day in Beijing time, for messages.
-    static func day(_ seconds: Int64) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
-        let parts = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: TimeInterval(seconds)))
-        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
-    }
 
     case missing(path: String)
     case alreadyExists(path: String)
@@ -87,7 +79,7 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
         case .cannotRemoveUnit(let code, let reason):
             "不能删除单位 \(code): \(reason)"
         case .alreadyPublished(let year, let at):
-            "\(year) 年的报告已于 \(ReplicaError.day(at)) 发布, 发布后不再改动; 若确需更正, 用 --supersede --reason \"原因\" 发布新版本 (旧版本仍保留)"
+            "\(year) 年的报告已于 \(ChinaTime.day(at)) 发布, 发布后不再改动; 若确需更正, 用 --supersede --reason \"原因\" 发布新版本 (旧版本仍保留)"
         case .deleted(let kind, let id):
             "\(kind.label) \(id) 已删除; 要修改, 先用 gongkai \(kind.singular) restore \(id) 恢复"
         case .ambiguousID(let kind, let typed):
