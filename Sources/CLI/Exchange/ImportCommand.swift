@@ -43,9 +43,7 @@ struct ImportCommand: ParsableCommand, ExampleProviding {
     func run() throws {
         let kind = try KindArgument.importable(kind)
         let options = ImportOptions(restoreDeleted: restoreDeleted, nearRows: try ImportCommand.nearRows(near))
-        guard let encoding = TextEncoding.parse(encoding) else {
-            throw CLIError.usage("未知的编码 \"\(encoding)\"; 可用: \(TextEncoding.names)")
-        }
+        let encoding = try SpreadsheetOptions.encoding(named: encoding)
         guard let data = FileManager.default.contents(atPath: file) else {
             throw CLIError.failure("无法读取文件 \(file); 请检查路径和权限")
         }

@@ -7,8 +7,11 @@ struct SpreadsheetOptions: ParsableArguments {
                                valueName: "ENCODING")) var encoding: String = "utf-8"
     @Option(help: ArgumentHelp("CSV 的列名: key (英文键, 默认) 或 zh (中文)", valueName: "key|zh")) var headers: String = "key"
 
-    func textEncoding() throws -> TextEncoding {
-        guard let parsed = TextEncoding.parse(encoding) else { throw CLIError.usage("未知的编码 \"\(encoding)\"; 可用: \(TextEncoding.names)") }
+    func textEncoding() throws -> TextEncoding { try Self.encoding(named: encoding) }
+
+    /// An `--encoding` value, or the usage error that lists the names (import, export, report).
+    static func encoding(named name: String) throws -> TextEncoding {
+        guard let parsed = TextEncoding.parse(name) else { throw CLIError.usage("未知的编码 \"\(name)\"; 可用: \(TextEncoding.names)") }
         return parsed
     }
 

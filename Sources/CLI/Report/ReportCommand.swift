@@ -63,9 +63,9 @@ struct ReportAnnual: ParsableCommand, ExampleProviding {
 
     func run() throws {
         guard ["md", "html", "csv", "json"].contains(format) else { throw CLIError.usage("未知的格式 \"\(format)\"; 可用: md, html, csv, json") }
-        guard let textEncoding = TextEncoding.parse(encoding) else { throw CLIError.usage("未知的编码 \"\(encoding)\"; 可用: \(TextEncoding.names)") }
+        let textEncoding = try SpreadsheetOptions.encoding(named: encoding)
         if textEncoding != .utf8 && format != "csv" { throw CLIError.usage("--encoding 只用于 --format csv; 其他格式总是 UTF-8") }
-        if published || publishedVersion != nil { return try renderPublished(try replica.open()) }
+        if published || publishedVersion != nil { return try renderPublished(try replica.open(), encoding: textEncoding) }
         let (built, checks) = try report.build(try replica.open())
         let text = switch format {
         case "html": HTMLRenderer.render(built.report)
@@ -83,7 +83,7 @@ struct ReportAnnual: ParsableCommand, ExampleProviding {
 
 extension ReportAnnual {
     /// A published version exactly as it was: its JSON as stored, other formats from its model.
-    func renderPublished(_ opened: Replica) throws {
+    func renderPublished(_ opened: Replica, encoding: TextEncoding) throws {
         let versions = try opened.publishedVersions(year: report.year)
         guard let latest = versions.last else {
             throw CLIError.failure("\(report.year) 年的报告还没有发布; 用 gongkai report publish --year \(report.year) 发布")
@@ -102,7 +102,7 @@ extension ReportAnnual {
         case "csv": CSVRenderer.render(frozen)
         default: MarkdownRenderer.render(frozen)
         }
-        try OutputFile.write(text, to: output, encoding: TextEncoding.parse(encoding) ?? .utf8)
+        try OutputFile.write(text, to: output, encoding: encoding)
     }
 }
 
