@@ -30,15 +30,20 @@ let package = Package(
         .target(name: "CFatalSignal", path: "Sources/CFatalSignal"),
         // Domain: record kinds, enumerations, validation, CSV. Pure.
         .target(name: "Records", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        // Version vectors and merge (pure); later the sync protocol and transports.
-        .target(name: "SyncCore", dependencies: ["CCurl", "CZlib"]),
+        // The heart of sync, pure (no I/O, no C library): versions, merge, the protocol's messages,
+        // the client's and the service's logic, the store and transport protocols.
+        .target(name: "SyncCore"),
+        // The protocol's messages as bytes: JSON both ways, gzip.
+        .target(name: "SyncWire", dependencies: ["SyncCore", "CZlib"]),
+        // The libcurl transport (`CurlTransport`), the client's side of HTTP.
+        .target(name: "SyncHTTP", dependencies: ["SyncCore", "SyncWire", "CCurl"]),
         // The SQLite replica: schema, migrations, record store, change log. The only place with SQL.
         .target(name: "Storage", dependencies: ["CSQLite", "Records", "SyncCore", .product(name: "Crypto", package: "swift-crypto")]),
         // The annual report: tables by the counting rules, checks, and the four output formats.
         .target(name: "Report", dependencies: ["Records", "Storage"]),
         // The township server: HTTP routes over SyncService, device tokens, session logs.
         .target(name: "Server", dependencies: [
-            "Storage", "SyncCore", "Records",
+            "Storage", "SyncCore", "SyncWire", "Records",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -51,21 +56,21 @@ let package = Package(
         // The `gongkai` executable: argument parsing and formatting.
         .executableTarget(
             name: "CLI",
-            dependencies: ["Records", "Storage", "SyncCore", "Server", "Report", "CFatalSignal",
+            dependencies: ["Records", "Storage", "SyncCore", "SyncWire", "SyncHTTP", "Server", "Report", "CFatalSignal",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")]
         ),
         // Benchmarks beside their baselines, outside the test suite: `swift run -c release gongkai-bench`.
-        .executableTarget(name: "Bench", dependencies: ["CSQLite", "Records", "Storage", "SyncCore", "Report", "TestSupport"]),
+        .executableTarget(name: "Bench", dependencies: ["CSQLite", "Records", "Storage", "SyncCore", "SyncWire", "SyncHTTP", "Report", "TestSupport"]),
         // Seeded randomness for tests and benchmarks.
         .target(name: "TestSupport"),
         .testTarget(name: "RecordsTests", dependencies: ["Records"]),
-        .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "TestSupport"]),
+        .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "SyncWire", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: [
-            "Storage", "Records", "SyncCore", "CSQLite", "Server", "TestSupport",
+            "Storage", "Records", "SyncCore", "SyncWire", "SyncHTTP", "CSQLite", "Server", "TestSupport",
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Storage", "Records", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["CLI", "Storage", "Records", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["CLI", "Storage", "Records", "SyncCore", "SyncWire", "TestSupport"]),
     ]
 )

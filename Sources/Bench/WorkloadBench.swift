@@ -2,6 +2,8 @@ import Foundation
 import Records
 import Storage
 import SyncCore
+import SyncHTTP
+import SyncWire
 import TestSupport
 
 /// The requests every benchmark uses: `count` rows, 90 % of them concluded, over four years.

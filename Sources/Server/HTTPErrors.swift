@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import Storage
 import SyncCore
+import SyncWire
 
 /// A request the server answers with an error: the HTTP status and the JSON body. Domain
 /// errors become HTTP here and only here.

@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import Storage
 import SyncCore
+import SyncWire
 
 /// The request context of the sync server: who is at the other end of the connection.
 public struct SyncRequestContext: RequestContext {

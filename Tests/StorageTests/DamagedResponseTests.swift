@@ -4,6 +4,8 @@ import TestSupport
 import Glibc
 #endif
 import SyncCore
+import SyncHTTP
+import SyncWire
 import Synchronization
 import Testing
 

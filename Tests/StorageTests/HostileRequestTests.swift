@@ -9,6 +9,7 @@ import Records
 import Server
 @testable import Storage
 import SyncCore
+import SyncWire
 import Testing
 import TestSupport
 

@@ -3,6 +3,7 @@ import Logging
 import Server
 import Storage
 import SyncCore
+import SyncHTTP
 
 /// The real HTTP server, in this process, on a free loopback port.
 final class RunningServer: Sendable {

@@ -3,6 +3,7 @@ import Foundation
 import Records
 import Storage
 import SyncCore
+import SyncHTTP
 import Synchronization
 
 struct SyncCommand: AsyncParsableCommand, ExampleProviding {

@@ -5,6 +5,12 @@ public struct DivergentHistory: Error, Sendable, Equatable, CustomStringConverti
     public let field: String
     public let detail: String
 
+    public init(site: SiteID, field: String, detail: String) {
+        self.site = site
+        self.field = field
+        self.detail = detail
+    }
+
     public var description: String {
         "站点 \(site) 的修改历史出现分叉 (字段 \(field): \(detail)): 这份副本很可能是复制或从备份恢复的。"
             + "为避免覆盖他人的修改, 本次合并已拒绝; 请在这份副本上运行 gongkai reset-site 换一个新的站点 id 后再同步"

@@ -120,6 +120,19 @@ extension RecordVersion {
     }
 }
 
+extension Dot {
+    /// A dot and its time from `site:counter:time`, the numbers within `limits`.
+    public static func withTime(compact text: String, limits: CompactLimits) throws(CompactFormError) -> (Dot, Int64) {
+        var text = text
+        let parsed = text.withUTF8 { bytes -> Result<(Dot, Int64), CompactFormError> in
+            var text = CompactText(bytes, limits: limits)
+            guard let parsed = text.dotAndTime() else { return .failure(text.failure) }
+            return text.isAtEnd ? .success(parsed) : .failure(.malformed)
+        }
+        return try parsed.get()
+    }
+}
+
 /// Reads the compact forms (`site:counter,…` and `site:counter:time=field,…;…`) byte by byte,
 /// each counter and time within `limits`.
 struct CompactText {

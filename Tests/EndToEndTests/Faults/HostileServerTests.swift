@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 #endif
 import SyncCore
+import SyncWire
 import Testing
 import TestSupport
 

@@ -1,3 +1,4 @@
+import SyncCore
 /// The requests a server reads that carry no records, and the parts every request shares (the
 /// sender, the cursor), read by hand like the records so that every number and string is checked
 /// against the protocol's limits where it is read.

@@ -1,3 +1,5 @@
+import SyncWire
+import SyncCore
 import CCurl
 import Dispatch
 import Synchronization

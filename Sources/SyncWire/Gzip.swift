@@ -1,3 +1,4 @@
+import SyncCore
 import CZlib
 
 /// gzip, for request and response bodies.

@@ -1,3 +1,4 @@
+import SyncCore
 /// Reads JSON in one pass over its bytes, for the messages that carry records (a sync's bulk).
 /// The caller walks the document it expects: `object`, `array`, `string`, `integer`, … each read
 /// one value or throw `Wire.Malformed` saying what is wrong and where ("字段 records[3].kind 的类型

@@ -1,3 +1,4 @@
+import SyncCore
 /// The two messages that carry records — a push and a pull's answer — written and read by hand:
 /// they are nearly all of a sync's bytes, and `JSONEncoder`/`JSONDecoder` were a quarter of the
 /// client's time and a third of the server's. Same JSON as before (docs/PROTOCOL.md), keys sorted.

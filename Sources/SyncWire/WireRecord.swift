@@ -1,3 +1,4 @@
+import SyncCore
 /// A record on the wire. The usual version — one change wrote every field, nothing concurrent —
 /// goes in a short form: `dot` ("site:counter:time") and, when some fields were written empty,
 /// `cleared` (their names, comma-separated); the vector and clock are that one dot and the
@@ -24,13 +25,7 @@ struct WireRecord {
 
         /// `site:counter:time`, its numbers within the protocol's limits.
         init(_ text: String) throws(CompactFormError) {
-            var text = text
-            let parsed = text.withUTF8 { bytes -> Result<(Dot, Int64), CompactFormError> in
-                var text = CompactText(bytes, limits: .wire)
-                guard let parsed = text.dotAndTime() else { return .failure(text.failure) }
-                return text.isAtEnd ? .success(parsed) : .failure(.malformed)
-            }
-            (dot, time) = try parsed.get()
+            (dot, time) = try Dot.withTime(compact: text, limits: .wire)
         }
 
         /// The next change of the same site at the same time (what `"+"` stands for).

@@ -1,3 +1,4 @@
+import SyncCore
 import Foundation
 
 /// The JSON form of the protocol's messages (docs/PROTOCOL.md). Bodies travel gzip-compressed.

@@ -1,3 +1,4 @@
+import SyncCore
 /// Writes JSON straight into bytes, for the messages that carry records (a sync's bulk). The
 /// caller writes members in sorted key order, so a message reads the same as `JSONEncoder` with
 /// `.sortedKeys` would have written it; strings are escaped as JSON requires and no more
