@@ -46,18 +46,18 @@ enum MergeBench {
         // Applying to a replica: fresh records (insert path).
         let server = try Replica.create(at: directory.path("server.sqlite"), unit: GovernmentUnit(code: "640522000000", name: "镇", isTownship: true),
                                         site: SiteID("00000000000000f3")!, deviceName: "bench", now: 1)
-        _ = try server.addVillage(code: "640522100201", name: "村")
+        _ = try server.units.addVillage(code: "640522100201", name: "村")
         let peer = SiteInfo(site: remoteSite, deviceName: "bench", unit: "640522100201")
         let peerAccess = SyncPeer(scope: .everything, device: nil)
         let (_, applySeconds) = try measure {
             for start in stride(from: 0, to: records.count, by: 500) {
-                _ = try server.applyPushed(Array(records[start..<min(start + 500, records.count)]), from: peer, as: peerAccess, now: 2)
+                _ = try server.serving.applyPushed(Array(records[start..<min(start + 500, records.count)]), from: peer, as: peerAccess, now: 2)
             }
         }
         // Applying the same versions again: every one merges to what is stored (a retried push).
         let (_, againSeconds) = try measure {
             for start in stride(from: 0, to: records.count, by: 500) {
-                _ = try server.applyPushed(Array(records[start..<min(start + 500, records.count)]), from: peer, as: peerAccess, now: 3)
+                _ = try server.serving.applyPushed(Array(records[start..<min(start + 500, records.count)]), from: peer, as: peerAccess, now: 3)
             }
         }
         // Applying concurrent edits of every record (the merge path that writes).
@@ -65,7 +65,7 @@ enum MergeBench {
         let editor = SiteInfo(site: localSite, deviceName: "bench2", unit: "640522100201")
         let (_, editSeconds) = try measure {
             for start in stride(from: 0, to: edits.count, by: 500) {
-                _ = try server.applyPushed(Array(edits[start..<min(start + 500, edits.count)]), from: editor, as: peerAccess, now: 4)
+                _ = try server.serving.applyPushed(Array(edits[start..<min(start + 500, edits.count)]), from: editor, as: peerAccess, now: 4)
             }
         }
         let plainSeconds = PlainSQLite.insert(rows: plainRows, columns: ["id", "unit"] + RecordKind.requests.fields.map(\.name),

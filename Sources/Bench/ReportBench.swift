@@ -32,13 +32,13 @@ enum ReportBench {
             }
         }
         let reader = try ImportReader(kind: .requests, bytes: Array(text.utf8), defaultUnit: "640522100000")
-        let (_, importSeconds) = try measure { try town.importRows(reader, now: 2) }
+        let (_, importSeconds) = try measure { try town.imports.importRows(reader, now: 2) }
         let (report, reportSeconds) = try measure { () throws -> String in
-            let built = try ReportBuilder.build(town, year: 2021)
+            let built = try ReportBuilder.build(town.figures, year: 2021)
             return MarkdownRenderer.render(built.report)
         }
         precondition(report.contains("三、收到和处理政府信息公开申请情况"))
-        let (_, figuresSeconds) = try measure { try town.reportFigures(year: 2021) }
+        let (_, figuresSeconds) = try measure { try town.figures.reportFigures(year: 2021) }
         let plainSeconds = plainGroupBy(path: path)
         func ratio(_ seconds: Double) -> String { String(format: "%.1f×", seconds / plainSeconds) }
         return [

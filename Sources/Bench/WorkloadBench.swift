@@ -37,11 +37,11 @@ enum ImportBench {
         let bytes = Array(text.utf8)
         let (_, seconds) = try measure {
             let reader = try ImportReader(kind: .requests, bytes: bytes, defaultUnit: "640522100201")
-            return try replica.importRows(reader, now: 2)
+            return try replica.imports.importRows(reader, now: 2)
         }
         let (_, again) = try measure {
             let reader = try ImportReader(kind: .requests, bytes: bytes, defaultUnit: "640522100201")
-            return try replica.importRows(reader, now: 3)
+            return try replica.imports.importRows(reader, now: 3)
         }
         let plain = PlainSQLite.insert(rows: rows, columns: ["id", "unit"] + RecordKind.requests.fields.map(\.name), path: directory.path("plain.sqlite"))
         // The floor under any import: the engine's own rows, inserted plainly into its own schema.
@@ -107,11 +107,11 @@ enum SyncBench {
     /// the default size read from the laptop's pending changes.
     static func pushBodies(_ db: String, into directory: BenchDirectory) throws -> [String] {
         let replica = try Replica.open(at: db)
-        let sender = try replica.siteInfo(), schema = try replica.schemaVersion(), counter = try replica.counter()
+        let sender = try replica.syncing.siteInfo(), schema = try replica.database.schemaVersion(), counter = try replica.syncing.counter()
         var files: [String] = []
         var through: Int64?
         while true {
-            let batch = try replica.pendingChanges(after: through, limit: SyncClient.defaultBatchSize)
+            let batch = try replica.syncing.pendingChanges(after: through, limit: SyncClient.defaultBatchSize)
             if batch.records.isEmpty { return files }
             let request = PushRequest(schemaVersion: schema, sender: sender, senderCounter: counter, cursor: nil, records: batch.records)
             let file = directory.path("push-\(files.count)")

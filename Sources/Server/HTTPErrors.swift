@@ -1,6 +1,5 @@
 import HTTPTypes
 import Hummingbird
-import Storage
 import SyncCore
 import SyncWire
 
@@ -31,10 +30,9 @@ struct RequestRefused: Error {
             return refused
         case let refused as SyncRefused:
             return RequestRefused(refused)
-        case let replica as ReplicaError:
-            if case .syncRefused(let refused) = replica { return RequestRefused(refused) }
-            if case .busy = replica { return RequestRefused(.serviceUnavailable, code: "busy", message: replica.description) }
-            return RequestRefused(.internalServerError, code: "server_error", message: replica.description)
+        case let store as any StoreFailure:
+            if store.isTransient { return RequestRefused(.serviceUnavailable, code: "busy", message: store.description) }
+            return RequestRefused(.internalServerError, code: "server_error", message: store.description)
         case let malformed as Wire.Malformed:
             return RequestRefused(.badRequest, code: "bad_request", message: "请求内容无效: \(malformed.detail)")
         case let tooLarge as Wire.TooLarge:

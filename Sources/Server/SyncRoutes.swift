@@ -3,7 +3,6 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
-import Storage
 import SyncCore
 import SyncWire
 
@@ -25,7 +24,7 @@ public struct SyncRequestContext: RequestContext {
 /// JSON; every failure is a JSON error with its status, and is logged without anything the
 /// client chose left unescaped.
 struct SyncRoutes: Sendable {
-    let replica: Replica
+    let store: any SyncServingStore
     let service: SyncService
     let configuration: ServerConfiguration
     let sessions: SessionLog
@@ -71,14 +70,14 @@ struct SyncRoutes: Sendable {
         } }
         // Neither waits for a write: both read on connections of their own.
         router.get("/v1/status") { request, _ -> Response in
-            await answer(request) { [replica] in
-                let status = try await lanes.read { try replica.servingStatus() }
+            await answer(request) { [store] in
+                let status = try await lanes.read { try store.servingStatus() }
                 return Wire.encode(ServerStatus(protocol: syncProtocolVersion, schema: status.schema, unit: status.unit.code, name: status.unit.name))
             }
         }
         router.get("/v1/health") { request, _ -> Response in
-            await answer(request) { [replica] in
-                _ = try await lanes.read { try replica.servingStatus() }
+            await answer(request) { [store] in
+                _ = try await lanes.read { try store.servingStatus() }
                 let queue = lanes.writeQueue
                 return Wire.encode(ServerHealth(status: "ok", writesWaiting: queue.count, oldestWriteSeconds: (queue.oldestSeconds * 1_000).rounded() / 1_000))
             }
@@ -152,8 +151,8 @@ struct SyncRoutes: Sendable {
             throw RequestRefused(.unauthorized, code: "unauthorized",
                                  message: "缺少设备令牌; 请用 gongkai sync --token 令牌 (由乡镇用 gongkai admin issue-token 发放)")
         }
-        let (replica, token) = (replica, String(header.dropFirst(7).prefix(256)))
-        switch try await lanes.read({ try replica.access(forToken: token) }) {
+        let (store, token) = (store, String(header.dropFirst(7).prefix(256)))
+        switch try await lanes.read({ try store.access(forToken: token) }) {
         case .valid(let access): return access
         case .revoked:
             throw RequestRefused(.unauthorized, code: "token_revoked", message: "此设备令牌已被吊销; 请向乡镇申请新的令牌")

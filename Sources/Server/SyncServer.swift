@@ -6,18 +6,17 @@ import NIOSSL
 import Logging
 import NIOCore
 import ServiceLifecycle
-import Storage
 import SyncCore
 
 /// The township's sync server: `main` (through `gongkai serve`) and the tests both build it here.
 public enum SyncServer {
-    /// Builds the application over a replica. `onListening` receives the bound port (useful
-    /// with port 0).
-    public static func buildApplication(replica: Replica, configuration: ServerConfiguration, logger: Logger,
+    /// Builds the application over a serving store (any implementation of `SyncServingStore`).
+    /// `onListening` receives the bound port (useful with port 0).
+    public static func buildApplication(store: any SyncServingStore, configuration: ServerConfiguration, logger: Logger,
                                         onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
         let router = Router(context: SyncRequestContext.self)
         let refusals = RefusalSummary(logger: logger, seconds: configuration.refusalSummarySeconds)
-        let routes = SyncRoutes(replica: replica, service: SyncService(store: replica), configuration: configuration,
+        let routes = SyncRoutes(store: store, service: SyncService(store: store), configuration: configuration,
                                 sessions: SessionLog(logger: logger), lanes: DatabaseLanes(),
                                 gate: TokenGate(limit: configuration.maximumRequestsPerToken), refusals: refusals)
         routes.register(on: router)

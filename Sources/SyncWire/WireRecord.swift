@@ -1,3 +1,4 @@
+import Codecs
 import SyncCore
 /// A record on the wire. The usual version — one change wrote every field, nothing concurrent —
 /// goes in a short form: `dot` ("site:counter:time") and, when some fields were written empty,

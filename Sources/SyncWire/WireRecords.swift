@@ -1,3 +1,4 @@
+import Codecs
 import SyncCore
 /// The two messages that carry records — a push and a pull's answer — written and read by hand:
 /// they are nearly all of a sync's bytes, and `JSONEncoder`/`JSONDecoder` were a quarter of the
@@ -137,7 +138,7 @@ enum WireRecords {
         return records
     }
 
-    private static func write(_ cursor: SyncCursor, to json: inout JSONWriter) {
+    static func write(_ cursor: SyncCursor, to json: inout JSONWriter) {
         json.raw("{\"mark\":")
         json.string(cursor.mark)
         json.raw(",\"seq\":")
@@ -145,7 +146,7 @@ enum WireRecords {
         json.raw("}")
     }
 
-    private static func write(_ site: SiteInfo, to json: inout JSONWriter) {
+    static func write(_ site: SiteInfo, to json: inout JSONWriter) {
         json.raw("{\"device\":")
         json.string(site.deviceName)
         json.raw(",\"site\":")

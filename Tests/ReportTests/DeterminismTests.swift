@@ -15,7 +15,7 @@ struct DeterminismTests {
         let second = try makeTownship(scratch, name: "second.sqlite", site: "00000000000000e2")
         var laptops: [Replica] = []
         for (index, code) in ["640522100201", "640522100202", "640522100203"].enumerated() {
-            for town in [first, second] { _ = try town.addVillage(code: code, name: "村\(index)") }
+            for town in [first, second] { _ = try town.units.addVillage(code: code, name: "村\(index)") }
             let laptop = try Replica.create(at: scratch.path("v\(index).sqlite"), unit: GovernmentUnit(code: code, name: "村\(index)", parent: townUnit.code),
                                             site: SiteID(String(format: "%016x", 0xC0 + index))!, deviceName: "笔记本\(index)", now: 1)
             try load(laptop, .requests, "id,received_on,applicant_type,concluded_on,outcome",
@@ -29,19 +29,19 @@ struct DeterminismTests {
             laptops.append(laptop)
         }
         func sync(_ laptop: Replica, into town: Replica) async throws {
-            let transport = InProcessTransport(service: SyncService(store: town), scope: .everything, clock: { 5 })
-            _ = try await SyncClient(store: laptop, transport: transport, batchSize: 7, clock: { 5 }).sync()
+            let transport = InProcessTransport(service: SyncService(store: town.serving), scope: .everything, clock: { 5 })
+            _ = try await SyncClient(store: laptop.syncing, transport: transport, batchSize: 7, clock: { 5 }).sync()
         }
         for laptop in laptops { try await sync(laptop, into: first) }
         for laptop in laptops.reversed() { try await sync(laptop, into: second) }
-        let a = try ReportBuilder.build(first, year: year)
-        let b = try ReportBuilder.build(second, year: year)
+        let a = try ReportBuilder.build(first.figures, year: year)
+        let b = try ReportBuilder.build(second.figures, year: year)
         #expect(a.report.headline.requestsReceived > 0)
         #expect(MarkdownRenderer.render(a.report) == MarkdownRenderer.render(b.report))
         #expect(HTMLRenderer.render(a.report) == HTMLRenderer.render(b.report))
         #expect(CSVRenderer.render(a.report) == CSVRenderer.render(b.report))
-        let checksA = try ReportChecks.run(a, replica: first)
-        let checksB = try ReportChecks.run(b, replica: second)
+        let checksA = try ReportChecks.run(a, source: first.figures)
+        let checksB = try ReportChecks.run(b, source: second.figures)
         #expect(JSONRenderer.render(a.report, checks: checksA) == JSONRenderer.render(b.report, checks: checksB))
     }
 }

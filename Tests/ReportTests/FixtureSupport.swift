@@ -28,8 +28,8 @@ func makeTownship(_ scratch: Scratch, name: String = "town.sqlite", site: String
 func load(_ replica: Replica, _ kind: RecordKind, _ header: String, _ rows: [String]) throws {
     guard !rows.isEmpty else { return }
     let text = header + "\n" + rows.joined(separator: "\n") + "\n"
-    let reader = try ImportReader(kind: kind, bytes: Array(text.utf8), defaultUnit: try replica.identity().unit.code)
-    _ = try replica.importRows(reader, now: 1_700_000_000)
+    let reader = try ImportReader(kind: kind, bytes: Array(text.utf8), defaultUnit: try replica.units.identity().unit.code)
+    _ = try replica.imports.importRows(reader, now: 1_700_000_000)
 }
 
 /// Numbers rows of ids: `prefix-0`, `prefix-1`, …

@@ -89,7 +89,7 @@ struct HandWorkedFixtureTests {
         let scratch = Scratch()
         let replica = try makeTownship(scratch)
         try load(replica, .requests, "id,received_on,applicant_type,concluded_on,outcome", Table3Fixture.rows(year: year, version: version))
-        let report = try ReportBuilder.build(replica, year: year, version: version).report
+        let report = try ReportBuilder.build(replica.figures, year: year, version: version).report
         let expected = Table3Fixture.expected(version: version)
         #expect(report.table3.rows.map(\.label.key).sorted() == expected.keys.sorted())
         for row in report.table3.rows {
@@ -144,7 +144,7 @@ struct HandWorkedFixtureTests {
         try load(replica, .procurement, "id,title,contracted_on,amount_yuan",
                  repeated(21) { _ in "\(ids("pro")),p,\(y)-07-01,4000.00" } + ["\(ids("pro")),p,\(y)-12-31,14765.43",
                  "\(ids("pro")),p,\(y - 1)-12-31,500", "\(ids("pro")),p,\(y + 1)-01-01,600"])
-        let table = try ReportBuilder.build(replica, year: y, version: .v2019).report.table2
+        let table = try ReportBuilder.build(replica.figures, year: y, version: .v2019).report.table2
         func cells(_ key: String) -> [String] { table.row(key)?.cells.map(\.number) ?? [] }
         #expect(cells("regulations") == ["2", "3", "6"])
         #expect(cells("normative_documents") == ["8", "5", "10"])
@@ -184,7 +184,7 @@ struct HandWorkedFixtureTests {
         try load(replica, .fees, "id,collected_on,amount_yuan", [
             "\(ids("fee")),\(y)-03-01,12000", "\(ids("fee")),\(y)-12-31,345.67", "\(ids("fee")),\(y + 1)-01-01,99999",
         ])
-        let table = try ReportBuilder.build(replica, year: y, version: .v2021).report.table2
+        let table = try ReportBuilder.build(replica.figures, year: y, version: .v2021).report.table2
         func cells(_ key: String) -> [String] { table.row(key)?.cells.map(\.number) ?? [] }
         #expect(cells("regulations") == ["2", "3", "4"])
         #expect(cells("normative_documents") == ["5", "6", "7"])
@@ -213,7 +213,7 @@ struct HandWorkedFixtureTests {
             rows += ["\(ids("k")),\(group),\(y - 1)-12-01,corrected,\(y)-02-01", "\(ids("k")),\(group),\(y + 1)-01-02,,"]
         }
         try load(replica, .cases, "id,group,filed_on,result,concluded_on", rows)
-        let table = try ReportBuilder.build(replica, year: y).report.table4
+        let table = try ReportBuilder.build(replica.figures, year: y).report.table4
         #expect(table.groups.map(\.values) == [[1, 2, 3, 4, 10], [5, 6, 7, 8, 26], [9, 11, 12, 13, 45]])
         let all = table.groups.flatMap(\.values)
         #expect(Set(all).count == 15)

@@ -56,9 +56,9 @@ struct ReferenceReportTests {
         try load(replica, .notices, "id,title,category,channel,published_on", ["old,旧公示,扶贫救灾,门户网站,2019-12-31"])
         // Section 一 as the town wrote it, with the number of notices left to the data.
         let written = section(reference, from: "一、总体情况", to: "二、").replacingOccurrences(of: "公示公开信息 82 条", with: "公示公开信息 {{notices_published}} 条")
-        _ = try replica.create(.narrative, id: NarrativeSection.overview.recordID(unit: townUnit.code, year: 2020),
+        _ = try replica.records.create(.narrative, id: NarrativeSection.overview.recordID(unit: townUnit.code, year: 2020),
                                input: ["year": "2020", "section": "overview", "text": written], now: 1)
-        let ours = MarkdownRenderer.render(try ReportBuilder.build(replica, year: 2020).report)
+        let ours = MarkdownRenderer.render(try ReportBuilder.build(replica.figures, year: 2020).report)
 
         // The six headings, in order.
         func headings(_ text: String) -> [String] {

@@ -8,7 +8,7 @@ import Testing
 /// A township with one village whose data is good for 2021: every check passes.
 func goodTownship(_ scratch: Scratch) throws -> Replica {
     let town = try makeTownship(scratch)
-    _ = try town.addVillage(code: "640522100201", name: "园河村")
+    _ = try town.units.addVillage(code: "640522100201", name: "园河村")
     try load(town, .requests, "id,unit,received_on,applicant_type,concluded_on,outcome", [
         "r1,640522100201,2020-12-20,natural_person,2021-01-05,granted",
         "r2,640522100201,2021-03-01,commercial_enterprise,2021-03-20,partially_granted",
@@ -17,20 +17,20 @@ func goodTownship(_ scratch: Scratch) throws -> Replica {
     try load(town, .documents, "id,kind,title,made_on,published_on", ["d1,normative,通知,2021-02-01,2021-02-03"])
     try load(town, .cases, "id,group,filed_on,result,concluded_on", ["k1,review,2021-04-01,maintained,2021-06-01"])
     for section in [NarrativeSection.overview, .problems] {
-        _ = try town.create(.narrative, id: section.recordID(unit: townUnit.code, year: 2021),
+        _ = try town.records.create(.narrative, id: section.recordID(unit: townUnit.code, year: 2021),
                             input: ["year": "2021", "section": section.rawValue, "text": "已填写。"], now: 1)
     }
     return town
 }
 
 func checks(_ replica: Replica, year: Int = 2021) throws -> [String: CheckResult] {
-    let built = try ReportBuilder.build(replica, year: year)
-    return Dictionary(uniqueKeysWithValues: try ReportChecks.run(built, replica: replica).map { ($0.id, $0) })
+    let built = try ReportBuilder.build(replica.figures, year: year)
+    return Dictionary(uniqueKeysWithValues: try ReportChecks.run(built, source: replica.figures).map { ($0.id, $0) })
 }
 
 /// Writes to a replica's file behind the application's back, as a damaged or hand-edited file would.
 func tamper(_ replica: Replica, _ sql: String) throws {
-    try replica.withConnection { try $0.execute(sql) }
+    try replica.database.withConnection { try $0.execute(sql) }
 }
 
 @Suite("report check finds each kind of defect")
@@ -62,16 +62,16 @@ struct ReportCheckTests {
         let scratch = Scratch()
         let town = try goodTownship(scratch)
         try load(town, .requests, "id,unit,received_on,applicant_type", ["r5,640522100201,2021-03-01,natural_person"])
-        let original = try #require(try town.record(.requests, id: "640522100201:r5")).version
+        let original = try #require(try town.records.record(.requests, id: "640522100201:r5")).version
         // A laptop that had the request moved its received date into the next year, not having seen it concluded…
         let laptop = SiteID("00000000000000b7")!
         let moved = original.writing(["received_on": "2022-01-10"], dot: Dot(site: laptop, counter: 1), at: 2)
         // …while the township concluded it on 20 March.
-        _ = try town.update(.requests, id: "640522100201:r5", input: ["concluded_on": "2021-03-20", "outcome": "granted"], now: 3)
-        let response = try town.applyPushed([RemoteRecord(kind: "requests", id: "640522100201:r5", unit: "640522100201", version: moved)],
+        _ = try town.records.update(.requests, id: "640522100201:r5", input: ["concluded_on": "2021-03-20", "outcome": "granted"], now: 3)
+        let response = try town.serving.applyPushed([RemoteRecord(kind: "requests", id: "640522100201:r5", unit: "640522100201", version: moved)],
                                             from: SiteInfo(site: laptop, deviceName: "笔记本", unit: "640522100201"), as: SyncPeer(scope: .everything, device: nil), now: 4)
         #expect(response.changed == 1)
-        #expect(try town.record(.requests, id: "640522100201:r5")?.values["received_on"] == "2022-01-10")
+        #expect(try town.records.record(.requests, id: "640522100201:r5")?.values["received_on"] == "2022-01-10")
         let results = try checks(town)
         #expect(results["DATA-OPEN"]?.ok == false)
         #expect(results["DATA-OPEN"]?.records.contains { $0.id == "640522100201:r5" && $0.problem == "办结日期早于收到日期" } == true)
@@ -111,8 +111,8 @@ struct ReportCheckTests {
     func carryOverAgainstPublished() throws {
         let scratch = Scratch()
         let town = try goodTownship(scratch)
-        let built2020 = try ReportBuilder.build(town, year: 2020)
-        _ = try town.publishReport(year: 2020, formatVersion: "2019", json: JSONRenderer.render(built2020.report, checks: []),
+        let built2020 = try ReportBuilder.build(town.figures, year: 2020)
+        _ = try town.published.publishReport(year: 2020, formatVersion: "2019", json: JSONRenderer.render(built2020.report, checks: []),
                                    model: try PublishedModel.encode(built2020.report), supersedingBecause: nil, now: 1_609_900_000)
         #expect(try checks(town)["X-CARRY"]?.ok == true)
         // A village's late sync: a 2020 request, still open at the end of 2020, concluded in 2021.
@@ -129,8 +129,8 @@ struct ReportCheckTests {
     func stock() throws {
         let scratch = Scratch()
         let town = try goodTownship(scratch)
-        let built2020 = try ReportBuilder.build(town, year: 2020, version: .v2021)
-        _ = try town.publishReport(year: 2020, formatVersion: "2021", json: JSONRenderer.render(built2020.report, checks: []),
+        let built2020 = try ReportBuilder.build(town.figures, year: 2020, version: .v2021)
+        _ = try town.published.publishReport(year: 2020, formatVersion: "2021", json: JSONRenderer.render(built2020.report, checks: []),
                                    model: try PublishedModel.encode(built2020.report), supersedingBecause: nil, now: 1)
         try load(town, .documents, "id,kind,title,made_on", ["late-doc,normative,补录的文件,2020-06-01"])
         let results = try checks(town)
@@ -142,13 +142,13 @@ struct ReportCheckTests {
     func unsyncedVillage() async throws {
         let scratch = Scratch()
         let town = try goodTownship(scratch)
-        _ = try town.issueToken("gk_test", unit: "640522100201", now: 1)
+        _ = try town.devices.issueToken("gk_test", unit: "640522100201", now: 1)
         let laptop = try Replica.create(at: scratch.path("laptop.sqlite"), unit: GovernmentUnit(code: "640522100201", name: "园河村", parent: townUnit.code),
                                         site: SiteID("00000000000000b1")!, deviceName: "笔记本", now: 1)
         let scope = SyncScope(readable: ["640522100201"], writable: ["640522100201"])
         func sync(at time: Int64) async throws {
-            let transport = InProcessTransport(service: SyncService(store: town), scope: scope, clock: { time })
-            _ = try await SyncClient(store: laptop, transport: transport, clock: { time }).sync()
+            let transport = InProcessTransport(service: SyncService(store: town.serving), scope: scope, clock: { time })
+            _ = try await SyncClient(store: laptop.syncing, transport: transport, clock: { time }).sync()
         }
         try await sync(at: 1_640_000_000) // 2021-12-20
         #expect(try checks(town)["DATA-SYNC"]?.ok == false)
@@ -161,7 +161,7 @@ struct ReportCheckTests {
     func narrative() throws {
         let scratch = Scratch()
         let town = try makeTownship(scratch)
-        _ = try town.create(.narrative, id: NarrativeSection.overview.recordID(unit: townUnit.code, year: 2021),
+        _ = try town.records.create(.narrative, id: NarrativeSection.overview.recordID(unit: townUnit.code, year: 2021),
                             input: ["year": "2021", "section": "overview", "text": "公开 {{notices_published}} 条, {{不存在}}。"], now: 1)
         let result = try #require(try checks(town)["NARRATIVE"])
         #expect(!result.ok)

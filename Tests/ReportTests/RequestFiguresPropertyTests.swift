@@ -52,18 +52,18 @@ struct RequestFiguresPropertyTests {
         let requests = Self.randomRequests(&random, count: 400)
         let scratch = Scratch()
         let town = try makeTownship(scratch)
-        for (index, code) in Self.villages.enumerated() { _ = try town.addVillage(code: code, name: "村\(index)") }
+        for (index, code) in Self.villages.enumerated() { _ = try town.units.addVillage(code: code, name: "村\(index)") }
         try load(town, .requests, "id,unit,received_on,applicant_type,concluded_on,outcome,fee_yuan", requests.map { request in
             let fee = request.feeFen > 0 ? String(format: "%d.%02d", request.feeFen / 100, request.feeFen % 100) : ""
             return "\(request.id),\(request.unit),\(request.received),\(request.applicant.rawValue),\(request.concluded ?? ""),\(request.outcome?.rawValue ?? ""),\(fee)"
         })
-        for request in requests where request.deleted { try town.delete(.requests, id: "\(request.unit):\(request.id)", now: 1_700_000_001) }
+        for request in requests where request.deleted { try town.records.delete(.requests, id: "\(request.unit):\(request.id)", now: 1_700_000_001) }
         let standing = requests.filter { !$0.deleted }
         for year in 2016...2024 {
             let start = "\(year)-01-01", end = "\(year)-12-31"
             // When the figures of the year are compiled
-            let figures = try town.reportFigures(year: year)
-            let units = try town.unitFigures(figures)
+            let figures = try town.figures.reportFigures(year: year)
+            let units = try town.figures.unitFigures(figures)
             // Then each count is what counting the standing records by hand gives
             func count(_ keep: (Request) -> Bool) -> [ApplicantType?: Int] {
                 Dictionary(grouping: standing.filter(keep), by: { Optional($0.applicant) }).mapValues(\.count)

@@ -11,7 +11,7 @@ struct CaptureTests {
     func create() throws {
         let scratch = Scratch()
         let replica = try makeReplica(scratch)
-        let record = try replica.create(.notices, id: "n1", input: noticeInput, now: 1_600_000_001)
+        let record = try replica.records.create(.notices, id: "n1", input: noticeInput, now: 1_600_000_001)
         #expect(record.values == ["title": "低保公示", "category": "livelihood", "channel": "portal;bulletin_board", "published_on": "2020-05-01"])
         #expect(record.unit == village.code)
         #expect(record.version.clock.encoded == "\(siteOne.rawValue):1")
@@ -22,9 +22,9 @@ struct CaptureTests {
     func unchangedEdit() throws {
         let scratch = Scratch()
         let replica = try makeReplica(scratch)
-        _ = try replica.create(.notices, id: "n1", input: noticeInput, now: 1_600_000_001)
+        _ = try replica.records.create(.notices, id: "n1", input: noticeInput, now: 1_600_000_001)
         let before = try fingerprint(replica)
-        let (_, result) = try replica.update(.notices, id: "n1", input: ["title": " 低保公示 ", "category": "livelihood"], now: 1_600_000_002)
+        let (_, result) = try replica.records.update(.notices, id: "n1", input: ["title": " 低保公示 ", "category": "livelihood"], now: 1_600_000_002)
         #expect(result == .unchanged)
         #expect(try fingerprint(replica) == before)
     }
@@ -33,8 +33,8 @@ struct CaptureTests {
     func edit() throws {
         let scratch = Scratch()
         let replica = try makeReplica(scratch)
-        _ = try replica.create(.notices, id: "n1", input: noticeInput, now: 1_600_000_001)
-        let (record, result) = try replica.update(.notices, id: "n1", input: ["title": "低保公示 (更正)", "category": "民生"], now: 1_600_000_002)
+        _ = try replica.records.create(.notices, id: "n1", input: noticeInput, now: 1_600_000_001)
+        let (record, result) = try replica.records.update(.notices, id: "n1", input: ["title": "低保公示 (更正)", "category": "民生"], now: 1_600_000_002)
         #expect(result == .updated(fields: ["title"]))
         #expect(record.version.fields["title"]?.standing(in: "title").dot.counter == 2)
         #expect(record.version.fields["category"]?.standing(in: "category").dot.counter == 1)
@@ -45,27 +45,27 @@ struct CaptureTests {
     func clearOptional() throws {
         let scratch = Scratch()
         let replica = try makeReplica(scratch)
-        _ = try replica.create(.notices, id: "n1", input: noticeInput.merging(["body": "正文"]) { $1 }, now: 1)
-        let (record, result) = try replica.update(.notices, id: "n1", input: ["body": ""], now: 2)
+        _ = try replica.records.create(.notices, id: "n1", input: noticeInput.merging(["body": "正文"]) { $1 }, now: 1)
+        let (record, result) = try replica.records.update(.notices, id: "n1", input: ["body": ""], now: 2)
         #expect(result == .updated(fields: ["body"]))
         #expect(record.values["body"] == nil)
-        #expect(throws: ReplicaError.self) { try replica.update(.notices, id: "n1", input: ["title": ""], now: 3) }
+        #expect(throws: ReplicaError.self) { try replica.records.update(.notices, id: "n1", input: ["title": ""], now: 3) }
     }
 
     @Test("a bad edit is refused with every problem, and changes nothing")
     func badEdit() throws {
         let scratch = Scratch()
         let replica = try makeReplica(scratch)
-        _ = try replica.create(.requests, id: "r1", input: ["received_on": "2021-03-02", "applicant_type": "自然人"], now: 1)
+        _ = try replica.records.create(.requests, id: "r1", input: ["received_on": "2021-03-02", "applicant_type": "自然人"], now: 1)
         let before = try fingerprint(replica)
         #expect(throws: ReplicaError.self) {
-            try replica.update(.requests, id: "r1", input: ["concluded_on": "2021-03-01", "outcome": "予以公开"], now: 2)
+            try replica.records.update(.requests, id: "r1", input: ["concluded_on": "2021-03-01", "outcome": "予以公开"], now: 2)
         }
         #expect(throws: ReplicaError.self) {
-            try replica.update(.requests, id: "r1", input: ["outcome": "予以公开"], now: 2)
+            try replica.records.update(.requests, id: "r1", input: ["outcome": "予以公开"], now: 2)
         }
         #expect(throws: ReplicaError.self) {
-            try replica.update(.requests, id: "r1", input: ["applicant_type": "个人"], now: 2)
+            try replica.records.update(.requests, id: "r1", input: ["applicant_type": "个人"], now: 2)
         }
         #expect(try fingerprint(replica) == before)
     }
@@ -74,14 +74,14 @@ struct CaptureTests {
     func deleteAndRestore() throws {
         let scratch = Scratch()
         let replica = try makeReplica(scratch)
-        _ = try replica.create(.notices, id: "n1", input: noticeInput, now: 1)
-        try replica.delete(.notices, id: "n1", now: 2)
-        #expect(try replica.records(.notices).isEmpty)
-        #expect(try replica.records(.notices, includeDeleted: true).map(\.id) == ["n1"])
-        #expect(try replica.record(.notices, id: "n1")?.isDeleted == true)
-        #expect(throws: ReplicaError.deleted(kind: .notices, id: "n1")) { try replica.delete(.notices, id: "n1", now: 3) }
-        #expect(throws: ReplicaError.deleted(kind: .notices, id: "n1")) { try replica.update(.notices, id: "n1", input: ["title": "x"], now: 3) }
-        let restored = try replica.restore(.notices, id: "n1", now: 4)
+        _ = try replica.records.create(.notices, id: "n1", input: noticeInput, now: 1)
+        try replica.records.delete(.notices, id: "n1", now: 2)
+        #expect(try replica.records.all(.notices).isEmpty)
+        #expect(try replica.records.all(.notices, includeDeleted: true).map(\.id) == ["n1"])
+        #expect(try replica.records.record(.notices, id: "n1")?.isDeleted == true)
+        #expect(throws: ReplicaError.deleted(kind: .notices, id: "n1")) { try replica.records.delete(.notices, id: "n1", now: 3) }
+        #expect(throws: ReplicaError.deleted(kind: .notices, id: "n1")) { try replica.records.update(.notices, id: "n1", input: ["title": "x"], now: 3) }
+        let restored = try replica.records.restore(.notices, id: "n1", now: 4)
         #expect(!restored.isDeleted)
         #expect(restored.values["title"] == "低保公示")
         #expect(try counters(replica).counter == 3)
@@ -91,9 +91,9 @@ struct CaptureTests {
     func duplicateID() throws {
         let scratch = Scratch()
         let replica = try makeReplica(scratch)
-        _ = try replica.create(.notices, id: "n1", input: noticeInput, now: 1)
+        _ = try replica.records.create(.notices, id: "n1", input: noticeInput, now: 1)
         #expect(throws: ReplicaError.idExists(kind: .notices, id: "n1")) {
-            try replica.create(.notices, id: "n1", input: noticeInput, now: 2)
+            try replica.records.create(.notices, id: "n1", input: noticeInput, now: 2)
         }
     }
 
@@ -102,10 +102,10 @@ struct CaptureTests {
         let scratch = Scratch()
         let replica = try makeReplica(scratch)
         #expect(throws: ReplicaError.unitOutOfScope(code: "640522100202", replicaUnit: village.code)) {
-            try replica.create(.notices, id: "n1", unit: "640522100202", input: noticeInput, now: 1)
+            try replica.records.create(.notices, id: "n1", unit: "640522100202", input: noticeInput, now: 1)
         }
         #expect(throws: ReplicaError.notATownship(unit: village.code)) {
-            try replica.addVillage(code: "640522100202", name: "别村")
+            try replica.units.addVillage(code: "640522100202", name: "别村")
         }
     }
 
@@ -113,14 +113,14 @@ struct CaptureTests {
     func townshipScope() throws {
         let scratch = Scratch()
         let replica = try makeReplica(scratch, unit: township)
-        #expect(throws: ReplicaError.self) { try replica.create(.notices, id: "n1", unit: "640522100201", input: noticeInput, now: 1) }
-        _ = try replica.addVillage(code: "640522100201", name: "园河村")
-        let record = try replica.create(.notices, id: "n1", unit: "640522100201", input: noticeInput, now: 1)
+        #expect(throws: ReplicaError.self) { try replica.records.create(.notices, id: "n1", unit: "640522100201", input: noticeInput, now: 1) }
+        _ = try replica.units.addVillage(code: "640522100201", name: "园河村")
+        let record = try replica.records.create(.notices, id: "n1", unit: "640522100201", input: noticeInput, now: 1)
         #expect(record.unit == "640522100201")
-        _ = try replica.create(.notices, id: "n2", input: noticeInput, now: 2)
-        #expect(try replica.records(.notices, unit: township.code).map(\.id) == ["n2"])
-        #expect(try replica.units().map(\.code) == [township.code, "640522100201"])
-        #expect(throws: ReplicaError.unitExists(code: "640522100201")) { try replica.addVillage(code: "640522100201", name: "x") }
+        _ = try replica.records.create(.notices, id: "n2", input: noticeInput, now: 2)
+        #expect(try replica.records.all(.notices, unit: township.code).map(\.id) == ["n2"])
+        #expect(try replica.units.all().map(\.code) == [township.code, "640522100201"])
+        #expect(throws: ReplicaError.unitExists(code: "640522100201")) { try replica.units.addVillage(code: "640522100201", name: "x") }
     }
 
     @Test("version columns read back exactly, conflicts and all")

@@ -139,33 +139,33 @@ struct ConvergenceRun {
             let index = Int.random(in: 0..<count, using: &random)
             let laptop = harness.laptops[index]
             let id = ids.randomElement(using: &random)!
-            let existing = try laptop.record(.notices, id: id)
+            let existing = try laptop.records.record(.notices, id: id)
             let value = "s\(seed)-e\(step)"
             switch Int.random(in: 0..<10, using: &random) {
             case 0..<6:
                 if existing == nil {
                     let input = ["title": "标题" + value, "body": "正文" + value, "category": "民生", "channel": "公开栏", "published_on": "2020-01-01"]
-                    let record = try laptop.create(.notices, id: id, input: input, now: now(index))
+                    let record = try laptop.records.create(.notices, id: id, input: input, now: now(index))
                     var fields: [String: String?] = [:]
                     for field in RecordKind.notices.fields { fields.updateValue(record.values[field.name], forKey: field.name) }
                     fields.updateValue("0", forKey: deletedField)
                     model.write(at: index, record: id, fields: fields, dot: record.version.fields[deletedField]!.standing(in: deletedField).dot)
                 } else if existing!.isDeleted {
-                    let record = try laptop.restore(.notices, id: id, now: now(index))
+                    let record = try laptop.records.restore(.notices, id: id, now: now(index))
                     model.write(at: index, record: id, fields: [deletedField: "0"], dot: record.version.fields[deletedField]!.standing(in: deletedField).dot)
                 } else {
                     let changed = ["title", "body"].shuffled(using: &random).prefix(Int.random(in: 1...2, using: &random))
                     var input: [String: String] = [:]
                     for field in changed { input[field] = field + value }
-                    let (record, _) = try laptop.update(.notices, id: id, input: input, now: now(index))
+                    let (record, _) = try laptop.records.update(.notices, id: id, input: input, now: now(index))
                     var fields: [String: String?] = [deletedField: "0"]
                     for (field, text) in input { fields.updateValue(text, forKey: field) }
                     model.write(at: index, record: id, fields: fields, dot: record.version.fields[deletedField]!.standing(in: deletedField).dot)
                 }
             case 6:
                 guard let existing, !existing.isDeleted else { continue }
-                try laptop.delete(.notices, id: id, now: now(index))
-                let record = try laptop.record(.notices, id: id)!
+                try laptop.records.delete(.notices, id: id, now: now(index))
+                let record = try laptop.records.record(.notices, id: id)!
                 model.write(at: index, record: id, fields: [deletedField: "1"], dot: record.version.fields[deletedField]!.standing(in: deletedField).dot)
             default:
                 // A partial sync: small batches, sometimes cut, sometimes with a lost reply.
@@ -187,16 +187,16 @@ struct ConvergenceRun {
             }
         }
         let states = try ([harness.server] + harness.laptops).map(syncedState)
-        let final = Dictionary(uniqueKeysWithValues: try harness.server.records(.notices, includeDeleted: true).map { ($0.id, $0.version) })
+        let final = Dictionary(uniqueKeysWithValues: try harness.server.records.all(.notices, includeDeleted: true).map { ($0.id, $0.version) })
         var problems = model.violations(final: final)
         if !unconverged.isEmpty { problems.append("laptops \(unconverged) did not converge by digest") }
         // Every conflict is listed on every replica.
-        let conflictLists = try ([harness.server] + harness.laptops).map { try $0.conflicts().map { "\($0.id)/\($0.field)" } }
+        let conflictLists = try ([harness.server] + harness.laptops).map { try $0.records.conflicts().map { "\($0.id)/\($0.field)" } }
         if Set(conflictLists.map { $0.joined(separator: ",") }).count != 1 { problems.append("conflict lists differ: \(conflictLists)") }
         let expected = final.flatMap { id, version in version.conflictedFields.map { "\(id)/\($0)" } }.sorted()
         if conflictLists[0].sorted() != expected { problems.append("conflicts listed \(conflictLists[0]) but registers hold \(expected)") }
         let exports = try ([harness.server] + harness.laptops).map { replica in
-            try replica.records(.notices).map { $0.csvFields.joined(separator: ",") }.joined(separator: "\n")
+            try replica.records.all(.notices).map { $0.csvFields.joined(separator: ",") }.joined(separator: "\n")
         }
         return (states, problems, exports, model.writes.count, expected.count)
     }

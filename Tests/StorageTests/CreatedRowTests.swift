@@ -29,12 +29,12 @@ struct CreatedRowTests {
         }
         // When one stores them from their values and the other through RecordVersion.created
         let table = RecordTable(kind)
-        try fast.write(now: 1) { connection, session in
+        try fast.database.write(now: 1) { connection, session in
             for row in rows {
                 try table.insertCreated(connection, session, id: row.id, unit: village.code, values: row.values, dot: row.dot, at: row.time)
             }
         }
-        try reference.write(now: 1) { connection, session in
+        try reference.database.write(now: 1) { connection, session in
             for row in rows {
                 try table.insert(connection, session, id: row.id, unit: village.code,
                                  version: .created(row.values, dot: row.dot, at: row.time))
@@ -42,7 +42,7 @@ struct CreatedRowTests {
         }
         // Then every column of every row is the same, and so is the unit's digest
         func unitDigests(_ replica: Replica) throws -> [[SQLiteValue]] {
-            try replica.withConnection { try $0.rows("SELECT * FROM unit_digests ORDER BY 1") }
+            try replica.database.withConnection { try $0.rows("SELECT * FROM unit_digests ORDER BY 1") }
         }
         let stored = try fingerprint(fast).filter { $0.hasPrefix(kind.rawValue + ":") }
         #expect(stored.count == 60)
@@ -51,8 +51,8 @@ struct CreatedRowTests {
         // And each record reads back the same from both (the random text is not valid for typed
         // columns, so both store NULL there: validation comes before either path)
         for row in rows {
-            let read = try fast.withConnection { try table.load($0, id: row.id) }
-            let expected = try reference.withConnection { try table.load($0, id: row.id) }
+            let read = try fast.database.withConnection { try table.load($0, id: row.id) }
+            let expected = try reference.database.withConnection { try table.load($0, id: row.id) }
             #expect(read != nil)
             #expect(read?.version == expected?.version, "\(row.id)")
         }

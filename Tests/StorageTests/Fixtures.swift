@@ -27,8 +27,8 @@ func makeReplica(_ scratch: Scratch, unit: GovernmentUnit = village, name: Strin
 
 func importCSV(_ replica: Replica, _ kind: RecordKind, _ text: String, options: ImportOptions = ImportOptions(),
                now: Int64 = 1_600_000_100) throws -> ImportSummary {
-    let reader = try ImportReader(kind: kind, bytes: Array(text.utf8), defaultUnit: try replica.identity().unit.code)
-    return try replica.importRows(reader, options: options, now: now)
+    let reader = try ImportReader(kind: kind, bytes: Array(text.utf8), defaultUnit: try replica.units.identity().unit.code)
+    return try replica.imports.importRows(reader, options: options, now: now)
 }
 
 /// The id a hand-typed id is stored under in `unit` (the village's unless given).
@@ -37,7 +37,7 @@ func scoped(_ typed: String, unit: String = village.code) -> String { "\(unit):\
 /// Everything a replica holds, row by row, including version metadata and counters:
 /// two equal fingerprints mean nothing changed.
 func fingerprint(_ replica: Replica) throws -> [String] {
-    try replica.withConnection { connection in
+    try replica.database.withConnection { connection in
         var lines: [String] = []
         for table in ["replica", "units"] + RecordKind.allCases.map(\.rawValue) {
             for row in try connection.rows("SELECT * FROM \(table) ORDER BY 1") {
@@ -50,7 +50,7 @@ func fingerprint(_ replica: Replica) throws -> [String] {
 
 /// The site's counter and the replica's change sequence.
 func counters(_ replica: Replica) throws -> (counter: Int64, seq: Int64) {
-    try replica.withConnection { connection in
+    try replica.database.withConnection { connection in
         let row = try connection.rows("SELECT counter, seq FROM replica")[0]
         return (row[0].integer!, row[1].integer!)
     }

@@ -36,8 +36,8 @@ struct HostileRequestTests {
 
     func setUp(_ configure: @escaping (inout ServerConfiguration) -> Void = { _ in }) async throws -> (SyncHarness, RunningServer, RawClient) {
         let harness = try SyncHarness(laptops: 1)
-        _ = try harness.server.issueToken(Self.token, unit: village.code, now: 1)
-        _ = try harness.server.create(.fees, id: "f1", unit: village.code, input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1)
+        _ = try harness.server.devices.issueToken(Self.token, unit: village.code, now: 1)
+        _ = try harness.server.records.create(.fees, id: "f1", unit: village.code, input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1)
         let server = try await RunningServer.start(harness.server, configure: configure)
         return (harness, server, RawClient(base: server.url))
     }
@@ -50,7 +50,7 @@ struct HostileRequestTests {
         let (harness, server, client) = try await setUp { $0.maximumRequestBytes = 64 * 1024; $0.maximumDecompressedBytes = 1 << 20 }
         defer { Task { await server.stop() } }
         let before = try fingerprint(harness.server)
-        let valid = Wire.encode(PullRequest(schemaVersion: try harness.server.schemaVersion(), sender: try harness.laptops[0].siteInfo(),
+        let valid = Wire.encode(PullRequest(schemaVersion: try harness.server.database.schemaVersion(), sender: try harness.laptops[0].syncing.siteInfo(),
                                             senderCounter: 0, cursor: nil, limit: 10))
         var random = SeededGenerator(seed: 7)
         let noise = Data((0..<100_000).map { _ in UInt8.random(in: 0...255, using: &random) })
@@ -85,10 +85,10 @@ struct HostileRequestTests {
         defer { Task { await server.stop() } }
         let before = try fingerprint(harness.server)
         let laptop = harness.laptops[0]
-        _ = try laptop.create(.fees, id: "mine", input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1)
-        let (records, _) = try laptop.pendingChanges(limit: 10)
-        let schema = try harness.server.schemaVersion()
-        let sender = try laptop.siteInfo()
+        _ = try laptop.records.create(.fees, id: "mine", input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1)
+        let (records, _) = try laptop.syncing.pendingChanges(limit: 10)
+        let schema = try harness.server.database.schemaVersion()
+        let sender = try laptop.syncing.siteInfo()
         let valid: [(String, [UInt8])] = [
             ("/v1/push", Wire.encode(PushRequest(schemaVersion: schema, sender: sender, senderCounter: 1, records: records))),
             ("/v1/pull", Wire.encode(PullRequest(schemaVersion: schema, sender: sender, senderCounter: 1, cursor: nil, limit: 5))),

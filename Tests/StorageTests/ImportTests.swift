@@ -31,8 +31,8 @@ struct ImportTests {
         let replica = try makeReplica(scratch)
         let summary = try importCSV(replica, .requests, requestsCSV)
         #expect(summary == ImportSummary(created: 3))
-        #expect(try replica.records(.requests).map(\.id) == ["r1", "r2", "r3"].map { scoped($0) })
-        #expect(try replica.record(.requests, id: scoped("r2"))?.values["content"] == "合同, 附件")
+        #expect(try replica.records.all(.requests).map(\.id) == ["r1", "r2", "r3"].map { scoped($0) })
+        #expect(try replica.records.record(.requests, id: scoped("r2"))?.values["content"] == "合同, 附件")
     }
 
     @Test("re-importing the same file changes nothing: no new version, no new counter")
@@ -55,7 +55,7 @@ struct ImportTests {
         let before = try fingerprint(replica)
         #expect(try importCSV(replica, .notices, csv) == ImportSummary(unchanged: 3, derivedIDs: 3))
         #expect(try fingerprint(replica) == before)
-        #expect(try replica.records(.notices).count == 3)
+        #expect(try replica.records.all(.notices).count == 3)
     }
 
     @Test("a row with a known id updates that record; columns not in the file keep their values")
@@ -65,10 +65,10 @@ struct ImportTests {
         _ = try importCSV(replica, .requests, requestsCSV)
         let summary = try importCSV(replica, .requests, "id,received_on,applicant_type,concluded_on,outcome\nr2,2021-12-28,商业企业,2022-01-10,部分公开\n")
         #expect(summary == ImportSummary(updated: 1))
-        let record = try #require(try replica.record(.requests, id: scoped("r2")))
+        let record = try #require(try replica.records.record(.requests, id: scoped("r2")))
         #expect(record.values["outcome"] == "partially_granted")
         #expect(record.values["content"] == "合同, 附件")
-        #expect(try replica.records(.requests).count == 3)
+        #expect(try replica.records.all(.requests).count == 3)
     }
 
     @Test("one bad row imports nothing, and every bad row is listed")
@@ -118,8 +118,8 @@ struct ImportTests {
     func idOfAnotherUnit() throws {
         let scratch = Scratch()
         let replica = try makeReplica(scratch, unit: township)
-        _ = try replica.addVillage(code: "640522100201", name: "园河村")
-        _ = try replica.addVillage(code: "640522100202", name: "别村")
+        _ = try replica.units.addVillage(code: "640522100201", name: "园河村")
+        _ = try replica.units.addVillage(code: "640522100202", name: "别村")
         _ = try importCSV(replica, .fees, "id,unit,collected_on,amount_yuan\nfee-0123456789abcdef,640522100201,2021-01-01,5\n")
         let before = try fingerprint(replica)
         let problems = rejection { _ = try importCSV(replica, .fees, "id,unit,collected_on,amount_yuan\nfee-0123456789abcdef,640522100202,2021-01-01,5\n") }
@@ -133,16 +133,16 @@ struct ImportTests {
         // Given a fee stored as `2021-001` by a release before scoping
         let scratch = Scratch()
         let replica = try makeReplica(scratch)
-        _ = try replica.create(.fees, id: "2021-001", input: ["collected_on": "2021-01-01", "amount_yuan": "5"], now: 1)
+        _ = try replica.records.create(.fees, id: "2021-001", input: ["collected_on": "2021-01-01", "amount_yuan": "5"], now: 1)
 
         // When a ledger naming it 2021-001 is imported, beside a new number
         let summary = try importCSV(replica, .fees, "id,collected_on,amount_yuan\n2021-001,2021-01-01,6\n2021-002,2021-01-02,7\n")
 
         // Then the old record is updated under its own id, and only the new number is scoped
         #expect(summary.updated == 1 && summary.created == 1)
-        #expect(try replica.records(.fees).map(\.id) == ["2021-001", scoped("2021-002")])
-        #expect(try replica.resolvedID(.fees, typed: "2021-001") == "2021-001")
-        #expect(try replica.resolvedID(.fees, typed: "2021-002") == scoped("2021-002"))
+        #expect(try replica.records.all(.fees).map(\.id) == ["2021-001", scoped("2021-002")])
+        #expect(try replica.records.resolvedID(.fees, typed: "2021-001") == "2021-001")
+        #expect(try replica.records.resolvedID(.fees, typed: "2021-002") == scoped("2021-002"))
     }
 
     @Test("one ledger number typed in two units is two records, each scoped by its unit")
@@ -150,8 +150,8 @@ struct ImportTests {
         // Given a township replica with two villages
         let scratch = Scratch()
         let replica = try makeReplica(scratch, unit: township)
-        _ = try replica.addVillage(code: "640522100201", name: "园河村")
-        _ = try replica.addVillage(code: "640522100202", name: "别村")
+        _ = try replica.units.addVillage(code: "640522100201", name: "园河村")
+        _ = try replica.units.addVillage(code: "640522100202", name: "别村")
 
         // When both villages' ledgers number a fee 2021-001
         _ = try importCSV(replica, .fees, "id,unit,collected_on,amount_yuan\n2021-001,640522100201,2021-01-01,5\n")
@@ -159,7 +159,7 @@ struct ImportTests {
 
         // Then each is its own record
         #expect(second.created == 1)
-        #expect(try replica.records(.fees).map(\.id) == ["640522100201:2021-001", "640522100202:2021-001"])
+        #expect(try replica.records.all(.fees).map(\.id) == ["640522100201:2021-001", "640522100202:2021-001"])
 
         // And an id scoped to one unit is refused for the other, saying whose it is
         let problems = rejection { _ = try importCSV(replica, .fees, "id,unit,collected_on,amount_yuan\n640522100201:2021-001,640522100202,2021-01-01,7\n") }
@@ -181,14 +181,14 @@ struct ImportTests {
         let scratch = Scratch()
         let replica = try makeReplica(scratch)
         _ = try importCSV(replica, .requests, requestsCSV)
-        try replica.delete(.requests, id: scoped("r2"), now: 5)
+        try replica.records.delete(.requests, id: scoped("r2"), now: 5)
         let kept = try importCSV(replica, .requests, requestsCSV)
         #expect(kept.unchanged == 2 && kept.restored == 0)
         #expect(kept.leftDeleted.map(\.id) == [scoped("r2")])
-        #expect(try replica.records(.requests).count == 2)
+        #expect(try replica.records.all(.requests).count == 2)
         let restored = try importCSV(replica, .requests, requestsCSV, options: ImportOptions(restoreDeleted: true))
         #expect(restored == ImportSummary(restored: 1, unchanged: 2))
-        #expect(try replica.records(.requests).count == 3)
+        #expect(try replica.records.all(.requests).count == 3)
     }
 
     @Test("counts default to 1 when the column is absent or empty")
@@ -197,6 +197,6 @@ struct ImportTests {
         let replica = try makeReplica(scratch)
         _ = try importCSV(replica, .decisions, "id,kind,decided_on\nd1,行政处罚,2021-01-01\n")
         _ = try importCSV(replica, .decisions, "id,kind,decided_on,count\nd2,penalty,2021-01-01,\n")
-        #expect(try replica.records(.decisions).map { $0.values["count"] } == ["1", "1"])
+        #expect(try replica.records.all(.decisions).map { $0.values["count"] } == ["1", "1"])
     }
 }

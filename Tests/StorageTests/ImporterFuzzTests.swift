@@ -82,7 +82,7 @@ struct ImporterFuzzTests {
             var problems: [RowProblem] = []
             do {
                 let reader = try ImportReader(kind: .requests, bytes: bytes, defaultUnit: village.code)
-                _ = try replica.importRows(reader, now: 5)
+                _ = try replica.imports.importRows(reader, now: 5)
                 Issue.record("round \(round): a file with \(damage) was imported")
             } catch let ImportFileProblem.problems(found) {
                 problems = found
@@ -96,6 +96,6 @@ struct ImporterFuzzTests {
         #expect(try fingerprint(replica) == before)
         #expect(refusedByKind.count == 10)
         print("IMPORTER-FUZZ files=2000 refused=\(refusedByKind.values.reduce(0, +)) kinds=\(refusedByKind.count)")
-        print("FAULT-SUMMARY case=\"malformed CSV to the importer\" syncs=0 faults=2000 writes_checked=1 lost=\(try replica.records(.requests).count == 1 ? 0 : 1) duplicates=0 crashes=0")
+        print("FAULT-SUMMARY case=\"malformed CSV to the importer\" syncs=0 faults=2000 writes_checked=1 lost=\(try replica.records.all(.requests).count == 1 ? 0 : 1) duplicates=0 crashes=0")
     }
 }

@@ -15,20 +15,20 @@ struct ReadsBesideWritesTests {
     func readsDoNotWaitForWrites() async throws {
         // Given a server with a laptop's records, on loopback
         let harness = try SyncHarness(laptops: 1)
-        _ = try harness.server.issueToken(Self.token, unit: village.code, now: 1)
+        _ = try harness.server.devices.issueToken(Self.token, unit: village.code, now: 1)
         let laptop = harness.laptops[0]
-        for index in 0..<20 { _ = try laptop.create(.fees, id: "f\(index)", input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1) }
+        for index in 0..<20 { _ = try laptop.records.create(.fees, id: "f\(index)", input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1) }
         let server = try await RunningServer.start(harness.server)
         defer { Task { await server.stop() } }
         try await harness.sync(laptop, transport: server.transport(token: Self.token))
-        _ = try laptop.create(.fees, id: "late", input: ["collected_on": "2021-01-02", "amount_yuan": "2"], now: 2)
+        _ = try laptop.records.create(.fees, id: "late", input: ["collected_on": "2021-01-02", "amount_yuan": "2"], now: 2)
 
         // When a write holds the server's writing connection (as a long merge would)
         let holding = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
         let writer = harness.server
         Thread.detachNewThread {
-            _ = try? writer.withConnection { _ in
+            _ = try? writer.database.withConnection { _ in
                 holding.signal()
                 release.wait()
             }
@@ -52,7 +52,7 @@ struct ReadsBesideWritesTests {
         #expect(status.status == 200 && status.text.contains("\"unit\":\"640522100000\""), "\(status.text)")
         #expect(health.status == 200 && health.text.contains("\"writes_waiting\":1") && health.text.contains("\"status\":\"ok\""), "\(health.text)")
         let pulled = try await server.transport(token: Self.token).pull(
-            PullRequest(schemaVersion: try laptop.schemaVersion(), sender: try laptop.siteInfo(), senderCounter: try laptop.counter(),
+            PullRequest(schemaVersion: try laptop.database.schemaVersion(), sender: try laptop.syncing.siteInfo(), senderCounter: try laptop.syncing.counter(),
                         cursor: nil, limit: 100))
         #expect(pulled.records.isEmpty && !pulled.more)
         #expect(!push.isCancelled)
@@ -62,17 +62,17 @@ struct ReadsBesideWritesTests {
         let report = try await push.value
         #expect(report.pushed == 1)
         #expect(report.converged == true)
-        #expect(try harness.server.record(.fees, id: "late") != nil)
+        #expect(try harness.server.records.record(.fees, id: "late") != nil)
     }
 
     @Test("a token gets at most 4 requests handled at once; the next is answered 429, and taken again once one ends")
     func requestsPerToken() async throws {
         let harness = try SyncHarness(laptops: 1)
-        _ = try harness.server.issueToken(Self.token, unit: village.code, now: 1)
+        _ = try harness.server.devices.issueToken(Self.token, unit: village.code, now: 1)
         let server = try await RunningServer.start(harness.server)
         defer { Task { await server.stop() } }
         let port = server.port
-        _ = try harness.server.issueToken(Self.token + "2", unit: village.code, now: 1)
+        _ = try harness.server.devices.issueToken(Self.token + "2", unit: village.code, now: 1)
         // The in-process server answers on this process's few task threads: the raw client blocks elsewhere.
         try await blocking { try Self.fiveAtOnce(port: port) }
     }

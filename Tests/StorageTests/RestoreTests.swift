@@ -11,22 +11,22 @@ struct RestoreTests {
         let scratch = Scratch()
         let harness = try SyncHarness(laptops: 2, scratch: scratch)
         let (a, b) = (harness.laptops[0], harness.laptops[1])
-        _ = try a.create(.fees, id: "before", input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1)
+        _ = try a.records.create(.fees, id: "before", input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1)
         try await harness.sync(a)
         try await harness.sync(b)
         // The township backs up its database.
-        try harness.server.withConnection { try $0.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+        try harness.server.database.withConnection { try $0.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
         try FileManager.default.copyItem(atPath: harness.server.path, toPath: scratch.path("backup.sqlite"))
         // Work goes on: both laptops sync more.
-        _ = try a.create(.fees, id: "after-a", input: ["collected_on": "2021-02-01", "amount_yuan": "2"], now: 2)
+        _ = try a.records.create(.fees, id: "after-a", input: ["collected_on": "2021-02-01", "amount_yuan": "2"], now: 2)
         try await harness.sync(a)
-        _ = try b.create(.fees, id: "after-b", input: ["collected_on": "2021-03-01", "amount_yuan": "3"], now: 3)
+        _ = try b.records.create(.fees, id: "after-b", input: ["collected_on": "2021-03-01", "amount_yuan": "3"], now: 3)
         try await harness.sync(b)
         try await harness.sync(a)
         // The server's disk fails; the backup is restored.
         let restored = try Replica.open(at: scratch.path("backup.sqlite"))
-        #expect(try restored.records(.fees).map(\.id) == ["before"])
-        let transport = InProcessTransport(service: SyncService(store: restored), scope: harness.villageScope, clock: { 1_700_000_000 })
+        #expect(try restored.records.all(.fees).map(\.id) == ["before"])
+        let transport = InProcessTransport(service: SyncService(store: restored.serving), scope: harness.villageScope, clock: { 1_700_000_000 })
         let reportA = try await harness.sync(a, transport: transport)
         #expect(reportA.restarted)
         #expect(reportA.converged == true)
@@ -34,7 +34,7 @@ struct RestoreTests {
         #expect(reportB.restarted)
         try await harness.sync(a, transport: transport)
         for replica in [restored, a, b] {
-            #expect(try replica.records(.fees).map(\.id) == ["after-a", "after-b", "before"])
+            #expect(try replica.records.all(.fees).map(\.id) == ["after-a", "after-b", "before"])
         }
         #expect(try syncedState(a) == syncedState(restored))
         #expect(try syncedState(b) == syncedState(restored))

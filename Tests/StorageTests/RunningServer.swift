@@ -22,7 +22,7 @@ final class RunningServer: Sendable {
         var logger = Logger(label: "test-server")
         logger.logLevel = .critical
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = try SyncServer.buildApplication(replica: replica, configuration: configuration, logger: logger) { continuation.yield($0) }
+        let app = try SyncServer.buildApplication(store: replica.serving, configuration: configuration, logger: logger) { continuation.yield($0) }
         let task = Task { try await app.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }

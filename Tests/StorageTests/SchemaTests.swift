@@ -11,7 +11,7 @@ struct SchemaTests {
     func tableMatchesKind(kind: RecordKind) throws {
         let scratch = Scratch()
         let replica = try makeReplica(scratch)
-        let columns = try replica.withConnection { connection in
+        let columns = try replica.database.withConnection { connection in
             try connection.rows("SELECT name FROM pragma_table_info(?)", [.text(kind.rawValue)]).compactMap { row -> String? in row[0].text }
         }
         let expected = ["seq", "id", "unit"] + kind.fields.map(\.name) + ["deleted", "conflicts", "vv", "clock", "siblings", "from_upstream", "digest", "origin"]
@@ -59,14 +59,14 @@ struct SchemaTests {
         // When this build opens it
         let replica = try Replica.open(at: path)
         // Then it is at the latest version, its record and identity intact, ready to sync
-        #expect(try replica.status().schemaVersion == Migrations.latestVersion)
-        #expect(try replica.record(.fees, id: "f1")?.values == ["collected_on": "2021-01-01", "amount_yuan": "5"])
-        #expect(try replica.siteNames()["00000000000000a1"]?.deviceName == "old")
-        #expect(try replica.status().pendingChanges == 1)
+        #expect(try replica.syncing.status().schemaVersion == Migrations.latestVersion)
+        #expect(try replica.records.record(.fees, id: "f1")?.values == ["collected_on": "2021-01-01", "amount_yuan": "5"])
+        #expect(try replica.records.siteNames()["00000000000000a1"]?.deviceName == "old")
+        #expect(try replica.syncing.status().pendingChanges == 1)
         // and its digest accounts for the record it already had
-        let record = try #require(try replica.record(.fees, id: "f1"))
+        let record = try #require(try replica.records.record(.fees, id: "f1"))
         let expected = RecordDigest.of(kind: .fees, id: "f1", unit: "640522100201", version: record.version)
-        #expect(try replica.scopeDigest() == expected.hex)
+        #expect(try replica.syncing.scopeDigest() == expected.hex)
     }
 
     @Test("a server of schema 5 is brought to 6: its sites unbound and their names cleaned, its cursors still known, new ones read")
@@ -93,7 +93,7 @@ struct SchemaTests {
         // When this build opens it
         let server = try Replica.open(at: path)
         // Then the sites are there, owned by no token yet, their names one clean line
-        let (owner, name, counter) = try server.withConnection { connection in
+        let (owner, name, counter) = try server.database.withConnection { connection in
             let row = try connection.rows("SELECT owner, device_name, counter FROM sites WHERE site = '00000000000000a1'")[0]
             return (row[0].text, row[1].text ?? "", row[2].integer)
         }
@@ -101,11 +101,11 @@ struct SchemaTests {
         #expect(name.count == 64 && !name.contains("\n") && !name.contains("\t"))
         #expect(counter == 7)
         // And a cursor issued before is still known, and the position it names has a mark of its own now
-        #expect(try server.knows(SyncCursor(mark: "old-mark", seq: 1)))
-        let page = try server.changes(after: nil, for: SiteID("00000000000000b2")!, scope: .everything, limit: 10, now: 9)
+        #expect(try server.serving.knows(SyncCursor(mark: "old-mark", seq: 1)))
+        let page = try server.serving.changes(after: nil, for: SiteID("00000000000000b2")!, scope: .everything, limit: 10, now: 9)
         #expect(page.records.count == 1 && page.next.seq == 1 && page.next.mark != "old-mark")
-        #expect(try server.knows(page.next))
-        #expect(try !server.knows(SyncCursor(mark: "never-issued", seq: 1)))
+        #expect(try server.serving.knows(page.next))
+        #expect(try !server.serving.knows(SyncCursor(mark: "never-issued", seq: 1)))
     }
 
     @Test("a report published under schema 7 becomes version 1 of its year, its JSON kept word for word")
@@ -127,20 +127,20 @@ struct SchemaTests {
         // When this build opens it
         let replica = try Replica.open(at: path)
         // Then the report is version 1, and publishing the year again needs a reason
-        #expect(try replica.publishedVersions(year: 2021) == [PublishedVersion(year: 2021, version: 1, formatVersion: "2021", publishedAt: 1_700_000_000, reason: nil)])
-        #expect(try replica.publishedContent(year: 2021, version: 1)?.json == #"{"year": 2021}"#)
+        #expect(try replica.published.publishedVersions(year: 2021) == [PublishedVersion(year: 2021, version: 1, formatVersion: "2021", publishedAt: 1_700_000_000, reason: nil)])
+        #expect(try replica.published.publishedContent(year: 2021, version: 1)?.json == #"{"year": 2021}"#)
         #expect(throws: ReplicaError.alreadyPublished(year: 2021, at: 1_700_000_000)) {
-            _ = try replica.publishReport(year: 2021, formatVersion: "2021", json: "{}", model: "{}", supersedingBecause: nil, now: 2)
+            _ = try replica.published.publishReport(year: 2021, formatVersion: "2021", json: "{}", model: "{}", supersedingBecause: nil, now: 2)
         }
-        #expect(try replica.publishReport(year: 2021, formatVersion: "2021", json: "{}", model: "{}", supersedingBecause: "更正", now: 2).version == 2)
-        #expect(try replica.publishedReport(year: 2021)?.json == "{}")
+        #expect(try replica.published.publishReport(year: 2021, formatVersion: "2021", json: "{}", model: "{}", supersedingBecause: "更正", now: 2).version == 2)
+        #expect(try replica.published.publishedReport(year: 2021)?.json == "{}")
     }
 
     @Test("a new replica records its schema version and is in WAL mode with foreign keys on")
     func pragmas() throws {
         let scratch = Scratch()
         let replica = try makeReplica(scratch)
-        let (version, journal, foreignKeys, history) = try replica.withConnection { connection in
+        let (version, journal, foreignKeys, history) = try replica.database.withConnection { connection in
             (try connection.scalar("PRAGMA user_version").integer,
              try connection.scalar("PRAGMA journal_mode").text,
              try connection.scalar("PRAGMA foreign_keys").integer,

@@ -15,7 +15,7 @@ final class SyncHarness: Sendable {
         self.scratch = scratch
         server = try Replica.create(at: scratch.path("server.sqlite"), unit: township,
                                     site: SiteID("5e5e5e5e5e5e5e5e")!, deviceName: "乡镇服务器", now: 1_600_000_000)
-        _ = try server.addVillage(code: village.code, name: village.name)
+        _ = try server.units.addVillage(code: village.code, name: village.name)
         laptops = try (0..<count).map { index in
             try Replica.create(at: scratch.path("laptop\(index).sqlite"), unit: village,
                                site: SiteID(String(format: "%016x", 0xA0 + index))!, deviceName: "笔记本\(index)", now: 1_600_000_000)
@@ -23,12 +23,12 @@ final class SyncHarness: Sendable {
     }
 
     func transport(_ scope: SyncScope? = nil) -> InProcessTransport {
-        InProcessTransport(service: SyncService(store: server), scope: scope ?? villageScope, clock: { 1_700_000_000 })
+        InProcessTransport(service: SyncService(store: server.serving), scope: scope ?? villageScope, clock: { 1_700_000_000 })
     }
 
     @discardableResult
     func sync(_ laptop: Replica, batchSize: Int = 500, transport: (any SyncTransport)? = nil, now: Int64 = 1_700_000_000) async throws -> SyncReport {
-        try await SyncClient(store: laptop, transport: transport ?? self.transport(), batchSize: batchSize, clock: { now }).sync()
+        try await SyncClient(store: laptop.syncing, transport: transport ?? self.transport(), batchSize: batchSize, clock: { now }).sync()
     }
 }
 
@@ -36,7 +36,7 @@ final class SyncHarness: Sendable {
 /// identity, values and versions (not the local change sequence).
 func syncedState(_ replica: Replica) throws -> [String] {
     try RecordKind.allCases.flatMap { kind in
-        try replica.records(kind, includeDeleted: true).map { record in
+        try replica.records.all(kind, includeDeleted: true).map { record in
             let registers = record.version.fields.sorted { $0.key < $1.key }.map { name, register in
                 "\(name)=" + register.entries.map { "\($0.dot):\($0.value ?? "∅")" }.joined(separator: "|")
             }

@@ -10,20 +10,20 @@ struct SyncTests {
     @Test("a notice captured on one laptop reaches the server and the other laptop")
     func propagates() async throws {
         let harness = try SyncHarness(laptops: 2)
-        _ = try harness.laptops[0].create(.notices, id: "n1", input: noticeInput, now: 1)
+        _ = try harness.laptops[0].records.create(.notices, id: "n1", input: noticeInput, now: 1)
         let first = try await harness.sync(harness.laptops[0])
         #expect(first.pushed == 1)
-        #expect(try harness.server.record(.notices, id: "n1")?.values["title"] == "低保公示")
+        #expect(try harness.server.records.record(.notices, id: "n1")?.values["title"] == "低保公示")
         let second = try await harness.sync(harness.laptops[1])
         #expect(second.pulled == 1)
         #expect(try syncedState(harness.laptops[1]) == syncedState(harness.server))
-        #expect(try harness.laptops[1].status().pendingChanges == 0)
+        #expect(try harness.laptops[1].syncing.status().pendingChanges == 0)
     }
 
     @Test("what came from the server is not pushed back, and a second sync moves nothing")
     func noEcho() async throws {
         let harness = try SyncHarness(laptops: 2)
-        _ = try harness.laptops[0].create(.notices, id: "n1", input: noticeInput, now: 1)
+        _ = try harness.laptops[0].records.create(.notices, id: "n1", input: noticeInput, now: 1)
         try await harness.sync(harness.laptops[0])
         try await harness.sync(harness.laptops[1])
         let again = try await harness.sync(harness.laptops[1])
@@ -42,27 +42,27 @@ struct SyncTests {
     func conflictEverywhere() async throws {
         let harness = try SyncHarness(laptops: 2)
         let (a, b) = (harness.laptops[0], harness.laptops[1])
-        _ = try a.create(.notices, id: "n1", input: noticeInput, now: 1)
+        _ = try a.records.create(.notices, id: "n1", input: noticeInput, now: 1)
         try await harness.sync(a)
         try await harness.sync(b)
-        _ = try a.update(.notices, id: "n1", input: ["title": "A 改的标题"], now: 2)
-        _ = try b.update(.notices, id: "n1", input: ["title": "B 改的标题"], now: 3)
+        _ = try a.records.update(.notices, id: "n1", input: ["title": "A 改的标题"], now: 2)
+        _ = try b.records.update(.notices, id: "n1", input: ["title": "B 改的标题"], now: 3)
         try await harness.sync(a)
         let report = try await harness.sync(b)
         try await harness.sync(a)
         #expect(report.conflicts == 1)
         for replica in [a, b, harness.server] {
-            let conflicts = try replica.conflicts()
+            let conflicts = try replica.records.conflicts()
             #expect(conflicts.count == 1)
             #expect(conflicts.first?.field == "title")
             #expect(Set([conflicts.first?.standing.value] + (conflicts.first?.losing.map(\.value) ?? [])) == ["A 改的标题", "B 改的标题"])
         }
-        _ = try b.resolveConflict(.notices, id: "n1", field: "title", value: "A 改的标题", now: 4)
+        _ = try b.records.resolveConflict(.notices, id: "n1", field: "title", value: "A 改的标题", now: 4)
         try await harness.sync(b)
         try await harness.sync(a)
         for replica in [a, b, harness.server] {
-            #expect(try replica.conflicts().isEmpty)
-            #expect(try replica.record(.notices, id: "n1")?.values["title"] == "A 改的标题")
+            #expect(try replica.records.conflicts().isEmpty)
+            #expect(try replica.records.record(.notices, id: "n1")?.values["title"] == "A 改的标题")
         }
     }
 
@@ -70,12 +70,12 @@ struct SyncTests {
     func idempotentApply() throws {
         let harness = try SyncHarness(laptops: 1)
         _ = try importCSV(harness.laptops[0], .requests, requestsCSV)
-        let (records, _) = try harness.laptops[0].pendingChanges(limit: 100)
-        let peer = try harness.laptops[0].siteInfo()
-        let first = try harness.server.applyPushed(records, from: peer, as: SyncPeer(scope: harness.villageScope, device: nil), now: 5)
+        let (records, _) = try harness.laptops[0].syncing.pendingChanges(limit: 100)
+        let peer = try harness.laptops[0].syncing.siteInfo()
+        let first = try harness.server.serving.applyPushed(records, from: peer, as: SyncPeer(scope: harness.villageScope, device: nil), now: 5)
         #expect(first.changed == 3)
         let before = try fingerprint(harness.server)
-        let second = try harness.server.applyPushed(records, from: peer, as: SyncPeer(scope: harness.villageScope, device: nil), now: 6)
+        let second = try harness.server.serving.applyPushed(records, from: peer, as: SyncPeer(scope: harness.villageScope, device: nil), now: 6)
         #expect(second.changed == 0)
         #expect(try fingerprint(harness.server) == before)
     }
@@ -83,14 +83,14 @@ struct SyncTests {
     @Test("a village device cannot write another unit's records; nothing of them is stored")
     func scope() throws {
         let harness = try SyncHarness(laptops: 1)
-        _ = try harness.server.addVillage(code: "640522100202", name: "别村")
+        _ = try harness.server.units.addVillage(code: "640522100202", name: "别村")
         let other = try Replica.create(at: harness.scratch.path("other.sqlite"),
                                        unit: GovernmentUnit(code: "640522100202", name: "别村", parent: township.code),
                                        site: SiteID("00000000000000b9")!, deviceName: "别村电脑", now: 1)
-        _ = try other.create(.notices, id: "x1", input: noticeInput, now: 1)
-        let (records, _) = try other.pendingChanges(limit: 10)
+        _ = try other.records.create(.notices, id: "x1", input: noticeInput, now: 1)
+        let (records, _) = try other.syncing.pendingChanges(limit: 10)
         let before = try fingerprint(harness.server)
-        let response = try harness.server.applyPushed(records, from: try other.siteInfo(), as: SyncPeer(scope: harness.villageScope, device: nil), now: 2)
+        let response = try harness.server.serving.applyPushed(records, from: try other.syncing.siteInfo(), as: SyncPeer(scope: harness.villageScope, device: nil), now: 2)
         #expect(response.refused.map(\.id) == ["x1"])
         #expect(response.refused.first?.reason.contains("无权写入单位 640522100202") == true)
         #expect(try fingerprint(harness.server) == before)
@@ -99,11 +99,11 @@ struct SyncTests {
     @Test("a village device reads only its own unit's records")
     func readScope() async throws {
         let harness = try SyncHarness(laptops: 1)
-        _ = try harness.server.addVillage(code: "640522100202", name: "别村")
-        _ = try harness.server.create(.notices, id: "other", unit: "640522100202", input: noticeInput, now: 1)
-        _ = try harness.server.create(.notices, id: "mine", unit: village.code, input: noticeInput, now: 1)
+        _ = try harness.server.units.addVillage(code: "640522100202", name: "别村")
+        _ = try harness.server.records.create(.notices, id: "other", unit: "640522100202", input: noticeInput, now: 1)
+        _ = try harness.server.records.create(.notices, id: "mine", unit: village.code, input: noticeInput, now: 1)
         try await harness.sync(harness.laptops[0])
-        #expect(try harness.laptops[0].records(.notices).map(\.id) == ["mine"])
+        #expect(try harness.laptops[0].records.all(.notices).map(\.id) == ["mine"])
     }
 
     @Test("malformed values from a peer are refused record by record")
@@ -121,20 +121,20 @@ struct SyncTests {
             RemoteRecord(kind: "petitions", id: "kind", unit: village.code, version: good),
             RemoteRecord(kind: "notices", id: "bad id", unit: village.code, version: good),
         ]
-        let response = try harness.server.applyPushed(records, from: SiteInfo(site: site, deviceName: "x", unit: village.code),
+        let response = try harness.server.serving.applyPushed(records, from: SiteInfo(site: site, deviceName: "x", unit: village.code),
                                                       as: SyncPeer(scope: harness.villageScope, device: nil), now: 2)
         #expect(response.changed == 1)
         #expect(response.refused.map(\.id) == ["date", "field", "kind", "bad id"])
-        #expect(try harness.server.records(.notices).map(\.id) == ["ok"])
+        #expect(try harness.server.records.all(.notices).map(\.id) == ["ok"])
     }
 
     @Test("a copied laptop file is refused when it syncs behind its twin, with how to recover")
     func cloneBehind() async throws {
         let (harness, original, copy) = try await clonedLaptop(syncedFirst: false)
-        _ = try original.create(.notices, id: "n2", input: noticeInput, now: 2)
-        _ = try original.create(.notices, id: "n3", input: noticeInput, now: 3)
+        _ = try original.records.create(.notices, id: "n2", input: noticeInput, now: 2)
+        _ = try original.records.create(.notices, id: "n3", input: noticeInput, now: 3)
         try await harness.sync(original)
-        _ = try copy.create(.notices, id: "n9", input: noticeInput, now: 4)
+        _ = try copy.records.create(.notices, id: "n9", input: noticeInput, now: 4)
         let before = try fingerprint(harness.server)
         await #expect(throws: SyncRefused.self) { try await harness.sync(copy) }
         #expect(try fingerprint(harness.server) == before)
@@ -148,14 +148,14 @@ struct SyncTests {
     @Test("after reset-site the copy syncs: its own work arrives, the twin's stays, differences become conflicts")
     func resetSiteRecovers() async throws {
         let (harness, original, copy) = try await clonedLaptop(syncedFirst: true)
-        _ = try original.update(.notices, id: "n1", input: ["title": "原件改的"], now: 2)
-        _ = try original.create(.notices, id: "n2", input: noticeInput, now: 2)
+        _ = try original.records.update(.notices, id: "n1", input: ["title": "原件改的"], now: 2)
+        _ = try original.records.create(.notices, id: "n2", input: noticeInput, now: 2)
         try await harness.sync(original)
-        _ = try copy.update(.notices, id: "n1", input: ["title": "副本改的"], now: 3)
-        _ = try copy.create(.fees, id: "f1", input: ["collected_on": "2021-01-01", "amount_yuan": "5"], now: 3)
+        _ = try copy.records.update(.notices, id: "n1", input: ["title": "副本改的"], now: 3)
+        _ = try copy.records.create(.fees, id: "f1", input: ["collected_on": "2021-01-01", "amount_yuan": "5"], now: 3)
         await #expect(throws: SyncRefused.self) { try await harness.sync(copy) }
         // When the copy gets a new site id
-        let reset = try copy.resetSite(to: SiteID("00000000000000c0")!, now: 4)
+        let reset = try copy.syncing.resetSite(to: SiteID("00000000000000c0")!, now: 4)
         #expect(reset.reissued == 2)
         #expect(FileManager.default.fileExists(atPath: reset.backupPath))
         // Then it syncs, and nothing of either laptop is lost
@@ -163,9 +163,9 @@ struct SyncTests {
         try await harness.sync(original)
         try await harness.sync(copy)
         for replica in [harness.server, original, copy] {
-            #expect(try replica.records(.fees).map(\.id) == ["f1"])
-            #expect(try replica.records(.notices).map(\.id) == ["n1", "n2"])
-            let titles = try replica.conflicts().filter { $0.id == "n1" && $0.field == "title" }
+            #expect(try replica.records.all(.fees).map(\.id) == ["f1"])
+            #expect(try replica.records.all(.notices).map(\.id) == ["n1", "n2"])
+            let titles = try replica.records.conflicts().filter { $0.id == "n1" && $0.field == "title" }
             #expect(titles.count == 1)
             #expect(Set([titles.first?.standing.value] + (titles.first?.losing.map(\.value) ?? [])) == ["原件改的", "副本改的"])
         }
@@ -176,10 +176,10 @@ struct SyncTests {
     @Test("a copied laptop file that ran ahead and touched the same record is refused as divergent history")
     func cloneAhead() async throws {
         let (harness, original, copy) = try await clonedLaptop(syncedFirst: true)
-        _ = try original.update(.notices, id: "n1", input: ["title": "原件改的"], now: 2)
+        _ = try original.records.update(.notices, id: "n1", input: ["title": "原件改的"], now: 2)
         try await harness.sync(original)
-        for index in 0..<5 { _ = try copy.create(.fees, id: "f\(index)", input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 3) }
-        _ = try copy.update(.notices, id: "n1", input: ["body": "副本改的"], now: 4)
+        for index in 0..<5 { _ = try copy.records.create(.fees, id: "f\(index)", input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 3) }
+        _ = try copy.records.update(.notices, id: "n1", input: ["body": "副本改的"], now: 4)
         let before = try fingerprint(harness.server)
         await #expect(throws: SyncRefused.self) { try await harness.sync(copy) }
         #expect(try fingerprint(harness.server) == before)
@@ -188,11 +188,11 @@ struct SyncTests {
     @Test("a pulled batch and its cursor commit together; a cut pull resumes from the last complete batch")
     func resumesPull() async throws {
         let harness = try SyncHarness(laptops: 2)
-        for index in 0..<25 { _ = try harness.laptops[0].create(.fees, id: "f\(index)", input: ["collected_on": "2021-01-01", "amount_yuan": "\(index)"], now: 1) }
+        for index in 0..<25 { _ = try harness.laptops[0].records.create(.fees, id: "f\(index)", input: ["collected_on": "2021-01-01", "amount_yuan": "\(index)"], now: 1) }
         try await harness.sync(harness.laptops[0])
         let faulty = CuttingTransport(inner: harness.transport(), failOnCall: 3)
         await #expect(throws: CuttingTransport.Cut.self) { try await harness.sync(harness.laptops[1], batchSize: 10, transport: faulty) }
-        #expect(try harness.laptops[1].records(.fees).count == 20)
+        #expect(try harness.laptops[1].records.all(.fees).count == 20)
         let resumed = try await harness.sync(harness.laptops[1], batchSize: 10)
         #expect(resumed.pulled == 5)
         #expect(try syncedState(harness.laptops[1]) == syncedState(harness.server))
@@ -204,11 +204,11 @@ struct SyncTests {
         _ = try importCSV(harness.laptops[0], .requests, requestsCSV)
         let faulty = CuttingTransport(inner: harness.transport(), loseReplyOnCall: 1)
         await #expect(throws: CuttingTransport.Cut.self) { try await harness.sync(harness.laptops[0], transport: faulty) }
-        #expect(try harness.server.records(.requests).count == 3)
+        #expect(try harness.server.records.all(.requests).count == 3)
         let before = try fingerprint(harness.server)
         let retry = try await harness.sync(harness.laptops[0])
         #expect(retry.pushed == 3)
-        #expect(try harness.server.records(.requests).count == 3)
+        #expect(try harness.server.records.all(.requests).count == 3)
         #expect(try fingerprint(harness.server).filter { !$0.hasPrefix("sites") && !$0.hasPrefix("replica") } == before.filter { !$0.hasPrefix("sites") && !$0.hasPrefix("replica") })
     }
 
@@ -219,7 +219,7 @@ struct SyncTests {
         // The product's own queries, not one typed here: each must be a range scan of the rowid.
         for query in RecordTable(kind).changeFeedQueries {
             let placeholders = query.components(separatedBy: "?").count - 1
-            let plan = try replica.withConnection { connection in
+            let plan = try replica.database.withConnection { connection in
                 try connection.rows("EXPLAIN QUERY PLAN " + query, Array(repeating: SQLiteValue.integer(0), count: placeholders))
                     .map { $0.last?.text ?? "" }.joined(separator: "; ")
             }
@@ -264,13 +264,13 @@ final class CuttingTransport: SyncTransport {
 func clonedLaptop(syncedFirst: Bool) async throws -> (harness: SyncHarness, original: Replica, copy: Replica) {
     let harness = try SyncHarness(laptops: 1)
     let original = harness.laptops[0]
-    _ = try original.create(.notices, id: "n1", input: noticeInput, now: 1)
+    _ = try original.records.create(.notices, id: "n1", input: noticeInput, now: 1)
     if syncedFirst { try await harness.sync(original) }
     try copyReplicaFile(original, to: harness.scratch.path("copy.sqlite"))
     return (harness, original, try Replica.open(at: harness.scratch.path("copy.sqlite")))
 }
 
 func copyReplicaFile(_ replica: Replica, to path: String) throws {
-    try replica.withConnection { try $0.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+    try replica.database.withConnection { try $0.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
     try FileManager.default.copyItem(atPath: replica.path, toPath: path)
 }

@@ -16,7 +16,7 @@ enum TransportKind: String, CaseIterable, Sendable {
             return (harness.transport(scope), {})
         case .http:
             let token = "gk_contract_\(UUID().uuidString)"
-            _ = try harness.server.issueToken(token, unit: village.code, now: 1)
+            _ = try harness.server.devices.issueToken(token, unit: village.code, now: 1)
             let server = try await RunningServer.start(harness.server)
             return (server.transport(token: token), { await server.stop() })
         }
@@ -35,22 +35,22 @@ struct TransportContractTests {
         defer { Task { await stop() } }
         let laptop = harness.laptops[0]
         _ = try importCSV(laptop, .requests, requestsCSV)
-        let (records, _) = try laptop.pendingChanges(limit: 10)
-        let pushed = try await transport.push(PushRequest(schemaVersion: try laptop.schemaVersion(), sender: try laptop.siteInfo(),
-                                                          senderCounter: try laptop.counter(), records: records))
+        let (records, _) = try laptop.syncing.pendingChanges(limit: 10)
+        let pushed = try await transport.push(PushRequest(schemaVersion: try laptop.database.schemaVersion(), sender: try laptop.syncing.siteInfo(),
+                                                          senderCounter: try laptop.syncing.counter(), records: records))
         #expect(pushed.changed == 3)
         #expect(pushed.refused.isEmpty)
         #expect(!pushed.restarted)
-        let echo = try await transport.pull(PullRequest(schemaVersion: try laptop.schemaVersion(), sender: try laptop.siteInfo(),
-                                                        senderCounter: try laptop.counter(), cursor: nil, limit: 10))
+        let echo = try await transport.pull(PullRequest(schemaVersion: try laptop.database.schemaVersion(), sender: try laptop.syncing.siteInfo(),
+                                                        senderCounter: try laptop.syncing.counter(), cursor: nil, limit: 10))
         #expect(echo.records.isEmpty)
         #expect(echo.more == false)
         let other = harness.laptops[1]
-        let pulled = try await transport.pull(PullRequest(schemaVersion: try other.schemaVersion(), sender: try other.siteInfo(),
+        let pulled = try await transport.pull(PullRequest(schemaVersion: try other.database.schemaVersion(), sender: try other.syncing.siteInfo(),
                                                           senderCounter: 0, cursor: nil, limit: 10))
         #expect(pulled.records == records)
         #expect(pulled.more == false)
-        #expect(pulled.sites.map(\.site) == [try laptop.siteInfo().site])
+        #expect(pulled.sites.map(\.site) == [try laptop.syncing.siteInfo().site])
         #expect(pulled.units.map(\.code) == [village.code])
         // The pusher's cursor moved past its own records, as far as the other laptop's did
         #expect(echo.next.seq == pulled.next.seq)
@@ -59,21 +59,21 @@ struct TransportContractTests {
     @Test("pulls page through the changes with a cursor, each page at most the limit", arguments: TransportKind.allCases)
     func paging(kind: TransportKind) async throws {
         let harness = try SyncHarness(laptops: 1)
-        for index in 0..<7 { _ = try harness.server.create(.fees, id: "f\(index)", unit: village.code, input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1) }
+        for index in 0..<7 { _ = try harness.server.records.create(.fees, id: "f\(index)", unit: village.code, input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1) }
         let (transport, stop) = try await kind.make(harness, scope: harness.villageScope)
         defer { Task { await stop() } }
         let laptop = harness.laptops[0]
         var cursor: SyncCursor?
         var pages: [[String]] = []
         while true {
-            let page = try await transport.pull(PullRequest(schemaVersion: try laptop.schemaVersion(), sender: try laptop.siteInfo(),
+            let page = try await transport.pull(PullRequest(schemaVersion: try laptop.database.schemaVersion(), sender: try laptop.syncing.siteInfo(),
                                                             senderCounter: 0, cursor: cursor, limit: 3))
             pages.append(page.records.map(\.id))
             cursor = page.next
             if !page.more { break }
         }
         #expect(pages == [["f0", "f1", "f2"], ["f3", "f4", "f5"], ["f6"]])
-        let empty = try await transport.pull(PullRequest(schemaVersion: try laptop.schemaVersion(), sender: try laptop.siteInfo(),
+        let empty = try await transport.pull(PullRequest(schemaVersion: try laptop.database.schemaVersion(), sender: try laptop.syncing.siteInfo(),
                                                          senderCounter: 0, cursor: cursor, limit: 3))
         #expect(empty.records.isEmpty)
         #expect(empty.next == cursor)
@@ -82,18 +82,18 @@ struct TransportContractTests {
     @Test("a cursor the server never issued (it was restored) starts the pull over, and says so", arguments: TransportKind.allCases)
     func unknownCursor(kind: TransportKind) async throws {
         let harness = try SyncHarness(laptops: 1)
-        _ = try harness.server.create(.fees, id: "f1", unit: village.code, input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1)
+        _ = try harness.server.records.create(.fees, id: "f1", unit: village.code, input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1)
         let (transport, stop) = try await kind.make(harness, scope: harness.villageScope)
         defer { Task { await stop() } }
         let laptop = harness.laptops[0]
-        let page = try await transport.pull(PullRequest(schemaVersion: try laptop.schemaVersion(), sender: try laptop.siteInfo(),
+        let page = try await transport.pull(PullRequest(schemaVersion: try laptop.database.schemaVersion(), sender: try laptop.syncing.siteInfo(),
                                                         senderCounter: 0, cursor: SyncCursor(mark: "forgotten", seq: 1_000), limit: 10))
         #expect(page.records.map(\.id) == ["f1"])
         #expect(page.restarted)
-        let pushed = try await transport.push(PushRequest(schemaVersion: try laptop.schemaVersion(), sender: try laptop.siteInfo(), senderCounter: 0,
+        let pushed = try await transport.push(PushRequest(schemaVersion: try laptop.database.schemaVersion(), sender: try laptop.syncing.siteInfo(), senderCounter: 0,
                                                           cursor: SyncCursor(mark: "forgotten", seq: 1_000), records: []))
         #expect(pushed.restarted)
-        let known = try await transport.push(PushRequest(schemaVersion: try laptop.schemaVersion(), sender: try laptop.siteInfo(), senderCounter: 0,
+        let known = try await transport.push(PushRequest(schemaVersion: try laptop.database.schemaVersion(), sender: try laptop.syncing.siteInfo(), senderCounter: 0,
                                                          cursor: page.next, records: []))
         #expect(!known.restarted)
     }
@@ -103,16 +103,16 @@ struct TransportContractTests {
         let harness = try SyncHarness(laptops: 1)
         let laptop = harness.laptops[0]
         _ = try importCSV(laptop, .requests, requestsCSV)
-        _ = try harness.server.addVillage(code: "640522100202", name: "别村")
-        _ = try harness.server.create(.fees, id: "other", unit: "640522100202", input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1)
+        _ = try harness.server.units.addVillage(code: "640522100202", name: "别村")
+        _ = try harness.server.records.create(.fees, id: "other", unit: "640522100202", input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1)
         let (transport, stop) = try await kind.make(harness, scope: harness.villageScope)
         defer { Task { await stop() } }
-        let before = try await transport.done(DoneRequest(sender: try laptop.siteInfo(), digest: try laptop.scopeDigest(), pushed: 0, pulled: 0, conflicts: 0))
+        let before = try await transport.done(DoneRequest(sender: try laptop.syncing.siteInfo(), digest: try laptop.syncing.scopeDigest(), pushed: 0, pulled: 0, conflicts: 0))
         #expect(!before.converged)
         try await harness.sync(laptop, transport: transport)
-        let after = try await transport.done(DoneRequest(sender: try laptop.siteInfo(), digest: try laptop.scopeDigest(), pushed: 0, pulled: 0, conflicts: 0))
+        let after = try await transport.done(DoneRequest(sender: try laptop.syncing.siteInfo(), digest: try laptop.syncing.scopeDigest(), pushed: 0, pulled: 0, conflicts: 0))
         #expect(after.converged)
-        #expect(after.digest == (try laptop.scopeDigest()))
+        #expect(after.digest == (try laptop.syncing.scopeDigest()))
     }
 
     @Test("version mismatches and a copied replica are refused as the same errors", arguments: TransportKind.allCases)
@@ -121,8 +121,8 @@ struct TransportContractTests {
         let (transport, stop) = try await kind.make(harness, scope: harness.villageScope)
         defer { Task { await stop() } }
         let laptop = harness.laptops[0]
-        let sender = try laptop.siteInfo()
-        let schema = try laptop.schemaVersion()
+        let sender = try laptop.syncing.siteInfo()
+        let schema = try laptop.database.schemaVersion()
         await #expect(throws: SyncRefused.protocolMismatch(server: syncProtocolVersion, client: 99)) {
             try await transport.push(PushRequest(protocolVersion: 99, schemaVersion: schema, sender: sender, senderCounter: 0, records: []))
         }
@@ -134,7 +134,7 @@ struct TransportContractTests {
         _ = try await transport.pull(PullRequest(schemaVersion: schema, sender: sender, senderCounter: 4, cursor: nil, limit: 1))
         // Once the server holds the laptop's 10th change, a copy that declares 4 has gone back.
         for index in 0..<10 {
-            _ = try laptop.create(.fees, id: "f\(index)", input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1)
+            _ = try laptop.records.create(.fees, id: "f\(index)", input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1)
         }
         try await harness.sync(laptop, transport: transport)
         await #expect(throws: SyncRefused.counterWentBack(site: sender.site, known: 10, declared: 4)) {
@@ -149,13 +149,13 @@ struct TransportContractTests {
         let (transport, stop) = try await kind.make(harness, scope: harness.villageScope)
         defer { Task { await stop() } }
         let laptop = harness.laptops[0]
-        let schema = try laptop.schemaVersion()
-        _ = try laptop.create(.fees, id: "old", input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1)
-        let (records, _) = try laptop.pendingChanges(limit: 10)
-        let pushed = try await transport.push(PushRequest(schemaVersion: schema - 1, sender: try laptop.siteInfo(), senderCounter: 1, records: records))
+        let schema = try laptop.database.schemaVersion()
+        _ = try laptop.records.create(.fees, id: "old", input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1)
+        let (records, _) = try laptop.syncing.pendingChanges(limit: 10)
+        let pushed = try await transport.push(PushRequest(schemaVersion: schema - 1, sender: try laptop.syncing.siteInfo(), senderCounter: 1, records: records))
         #expect(pushed.changed == 1)
-        let page = try await transport.pull(PullRequest(schemaVersion: schema - 1, sender: try laptop.siteInfo(), senderCounter: 1, cursor: nil, limit: 10))
+        let page = try await transport.pull(PullRequest(schemaVersion: schema - 1, sender: try laptop.syncing.siteInfo(), senderCounter: 1, cursor: nil, limit: 10))
         #expect(page.records.isEmpty)
-        #expect(try harness.server.record(.fees, id: "old") != nil)
+        #expect(try harness.server.records.record(.fees, id: "old") != nil)
     }
 }

@@ -26,7 +26,7 @@ struct BackupCommand: ParsableCommand, ExampleProviding {
 
     func run() throws {
         Terminal.progress("正在复制 \(replica.path) …")
-        let summary = try Replica.backup(from: replica.path, to: to)
+        let summary = try Database.backup(from: replica.path, to: to)
         Terminal.endProgress()
         let counts = RecordKind.importable.compactMap { kind in summary.records[kind.rawValue].map { "\(kind.label) \($0)" } }
         print("已备份到 \(summary.path) (\(summary.bytes / 1024) KB, 检查通过): " + counts.joined(separator: ", "))

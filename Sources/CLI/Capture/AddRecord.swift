@@ -25,9 +25,9 @@ struct AddRecord<Fields: RecordFieldOptions>: ParsableCommand, ExampleProviding 
         let opened = try replica.open()
         var generator = SystemRandomNumberGenerator()
         let record = if let id {
-            try opened.create(Fields.kind, typedID: id, unit: unit, input: input, now: WallClock.now())
+            try opened.records.create(Fields.kind, typedID: id, unit: unit, input: input, now: WallClock.now())
         } else {
-            try opened.create(Fields.kind, id: RecordID.random(for: Fields.kind, using: &generator), unit: unit, input: input, now: WallClock.now())
+            try opened.records.create(Fields.kind, id: RecordID.random(for: Fields.kind, using: &generator), unit: unit, input: input, now: WallClock.now())
         }
         print("已新增\(Fields.kind.label) \(record.id)")
     }

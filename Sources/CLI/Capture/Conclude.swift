@@ -25,7 +25,7 @@ struct ConcludeRequest: ParsableCommand, ExampleProviding {
         var input = RequestOptions.present(["concluded_on": on, "outcome": outcome, "fee_yuan": feeYuan])
         let fields = ["concluded_on", "outcome"].compactMap { RecordKind.requests.field(named: $0) }
         try Prompting.complete(&input, required: fields, command: "gongkai request conclude \(typedID)", flags: ["concluded_on": "--on"])
-        _ = try opened.update(.requests, id: id, input: input, now: WallClock.now())
+        _ = try opened.records.update(.requests, id: id, input: input, now: WallClock.now())
         let label = input["outcome"].flatMap(RequestOutcome.parse)?.qualifiedLabel ?? ""
         print("已办结 \(id): \(label)")
     }
@@ -51,7 +51,7 @@ struct ConcludeCase: ParsableCommand, ExampleProviding {
         var input = CaseOptions.present(["concluded_on": on, "result": result])
         let fields = ["concluded_on", "result"].compactMap { RecordKind.cases.field(named: $0) }
         try Prompting.complete(&input, required: fields, command: "gongkai case conclude \(typedID)", flags: ["concluded_on": "--on"])
-        _ = try opened.update(.cases, id: id, input: input, now: WallClock.now())
+        _ = try opened.records.update(.cases, id: id, input: input, now: WallClock.now())
         print("已审结 \(id)")
     }
 }

@@ -31,7 +31,7 @@ struct DeleteRecord<Fields: RecordFieldOptions>: ParsableCommand, ExampleProvidi
                 return
             }
         }
-        try opened.delete(Fields.kind, id: id, now: WallClock.now())
+        try opened.records.delete(Fields.kind, id: id, now: WallClock.now())
         print("已删除\(Fields.kind.label) \(id) (可用 gongkai \(Fields.kind.singular) restore \(id) 恢复)")
     }
 }

@@ -23,7 +23,7 @@ struct EditRecord<Fields: RecordFieldOptions>: ParsableCommand, ExampleProviding
         }
         let opened = try replica.open()
         let id = try RecordLookup.live(opened, Fields.kind, typed: self.id).id
-        let (_, result) = try opened.update(Fields.kind, id: id, input: input, now: WallClock.now())
+        let (_, result) = try opened.records.update(Fields.kind, id: id, input: input, now: WallClock.now())
         switch result {
         case .updated(let names):
             let labels = names.compactMap { Fields.kind.field(named: $0)?.label }

@@ -20,7 +20,7 @@ struct ListRecords<Fields: RecordFieldOptions>: ParsableCommand, ExampleProvidin
     @Flag(help: "输出 JSON") var json = false
 
     func run() throws {
-        var records = try replica.open().records(Fields.kind, unit: unit, includeDeleted: deleted)
+        var records = try replica.open().records.all(Fields.kind, unit: unit, includeDeleted: deleted)
         if let year {
             let prefix = "\(year)-"
             records = records.filter { $0.values[Fields.dateField]?.hasPrefix(prefix) ?? false }

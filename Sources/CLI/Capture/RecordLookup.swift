@@ -11,8 +11,8 @@ enum RecordLookup {
     }
 
     static func any(_ replica: Replica, _ kind: RecordKind, typed: String) throws -> StoredRecord {
-        let id = try replica.resolvedID(kind, typed: typed)
-        guard let record = try replica.record(kind, id: id) else { throw ReplicaError.notFound(kind: kind, id: typed) }
+        let id = try replica.records.resolvedID(kind, typed: typed)
+        guard let record = try replica.records.record(kind, id: id) else { throw ReplicaError.notFound(kind: kind, id: typed) }
         return record
     }
 }

@@ -27,7 +27,7 @@ struct RenameRecord<Fields: RecordFieldOptions>: ParsableCommand, ExampleProvidi
         let opened = try replica.open()
         let record = try RecordLookup.any(opened, Fields.kind, typed: old)
         var generator = SystemRandomNumberGenerator()
-        let outcome = try opened.rename(Fields.kind, id: record.id, to: new, using: &generator, now: WallClock.now())
+        let outcome = try opened.records.rename(Fields.kind, id: record.id, to: new, using: &generator, now: WallClock.now())
         switch (outcome.newID, outcome.purgedOldID) {
         case (let newID?, true): print("已把\(Fields.kind.label) \(outcome.oldID) 改为 \(newID); 服务器拒收的原 id 已从本副本去掉。请再运行 gongkai sync")
         case (let newID?, false): print("已把\(Fields.kind.label) \(outcome.oldID) 改为 \(newID); 原 id 已标为删除, 下次同步时一并送出")

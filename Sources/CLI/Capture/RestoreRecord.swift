@@ -19,7 +19,7 @@ struct RestoreRecord<Fields: RecordFieldOptions>: ParsableCommand, ExampleProvid
             print("\(Fields.kind.label) \(found.id) 没有删除, 无需恢复")
             return
         }
-        let record = try opened.restore(Fields.kind, id: found.id, now: WallClock.now())
+        let record = try opened.records.restore(Fields.kind, id: found.id, now: WallClock.now())
         print("已恢复\(Fields.kind.label) \(record.id)")
     }
 }

@@ -45,7 +45,7 @@ struct ConflictsList: ParsableCommand, ExampleProviding {
     @Flag(help: "输出 JSON: 每个冲突有 kind, id, field, value (现值) 和 losing_values") var json = false
 
     func run() throws {
-        let conflicts = try replica.open().conflicts()
+        let conflicts = try replica.open().records.conflicts()
         if json {
             print(JSONValue.array(conflicts.map(ConflictsList.json)).rendered())
             return
@@ -89,13 +89,13 @@ struct ConflictsShow: ParsableCommand, ExampleProviding {
     func run() throws {
         let kind = try KindArgument.any(kind)
         let opened = try replica.open()
-        let id = try opened.resolvedID(kind, typed: self.id)
-        let conflicts = try opened.conflicts().filter { $0.kind == kind && $0.id == id }
+        let id = try opened.records.resolvedID(kind, typed: self.id)
+        let conflicts = try opened.records.conflicts().filter { $0.kind == kind && $0.id == id }
         guard !conflicts.isEmpty else {
             print("\(kind.label) \(id) 没有未解决的冲突")
             return
         }
-        let sites = try opened.siteNames()
+        let sites = try opened.records.siteNames()
         for conflict in conflicts {
             print(ConflictsShow.describe(conflict, sites: sites))
         }
@@ -133,8 +133,8 @@ struct ConflictsResolve: ParsableCommand, ExampleProviding {
     func run() throws {
         let kind = try KindArgument.any(kind)
         let opened = try replica.open()
-        let id = try opened.resolvedID(kind, typed: self.id)
-        let open = try opened.conflicts().filter { $0.kind == kind && $0.id == id }
+        let id = try opened.records.resolvedID(kind, typed: self.id)
+        let open = try opened.records.conflicts().filter { $0.kind == kind && $0.id == id }
         guard !open.isEmpty else { throw CLIError.failure("\(kind.label) \(id) 没有未解决的冲突; 用 gongkai conflicts 查看") }
         let conflict: FieldConflict
         if let field {
@@ -159,14 +159,14 @@ struct ConflictsResolve: ParsableCommand, ExampleProviding {
             chosen = conflict.field == deletedField ? (["1", "删除", "deleted", "true"].contains(text) ? "1" : "0") : text
         case (nil, nil):
             guard Terminal.stdinIsInteractive else { throw CLIError.usage("请用 --choose 编号 或 --value 新值 指定保留哪个值") }
-            print(ConflictsShow.describe(conflict, sites: try opened.siteNames()))
+            print(ConflictsShow.describe(conflict, sites: try opened.records.siteNames()))
             guard let answer = Terminal.prompt("保留第几个值 (1-\(options.count)): "), let number = Int(answer.trimmingSpaces()),
                   (1...options.count).contains(number) else { throw CLIError.usage("没有选定值, 冲突未解决") }
             chosen = options[number - 1].value
         default:
             throw CLIError.usage("--choose 和 --value 只能用一个")
         }
-        _ = try opened.resolveConflict(kind, id: id, field: conflict.field, value: chosen, now: WallClock.now())
+        _ = try opened.records.resolveConflict(kind, id: id, field: conflict.field, value: chosen, now: WallClock.now())
         print("已解决 \(kind.label) \(id) 的\(conflictFieldLabel(kind, conflict.field))冲突: \(conflictValueText(kind, conflict.field, chosen))")
     }
 }

@@ -32,7 +32,7 @@ struct ExportCommand: ParsableCommand, ExampleProviding {
         guard ["csv", "json"].contains(format) else { throw CLIError.usage("未知的格式 \"\(format)\"; 可用: csv, json") }
         let encoding = try spreadsheet.textEncoding()
         if format == "json" && encoding != .utf8 { throw CLIError.usage("JSON 总是 UTF-8; --encoding 只用于 csv") }
-        let records = try replica.open().records(kind, unit: unit)
+        let records = try replica.open().records.all(kind, unit: unit)
         let bytes: [UInt8]
         if format == "json" {
             bytes = Array((JSONValue.array(records.map { kind.jsonObject(id: $0.id, unit: $0.unit, values: $0.values) }).rendered() + "\n").utf8)

@@ -53,13 +53,13 @@ struct ImportCommand: ParsableCommand, ExampleProviding {
         let opened = try replica.open()
         let reader: ImportReader
         do {
-            reader = try ImportReader(kind: kind, bytes: bytes, defaultUnit: try opened.identity().unit.code)
+            reader = try ImportReader(kind: kind, bytes: bytes, defaultUnit: try opened.units.identity().unit.code)
         } catch let ImportFileProblem.problems(problems) {
             throw ImportCommand.rejection(problems, file: file)
         }
         let summary: ImportSummary
         do {
-            summary = try opened.importRows(reader, options: options, now: WallClock.now()) { rows in
+            summary = try opened.imports.importRows(reader, options: options, now: WallClock.now()) { rows in
                 Terminal.progress("已处理 \(rows) 行…")
             }
         } catch let ReplicaError.rejectedRows(problems) {

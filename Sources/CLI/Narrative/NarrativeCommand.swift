@@ -43,18 +43,18 @@ struct NarrativeSet: ParsableCommand, ExampleProviding {
             throw CLIError.failure("文件 \(file) 既不是 UTF-8 也不是 GBK 文字; 请在记事本中另存为 UTF-8 后重试")
         }
         let opened = try replica.open()
-        let unit = try unit ?? opened.identity().unit.code
+        let unit = try unit ?? opened.units.identity().unit.code
         let id = section.recordID(unit: unit, year: year)
         let input = ["year": String(year), "section": section.rawValue, "text": text]
-        if let existing = try opened.record(.narrative, id: id), !existing.isDeleted {
-            let (_, result) = try opened.update(.narrative, id: id, input: input, now: WallClock.now())
+        if let existing = try opened.records.record(.narrative, id: id), !existing.isDeleted {
+            let (_, result) = try opened.records.update(.narrative, id: id, input: input, now: WallClock.now())
             print(result == .unchanged ? "\(year) 年 \(section.heading) 没有变化" : "已更新 \(year) 年 \(section.heading)")
-        } else if try opened.record(.narrative, id: id) != nil {
-            _ = try opened.restore(.narrative, id: id, now: WallClock.now())
-            _ = try opened.update(.narrative, id: id, input: input, now: WallClock.now())
+        } else if try opened.records.record(.narrative, id: id) != nil {
+            _ = try opened.records.restore(.narrative, id: id, now: WallClock.now())
+            _ = try opened.records.update(.narrative, id: id, input: input, now: WallClock.now())
             print("已设置 \(year) 年 \(section.heading)")
         } else {
-            _ = try opened.create(.narrative, id: id, unit: unit, input: input, now: WallClock.now())
+            _ = try opened.records.create(.narrative, id: id, unit: unit, input: input, now: WallClock.now())
             print("已设置 \(year) 年 \(section.heading)")
         }
     }
@@ -72,7 +72,7 @@ struct NarrativeShow: ParsableCommand, ExampleProviding {
 
     func run() throws {
         let opened = try replica.open()
-        let unit = try unit ?? opened.identity().unit.code
+        let unit = try unit ?? opened.units.identity().unit.code
         var sections = NarrativeSection.allCases
         if let section {
             guard let parsed = NarrativeSection.parse(section) else { throw CLIError.usage("未知的章节 \"\(section)\"; 可用: 一, 五, 六") }
@@ -80,7 +80,7 @@ struct NarrativeShow: ParsableCommand, ExampleProviding {
         }
         if json {
             let objects = try sections.map { section -> JSONValue in
-                let record = try opened.record(.narrative, id: section.recordID(unit: unit, year: year))
+                let record = try opened.records.record(.narrative, id: section.recordID(unit: unit, year: year))
                 let text = record?.isDeleted == false ? record?.values["text"] : nil
                 return .object([("section", .string(section.label)), ("heading", .string(section.heading)),
                                 ("text", text.map(JSONValue.string) ?? .null)])
@@ -88,7 +88,7 @@ struct NarrativeShow: ParsableCommand, ExampleProviding {
             return print(JSONValue.array(objects).rendered())
         }
         for section in sections {
-            let record = try opened.record(.narrative, id: section.recordID(unit: unit, year: year))
+            let record = try opened.records.record(.narrative, id: section.recordID(unit: unit, year: year))
             print("## \(section.heading)\n")
             print((record?.isDeleted == false ? record?.values["text"] : nil) ?? "(未填写)")
             print("")

@@ -1,3 +1,4 @@
+import Records
 import ArgumentParser
 import Foundation
 import Storage
@@ -49,7 +50,7 @@ struct InitCommand: ParsableCommand, ExampleProviding {
             at: replica.path,
             unit: GovernmentUnit(code: code, name: name, parent: parent, isTownship: township),
             site: site, deviceName: deviceName, now: WallClock.now())
-        let identity = try created.identity()
+        let identity = try created.units.identity()
         print("已创建\(township ? "乡镇" : "村级")副本 \(created.path)")
         print("单位: \(identity.unit.code) \(identity.unit.name); 站点: \(identity.site)")
     }

@@ -30,7 +30,7 @@ struct ResetSiteCommand: ParsableCommand, ExampleProviding {
             }
         }
         var generator = SystemRandomNumberGenerator()
-        let reset = try opened.resetSite(to: SiteID.random(using: &generator), now: WallClock.now())
+        let reset = try opened.syncing.resetSite(to: SiteID.random(using: &generator), now: WallClock.now())
         print("站点 id 已由 \(reset.oldSite) 改为 \(reset.newSite); 重新写入 \(reset.reissued) 条未同步的记录")
         print("原文件已保存为 \(reset.backupPath)")
         print("下一步: gongkai sync, 然后用 gongkai conflicts 处理出现的冲突")

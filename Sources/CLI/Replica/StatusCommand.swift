@@ -20,7 +20,7 @@ struct StatusCommand: ParsableCommand, ExampleProviding {
 
     func run() throws {
         let opened = try replica.open()
-        let status = try opened.status()
+        let status = try opened.syncing.status()
         if json {
             print(StatusFormatter.json(status).rendered())
         } else {

@@ -24,7 +24,7 @@ struct UnitAdd: ParsableCommand, ExampleProviding {
     @OptionGroup var replica: ReplicaOptions
 
     func run() throws {
-        let village = try replica.open().addVillage(code: code, name: name)
+        let village = try replica.open().units.addVillage(code: code, name: name)
         print("已登记 \(village.code) \(village.name) (上级 \(village.parent ?? ""))")
     }
 }
@@ -37,7 +37,7 @@ struct UnitList: ParsableCommand, ExampleProviding {
     @Flag(help: "输出 JSON: code, name, parent, township") var json = false
 
     func run() throws {
-        let units = try replica.open().units()
+        let units = try replica.open().units.all()
         if json {
             return print(JSONValue.array(units.map { unit in
                 .object([("code", .string(unit.code)), ("name", .string(unit.name)), ("parent", unit.parent.map(JSONValue.string) ?? .null),

@@ -35,8 +35,8 @@ struct ReportOptions: ParsableArguments {
     }
 
     func build(_ replica: Replica) throws -> (ReportBuilder.Built, [CheckResult]) {
-        let built = try ReportBuilder.build(replica, year: year, version: try version())
-        return (built, try ReportChecks.run(built, replica: replica))
+        let built = try ReportBuilder.build(replica.figures, year: year, version: try version())
+        return (built, try ReportChecks.run(built, source: replica.figures))
     }
 }
 
@@ -84,12 +84,12 @@ struct ReportAnnual: ParsableCommand, ExampleProviding {
 extension ReportAnnual {
     /// A published version exactly as it was: its JSON as stored, other formats from its model.
     func renderPublished(_ opened: Replica, encoding: TextEncoding) throws {
-        let versions = try opened.publishedVersions(year: report.year)
+        let versions = try opened.published.publishedVersions(year: report.year)
         guard let latest = versions.last else {
             throw CLIError.failure("\(report.year) 年的报告还没有发布; 用 gongkai report publish --year \(report.year) 发布")
         }
         let wanted = publishedVersion ?? latest.version
-        guard let content = try opened.publishedContent(year: report.year, version: wanted) else {
+        guard let content = try opened.published.publishedContent(year: report.year, version: wanted) else {
             throw CLIError.failure("\(report.year) 年没有第 \(wanted) 版; 已发布的版本: \(versions.map { "第 \($0.version) 版" }.joined(separator: ", "))")
         }
         if format == "json" { return try OutputFile.write(content.json, to: output) }
@@ -166,7 +166,7 @@ struct ReportPublish: ParsableCommand, ExampleProviding {
             throw CLIError.failure("有 \(errors.count) 项检查错误 (\(errors.map(\.id).joined(separator: ", "))), 不能发布; 请先运行 gongkai report check --year \(report.year) 并修正")
         }
         let json = JSONRenderer.render(built.report, checks: checks)
-        let version = try opened.publishReport(year: report.year, formatVersion: built.report.formatVersion.rawValue, json: json,
+        let version = try opened.published.publishReport(year: report.year, formatVersion: built.report.formatVersion.rawValue, json: json,
                                                model: try PublishedModel.encode(built.report), supersedingBecause: supersede ? reason : nil,
                                                now: WallClock.now())
         print("已发布 \(built.report.title) 第 \(version.version) 版 (格式 \(built.report.formatVersion.rawValue))")
@@ -182,7 +182,7 @@ struct ReportPublished: ParsableCommand, ExampleProviding {
     @Flag(help: "输出 JSON") var json = false
 
     func run() throws {
-        let versions = try replica.open().publishedVersions(year: year)
+        let versions = try replica.open().published.publishedVersions(year: year)
         if json {
             print(JSONValue.array(versions.map { version in
                 .object([("version", .number(String(version.version))), ("format_version", .string(version.formatVersion)),

@@ -1,3 +1,4 @@
+import Records
 import ArgumentParser
 import Foundation
 import Storage
@@ -47,14 +48,14 @@ struct AdminAddUnit: ParsableCommand, ExampleProviding {
             return
         }
         let opened = try replica.open()
-        let township = try opened.identity().unit
+        let township = try opened.units.identity().unit
         guard let parent else {
             throw CLIError.failure("服务器已服务乡镇 \(township.code) \(township.name); 一个服务器只服务一个乡镇。添加村请加 --parent \(township.code)")
         }
         guard parent == township.code else {
             throw CLIError.failure("上级 \(parent) 不是本服务器服务的乡镇 \(township.code)")
         }
-        let village = try opened.addVillage(code: unit, name: name)
+        let village = try opened.units.addVillage(code: unit, name: name)
         print("已登记 \(village.code) \(village.name) (上级 \(township.code))")
     }
 }
@@ -75,7 +76,7 @@ struct AdminIssueToken: ParsableCommand, ExampleProviding {
             let text = String(generator.next() as UInt64, radix: 16)
             return String(repeating: "0", count: 16 - text.count) + text
         }.joined()
-        let owner = try replica.open().issueToken(token, unit: unit, now: WallClock.now())
+        let owner = try replica.open().devices.issueToken(token, unit: unit, now: WallClock.now())
         print(token)
         Terminal.error("以上是 \(owner.code) \(owner.name) 的设备令牌, 只显示这一次; 在那台电脑上运行 gongkai sync --server 地址 --token 令牌")
     }
@@ -98,8 +99,8 @@ struct AdminRevokeToken: ParsableCommand, ExampleProviding {
         let opened = try replica.open()
         let unit: String
         switch (token, id) {
-        case (let token?, nil): unit = try opened.revokeToken(token, now: WallClock.now())
-        case (nil, let id?): unit = try opened.revokeToken(id: id, now: WallClock.now())
+        case (let token?, nil): unit = try opened.devices.revokeToken(token, now: WallClock.now())
+        case (nil, let id?): unit = try opened.devices.revokeToken(id: id, now: WallClock.now())
         default: throw CLIError.usage("请用 --token 令牌 或 --id 编号 (二者选一) 指定要吊销的令牌")
         }
         print("已吊销单位 \(unit) 的一个设备令牌")

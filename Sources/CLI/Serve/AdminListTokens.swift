@@ -17,7 +17,7 @@ struct AdminListTokens: ParsableCommand, ExampleProviding {
     @Flag(help: "以 JSON 输出, 供脚本读取") var json = false
 
     func run() throws {
-        let tokens = try replica.open().deviceTokens()
+        let tokens = try replica.open().devices.deviceTokens()
         if json {
             print(JSONValue.array(tokens.map(Self.json)).rendered())
             return

@@ -12,7 +12,7 @@ struct AdminListUnits: ParsableCommand, ExampleProviding {
     @Flag(help: "以 JSON 输出, 供脚本读取") var json = false
 
     func run() throws {
-        let units = try replica.open().unitSummaries()
+        let units = try replica.open().units.unitSummaries()
         if json { return print(JSONValue.array(units.map(Self.json)).rendered()) }
         for summary in units {
             let parent = summary.unit.parent.map { "上级 \($0)" } ?? "本乡镇"
@@ -43,7 +43,7 @@ struct AdminRemoveUnit: ParsableCommand, ExampleProviding {
     @Option(help: ArgumentHelp("要删除的单位代码", valueName: "CODE")) var unit: String
 
     func run() throws {
-        let removed = try replica.open().removeVillage(code: unit)
+        let removed = try replica.open().units.removeVillage(code: unit)
         print("已删除单位 \(removed.code) \(removed.name)")
     }
 }

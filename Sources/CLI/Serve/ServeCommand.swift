@@ -35,7 +35,7 @@ struct ServeCommand: AsyncParsableCommand, ExampleProviding {
     func run() async throws {
         guard (tlsCert == nil) == (tlsKey == nil) else { throw CLIError.usage("--tls-cert 和 --tls-key 要一起使用") }
         let opened = try replica.open()
-        let identity = try opened.identity()
+        let identity = try opened.units.identity()
         guard identity.unit.isTownship else {
             throw CLIError.failure("\(opened.path) 是村级副本; 服务器数据库请用 gongkai admin add-unit 创建")
         }
@@ -51,14 +51,14 @@ struct ServeCommand: AsyncParsableCommand, ExampleProviding {
         let host = host
         gongkai_log_fatal_signals("gongkai serve: 致命错误, 进程退出 (信号 ")
         do {
-            let app = try SyncServer.buildApplication(replica: opened, configuration: configuration, logger: logger) { bound in
+            let app = try SyncServer.buildApplication(store: opened.serving, configuration: configuration, logger: logger) { bound in
                 let line = "gongkai serve: \(identity.unit.name) (\(identity.unit.code)) 正在监听 \(scheme)://\(host):\(bound)\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             }
             try await app.runService()
             // Every committed write into the database file itself: a copy of the file alone
             // made after `serve` stopped holds everything.
-            try opened.checkpoint()
+            try opened.database.checkpoint()
             logger.info("服务器已停止; 数据已全部写入 \(opened.path)")
         } catch let error as CLIError {
             throw error

@@ -45,15 +45,13 @@ struct SyncCommand: AsyncParsableCommand, ExampleProviding {
             return
         }
         let other = try Replica.open(at: with, now: WallClock.now())
-        let identity = try local.identity()
-        guard identity.site != (try other.identity()).site else {
+        let identity = try local.units.identity()
+        guard identity.site != (try other.units.identity()).site else {
             throw CLIError.failure("两个文件的站点 id 相同 (\(identity.site)): 一个是另一个的复制品; 请在复制品上运行 gongkai reset-site")
         }
-        // A township replica may read and write everything; any other only its own unit.
-        let scope = identity.unit.isTownship ? SyncScope.everything
-            : SyncScope(readable: [identity.unit.code], writable: [identity.unit.code])
-        let transport = InProcessTransport(service: SyncService(store: other), scope: scope, clock: { WallClock.now() })
-        let report = try await SyncOutcome.run(SyncClient(store: local, transport: transport, batchSize: batchSize, clock: { WallClock.now() }),
+        let scope = SyncScope.of(unit: identity.unit.code, isTownship: identity.unit.isTownship)
+        let transport = InProcessTransport(service: SyncService(store: other.serving), scope: scope, clock: { WallClock.now() })
+        let report = try await SyncOutcome.run(SyncClient(store: local.syncing, transport: transport, batchSize: batchSize, clock: { WallClock.now() }),
                                                progressLines: progress)
         SyncOutcome.reportConvergence(report)
         print(SyncOutcome.summary(report))
@@ -63,7 +61,7 @@ struct SyncCommand: AsyncParsableCommand, ExampleProviding {
 
 extension SyncCommand {
     func syncOverHTTP(_ local: Replica) async throws {
-        let remembered = try local.rememberedServer()
+        let remembered = try local.syncing.rememberedServer()
         guard let server = server ?? remembered?.url else {
             throw CLIError.usage("首次同步请指定服务器和令牌: gongkai sync --server 地址 --token 令牌")
         }
@@ -89,13 +87,13 @@ extension SyncCommand {
         do {
             // Remembered as soon as the server has taken a batch: a first sync cut off or
             // stopped after that goes on with a plain `gongkai sync`.
-            let remember: (@Sendable () -> Void)? = noRemember ? nil : { @Sendable in _ = try? local.rememberServer(url: server, token: token, caCertificate: cacert) }
-            report = try await SyncOutcome.run(SyncClient(store: local, transport: transport, batchSize: batchSize, clock: { WallClock.now() }),
+            let remember: (@Sendable () -> Void)? = noRemember ? nil : { @Sendable in _ = try? local.syncing.rememberServer(url: server, token: token, caCertificate: cacert) }
+            report = try await SyncOutcome.run(SyncClient(store: local.syncing, transport: transport, batchSize: batchSize, clock: { WallClock.now() }),
                                                progressLines: progress, afterFirstExchange: remember)
         } catch let failure as HTTPFailure {
             throw CLIError.failure(failure.description)
         }
-        if !noRemember { try local.rememberServer(url: server, token: token, caCertificate: cacert) }
+        if !noRemember { try local.syncing.rememberServer(url: server, token: token, caCertificate: cacert) }
         let statistics = transport.statistics
         Terminal.error(String(format: "请求 %d 次, 发送 %d 字节, 接收 %d 字节, 用时 %.1f 秒", statistics.requests,
                               statistics.bytesSent, statistics.bytesReceived, WallClock.monotonicSeconds() - started)

@@ -1,5 +1,4 @@
 import Records
-import Storage
 
 /// Builds the annual report of a year from a replica: tables by the counting rules, written
 /// sections with their figures filled in, and the appendix.
@@ -12,9 +11,9 @@ public enum ReportBuilder {
         public let unknownPlaceholders: [String]
     }
 
-    public static func build(_ replica: Replica, year: Int, version: FormatVersion? = nil) throws -> Built {
-        let identity = try replica.identity()
-        let figures = try replica.reportFigures(year: year)
+    public static func build(_ source: any ReportSource, year: Int, version: FormatVersion? = nil) throws -> Built {
+        let unit = try source.reportingUnit()
+        let figures = try source.reportFigures(year: year)
         let version = version ?? FormatVersion.forYear(year)
         let table3 = Table3Layout.build(figures, version: version)
         let headline = Headline(noticesPublished: figures.noticesPublished,
@@ -26,9 +25,8 @@ public enum ReportBuilder {
         var unwritten: [NarrativeSection] = []
         var unknown: [String] = []
         for section in NarrativeSection.allCases {
-            let stored = try replica.record(.narrative, id: section.recordID(unit: identity.unit.code, year: year))
             let text: String
-            if let stored, !stored.isDeleted, let written = stored.values["text"] {
+            if let written = try source.narrativeText(id: section.recordID(unit: unit.code, year: year)) {
                 text = written
             } else {
                 text = Narrative.defaultText(section, requestFees: requestFees)
@@ -38,12 +36,12 @@ public enum ReportBuilder {
             sections[section] = filled.text.trimmingSpaces()
             unknown += filled.unknown
         }
-        let units = try replica.unitFigures(figures).map {
+        let units = try source.unitFigures(figures).map {
             Appendix.UnitShare(code: $0.unit.code, name: $0.unit.name, notices: $0.notices, requestsReceived: $0.requestsReceived,
                                requestsConcluded: $0.requestsConcluded, cases: $0.cases, lastSync: $0.lastSync)
         }
         let months = (1...12).map { figures.noticesByMonth[$0] ?? [:] }
-        let report = AnnualReport(year: year, formatVersion: version, unitCode: identity.unit.code, unitName: identity.unit.name,
+        let report = AnnualReport(year: year, formatVersion: version, unitCode: unit.code, unitName: unit.name,
                                   headline: headline, table2: Table2Layout.build(figures, version: version), table3: table3,
                                   table4: Table4Layout.build(figures), sections: sections,
                                   appendix: Appendix(units: units, noticesByMonth: months))

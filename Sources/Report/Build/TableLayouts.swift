@@ -1,5 +1,4 @@
 import Records
-import Storage
 
 /// Table 2 of each format, filled from the year's figures by the counting rules.
 enum Table2Layout {

@@ -1,14 +1,13 @@
 import Foundation
 import Records
-import Storage
 
 /// A report as it was published: its frozen JSON, read back to compare with the data now.
 struct PublishedReport {
     let publishedAt: Int64
     let object: [String: Any]
 
-    static func load(year: Int, replica: Replica) throws -> PublishedReport? {
-        guard let stored = try replica.publishedReport(year: year),
+    static func load(year: Int, source: any ReportSource) throws -> PublishedReport? {
+        guard let stored = try source.publishedReport(year: year),
               let object = try JSONSerialization.jsonObject(with: Data(stored.json.utf8)) as? [String: Any] else { return nil }
         return PublishedReport(publishedAt: stored.publishedAt, object: object)
     }

@@ -1,6 +1,5 @@
 import Foundation
 import Records
-import Storage
 
 /// The outcome of one check of `gongkai report check`.
 public struct CheckResult: Sendable, Equatable {
@@ -33,28 +32,28 @@ public struct CheckResult: Sendable, Equatable {
 
 /// The identities of spec/annual-report.md and the data checks, run before anyone publishes.
 public enum ReportChecks {
-    public static func run(_ built: ReportBuilder.Built, replica: Replica) throws -> [CheckResult] {
+    public static func run(_ built: ReportBuilder.Built, source: any ReportSource) throws -> [CheckResult] {
         let report = built.report
         var results = tableIdentities(report)
-        results.append(try carryOver(report, replica: replica))
-        if report.formatVersion == .v2021 { results.append(try stock(report, replica: replica)) }
+        results.append(try carryOver(report, source: source))
+        if report.formatVersion == .v2021 { results.append(try stock(report, source: source)) }
         let regulations = report.table2.row("regulations")?.cells ?? []
         results.append(CheckResult("T2-TOWN", .error, ok: regulations.allSatisfy { $0 == .count(0) },
                                    regulations.allSatisfy { $0 == .count(0) } ? "规章一行全为 0"
                                        : "乡镇和村不能制定规章, 但规章一行不为 0; 请检查文件类别 (规章/规范性文件) 是否填错",
-                                   records: try documentsOfKind(.regulation, year: report.year, replica: replica)))
+                                   records: try documentsOfKind(.regulation, year: report.year, source: source)))
         let negative = report.table2.groups.flatMap { group in
             group.rows.flatMap { row in zip(group.columns, row.cells).filter { $0.1.isNegativeWhereNotAllowed }.map { "\(row.label.text)·\($0.0.text)" } }
         }
         results.append(CheckResult("NONNEG", .error, ok: negative.isEmpty,
                                    negative.isEmpty ? "除“本年增/减”外各格均不小于 0" : "出现负数: \(negative.joined(separator: ", "))"))
-        let problems = try replica.dataProblems(year: report.year).map(ref)
+        let problems = try source.dataProblems(year: report.year).map(ref)
         results.append(CheckResult("DATA-OPEN", .error, ok: problems.isEmpty,
                                    problems.isEmpty ? "没有缺结果、缺日期或日期颠倒的记录" : "\(problems.count) 条记录的数据有误, 会使表格不准确",
                                    records: problems))
-        results.append(try syncState(report, replica: replica))
-        if try replica.servesDevices() { results.append(try refusedPushes(report, replica: replica)) }
-        if let published = try published(report, replica: replica) { results.append(published) }
+        results.append(try syncState(report, source: source))
+        if try source.servesDevices() { results.append(try refusedPushes(report, source: source)) }
+        if let published = try published(report, source: source) { results.append(published) }
         results.append(narrative(built))
         return results
     }
@@ -97,27 +96,27 @@ public enum ReportChecks {
 
     /// Last year's 结转下年度 against this year's 上年结转: from last year's published report when
     /// there is one, else from this data.
-    static func carryOver(_ report: AnnualReport, replica: Replica) throws -> CheckResult {
+    static func carryOver(_ report: AnnualReport, source: any ReportSource) throws -> CheckResult {
         let carriedIn = report.table3.row("carried_over_in")!.values
         let previous: [Int]
-        let source: String
-        if let published = try PublishedReport.load(year: report.year - 1, replica: replica), let out = published.table3Row("carried_over_out") {
+        let origin: String
+        if let published = try PublishedReport.load(year: report.year - 1, source: source), let out = published.table3Row("carried_over_out") {
             previous = out
-            source = "\(report.year - 1) 年已发布的报告"
+            origin = "\(report.year - 1) 年已发布的报告"
         } else {
-            previous = Table3Layout.build(try replica.reportFigures(year: report.year - 1), version: report.formatVersion).row("carried_over_out")!.values
-            source = "本数据中的 \(report.year - 1) 年"
+            previous = Table3Layout.build(try source.reportFigures(year: report.year - 1), version: report.formatVersion).row("carried_over_out")!.values
+            origin = "本数据中的 \(report.year - 1) 年"
         }
         let ok = previous == carriedIn
         return CheckResult("X-CARRY", .error, ok: ok,
-                           ok ? "上年结转与\(source)的结转下年度一致 (\(carriedIn.last!) 件)"
-                              : "上年结转 \(carriedIn) 与\(source)的结转下年度 \(previous) 不一致; 可能是上年的申请在发布后又被修改")
+                           ok ? "上年结转与\(origin)的结转下年度一致 (\(carriedIn.last!) 件)"
+                              : "上年结转 \(carriedIn) 与\(origin)的结转下年度 \(previous) 不一致; 可能是上年的申请在发布后又被修改")
     }
 
     /// 2021: 现行有效件数 = last year's + 本年制发 − 本年废止.
-    static func stock(_ report: AnnualReport, replica: Replica) throws -> CheckResult {
-        let published = try PublishedReport.load(year: report.year - 1, replica: replica)
-        let lastYear = Table2Layout.build(try replica.reportFigures(year: report.year - 1), version: .v2021)
+    static func stock(_ report: AnnualReport, source: any ReportSource) throws -> CheckResult {
+        let published = try PublishedReport.load(year: report.year - 1, source: source)
+        let lastYear = Table2Layout.build(try source.reportFigures(year: report.year - 1), version: .v2021)
         var wrong: [String] = []
         for key in ["regulations", "normative_documents"] {
             guard let row = report.table2.row(key) else { continue }
@@ -133,17 +132,17 @@ public enum ReportChecks {
 
     // MARK: - Data
 
-    static func syncState(_ report: AnnualReport, replica: Replica) throws -> CheckResult {
+    static func syncState(_ report: AnnualReport, source: any ReportSource) throws -> CheckResult {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
         let yearEnd = Int64(calendar.date(from: DateComponents(year: report.year + 1, month: 1, day: 1))!.timeIntervalSince1970)
         let villages = report.appendix.units.filter { $0.code != report.unitCode }
-        let conflicts = try replica.conflictedRecords(year: report.year).map(ref)
+        let conflicts = try source.conflictedRecords(year: report.year).map(ref)
         var details: [String] = []
         var ok = conflicts.isEmpty
         if !conflicts.isEmpty { details.append("\(conflicts.count) 条本年度记录有未解决的冲突 (gongkai conflicts)") }
         if !villages.isEmpty {
-            if try replica.servesDevices() {
+            if try source.servesDevices() {
                 let stale = villages.filter { ($0.lastSync ?? 0) < yearEnd }
                 if !stale.isEmpty {
                     ok = false
@@ -159,9 +158,9 @@ public enum ReportChecks {
     }
 
     /// Villages whose laptops hold records this server refused: the report lacks them.
-    static func refusedPushes(_ report: AnnualReport, replica: Replica) throws -> CheckResult {
+    static func refusedPushes(_ report: AnnualReport, source: any ReportSource) throws -> CheckResult {
         let names = Dictionary(report.appendix.units.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
-        let refused = try replica.refusedPushes().filter { report.appendix.units.isEmpty || names[$0.unit] != nil || $0.unit == report.unitCode }
+        let refused = try source.refusedPushes().filter { report.appendix.units.isEmpty || names[$0.unit] != nil || $0.unit == report.unitCode }
         guard !refused.isEmpty else { return CheckResult("DATA-REFUSED", .warning, ok: true, "没有被服务器拒收而未处理的记录") }
         let villages = refused.map { "\(names[$0.unit] ?? $0.unit) (\($0.unit)) \($0.records.count) 条" }
         return CheckResult("DATA-REFUSED", .warning, ok: false,
@@ -171,8 +170,8 @@ public enum ReportChecks {
     }
 
     /// Differences between the report as it stands and as it was published.
-    static func published(_ report: AnnualReport, replica: Replica) throws -> CheckResult? {
-        guard let published = try PublishedReport.load(year: report.year, replica: replica) else { return nil }
+    static func published(_ report: AnnualReport, source: any ReportSource) throws -> CheckResult? {
+        guard let published = try PublishedReport.load(year: report.year, source: source) else { return nil }
         let differences = published.differences(from: report)
         return CheckResult("PUBLISHED", .warning, ok: differences.isEmpty,
                            differences.isEmpty ? "与 \(ChinaTime.day(published.publishedAt)) 发布的报告一致"
@@ -191,9 +190,8 @@ public enum ReportChecks {
         return CheckResult("NARRATIVE", .warning, ok: details.isEmpty, details.isEmpty ? "文字部分已填写" : details.joined(separator: "; "))
     }
 
-    private static func documentsOfKind(_ kind: DocumentKind, year: Int, replica: Replica) throws -> [CheckResult.RecordRef] {
-        try replica.records(.documents).filter { $0.values["kind"] == kind.rawValue && ($0.values["made_on"] ?? "") <= "\(year)-12-31" }
-            .map { CheckResult.RecordRef(kind: .documents, id: $0.id, unit: $0.unit, problem: "文件类别为规章") }
+    private static func documentsOfKind(_ kind: DocumentKind, year: Int, source: any ReportSource) throws -> [CheckResult.RecordRef] {
+        try source.documents(ofKind: kind, madeBy: year).map { CheckResult.RecordRef(kind: .documents, id: $0.id, unit: $0.unit, problem: "文件类别为规章") }
     }
 
     private static func ref(_ problem: DataProblem) -> CheckResult.RecordRef {

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Storage
 import SyncCore
 
 /// One log line per sync session. A session is named by the client (`X-Gongkai-Session`) but

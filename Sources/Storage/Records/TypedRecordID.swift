@@ -45,12 +45,12 @@ enum TypedRecordID {
     }
 }
 
-extension Replica {
+extension RecordStore {
     /// The stored id a typed reference names: itself when a record has it, else the id scoped
     /// to this replica's unit (`2021-001` → `640522100201:2021-001`), else on a township replica
     /// the one village record so scoped. Unknown ids come back as typed, for "not found".
     public func resolvedID(_ kind: RecordKind, typed: String) throws(ReplicaError) -> String {
-        try withConnection { connection in
+        try database.withConnection { connection in
             let table = RecordTable(kind)
             if try table.load(connection, id: typed) != nil || RecordID.isGenerated(typed) || RecordID.scopeUnit(of: typed) != nil {
                 return typed

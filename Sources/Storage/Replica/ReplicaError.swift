@@ -34,8 +34,6 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The replica's change counter cannot go on (a file poisoned by a release before the
     /// counter limits).
     case counterExhausted(path: String)
-    /// A sync exchange refused as a whole (the sync code unwraps it).
-    case syncRefused(SyncRefused)
     case internalFailure(String)
 
     public var description: String {
@@ -94,10 +92,15 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
             "令牌编号 \(id) 对应多个令牌; 请用 gongkai admin list-tokens 查看完整编号"
         case .counterExhausted(let path):
             "\(path) 的修改计数已到上限, 无法再记录修改 (它曾从旧版服务器收到异常的计数); 请运行 gongkai reset-site 换一个新的站点 id, 已同步的记录都会保留"
-        case .syncRefused(let refused):
-            refused.description
         case .internalFailure(let detail):
             "内部错误: \(detail); 副本未作改动。请将此信息报告给开发者"
         }
+    }
+}
+
+extension ReplicaError: StoreFailure {
+    public var isTransient: Bool {
+        if case .busy = self { return true }
+        return false
     }
 }

@@ -1,3 +1,4 @@
+import Codecs
 import Crypto
 import Records
 import SyncCore
@@ -23,14 +24,7 @@ struct Digest256: Equatable, Sendable {
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         var count = 0
         for byte in hex.utf8 {
-            let nibble: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = byte - UInt8(ascii: "A") + 10
-            default: return nil
-            }
-            guard count < 64 else { return nil }
+            guard let nibble = Hex.value(of: byte), count < 64 else { return nil }
             Digest256.shift(&words, count / 16, in: UInt64(nibble), bits: 4)
             count += 1
         }
@@ -48,19 +42,12 @@ struct Digest256: Equatable, Sendable {
         }
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
     var hex: String {
         String(unsafeUninitializedCapacity: 64) { buffer in
-            func write(_ word: UInt64, at offset: Int) {
-                for nibble in 0..<16 {
-                    buffer[offset + nibble] = Digest256.hexDigits[Int((word >> UInt64(60 - nibble * 4)) & 0xF)]
-                }
-            }
-            write(words.0, at: 0)
-            write(words.1, at: 16)
-            write(words.2, at: 32)
-            write(words.3, at: 48)
+            Hex.write(words.0, into: buffer, at: 0)
+            Hex.write(words.1, into: buffer, at: 16)
+            Hex.write(words.2, into: buffer, at: 32)
+            Hex.write(words.3, into: buffer, at: 48)
             return 64
         }
     }

@@ -83,6 +83,12 @@ public struct SyncScope: Sendable, Equatable {
 
     public static let everything = SyncScope(readable: nil, writable: nil)
 
+    /// The one scope rule: a township's device reads and writes the whole township; a
+    /// village's only its own unit.
+    public static func of(unit code: String, isTownship: Bool) -> SyncScope {
+        isTownship ? .everything : SyncScope(readable: [code], writable: [code])
+    }
+
     public init(readable: Set<String>?, writable: Set<String>?) {
         self.readable = readable
         self.writable = writable

@@ -1,5 +1,6 @@
-/// What the serving side of a sync (the township server's replica) offers to the protocol.
-/// Storage implements it; every method is one transaction.
+/// What the serving side of a sync (a server's database) offers to the protocol and to the HTTP
+/// server: sync, devices, units. Storage's SQLite `ServingStore` implements it; every method is
+/// one transaction. `ServingStoreContractTests` hold any implementation to it.
 public protocol SyncServingStore: Sendable {
     func schemaVersion() throws -> Int
     /// The schema versions of peers whose records this store takes as they are (its own, and
@@ -25,6 +26,11 @@ public protocol SyncServingStore: Sendable {
     func digest(scope: SyncScope) throws -> String
     /// A peer finished a sync session (for reports of who has synced when).
     func peerFinishedSync(_ sender: SiteInfo, as peer: SyncPeer, now: Int64) throws
+    /// What a presented device token allows: the unit and scope it serves, or why not. A read
+    /// that never waits for a write in progress.
+    func access(forToken token: String) throws -> TokenCheck
+    /// The server's unit and schema, for `/v1/status` (a read, like `access`).
+    func servingStatus() throws -> ServingStatus
 }
 
 /// What the syncing side (a laptop's replica) offers to the protocol.
@@ -61,4 +67,10 @@ extension SyncClientStore {
     public func pendingChanges(limit: Int) throws -> (records: [RemoteRecord], through: Int64) {
         try pendingChanges(after: nil, limit: limit)
     }
+}
+
+/// A failure of a store itself (not a refusal of the protocol), with what to tell the client:
+/// a transient one (another writer holds the database) is worth trying again shortly.
+public protocol StoreFailure: Error, CustomStringConvertible {
+    var isTransient: Bool { get }
 }

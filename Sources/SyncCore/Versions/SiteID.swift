@@ -1,3 +1,5 @@
+import Codecs
+
 /// The identity of one replica (a laptop's file, or the township server's database).
 /// Sixteen lower-case hex digits, chosen at random when the replica is created. Held as the
 /// number they spell: every field entry carries one, and a word is copied, compared and hashed
@@ -20,11 +22,8 @@ public struct SiteID: Hashable, Comparable, Sendable, CustomStringConvertible {
         guard digits.count == 16 else { return nil }
         var bits: UInt64 = 0
         for digit in digits {
-            switch digit {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): bits = bits << 4 | UInt64(digit - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): bits = bits << 4 | UInt64(digit - UInt8(ascii: "a") + 10)
-            default: return nil
-            }
+            guard let value = Hex.value(ofLowercase: digit) else { return nil }
+            bits = bits << 4 | UInt64(value)
         }
         self.bits = bits
     }
@@ -36,25 +35,16 @@ public struct SiteID: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The sixteen digits.
     public var rawValue: String {
         String(unsafeUninitializedCapacity: 16) { buffer in
-            writeDigits(into: UnsafeMutableRawBufferPointer(buffer))
+            Hex.write(bits, into: buffer, at: 0)
             return 16
         }
     }
 
     /// Appends the sixteen digits to `bytes`.
     public func appendDigits(to bytes: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(byteCount: 16, alignment: 1) { buffer in
-            writeDigits(into: buffer)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16) { buffer in
+            Hex.write(bits, into: buffer, at: 0)
             bytes.append(contentsOf: buffer)
-        }
-    }
-
-    private func writeDigits(into buffer: UnsafeMutableRawBufferPointer) {
-        let hex: StaticString = "0123456789abcdef"
-        hex.withUTF8Buffer { hex in
-            for index in 0..<16 {
-                buffer[index] = hex[Int(truncatingIfNeeded: (bits >> (60 - 4 * UInt64(index))) & 0xF)]
-            }
         }
     }
 

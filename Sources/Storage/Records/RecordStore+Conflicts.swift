@@ -20,14 +20,14 @@ public struct SiteName: Sendable, Equatable {
     public let unit: String
 }
 
-extension Replica {
+extension RecordStore {
     /// Every open conflict, by kind, id and field.
     public func conflicts() throws(ReplicaError) -> [FieldConflict] {
-        try withConnection { connection in
+        try database.withConnection { connection in
             var result: [FieldConflict] = []
             for kind in RecordKind.allCases {
                 for record in try RecordTable(kind).conflicted(connection) {
-                    result += Replica.conflicts(of: record)
+                    result += RecordStore.conflicts(of: record)
                 }
             }
             return result
@@ -45,7 +45,7 @@ extension Replica {
 
     /// The names of the sites this replica knows.
     public func siteNames() throws(ReplicaError) -> [String: SiteName] {
-        try withConnection { connection in
+        try database.withConnection { connection in
             var names: [String: SiteName] = [:]
             for row in try connection.rows("SELECT site, device_name, unit FROM sites") {
                 let site = row[0].text ?? ""
@@ -74,7 +74,7 @@ extension Replica {
             case .failure(let problem): throw .invalidRecord(kind: kind, id: id, problems: [problem])
             }
         }
-        return try write(now: now) { connection, session in
+        return try database.write(now: now) { connection, session in
             let table = RecordTable(kind)
             guard let record = try table.load(connection, id: id) else { throw ReplicaError.notFound(kind: kind, id: id) }
             guard record.version.conflictedFields.contains(field) else {

@@ -52,7 +52,14 @@ public struct ImportSummary: Sendable, Equatable {
     public var rows: Int { created + updated + restored + unchanged + leftDeleted.count }
 }
 
-extension Replica {
+/// Spreadsheet rows into records: a whole file in one transaction, or nothing.
+public struct ImportStore: Sendable {
+    let database: Database
+
+    init(_ database: Database) {
+        self.database = database
+    }
+
     /// Imports every row of `reader` in one transaction: all rows or none. Each row is checked
     /// as a whole record (against the record it updates, if any), against this replica's scope
     /// and against ids of other units; every problem of every row is collected, and if there is
@@ -66,7 +73,7 @@ extension Replica {
                            progress: ((Int) -> Void)? = nil) throws(ReplicaError) -> ImportSummary {
         var reader = reader
         let kind = reader.header.kind
-        return try write(now: now) { connection, session in
+        return try database.write(now: now) { connection, session in
             let table = RecordTable(kind)
             var importer = RowImporter(table: table, writer: RecordWriter(table: table, connection: connection, session: session),
                                        connection: connection, header: reader.header, options: options)

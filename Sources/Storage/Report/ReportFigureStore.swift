@@ -1,13 +1,22 @@
 import Records
+import Report
 
-extension Replica {
+/// The figures of a year's report, by the counting rules, and the problems in the data it
+/// counts. Reads only.
+public struct ReportFigureStore: Sendable {
+    let database: Database
+
+    init(_ database: Database) {
+        self.database = database
+    }
+
     /// The figures of `year` over every record this replica holds (a village's own, or on the
     /// township's server its whole township), deleted records excluded.
     public func reportFigures(year: Int) throws(ReplicaError) -> ReportFigures {
         let start = "\(year)-01-01"
         let end = "\(year)-12-31"
         let lastYearEnd = "\(year - 1)-12-31"
-        return try withConnection { connection in
+        return try database.withConnection { connection in
             var figures = ReportFigures(year: year)
             for row in try connection.rows("""
                 SELECT kind,
@@ -98,8 +107,8 @@ extension Replica {
     public func unitFigures(_ year: ReportFigures) throws(ReplicaError) -> [UnitFigures] {
         let start = "\(year.year)-01-01"
         let end = "\(year.year)-12-31"
-        let units = try units()
-        return try withConnection { connection in
+        let units = try UnitStore(database).all()
+        return try database.withConnection { connection in
             var shares = Dictionary(uniqueKeysWithValues: units.map { ($0.code, UnitFigures(unit: $0)) })
             func add(_ sql: String, _ update: (inout UnitFigures, Int) -> Void) throws {
                 for row in try connection.rows(sql, [.text(start), .text(end)]) {

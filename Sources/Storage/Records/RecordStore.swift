@@ -8,15 +8,23 @@ public enum SaveResult: Sendable, Equatable {
     case unchanged
 }
 
-extension Replica {
+/// Records and their capture: one record read, created, edited, deleted, restored, renamed,
+/// its conflicts settled. Each write is one transaction.
+public struct RecordStore: Sendable {
+    let database: Database
+
+    init(_ database: Database) {
+        self.database = database
+    }
+
     /// One record by id (deleted ones included), or nil.
     public func record(_ kind: RecordKind, id: String) throws(ReplicaError) -> StoredRecord? {
-        try withConnection { connection in try RecordTable(kind).load(connection, id: id) }
+        try database.withConnection { connection in try RecordTable(kind).load(connection, id: id) }
     }
 
     /// The records of a kind in id order; of one unit when given.
-    public func records(_ kind: RecordKind, unit: String? = nil, includeDeleted: Bool = false) throws(ReplicaError) -> [StoredRecord] {
-        try withConnection { connection in try RecordTable(kind).list(connection, unit: unit, includeDeleted: includeDeleted) }
+    public func all(_ kind: RecordKind, unit: String? = nil, includeDeleted: Bool = false) throws(ReplicaError) -> [StoredRecord] {
+        try database.withConnection { connection in try RecordTable(kind).list(connection, unit: unit, includeDeleted: includeDeleted) }
     }
 
     /// Creates a record under exactly `id` from typed text (each value checked and normalized
@@ -34,8 +42,8 @@ extension Replica {
 
     private func create(_ kind: RecordKind, id typedID: String, scoped: Bool, unit: String?, input: [String: String], now: Int64) throws(ReplicaError) -> StoredRecord {
         if let problem = RecordID.problem(with: typedID) { throw .invalidRecord(kind: kind, id: typedID, problems: [FieldProblem(field: "id", message: problem)]) }
-        let values = try Replica.normalize(kind, id: typedID, input: input)
-        return try write(now: now) { connection, session in
+        let values = try RecordStore.normalize(kind, id: typedID, input: input)
+        return try database.write(now: now) { connection, session in
             let table = RecordTable(kind)
             let unit = unit ?? session.unit
             guard try session.inScope(unit) else { throw ReplicaError.unitOutOfScope(code: unit, replicaUnit: session.unit) }
@@ -64,8 +72,8 @@ extension Replica {
     /// Changes the given fields of a live record (an empty text clears an optional field).
     /// Only fields whose value changes are written; nothing changed writes nothing.
     public func update(_ kind: RecordKind, id: String, input: [String: String], now: Int64) throws(ReplicaError) -> (StoredRecord, SaveResult) {
-        let values = try Replica.normalize(kind, id: id, input: input)
-        return try write(now: now) { connection, session in
+        let values = try RecordStore.normalize(kind, id: id, input: input)
+        return try database.write(now: now) { connection, session in
             let table = RecordTable(kind)
             guard let existing = try table.load(connection, id: id) else { throw ReplicaError.notFound(kind: kind, id: id) }
             guard !existing.isDeleted else { throw ReplicaError.deleted(kind: kind, id: id) }
@@ -83,7 +91,7 @@ extension Replica {
 
     /// Marks a live record deleted: a versioned tombstone that syncs like any change.
     public func delete(_ kind: RecordKind, id: String, now: Int64) throws(ReplicaError) {
-        try write(now: now) { connection, session in
+        try database.write(now: now) { connection, session in
             let table = RecordTable(kind)
             guard let existing = try table.load(connection, id: id) else { throw ReplicaError.notFound(kind: kind, id: id) }
             guard !existing.isDeleted else { throw ReplicaError.deleted(kind: kind, id: id) }
@@ -93,7 +101,7 @@ extension Replica {
 
     /// Brings a deleted record back, as a new change.
     public func restore(_ kind: RecordKind, id: String, now: Int64) throws(ReplicaError) -> StoredRecord {
-        try write(now: now) { connection, session in
+        try database.write(now: now) { connection, session in
             let table = RecordTable(kind)
             guard let existing = try table.load(connection, id: id) else { throw ReplicaError.notFound(kind: kind, id: id) }
             guard existing.isDeleted else { return existing }

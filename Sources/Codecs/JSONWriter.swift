@@ -1,21 +1,25 @@
-import SyncCore
-/// Writes JSON straight into bytes, for the messages that carry records (a sync's bulk). The
-/// caller writes members in sorted key order, so a message reads the same as `JSONEncoder` with
-/// `.sortedKeys` would have written it; strings are escaped as JSON requires and no more
-/// (non-ASCII text goes as UTF-8, `/` unescaped).
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+/// The one JSON writer: straight into bytes, for the protocol's messages and every JSON text
+/// gongkai writes (`JSONValue` renders through it). Callers write members in the order they
+/// choose (the wire's in sorted key order); strings are escaped as JSON requires and no more
+/// (every control character escaped, non-ASCII text as UTF-8, `/` unescaped).
+public struct JSONWriter {
+    public private(set) var bytes: [UInt8] = []
 
-    init(capacity: Int) {
+    public init(capacity: Int = 256) {
         bytes.reserveCapacity(capacity)
     }
 
     /// JSON punctuation and keys, written as they are: `{"counter":`.
-    mutating func raw(_ text: StaticString) {
+    public mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    mutating func string(_ text: String) {
+    /// Text already valid JSON where it goes (a number's exact digits, indentation).
+    public mutating func raw(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    public mutating func string(_ text: String) {
         var text = text
         text.withUTF8 { utf8 in
             bytes.append(UInt8(ascii: "\""))
@@ -30,7 +34,7 @@ struct JSONWriter {
         }
     }
 
-    mutating func integer<T: BinaryInteger>(_ value: T) {
+    public mutating func integer<T: BinaryInteger>(_ value: T) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // room for 24 digits, written backwards
@@ -45,7 +49,7 @@ struct JSONWriter {
         }
     }
 
-    mutating func bool(_ value: Bool) {
+    public mutating func bool(_ value: Bool) {
         raw(value ? "true" : "false")
     }
 
@@ -59,8 +63,7 @@ struct JSONWriter {
         case 0x08: raw("\\b")
         case 0x0C: raw("\\f")
         default:
-            let hex: [UInt8] = Array("0123456789abcdef".utf8)
-            bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+            bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), Hex.digit(byte >> 4), Hex.digit(byte)])
         }
     }
 }

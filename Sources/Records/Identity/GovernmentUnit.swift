@@ -1,4 +1,3 @@
-import Records
 
 /// A unit (单位): the township, or one of its villages.
 public struct GovernmentUnit: Sendable, Equatable, Hashable {
@@ -24,12 +23,4 @@ public struct GovernmentUnit: Sendable, Equatable, Hashable {
         if isTownship && parent != nil && parent == code { return "单位不能是自己的上级" }
         return nil
     }
-}
-
-/// Who this replica is: its site, its unit, and the name of the device it lives on.
-public struct ReplicaIdentity: Sendable, Equatable {
-    public let site: String
-    public let unit: GovernmentUnit
-    public let deviceName: String
-    public let createdAt: Int64
 }

@@ -1,14 +1,29 @@
 import Records
 import SyncCore
 
-extension Replica: SyncServingStore {
+/// The serving side (a township server's database): peers registered, pushes merged, changes
+/// listed for pulls, digests, and who is asking.
+public struct ServingStore: Sendable, SyncServingStore {
+    let database: Database
+
+    init(_ database: Database) {
+        self.database = database
+    }
+
     public func schemaVersion() throws -> Int {
-        try withReader { connection in try Migrator.schemaVersion(connection) }
+        try database.schemaVersion()
     }
 
     /// What `/v1/status` says: the server's unit and schema, read beside any write in progress.
-    public func servingStatus() throws(ReplicaError) -> (unit: GovernmentUnit, schema: Int) {
-        try withReader { connection in (try Replica.identity(connection).unit, try Migrator.schemaVersion(connection)) }
+    public func servingStatus() throws -> ServingStatus {
+        try database.withReader { connection in
+            let unit = try UnitStore.identity(connection).unit
+            return ServingStatus(unit: UnitInfo(code: unit.code, name: unit.name, parent: unit.parent), schema: try Migrator.schemaVersion(connection))
+        }
+    }
+
+    public func access(forToken token: String) throws -> TokenCheck {
+        try DeviceStore(database).access(forToken: token)
     }
 
     public func acceptedSchemaVersions() throws -> ClosedRange<Int> {
@@ -17,16 +32,14 @@ extension Replica: SyncServingStore {
     }
 
     public func registerPeer(_ sender: SiteInfo, as peer: SyncPeer, counter: UInt64?, now: Int64) throws {
-        try refusing { () throws(ReplicaError) in
-            // Decided on a reader, so that a device already known waits for no write; checked
-            // again inside the write when the site is new or changed, since another request may
-            // have bound it meanwhile.
-            guard try withReader({ connection in try SiteBinding.check(connection, sender, as: peer, counter: counter) }) else { return }
-            try withConnection { connection in
-                try connection.transaction {
-                    guard try SiteBinding.check(connection, sender, as: peer, counter: counter) else { return }
-                    try SiteBinding.bind(connection, sender, as: peer, now: now)
-                }
+        // Decided on a reader, so that a device already known waits for no write; checked
+        // again inside the write when the site is new or changed, since another request may
+        // have bound it meanwhile.
+        guard try database.syncRead({ connection in try SiteBinding.check(connection, sender, as: peer, counter: counter) }) else { return }
+        try database.syncConnection { connection in
+            try connection.transaction {
+                guard try SiteBinding.check(connection, sender, as: peer, counter: counter) else { return }
+                try SiteBinding.bind(connection, sender, as: peer, now: now)
             }
         }
     }
@@ -34,7 +47,7 @@ extension Replica: SyncServingStore {
     public func knows(_ cursor: SyncCursor) throws -> Bool {
         // Position 0 is before everything, in every history.
         if cursor.seq == 0 { return true }
-        return try withReader { connection in
+        return try database.withReader { connection in
             try !connection.rows("SELECT 1 FROM history_marks WHERE mark = ? AND first_seq <= ? AND last_seq >= ?",
                                  [.text(cursor.mark), .integer(cursor.seq), .integer(cursor.seq)]).isEmpty
                 || !connection.rows("SELECT 1 FROM cursor_marks WHERE mark = ? AND seq = ?", [.text(cursor.mark), .integer(cursor.seq)]).isEmpty
@@ -42,51 +55,49 @@ extension Replica: SyncServingStore {
     }
 
     public func applyPushed(_ records: [RemoteRecord], from sender: SiteInfo, as peer: SyncPeer, now: Int64) throws -> PushResponse {
-        try refusing { () throws(ReplicaError) in
-            try write(now: now) { connection, session in
-                var applier = RemoteApplier(connection: connection, session: session, fromUpstream: false)
-                applier.pusher = sender.site.rawValue
-                let authority = try SiteBinding.authority(connection, of: peer, serverCounter: session.counter)
-                applier.authority = authority
-                let units = Set(try connection.rows("SELECT code FROM units").compactMap { $0[0].text })
-                var changed = 0
-                var conflicted = 0
-                var refused: [Refusal] = []
-                var highest: [SiteID: UInt64] = [:]
-                for record in records {
-                    if !peer.scope.mayWrite(record.unit) {
-                        refused.append(Refusal(kind: record.kind, id: record.id, reason: "此设备无权写入单位 \(record.unit) 的记录"))
-                        continue
-                    }
-                    if !units.contains(record.unit) {
-                        refused.append(Refusal(kind: record.kind, id: record.id,
-                                               reason: "服务器上没有单位 \(record.unit); 请乡镇先用 gongkai admin add-unit 登记"))
-                        continue
-                    }
-                    switch try applier.apply(record) {
-                    case .unchanged: break
-                    case .changed(let isConflicted):
-                        changed += 1
-                        if isConflicted { conflicted += 1 }
-                    case .refused(let reason):
-                        refused.append(Refusal(kind: record.kind, id: record.id, reason: reason))
-                        continue
-                    }
-                    for (site, counter) in record.version.clock.counters where authority.owns(site) && counter > highest[site] ?? 0 {
-                        highest[site] = counter
-                    }
+        try database.syncWrite(now: now) { connection, session in
+            var applier = RemoteApplier(connection: connection, session: session, fromUpstream: false)
+            applier.pusher = sender.site.rawValue
+            let authority = try SiteBinding.authority(connection, of: peer, serverCounter: session.counter)
+            applier.authority = authority
+            let units = Set(try connection.rows("SELECT code FROM units").compactMap { $0[0].text })
+            var changed = 0
+            var conflicted = 0
+            var refused: [Refusal] = []
+            var highest: [SiteID: UInt64] = [:]
+            for record in records {
+                if !peer.scope.mayWrite(record.unit) {
+                    refused.append(Refusal(kind: record.kind, id: record.id, reason: "此设备无权写入单位 \(record.unit) 的记录"))
+                    continue
                 }
-                try SiteBinding.raiseCounters(connection, to: highest)
-                try Replica.noteRefusals(connection, refused, of: records, from: sender.site, now: now)
-                return PushResponse(changed: changed, conflicted: conflicted, refused: refused)
+                if !units.contains(record.unit) {
+                    refused.append(Refusal(kind: record.kind, id: record.id,
+                                           reason: "服务器上没有单位 \(record.unit); 请乡镇先用 gongkai admin add-unit 登记"))
+                    continue
+                }
+                switch try applier.apply(record) {
+                case .unchanged: break
+                case .changed(let isConflicted):
+                    changed += 1
+                    if isConflicted { conflicted += 1 }
+                case .refused(let reason):
+                    refused.append(Refusal(kind: record.kind, id: record.id, reason: reason))
+                    continue
+                }
+                for (site, counter) in record.version.clock.counters where authority.owns(site) && counter > highest[site] ?? 0 {
+                    highest[site] = counter
+                }
             }
+            try SiteBinding.raiseCounters(connection, to: highest)
+            try ServingStore.noteRefusals(connection, refused, of: records, from: sender.site, now: now)
+            return PushResponse(changed: changed, conflicted: conflicted, refused: refused)
         }
     }
 
     public func changes(after cursor: SyncCursor?, for peer: SiteID, scope: SyncScope, limit: Int, now: Int64) throws -> PullResponse {
         // A village's device reads one unit: its rows are picked in SQL, never decoded otherwise.
         let unit = scope.readable.flatMap { $0.count == 1 ? $0.first : nil }
-        let page = try withReader { connection in
+        let page = try database.withReader { connection in
             let start = cursor?.seq ?? 0
             var position = start
             var visible: [StoredRecord] = []
@@ -122,8 +133,8 @@ extension Replica: SyncServingStore {
             if !more { position = max(position, try RecordKind.allCases.map { try RecordTable($0).lastSeq(connection) }.max() ?? 0) }
             let records = visible.map { RemoteRecord(kind: $0.kind.rawValue, id: $0.id, unit: $0.unit, version: $0.version) }
             // The cursor the puller gets back names the history it points into.
-            let next: SyncCursor? = if let cursor, cursor.seq == position { cursor } else { try Replica.historyMark(connection, at: position) }
-            return (records: records, sites: try Replica.sites(connection, of: records), units: try Replica.units(connection, of: records),
+            let next: SyncCursor? = if let cursor, cursor.seq == position { cursor } else { try ServingStore.historyMark(connection, at: position) }
+            return (records: records, sites: try ServingStore.sites(connection, of: records), units: try ServingStore.units(connection, of: records),
                     next: next, position: position, more: more)
         }
         let next = try page.next ?? issueMark(seq: page.position, now: now)
@@ -143,7 +154,7 @@ extension Replica: SyncServingStore {
 
     /// A mark of its own for a position no write's mark covers (kept, like every mark issued).
     private func issueMark(seq: Int64, now: Int64) throws(ReplicaError) -> SyncCursor {
-        try withConnection { connection in
+        try database.withConnection { connection in
             let epoch = try connection.scalar("SELECT epoch FROM sync_state").text ?? ""
             if let existing = try connection.rows("SELECT mark FROM cursor_marks WHERE seq = ? LIMIT 1", [.integer(seq)]).first?[0].text {
                 return SyncCursor(mark: existing, seq: seq)
@@ -156,7 +167,7 @@ extension Replica: SyncServingStore {
     }
 
     public func digest(scope: SyncScope) throws -> String {
-        try withReader { connection in
+        try database.withReader { connection in
             var digest = Digest256.zero
             for row in try connection.rows("SELECT unit, digest FROM unit_digests") {
                 guard let unit = row[0].text, scope.mayRead(unit), let value = row[1].text.flatMap(Digest256.init(hex:)) else { continue }
@@ -168,7 +179,7 @@ extension Replica: SyncServingStore {
 
     public func peerFinishedSync(_ sender: SiteInfo, as peer: SyncPeer, now: Int64) throws {
         try registerPeer(sender, as: peer, counter: nil, now: now)
-        try withConnection { connection in
+        try database.withConnection { connection in
             try connection.transaction {
                 let site = SQLiteValue.text(sender.site.rawValue)
                 try connection.run("UPDATE sites SET synced_at = ? WHERE site = ?", [.integer(now), site])

@@ -11,7 +11,7 @@ public struct RenameOutcome: Sendable, Equatable {
     public let purgedOldID: Bool
 }
 
-extension Replica {
+extension RecordStore {
     /// Moves a record to a new id (`newTyped`, scoped like any typed id; a fresh one when nil):
     /// the way out for an id the server refused because another unit holds it. The record's
     /// standing values become a new record of this replica's writing. The old id is removed
@@ -20,14 +20,14 @@ extension Replica {
     public func rename<G: RandomNumberGenerator>(_ kind: RecordKind, id oldID: String, to newTyped: String?, using generator: inout G,
                                                  now: Int64) throws(ReplicaError) -> RenameOutcome {
         let fresh = RecordID.random(for: kind, using: &generator)
-        return try write(now: now) { connection, session in
+        return try database.write(now: now) { connection, session in
             let table = RecordTable(kind)
             guard let old = try table.load(connection, id: oldID) else { throw ReplicaError.notFound(kind: kind, id: oldID) }
             let refused = try !connection.rows("SELECT 1 FROM rejections WHERE kind = ? AND id = ?", [.text(kind.rawValue), .text(oldID)]).isEmpty
             if old.isDeleted {
                 // Deleted and synced: nothing to move. Deleted and refused: only the removal is left.
                 guard refused else { throw ReplicaError.deleted(kind: kind, id: oldID) }
-                try Replica.purge(old, table: table, connection: connection, session: session)
+                try RecordStore.purge(old, table: table, connection: connection, session: session)
                 return RenameOutcome(oldID: oldID, newID: nil, purgedOldID: true)
             }
             let newID: String
@@ -40,7 +40,7 @@ extension Replica {
             for field in kind.fields { values.updateValue(old.values[field.name], forKey: field.name) }
             try table.insertCreated(connection, session, id: newID, unit: old.unit, values: values, dot: session.nextDot(), at: session.now)
             if refused {
-                try Replica.purge(old, table: table, connection: connection, session: session)
+                try RecordStore.purge(old, table: table, connection: connection, session: session)
             } else {
                 try RecordWriter(table: table, connection: connection, session: session).delete(old)
             }

@@ -1,19 +1,31 @@
 import Records
 import SyncCore
 
-extension Replica: SyncClientStore {
+/// The syncing side (a laptop's replica): what to push, what was refused, where the cursors
+/// stand, what the last sync found.
+public struct SyncingStore: Sendable, SyncClientStore {
+    let database: Database
+
+    init(_ database: Database) {
+        self.database = database
+    }
+
     public func siteInfo() throws -> SiteInfo {
-        let identity = try identity()
+        let identity = try UnitStore(database).identity()
         // A name from before the limits (or a long host name) goes as the server would take it.
         return SiteInfo(site: SiteID(identity.site)!, deviceName: SyncLimits.cleanedDeviceName(identity.deviceName), unit: identity.unit.code)
     }
 
+    public func schemaVersion() throws -> Int {
+        try database.schemaVersion()
+    }
+
     public func counter() throws -> UInt64 {
-        try withConnection { connection in UInt64(try connection.scalar("SELECT counter FROM replica").integer ?? 0) }
+        try database.withConnection { connection in UInt64(try connection.scalar("SELECT counter FROM replica").integer ?? 0) }
     }
 
     public func pendingChanges(after seq: Int64?, limit: Int) throws -> (records: [RemoteRecord], through: Int64) {
-        try withConnection { connection in
+        try database.withConnection { connection in
             let cursor = try connection.scalar("SELECT push_seq FROM sync_state").integer ?? 0
             let pushed = max(cursor, seq ?? cursor)
             // At most `limit` records and `syncBatchByteBudget` of content (at least one record).
@@ -26,7 +38,7 @@ extension Replica: SyncClientStore {
     }
 
     public func acknowledgePush(through seq: Int64, sent: [RemoteRecord], refused: [Refusal], now: Int64) throws {
-        try withConnection { connection in
+        try database.withConnection { connection in
             try connection.transaction {
                 try connection.run("UPDATE sync_state SET push_seq = max(push_seq, ?)", [.integer(seq)])
                 if try connection.scalar("SELECT count(*) FROM rejections").integer ?? 0 > 0 {
@@ -45,8 +57,8 @@ extension Replica: SyncClientStore {
 
     public func retryRefused(now: Int64) throws {
         // Most syncs have nothing refused: that is a read, and no write follows.
-        guard try withConnection({ connection in try connection.scalar("SELECT count(*) FROM rejections").integer ?? 0 }) > 0 else { return }
-        try write(now: now) { connection, session in
+        guard try database.withConnection({ connection in try connection.scalar("SELECT count(*) FROM rejections").integer ?? 0 }) > 0 else { return }
+        try database.write(now: now) { connection, session in
             for row in try connection.rows("SELECT kind, id FROM rejections") {
                 guard let kind = row[0].text.flatMap(RecordKind.init(rawValue:)), let id = row[1].text else { continue }
                 try connection.run("UPDATE \(RecordTable.name(of: kind)) SET seq = ? WHERE id = ? AND from_upstream = 0",
@@ -56,7 +68,7 @@ extension Replica: SyncClientStore {
     }
 
     public func pullCursor() throws -> SyncCursor? {
-        try withConnection { connection in
+        try database.withConnection { connection in
             let row = try connection.rows("SELECT pull_mark, pull_seq FROM sync_state")[0]
             guard let mark = row[0].text else { return nil }
             return SyncCursor(mark: mark, seq: row[1].integer ?? 0)
@@ -64,53 +76,51 @@ extension Replica: SyncClientStore {
     }
 
     public func applyPulled(_ response: PullResponse, now: Int64) throws -> (changed: Int, refused: [Refusal]) {
-        try refusing { () throws(ReplicaError) in
-            try write(now: now) { connection, session in
-                let own = try Replica.identity(connection).unit
-                for unit in response.units where unit.code != own.code {
-                    // A township replica holds its villages' records; a village only its own.
-                    guard own.isTownship, unit.parent == own.code else { continue }
-                    try connection.run("INSERT OR IGNORE INTO units (code, name, parent, is_township) VALUES (?, ?, ?, 0)",
-                                       [.text(unit.code), .text(unit.name), unit.parent.sqlite])
-                }
-                for site in response.sites {
-                    try connection.run("""
-                    INSERT INTO sites (site, device_name, unit, counter, seen_at) VALUES (?, ?, ?, 0, ?)
-                    ON CONFLICT (site) DO UPDATE SET device_name = excluded.device_name, unit = excluded.unit
-                    """, [.text(site.site.rawValue), .text(site.deviceName), .text(site.unit), .integer(now)])
-                }
-                let applier = RemoteApplier(connection: connection, session: session, fromUpstream: true)
-                var changed = 0
-                var refused: [Refusal] = []
-                for record in response.records {
-                    guard try session.inScope(record.unit) else {
-                        refused.append(Refusal(kind: record.kind, id: record.id, reason: "单位 \(record.unit) 不属于本副本"))
-                        continue
-                    }
-                    switch try applier.apply(record) {
-                    case .unchanged: break
-                    case .changed: changed += 1
-                    case .refused(let reason): refused.append(Refusal(kind: record.kind, id: record.id, reason: reason))
-                    }
-                }
-                try connection.run("UPDATE sync_state SET pull_mark = ?, pull_seq = ?",
-                                   [.text(response.next.mark), .integer(response.next.seq)])
-                // A record refused once that the server now holds exactly as this replica does
-                // (its author synced what it lacked) is refused no more.
-                if try connection.scalar("SELECT count(*) FROM rejections").integer ?? 0 > 0 {
-                    for kind in RecordKind.allCases {
-                        try connection.run("""
-                        DELETE FROM rejections WHERE kind = ? AND id IN (SELECT id FROM \(RecordTable.name(of: kind)) WHERE from_upstream = 1)
-                        """, [.text(kind.rawValue)])
-                    }
-                }
-                return (changed, refused)
+        try database.syncWrite(now: now) { connection, session in
+            let own = try UnitStore.identity(connection).unit
+            for unit in response.units where unit.code != own.code {
+                // A township replica holds its villages' records; a village only its own.
+                guard own.isTownship, unit.parent == own.code else { continue }
+                try connection.run("INSERT OR IGNORE INTO units (code, name, parent, is_township) VALUES (?, ?, ?, 0)",
+                                   [.text(unit.code), .text(unit.name), unit.parent.sqlite])
             }
+            for site in response.sites {
+                try connection.run("""
+                INSERT INTO sites (site, device_name, unit, counter, seen_at) VALUES (?, ?, ?, 0, ?)
+                ON CONFLICT (site) DO UPDATE SET device_name = excluded.device_name, unit = excluded.unit
+                """, [.text(site.site.rawValue), .text(site.deviceName), .text(site.unit), .integer(now)])
+            }
+            let applier = RemoteApplier(connection: connection, session: session, fromUpstream: true)
+            var changed = 0
+            var refused: [Refusal] = []
+            for record in response.records {
+                guard try session.inScope(record.unit) else {
+                    refused.append(Refusal(kind: record.kind, id: record.id, reason: "单位 \(record.unit) 不属于本副本"))
+                    continue
+                }
+                switch try applier.apply(record) {
+                case .unchanged: break
+                case .changed: changed += 1
+                case .refused(let reason): refused.append(Refusal(kind: record.kind, id: record.id, reason: reason))
+                }
+            }
+            try connection.run("UPDATE sync_state SET pull_mark = ?, pull_seq = ?",
+                               [.text(response.next.mark), .integer(response.next.seq)])
+            // A record refused once that the server now holds exactly as this replica does
+            // (its author synced what it lacked) is refused no more.
+            if try connection.scalar("SELECT count(*) FROM rejections").integer ?? 0 > 0 {
+                for kind in RecordKind.allCases {
+                    try connection.run("""
+                    DELETE FROM rejections WHERE kind = ? AND id IN (SELECT id FROM \(RecordTable.name(of: kind)) WHERE from_upstream = 1)
+                    """, [.text(kind.rawValue)])
+                }
+            }
+            return (changed, refused)
         }
     }
 
     public func restartSync() throws {
-        try withConnection { connection in
+        try database.withConnection { connection in
             try connection.transaction {
                 try connection.run("UPDATE sync_state SET push_seq = 0, pull_mark = NULL, pull_seq = 0")
                 for kind in RecordKind.allCases {
@@ -121,18 +131,18 @@ extension Replica: SyncClientStore {
     }
 
     public func scopeDigest() throws -> String {
-        try digest(scope: .everything)
+        try ServingStore(database).digest(scope: .everything)
     }
 
     public func recordSuccess(at time: Int64, converged: Bool) throws {
-        try withConnection { connection in
+        try database.withConnection { connection in
             try connection.run("UPDATE sync_state SET last_sync = ?, last_converged = ?", [.integer(time), .integer(converged ? 1 : 0)])
         }
     }
 
     /// From the partial indexes on `conflicts`: as cheap with a million records as with ten.
     public func openConflictCount() throws -> Int {
-        try withConnection { connection in
+        try database.withConnection { connection in
             try RecordKind.allCases.reduce(0) { $0 + (try RecordTable($1).conflictedFieldCount(connection)) }
         }
     }

@@ -10,7 +10,7 @@ public struct BackupSummary: Sendable, Equatable {
     public let records: [String: Int]
 }
 
-extension Replica {
+extension Database {
     /// Copies the replica or server database at `source` to `destination` with SQLite's online
     /// backup: one consistent snapshot, taken while `serve` or another process goes on writing
     /// (in WAL mode a reader blocks no writer). The copy is checked (`integrity_check`), made a

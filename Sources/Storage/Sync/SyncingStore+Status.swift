@@ -31,48 +31,7 @@ public struct Rejection: Sendable, Equatable {
     public let refusedAt: Int64
 }
 
-extension Replica {
-    public func identity() throws(ReplicaError) -> ReplicaIdentity {
-        try withConnection { connection in try Replica.identity(connection) }
-    }
-
-    static func identity(_ connection: Connection) throws -> ReplicaIdentity {
-        let rows = try connection.rows("""
-        SELECT r.site, r.device_name, r.created_at, u.code, u.name, u.parent, u.is_township
-        FROM replica r JOIN units u ON u.code = r.unit
-        """)
-        guard let row = rows.first else { throw ReplicaError.corrupt(path: connection.path, detail: "缺少副本身份信息") }
-        let unit = GovernmentUnit(code: row[3].text ?? "", name: row[4].text ?? "", parent: row[5].text, isTownship: row[6].integer == 1)
-        return ReplicaIdentity(site: row[0].text ?? "", unit: unit, deviceName: row[1].text ?? "", createdAt: row[2].integer ?? 0)
-    }
-
-    /// Every unit this replica knows: itself first, then its villages by code.
-    public func units() throws(ReplicaError) -> [GovernmentUnit] {
-        try withConnection { connection in
-            let own = try Replica.identity(connection).unit
-            let rows = try connection.rows("SELECT code, name, parent, is_township FROM units WHERE code <> ? ORDER BY code", [.text(own.code)])
-            return [own] + rows.map { GovernmentUnit(code: $0[0].text ?? "", name: $0[1].text ?? "", parent: $0[2].text, isTownship: $0[3].integer == 1) }
-        }
-    }
-
-    /// Registers a village of this township, so that this replica may hold its records.
-    public func addVillage(code: String, name: String) throws(ReplicaError) -> GovernmentUnit {
-        try withConnection { connection in
-            let own = try Replica.identity(connection).unit
-            guard own.isTownship else { throw ReplicaError.notATownship(unit: own.code) }
-            let village = GovernmentUnit(code: code, name: name.trimmingSpaces(), parent: own.code)
-            if let problem = village.problem { throw ReplicaError.invalidUnit(problem) }
-            return try connection.transaction {
-                guard try connection.rows("SELECT 1 FROM units WHERE code = ?", [.text(code)]).isEmpty else {
-                    throw ReplicaError.unitExists(code: code)
-                }
-                try connection.run("INSERT INTO units (code, name, parent, is_township) VALUES (?, ?, ?, 0)",
-                                   [.text(village.code), .text(village.name), .text(own.code)])
-                return village
-            }
-        }
-    }
-
+extension SyncingStore {
     /// For each kind in `RecordKind.allCases` order: records, live records, fields in conflict,
     /// and changes made here after the push cursor (`?`).
     private static let statusCountsSQL = RecordKind.allCases.enumerated().map { index, kind in
@@ -80,7 +39,7 @@ extension Replica {
     }.joined(separator: " UNION ALL ") + " ORDER BY 1"
 
     public func status() throws(ReplicaError) -> ReplicaStatus {
-        try withConnection { connection in
+        try database.withConnection { connection in
             var live: [RecordKind: Int] = [:]
             var deleted: [RecordKind: Int] = [:]
             var conflicts = 0
@@ -100,7 +59,7 @@ extension Replica {
                 conflicts += Int(row[3].integer ?? 0)
                 pending += Int(row[4].integer ?? 0)
             }
-            return ReplicaStatus(identity: try Replica.identity(connection), records: live, deleted: deleted,
+            return ReplicaStatus(identity: try UnitStore.identity(connection), records: live, deleted: deleted,
                                  pendingChanges: pending, openConflicts: conflicts, lastSync: sync[1].integer,
                                  lastSyncConverged: sync[2].integer.map { $0 == 1 }, rejections: rejections, serverURL: sync[3].text,
                                  schemaVersion: try Migrator.schemaVersion(connection))

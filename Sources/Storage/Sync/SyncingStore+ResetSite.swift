@@ -12,7 +12,7 @@ public struct SiteReset: Sendable, Equatable {
     public let backupPath: String
 }
 
-extension Replica {
+extension SyncingStore {
     /// Gives this replica a new site id, for a file that was copied or restored from a backup
     /// and so shares its site id with another replica.
     ///
@@ -22,15 +22,15 @@ extension Replica {
     /// so values that differ become conflicts for a person to settle and nothing is lost. The
     /// file as it was is first copied beside itself.
     public func resetSite(to newSite: SiteID, now: Int64) throws(ReplicaError) -> SiteReset {
-        let backup = path + ".before-reset-\(now).sqlite"
-        try withConnection { connection in
+        let backup = database.path + ".before-reset-\(now).sqlite"
+        try database.withConnection { connection in
             try connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             try connection.run("VACUUM INTO ?", [.text(backup)])
         }
-        return try write(now: now) { connection, session in
+        return try database.write(now: now) { connection, session in
             let oldSite = session.site.rawValue
             let pushed = try connection.scalar("SELECT push_seq FROM sync_state").integer ?? 0
-            let identity = try Replica.identity(connection)
+            let identity = try UnitStore.identity(connection)
             try connection.run("UPDATE replica SET site = ?, counter = 0", [.text(newSite.rawValue)])
             try connection.run("INSERT OR REPLACE INTO sites (site, device_name, unit, counter, seen_at) VALUES (?, ?, ?, 0, ?)",
                                [.text(newSite.rawValue), .text(identity.deviceName), .text(identity.unit.code), .integer(now)])

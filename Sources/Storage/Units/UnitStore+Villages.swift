@@ -9,11 +9,11 @@ public struct UnitSummary: Sendable, Equatable {
     public let lastSync: Int64?
 }
 
-extension Replica {
+extension UnitStore {
     /// Every unit, this replica's own first, with its record count and last sync.
     public func unitSummaries() throws(ReplicaError) -> [UnitSummary] {
-        let units = try units()
-        return try withConnection { connection in
+        let units = try all()
+        return try database.withConnection { connection in
             var counts: [String: Int] = [:]
             for kind in RecordKind.allCases {
                 for row in try connection.rows("SELECT unit, count(*) FROM \(RecordTable.name(of: kind)) WHERE deleted = 0 GROUP BY unit") {
@@ -32,9 +32,9 @@ extension Replica {
     /// for a village that holds any record (deleted ones too: their deletion is history others
     /// sync), and while a token of it is still valid. Its revoked tokens go with it.
     public func removeVillage(code: String) throws(ReplicaError) -> GovernmentUnit {
-        try withConnection { connection in
+        try database.withConnection { connection in
             try connection.transaction {
-                let own = try Replica.identity(connection).unit
+                let own = try UnitStore.identity(connection).unit
                 guard code != own.code else { throw ReplicaError.cannotRemoveUnit(code: code, reason: "这是本数据库自己的单位") }
                 guard let row = try connection.rows("SELECT name, parent FROM units WHERE code = ?", [.text(code)]).first else {
                     throw ReplicaError.unknownUnit(code: code)

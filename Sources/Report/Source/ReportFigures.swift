@@ -61,4 +61,8 @@ public struct UnitFigures: Sendable, Equatable {
     public var cases = 0
     /// When a device of the unit last finished a sync with this server (nil: never, or unknown here).
     public var lastSync: Int64?
+
+    public init(unit: GovernmentUnit) {
+        self.unit = unit
+    }
 }

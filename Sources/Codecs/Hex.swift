@@ -1,0 +1,47 @@
+/// Lower-case hexadecimal: the one spelling of site ids, digests, token hashes and JSON's
+/// `\u00XX` escapes.
+public enum Hex {
+    /// The ASCII digit of a nibble (its low four bits).
+    @inlinable
+    public static func digit(_ nibble: UInt8) -> UInt8 {
+        let value = nibble & 0xF
+        return value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
+    }
+
+    /// The value of a lower-case digit (`0-9a-f`), nil for any other byte.
+    @inlinable
+    public static func value(ofLowercase digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        default: nil
+        }
+    }
+
+    /// The value of a digit of either case, nil for any other byte.
+    @inlinable
+    public static func value(of digit: UInt8) -> UInt8? {
+        if let value = value(ofLowercase: digit) { return value }
+        guard digit >= UInt8(ascii: "A"), digit <= UInt8(ascii: "F") else { return nil }
+        return digit - UInt8(ascii: "A") + 10
+    }
+
+    /// Writes the sixteen digits of `word`, most significant first, at `offset`.
+    @inlinable
+    public static func write(_ word: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+        for index in 0..<16 {
+            buffer[offset + index] = digit(UInt8(truncatingIfNeeded: word >> (60 - 4 * UInt64(index))))
+        }
+    }
+
+    /// Two digits per byte, most significant nibble first.
+    public static func string(_ bytes: some Collection<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
+            for (index, byte) in bytes.enumerated() {
+                buffer[2 * index] = digit(byte >> 4)
+                buffer[2 * index + 1] = digit(byte)
+            }
+            return bytes.count * 2
+        }
+    }
+}

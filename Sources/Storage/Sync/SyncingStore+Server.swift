@@ -1,0 +1,19 @@
+import Records
+import SyncCore
+
+extension SyncingStore {
+    /// Remembers the server, token and certificate authority `gongkai sync` uses when none is named.
+    public func rememberServer(url: String, token: String, caCertificate: String?) throws(ReplicaError) {
+        try database.withConnection { connection in
+            try connection.run("UPDATE sync_state SET server_url = ?, token = ?, cacert = ?", [.text(url), .text(token), caCertificate.sqlite])
+        }
+    }
+
+    public func rememberedServer() throws(ReplicaError) -> (url: String, token: String, caCertificate: String?)? {
+        try database.withConnection { connection in
+            let row = try connection.rows("SELECT server_url, token, cacert FROM sync_state")[0]
+            guard let url = row[0].text, let token = row[1].text else { return nil }
+            return (url, token, row[2].text)
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Records
+import SyncCore
+
+/// Who this replica is: its site, its unit, and the name of the device it lives on.
+public struct ReplicaIdentity: Sendable, Equatable {
+    public let site: String
+    public let unit: GovernmentUnit
+    public let deviceName: String
+    public let createdAt: Int64
+}
+
+/// This replica's own unit and identity, and the units it holds records of (a township's
+/// villages): registered, listed, removed.
+public struct UnitStore: Sendable {
+    let database: Database
+
+    init(_ database: Database) {
+        self.database = database
+    }
+
+    public func identity() throws(ReplicaError) -> ReplicaIdentity {
+        try database.withConnection { connection in try UnitStore.identity(connection) }
+    }
+
+    static func identity(_ connection: Connection) throws -> ReplicaIdentity {
+        let rows = try connection.rows("""
+        SELECT r.site, r.device_name, r.created_at, u.code, u.name, u.parent, u.is_township
+        FROM replica r JOIN units u ON u.code = r.unit
+        """)
+        guard let row = rows.first else { throw ReplicaError.corrupt(path: connection.path, detail: "缺少副本身份信息") }
+        let unit = GovernmentUnit(code: row[3].text ?? "", name: row[4].text ?? "", parent: row[5].text, isTownship: row[6].integer == 1)
+        return ReplicaIdentity(site: row[0].text ?? "", unit: unit, deviceName: row[1].text ?? "", createdAt: row[2].integer ?? 0)
+    }
+
+    /// Every unit this replica knows: itself first, then its villages by code.
+    public func all() throws(ReplicaError) -> [GovernmentUnit] {
+        try database.withConnection { connection in
+            let own = try UnitStore.identity(connection).unit
+            let rows = try connection.rows("SELECT code, name, parent, is_township FROM units WHERE code <> ? ORDER BY code", [.text(own.code)])
+            return [own] + rows.map { GovernmentUnit(code: $0[0].text ?? "", name: $0[1].text ?? "", parent: $0[2].text, isTownship: $0[3].integer == 1) }
+        }
+    }
+
+    /// Registers a village of this township, so that this replica may hold its records.
+    public func addVillage(code: String, name: String) throws(ReplicaError) -> GovernmentUnit {
+        try database.withConnection { connection in
+            let own = try UnitStore.identity(connection).unit
+            guard own.isTownship else { throw ReplicaError.notATownship(unit: own.code) }
+            let village = GovernmentUnit(code: code, name: name.trimmingSpaces(), parent: own.code)
+            if let problem = village.problem { throw ReplicaError.invalidUnit(problem) }
+            return try connection.transaction {
+                guard try connection.rows("SELECT 1 FROM units WHERE code = ?", [.text(code)]).isEmpty else {
+                    throw ReplicaError.unitExists(code: code)
+                }
+                try connection.run("INSERT INTO units (code, name, parent, is_township) VALUES (?, ?, ?, 0)",
+                                   [.text(village.code), .text(village.name), .text(own.code)])
+                return village
+            }
+        }
+    }
+}

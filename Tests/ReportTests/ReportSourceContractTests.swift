@@ -1,0 +1,134 @@
+import Foundation
+import Records
+import Report
+import Storage
+import SyncCore
+import Testing
+
+let villageUnit = GovernmentUnit(code: "640522100201", name: "园河村", parent: townUnit.code)
+
+/// The same small year of data in every implementation of `ReportSource`: a township with one
+/// village, in 2021.
+struct ReportSourceFixture: Sendable {
+    let source: any ReportSource
+    let scratch: Scratch
+    static let narrativeID = NarrativeSection.overview.recordID(unit: townUnit.code, year: 2021)
+    static let deletedNarrativeID = NarrativeSection.problems.recordID(unit: townUnit.code, year: 2021)
+}
+
+/// The implementations the contract is checked against. A county's PostgreSQL store joins here
+/// when it exists (issue 15).
+enum ReportSourceImplementation: String, CaseIterable, Sendable {
+    case sqlite
+
+    func make() throws -> ReportSourceFixture {
+        let scratch = Scratch()
+        switch self {
+        case .sqlite:
+            let town = try makeTownship(scratch)
+            _ = try town.units.addVillage(code: villageUnit.code, name: villageUnit.name)
+            // Requests: two received in 2021 by the township (one granted, one concluded without an
+            // outcome), one carried in from 2020 by the village and still open, one deleted.
+            try load(town, .requests, "id,unit,received_on,applicant_type,concluded_on,outcome", [
+                "r1,\(townUnit.code),2021-03-01,natural_person,2021-03-10,granted",
+                "r2,\(townUnit.code),2021-04-01,natural_person,2021-04-20,granted",
+                "r3,\(villageUnit.code),2020-12-20,commercial_enterprise,,",
+                "r4,\(villageUnit.code),2021-05-01,natural_person,,",
+            ])
+            try town.records.delete(.requests, id: "\(villageUnit.code):r4", now: 1_700_000_001)
+            // r2's outcome lost, as data from an older version or a damaged file can be
+            try tamper(town, "UPDATE requests SET outcome = NULL WHERE id = '\(townUnit.code):r2'")
+            try load(town, .notices, "id,unit,title,category,channel,published_on", [
+                "n1,\(villageUnit.code),通知,finance,门户网站,2021-03-05",
+                "n2,\(villageUnit.code),通知,finance,门户网站,2021-03-06",
+                "n3,\(townUnit.code),通知,finance,门户网站,2022-01-02",
+            ])
+            try load(town, .documents, "id,kind,title,made_on", [
+                "d1,regulation,规章,2021-02-01",
+                "d2,normative,文件,2021-02-01",
+                "d3,regulation,明年的规章,2022-02-01",
+            ])
+            _ = try town.records.create(.narrative, id: ReportSourceFixture.narrativeID,
+                                        input: ["year": "2021", "section": "overview", "text": "概述。"], now: 1_700_000_002)
+            _ = try town.records.create(.narrative, id: ReportSourceFixture.deletedNarrativeID,
+                                        input: ["year": "2021", "section": "problems", "text": "删掉的。"], now: 1_700_000_002)
+            try town.records.delete(.narrative, id: ReportSourceFixture.deletedNarrativeID, now: 1_700_000_003)
+            _ = try town.published.publishReport(year: 2020, formatVersion: "2019", json: "{\"year\":2020}", model: "{}",
+                                                 supersedingBecause: nil, now: 1_700_000_004)
+            return ReportSourceFixture(source: town.figures, scratch: scratch)
+        }
+    }
+}
+
+/// What `ReportBuilder` and `ReportChecks` rely on from any source of a report's figures.
+@Suite("Report source contract")
+struct ReportSourceContractTests {
+    @Test("the reporting unit is the database's own", arguments: ReportSourceImplementation.allCases)
+    func unit(implementation: ReportSourceImplementation) throws {
+        let fixture = try implementation.make()
+        #expect(try fixture.source.reportingUnit() == townUnit)
+    }
+
+    @Test("the figures count the year's live records by the counting rules", arguments: ReportSourceImplementation.allCases)
+    func figures(implementation: ReportSourceImplementation) throws {
+        let fixture = try implementation.make()
+        let figures = try fixture.source.reportFigures(year: 2021)
+        #expect(figures.year == 2021)
+        // Received in 2021: r1, r2 (r4 is deleted); carried in: r3; carried out: r3 (a count of
+        // zero may be there or not)
+        #expect(figures.newReceived.values.reduce(0, +) == 2)
+        #expect(figures.carriedOverIn.filter { $0.value > 0 } == [.commercialEnterprise: 1])
+        #expect(figures.carriedOverOut.filter { $0.value > 0 } == [.commercialEnterprise: 1])
+        #expect(figures.concluded[.granted] == [.naturalPerson: 1])
+        #expect(figures.concluded[nil] == [.naturalPerson: 1])
+        #expect(figures.noticesPublished == 2)
+        #expect(figures.noticesByMonth[3]?.values.reduce(0, +) == 2)
+        #expect(figures.documents[.regulation]?.made == 1)
+        #expect(figures.documents[.normative]?.made == 1)
+        #expect(figures.requestsReceivedByUnit.filter { $0.value > 0 } == [townUnit.code: 2])
+        // Another year counts other records
+        #expect(try fixture.source.reportFigures(year: 2022).noticesPublished == 1)
+    }
+
+    @Test("each unit's share: the township first, then its villages", arguments: ReportSourceImplementation.allCases)
+    func unitShares(implementation: ReportSourceImplementation) throws {
+        let fixture = try implementation.make()
+        let shares = try fixture.source.unitFigures(try fixture.source.reportFigures(year: 2021))
+        #expect(shares.map(\.unit.code) == [townUnit.code, villageUnit.code])
+        #expect(shares.map(\.notices) == [0, 2])
+        #expect(shares.map(\.requestsReceived) == [2, 0])
+        #expect(shares.map(\.lastSync) == [nil, nil])
+    }
+
+    @Test("a narrative's text when written, nil when deleted or never written", arguments: ReportSourceImplementation.allCases)
+    func narrative(implementation: ReportSourceImplementation) throws {
+        let fixture = try implementation.make()
+        #expect(try fixture.source.narrativeText(id: ReportSourceFixture.narrativeID) == "概述。")
+        #expect(try fixture.source.narrativeText(id: ReportSourceFixture.deletedNarrativeID) == nil)
+        #expect(try fixture.source.narrativeText(id: NarrativeSection.otherMatters.recordID(unit: townUnit.code, year: 2021)) == nil)
+    }
+
+    @Test("data problems name the record, its unit and what is wrong; documents of a kind are listed by the year made",
+          arguments: ReportSourceImplementation.allCases)
+    func problems(implementation: ReportSourceImplementation) throws {
+        let fixture = try implementation.make()
+        let problems = try fixture.source.dataProblems(year: 2021)
+        #expect(problems.map(\.id) == ["\(townUnit.code):r2"])
+        #expect(problems.first?.kind == .requests && problems.first?.unit == townUnit.code)
+        #expect(problems.first?.problem.isEmpty == false)
+        #expect(try fixture.source.conflictedRecords(year: 2021).isEmpty)
+        #expect(try fixture.source.documents(ofKind: .regulation, madeBy: 2021).map(\.id) == ["\(townUnit.code):d1"])
+        #expect(try fixture.source.documents(ofKind: .regulation, madeBy: 2022).map(\.id) == ["\(townUnit.code):d1", "\(townUnit.code):d3"])
+    }
+
+    @Test("a database that issued no token serves no devices and refused nothing; a published year reads back",
+          arguments: ReportSourceImplementation.allCases)
+    func serverState(implementation: ReportSourceImplementation) throws {
+        let fixture = try implementation.make()
+        #expect(try !fixture.source.servesDevices())
+        #expect(try fixture.source.refusedPushes().isEmpty)
+        let published = try #require(try fixture.source.publishedReport(year: 2020))
+        #expect(published.formatVersion == "2019" && published.publishedAt == 1_700_000_004 && published.json == "{\"year\":2020}")
+        #expect(try fixture.source.publishedReport(year: 2021) == nil)
+    }
+}

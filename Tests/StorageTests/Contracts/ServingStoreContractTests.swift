@@ -1,0 +1,202 @@
+import Foundation
+import Records
+import Storage
+import SyncCore
+import Testing
+
+/// A serving store set up the same way for every implementation: a township with two villages,
+/// a valid token for the first village and for the township, a revoked one for the first village.
+struct ServingFixture: Sendable {
+    let store: any SyncServingStore
+    let villageToken = "gk_contract_village"
+    let townshipToken = "gk_contract_township"
+    let revokedToken = "gk_contract_revoked"
+    let otherVillage = GovernmentUnit(code: "640522100202", name: "别村", parent: township.code)
+    /// Keeps the implementation's files until the test ends.
+    let scratch: Scratch
+}
+
+/// The implementations of `SyncServingStore` the contract is checked against. PostgreSQL joins
+/// here when it exists (issue 15).
+enum ServingStoreImplementation: String, CaseIterable, Sendable {
+    case sqlite
+
+    func make() throws -> ServingFixture {
+        let scratch = Scratch()
+        switch self {
+        case .sqlite:
+            let server = try Replica.create(at: scratch.path("server.sqlite"), unit: township, site: SiteID("5e5e5e5e5e5e5e5e")!,
+                                            deviceName: "乡镇服务器", now: 1_600_000_000)
+            let fixture = ServingFixture(store: server.serving, scratch: scratch)
+            _ = try server.units.addVillage(code: village.code, name: village.name)
+            _ = try server.units.addVillage(code: fixture.otherVillage.code, name: fixture.otherVillage.name)
+            _ = try server.devices.issueToken(fixture.villageToken, unit: village.code, now: 1)
+            _ = try server.devices.issueToken(fixture.townshipToken, unit: township.code, now: 1)
+            _ = try server.devices.issueToken(fixture.revokedToken, unit: village.code, now: 1)
+            _ = try server.devices.revokeToken(fixture.revokedToken, now: 2)
+            return fixture
+        }
+    }
+}
+
+/// What the HTTP server and `SyncService` rely on from any serving store: the protocol's
+/// comments in `SyncStores.swift`, as behaviour.
+@Suite("Serving store contract")
+struct ServingStoreContractTests {
+    /// Records a village laptop would push: three requests of `village`, from a laptop replica.
+    func laptopChanges(_ scratch: Scratch, site: String = "00000000000000a1") throws -> (SiteInfo, [RemoteRecord], counter: UInt64) {
+        let laptop = try Replica.create(at: scratch.path("laptop-\(site).sqlite"), unit: village, site: SiteID(site)!,
+                                        deviceName: "笔记本", now: 1_600_000_000)
+        _ = try importCSV(laptop, .requests, requestsCSV)
+        return (try laptop.syncing.siteInfo(), try laptop.syncing.pendingChanges(limit: 100).records, try laptop.syncing.counter())
+    }
+
+    func access(_ fixture: ServingFixture, _ token: String) throws -> DeviceAccess {
+        guard case .valid(let access) = try fixture.store.access(forToken: token) else {
+            Issue.record("token \(token) is not valid")
+            throw CancellationError()
+        }
+        return access
+    }
+
+    @Test("a token is valid with its unit's scope, revoked once revoked, unknown otherwise", arguments: ServingStoreImplementation.allCases)
+    func tokens(implementation: ServingStoreImplementation) throws {
+        let fixture = try implementation.make()
+        // A village token reads and writes only its village
+        let villageAccess = try access(fixture, fixture.villageToken)
+        #expect(villageAccess.unit.code == village.code)
+        #expect(villageAccess.scope.mayWrite(village.code) && villageAccess.scope.mayRead(village.code))
+        #expect(!villageAccess.scope.mayRead(fixture.otherVillage.code) && !villageAccess.scope.mayWrite(fixture.otherVillage.code))
+        // A township token reads and writes the whole township
+        let townshipAccess = try access(fixture, fixture.townshipToken)
+        #expect(townshipAccess.scope == .everything)
+        // Two tokens are two devices
+        #expect(villageAccess.device != townshipAccess.device)
+        #expect(try fixture.store.access(forToken: fixture.revokedToken) == .revoked)
+        #expect(try fixture.store.access(forToken: "gk_never_issued") == .unknown)
+        #expect(try fixture.store.access(forToken: "") == .unknown)
+    }
+
+    @Test("the status names the server's unit and its schema, which it accepts", arguments: ServingStoreImplementation.allCases)
+    func status(implementation: ServingStoreImplementation) throws {
+        let fixture = try implementation.make()
+        let status = try fixture.store.servingStatus()
+        #expect(status.unit.code == township.code)
+        #expect(status.unit.name == township.name)
+        #expect(status.schema == (try fixture.store.schemaVersion()))
+        let accepted = try fixture.store.acceptedSchemaVersions()
+        #expect(accepted.upperBound == status.schema)
+        #expect(accepted.contains(status.schema))
+    }
+
+    @Test("the first device to name a site owns it; another device is refused; a counter lower than one stored is a copy",
+          arguments: ServingStoreImplementation.allCases)
+    func peers(implementation: ServingStoreImplementation) throws {
+        let fixture = try implementation.make()
+        let (sender, records, counter) = try laptopChanges(fixture.scratch)
+        let owner = try access(fixture, fixture.villageToken).peer
+        // Given the site registered and its pushes stored
+        try fixture.store.registerPeer(sender, as: owner, counter: 0, now: 10)
+        _ = try fixture.store.applyPushed(records, from: sender, as: owner, now: 10)
+        // Then the same device registers again; another device is refused the site
+        try fixture.store.registerPeer(sender, as: owner, counter: counter, now: 11)
+        let other = try access(fixture, fixture.townshipToken).peer
+        #expect(throws: SyncRefused.siteTaken(site: sender.site)) {
+            try fixture.store.registerPeer(sender, as: other, counter: counter, now: 12)
+        }
+        // And declaring fewer changes than the server holds of the site is refused as a copy
+        #expect(throws: SyncRefused.counterWentBack(site: sender.site, known: counter, declared: 0)) {
+            try fixture.store.registerPeer(sender, as: owner, counter: 0, now: 13)
+        }
+    }
+
+    @Test("a push is merged once; others pull it, the pusher does not get it back; cursors the store issued are known",
+          arguments: ServingStoreImplementation.allCases)
+    func pushAndPull(implementation: ServingStoreImplementation) throws {
+        let fixture = try implementation.make()
+        let (sender, records, _) = try laptopChanges(fixture.scratch)
+        let peer = try access(fixture, fixture.villageToken).peer
+        try fixture.store.registerPeer(sender, as: peer, counter: 0, now: 10)
+        // When the records are pushed twice
+        let first = try fixture.store.applyPushed(records, from: sender, as: peer, now: 10)
+        let again = try fixture.store.applyPushed(records, from: sender, as: peer, now: 11)
+        // Then the first changes them all and the second nothing
+        #expect(first.changed == records.count && first.refused.isEmpty)
+        #expect(again.changed == 0 && again.refused.isEmpty)
+        // Another device pulls exactly them, with their site and unit
+        let someone = SiteID("00000000000000b2")!
+        let page = try fixture.store.changes(after: nil, for: someone, scope: .everything, limit: 100, now: 12)
+        #expect(page.records == records)
+        #expect(page.sites.map(\.site) == [sender.site])
+        #expect(page.units.map(\.code) == [village.code])
+        #expect(!page.more)
+        // The pusher's own pull leaves them out, and ends where the other's did
+        let echo = try fixture.store.changes(after: nil, for: sender.site, scope: peer.scope, limit: 100, now: 12)
+        #expect(echo.records.isEmpty)
+        #expect(echo.next.seq == page.next.seq)
+        // A page is at most the limit, and its cursor goes on from there
+        let small = try fixture.store.changes(after: nil, for: someone, scope: .everything, limit: 2, now: 12)
+        #expect(small.records == Array(records.prefix(2)) && small.more)
+        let rest = try fixture.store.changes(after: small.next, for: someone, scope: .everything, limit: 2, now: 12)
+        #expect(rest.records == Array(records.dropFirst(2)) && !rest.more)
+        // Cursors the store issued are known; one it never issued is not; the start always is
+        #expect(try fixture.store.knows(small.next))
+        #expect(try fixture.store.knows(page.next))
+        #expect(try !fixture.store.knows(SyncCursor(mark: "never-issued", seq: small.next.seq)))
+        #expect(try fixture.store.knows(SyncCursor(mark: "anything", seq: 0)))
+    }
+
+    @Test("records outside the device's scope, or of a unit the server does not have, are refused one by one and stored not at all",
+          arguments: ServingStoreImplementation.allCases)
+    func refusals(implementation: ServingStoreImplementation) throws {
+        let fixture = try implementation.make()
+        let (sender, records, _) = try laptopChanges(fixture.scratch)
+        let before = try fixture.store.digest(scope: .everything)
+        // Given a village device pushing one record of its own unit, one of another village, one of no known unit
+        let own = records[0]
+        let foreign = RemoteRecord(kind: own.kind, id: "640522100202:x1", unit: fixture.otherVillage.code, version: own.version)
+        let unknown = RemoteRecord(kind: own.kind, id: "640522100999:x1", unit: "640522100999", version: own.version)
+        let townshipPeer = try access(fixture, fixture.townshipToken).peer
+        let villagePeer = try access(fixture, fixture.villageToken).peer
+        try fixture.store.registerPeer(sender, as: villagePeer, counter: 0, now: 10)
+        let response = try fixture.store.applyPushed([own, foreign], from: sender, as: villagePeer, now: 10)
+        // Then only its own is stored; the other is refused by id with a reason
+        #expect(response.changed == 1)
+        #expect(response.refused.map(\.id) == [foreign.id])
+        #expect(response.refused.allSatisfy { !$0.reason.isEmpty })
+        // And a unit the server does not know is refused even to the township's device
+        let townshipSite = SiteInfo(site: SiteID("00000000000000c3")!, deviceName: "乡镇电脑", unit: township.code)
+        try fixture.store.registerPeer(townshipSite, as: townshipPeer, counter: 0, now: 11)
+        let unknownResponse = try fixture.store.applyPushed([unknown], from: townshipSite, as: townshipPeer, now: 11)
+        #expect(unknownResponse.changed == 0 && unknownResponse.refused.map(\.id) == [unknown.id])
+        // Nothing of the refused records is listed
+        let listed = try fixture.store.changes(after: nil, for: townshipSite.site, scope: .everything, limit: 100, now: 12).records
+        #expect(listed.map(\.id) == [own.id])
+        #expect(try fixture.store.digest(scope: .everything) != before)
+    }
+
+    @Test("the digest covers what a scope may read: equal for equal content, changed by a push into the scope only",
+          arguments: ServingStoreImplementation.allCases)
+    func digests(implementation: ServingStoreImplementation) throws {
+        let fixture = try implementation.make()
+        let empty = try implementation.make()
+        let villageScope = SyncScope.of(unit: village.code, isTownship: false)
+        let otherScope = SyncScope.of(unit: fixture.otherVillage.code, isTownship: false)
+        // Two empty stores agree
+        #expect(try fixture.store.digest(scope: .everything) == empty.store.digest(scope: .everything))
+        let otherBefore = try fixture.store.digest(scope: otherScope)
+        let villageBefore = try fixture.store.digest(scope: villageScope)
+        // When a village pushes
+        let (sender, records, _) = try laptopChanges(fixture.scratch)
+        let peer = try access(fixture, fixture.villageToken).peer
+        try fixture.store.registerPeer(sender, as: peer, counter: 0, now: 10)
+        _ = try fixture.store.applyPushed(records, from: sender, as: peer, now: 10)
+        // Then its scope's digest changes, another village's does not
+        #expect(try fixture.store.digest(scope: villageScope) != villageBefore)
+        #expect(try fixture.store.digest(scope: otherScope) == otherBefore)
+        // And a second store given the same records agrees with the first
+        try empty.store.registerPeer(sender, as: try access(empty, empty.villageToken).peer, counter: 0, now: 10)
+        _ = try empty.store.applyPushed(records, from: sender, as: try access(empty, empty.villageToken).peer, now: 10)
+        #expect(try empty.store.digest(scope: .everything) == fixture.store.digest(scope: .everything))
+    }
+}
