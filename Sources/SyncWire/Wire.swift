@@ -1,25 +1,24 @@
 import SyncCore
-import Foundation
 
 /// The JSON form of the protocol's messages (docs/PROTOCOL.md). Bodies travel gzip-compressed.
 public enum Wire {
     public static func encode(_ request: PushRequest) -> [UInt8] { WireRecords.write(request) }
-    public static func encode(_ request: PullRequest) -> [UInt8] { encoded(WirePull(request)) }
-    public static func encode(_ request: DoneRequest) -> [UInt8] { encoded(WireDone(request)) }
-    public static func encode(_ response: PushResponse) -> [UInt8] { encoded(WirePushResponse(response)) }
+    public static func encode(_ request: PullRequest) -> [UInt8] { WireMessages.write(request) }
+    public static func encode(_ request: DoneRequest) -> [UInt8] { WireMessages.write(request) }
+    public static func encode(_ response: PushResponse) -> [UInt8] { WireMessages.write(response) }
     public static func encode(_ response: PullResponse) -> [UInt8] { WireRecords.write(response) }
-    public static func encode(_ response: DoneResponse) -> [UInt8] { encoded(WireDoneResponse(response)) }
-    public static func encode(_ error: WireError) -> [UInt8] { encoded(WireErrorBody(error: error)) }
-    public static func encode(_ status: ServerStatus) -> [UInt8] { encoded(status) }
-    public static func encode(_ health: ServerHealth) -> [UInt8] { encoded(health) }
+    public static func encode(_ response: DoneResponse) -> [UInt8] { WireMessages.write(response) }
+    public static func encode(_ error: WireError) -> [UInt8] { WireMessages.write(error) }
+    public static func encode(_ status: ServerStatus) -> [UInt8] { WireMessages.write(status) }
+    public static func encode(_ health: ServerHealth) -> [UInt8] { WireMessages.write(health) }
 
     public static func pushRequest(_ bytes: [UInt8]) throws -> PushRequest { try WireRecords.pushRequest(bytes) }
     public static func pullRequest(_ bytes: [UInt8]) throws -> PullRequest { try WireRecords.pullRequest(bytes) }
     public static func doneRequest(_ bytes: [UInt8]) throws -> DoneRequest { try WireRecords.doneRequest(bytes) }
-    public static func pushResponse(_ bytes: [UInt8]) throws -> PushResponse { try decoded(WirePushResponse.self, bytes).message() }
+    public static func pushResponse(_ bytes: [UInt8]) throws -> PushResponse { try WireMessages.pushResponse(bytes) }
     public static func pullResponse(_ bytes: [UInt8]) throws -> PullResponse { try WireRecords.pullResponse(bytes) }
-    public static func doneResponse(_ bytes: [UInt8]) throws -> DoneResponse { try decoded(WireDoneResponse.self, bytes).message() }
-    public static func error(_ bytes: [UInt8]) -> WireError? { try? decoded(WireErrorBody.self, bytes).error }
+    public static func doneResponse(_ bytes: [UInt8]) throws -> DoneResponse { try WireMessages.doneResponse(bytes) }
+    public static func error(_ bytes: [UInt8]) -> WireError? { WireMessages.error(bytes) }
 
     /// A body that does not match the protocol, with what is wrong.
     public struct Malformed: Error, Equatable, CustomStringConvertible {
@@ -34,39 +33,11 @@ public enum Wire {
             "一次推送最多 \(SyncLimits.maximumBatchRecords) 条记录 (这次至少有 \(records) 条); 请用 --batch-size 2000 或更小的值, 或升级 gongkai"
         }
     }
-
-    private static func encoded<T: Encodable>(_ value: T) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try! encoder.encode(value))
-    }
-
-    private static func decoded<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) throws -> T {
-        do {
-            return try JSONDecoder().decode(type, from: Data(bytes))
-        } catch let error as DecodingError {
-            throw Malformed(detail: describe(error))
-        } catch {
-            throw Malformed(detail: "不是有效的 JSON")
-        }
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-        }
-        switch error {
-        case .keyNotFound(let key, let context): return "缺少字段 \(path(context)).\(key.stringValue)"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context): return "字段 \(path(context)) 的类型不对"
-        case .dataCorrupted(let context): return context.codingPath.isEmpty ? "不是有效的 JSON" : "字段 \(path(context)) 的值无效"
-        @unknown default: return "无法解析"
-        }
-    }
 }
 
 /// An error body: `{"error": {"code": …, "message": …, …}}`. The code and numbers rebuild the
 /// same `SyncRefused` on the client that the server threw.
-public struct WireError: Codable, Sendable, Equatable, Error {
+public struct WireError: Sendable, Equatable, Error {
     public let code: String
     public let message: String
     public var server: Int?
@@ -128,10 +99,8 @@ public struct WireError: Codable, Sendable, Equatable, Error {
     }
 }
 
-private struct WireErrorBody: Codable { let error: WireError }
-
 /// `GET /v1/status`: what server this is (no token needed).
-public struct ServerStatus: Codable, Sendable, Equatable {
+public struct ServerStatus: Sendable, Equatable {
     public let `protocol`: Int
     public let schema: Int
     public let unit: String
@@ -146,120 +115,14 @@ public struct ServerStatus: Codable, Sendable, Equatable {
 }
 
 /// `GET /v1/health`: the server answers, reads its database, and how its writes are queued.
-public struct ServerHealth: Codable, Sendable, Equatable {
+public struct ServerHealth: Sendable, Equatable {
     public let status: String
     public let writesWaiting: Int
     public let oldestWriteSeconds: Double
-
-    enum CodingKeys: String, CodingKey {
-        case status
-        case writesWaiting = "writes_waiting"
-        case oldestWriteSeconds = "oldest_write_seconds"
-    }
 
     public init(status: String, writesWaiting: Int, oldestWriteSeconds: Double) {
         self.status = status
         self.writesWaiting = writesWaiting
         self.oldestWriteSeconds = oldestWriteSeconds
     }
-}
-
-// MARK: - Message forms
-
-// Pull and done requests are read by hand (WireRequests), with every limit checked; these
-// forms only write them.
-
-struct WireSite: Encodable {
-    let site: String
-    let device: String
-    let unit: String
-
-    init(_ site: SiteInfo) {
-        self.site = site.site.rawValue
-        device = site.deviceName
-        unit = site.unit
-    }
-}
-
-struct WireCursor: Encodable {
-    let mark: String
-    let seq: Int64
-
-    init(_ cursor: SyncCursor) {
-        mark = cursor.mark
-        seq = cursor.seq
-    }
-}
-
-struct WirePull: Encodable {
-    let protocolVersion: Int
-    let schemaVersion: Int
-    let sender: WireSite
-    let counter: UInt64
-    let cursor: WireCursor?
-    let limit: Int
-
-    init(_ request: PullRequest) {
-        protocolVersion = request.protocolVersion
-        schemaVersion = request.schemaVersion
-        sender = WireSite(request.sender)
-        counter = request.senderCounter
-        cursor = request.cursor.map(WireCursor.init)
-        limit = request.limit
-    }
-}
-
-struct WireDone: Encodable {
-    let protocolVersion: Int
-    let sender: WireSite
-    let digest: String
-    let pushed: Int
-    let pulled: Int
-    let conflicts: Int
-
-    init(_ request: DoneRequest) {
-        protocolVersion = request.protocolVersion
-        sender = WireSite(request.sender)
-        digest = request.digest
-        pushed = request.pushed
-        pulled = request.pulled
-        conflicts = request.conflicts
-    }
-}
-
-struct WireRefusal: Codable {
-    let kind: String
-    let id: String
-    let reason: String
-}
-
-struct WirePushResponse: Codable {
-    let changed: Int
-    let conflicted: Int
-    let refused: [WireRefusal]
-    let restarted: Bool
-
-    init(_ response: PushResponse) {
-        changed = response.changed
-        conflicted = response.conflicted
-        refused = response.refused.map { WireRefusal(kind: $0.kind, id: $0.id, reason: $0.reason) }
-        restarted = response.restarted
-    }
-
-    func message() throws -> PushResponse {
-        PushResponse(changed: changed, conflicted: conflicted, refused: refused.map { Refusal(kind: $0.kind, id: $0.id, reason: $0.reason) },
-                     restarted: restarted)
-    }
-}
-
-struct WireDoneResponse: Codable {
-    let converged: Bool
-    let digest: String
-
-    init(_ response: DoneResponse) {
-        converged = response.converged
-        digest = response.digest
-    }
-
-    func message() throws -> DoneResponse { DoneResponse(converged: converged, digest: digest) }
 }
