@@ -66,15 +66,17 @@ let package = Package(
         .executableTarget(name: "Bench", dependencies: ["CSQLite", "Records", "Storage", "SyncCore", "SyncWire", "SyncHTTP", "Report", "TestSupport"]),
         // Seeded randomness for tests and benchmarks.
         .target(name: "TestSupport"),
-        .testTarget(name: "RecordsTests", dependencies: ["Records"]),
+        // The test tiers: tags for slow, privileged and browser tests, and the fast tier's switch.
+        .target(name: "TestTiers"),
+        .testTarget(name: "RecordsTests", dependencies: ["TestTiers", "Records"]),
         // Reads the repository's files only: the map in docs/ARCHITECTURE.md against the code.
         .testTarget(name: "ArchitectureTests"),
-        .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "SyncWire", "TestSupport"]),
-        .testTarget(name: "StorageTests", dependencies: [
+        .testTarget(name: "SyncCoreTests", dependencies: ["TestTiers", "SyncCore", "SyncWire", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["TestTiers", 
             "Storage", "Records", "SyncCore", "SyncWire", "SyncHTTP", "CSQLite", "Server", "TestSupport",
             .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Storage", "Records", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["CLI", "Storage", "Records", "SyncCore", "SyncWire", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["TestTiers", "Report", "Storage", "Records", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestTiers", "CLI", "Storage", "Records", "SyncCore", "SyncWire", "TestSupport"]),
     ]
 )

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+import TestTiers
 
-@Suite("A sync cut mid-transfer finishes on the next run")
+@Suite("A sync cut mid-transfer finishes on the next run", .tags(.slow), .fullSuiteOnly)
 struct CutSyncTests {
     static let village = "640522100201"
 

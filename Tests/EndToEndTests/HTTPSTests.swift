@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+import TestTiers
 
-@Suite("HTTPS")
+@Suite("HTTPS", .tags(.systemTool), .fullSuiteOnly)
 struct HTTPSTests {
     /// A township certificate authority and a server certificate for 127.0.0.1, made with openssl.
     static func makeCertificates(in workspace: Workspace) throws {

@@ -1,10 +1,11 @@
 import Foundation
 import TestSupport
 import Testing
+import TestTiers
 
 /// Records near the largest a field allows: a batch is bounded by its bytes as well as its count,
 /// so a backlog of long documents never makes a request the server must refuse.
-@Suite("Large records sync in batches the server accepts")
+@Suite("Large records sync in batches the server accepts", .tags(.slow), .fullSuiteOnly)
 struct LargeRecordsTests {
     @Test("60 notices with 200,000-character bodies (36 MB) go up and come down in full")
     func longBodies() throws {

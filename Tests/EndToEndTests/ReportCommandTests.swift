@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestTiers
 
 /// The package's root, for its scripts.
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -91,7 +92,7 @@ struct ReportCommandTests {
         #expect((published["detail"] as? String)?.contains("table3.rows.new_received") == true)
     }
 
-    @Test("the HTML opens in headless Chromium and the screenshot shows the ruled tables")
+    @Test("the HTML opens in headless Chromium and the screenshot shows the ruled tables", .tags(.browser), .fullSuiteOnly)
     func screenshot() throws {
         let w = try township()
         #expect(try w.gongkai(["report", "annual", "--year", "2021", "--format", "html", "--output", w.path("report.html")]).status == 0)

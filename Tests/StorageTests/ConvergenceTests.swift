@@ -5,6 +5,7 @@ import Synchronization
 import SyncCore
 import Testing
 import TestSupport
+import TestTiers
 
 /// A model of who had seen which write, kept beside the real replicas and fed only by what
 /// the test did (writes) and what the transport delivered (records pushed and pulled).
@@ -211,7 +212,7 @@ struct ConvergenceRun {
     }
 }
 
-@Suite("Convergence of several laptops and the server")
+@Suite("Convergence of several laptops and the server", .tags(.slow), .fullSuiteOnly)
 struct ConvergenceTests {
     static let seeds = propertySeeds(count: 40, base: 77_001)
 

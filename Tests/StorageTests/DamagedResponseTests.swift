@@ -8,6 +8,7 @@ import SyncHTTP
 import SyncWire
 import Synchronization
 import Testing
+import TestTiers
 
 /// A one-answer HTTP server: every connection gets `response` and is closed. For answers the
 /// real server never gives but a cut link can produce.
@@ -46,7 +47,7 @@ final class CannedServer: Sendable {
 /// Regressions from the fault suite's "cut at byte offsets, each direction" (a cut after the
 /// status line of a 200): the client must retry and then report a connection failure, never
 /// take the damaged answer for a protocol error.
-@Suite("Regression: cut at byte offsets, each direction")
+@Suite("Regression: cut at byte offsets, each direction", .tags(.slow), .fullSuiteOnly)
 struct DamagedResponseTests {
     static let headers = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
 

@@ -12,6 +12,7 @@ import SyncCore
 import SyncWire
 import Testing
 import TestSupport
+import TestTiers
 
 /// Raw HTTP to the real server, as a hostile or broken client would send it.
 struct RawClient {
@@ -30,7 +31,7 @@ struct RawClient {
     }
 }
 
-@Suite("Hostile input to the server")
+@Suite("Hostile input to the server", .tags(.slow), .fullSuiteOnly)
 struct HostileRequestTests {
     static let token = "gk_hostile_test_token"
 

@@ -3,6 +3,7 @@ import Records
 @testable import Storage
 import Testing
 import TestSupport
+import TestTiers
 
 /// Malformed import files, each broken in one way that must make it fail as a whole.
 enum MalformedCSV {
@@ -67,7 +68,7 @@ enum MalformedCSV {
     }
 }
 
-@Suite("Hostile input to the importer")
+@Suite("Hostile input to the importer", .tags(.slow), .fullSuiteOnly)
 struct ImporterFuzzTests {
     @Test("thousands of generated malformed files: each refused with its line, nothing imported")
     func malformed() throws {

@@ -6,8 +6,9 @@ import SyncCore
 import Synchronization
 import Testing
 import TestSupport
+import TestTiers
 
-@Suite("Reads beside writes at the real server")
+@Suite("Reads beside writes at the real server", .tags(.slow), .fullSuiteOnly)
 struct ReadsBesideWritesTests {
     static let token = "gk_reads_beside_writes"
 

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 import TestSupport
+import TestTiers
 
-@Suite("Faults: wrong clocks")
+@Suite("Faults: wrong clocks", .tags(.slow), .fullSuiteOnly)
 struct ClockTests {
     /// Two laptops edit the same records in a scripted order; each command runs with the clock
     /// `clock(laptop, step)`. Returns every replica's exports.

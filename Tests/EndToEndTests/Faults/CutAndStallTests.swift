@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestTiers
 
 /// A township; laptop b has synced 15 fees; laptop a holds 45 new fees. The ledger knows them all.
 func cutScenario() throws -> (Township, WriteLedger) {
@@ -38,7 +39,7 @@ func settleAndCheck(_ town: Township, _ ledger: WriteLedger, into summary: inout
     }
 }
 
-@Suite("Faults: the connection is cut or stalls")
+@Suite("Faults: the connection is cut or stalls", .tags(.slow), .fullSuiteOnly)
 struct CutAndStallTests {
     @Test("a cut in one direction only, at offsets across the whole sync: nothing lost, nothing doubled")
     func directionalCuts() throws {

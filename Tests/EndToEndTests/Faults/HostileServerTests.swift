@@ -6,6 +6,7 @@ import SyncCore
 import SyncWire
 import Testing
 import TestSupport
+import TestTiers
 
 /// Sends raw bytes to a port and returns the HTTP status of the answer (nil when the server
 /// closed the connection without one).
@@ -31,7 +32,7 @@ func memory(of pid: Int32) -> (rss: Int, peak: Int) {
     return (value("VmRSS:"), value("VmHWM:"))
 }
 
-@Suite("Faults: hostile input to the real server")
+@Suite("Faults: hostile input to the real server", .tags(.slow), .fullSuiteOnly)
 struct HostileServerTests {
     @Test("thousands of malformed, truncated, oversized and random requests: never a crash or a 5xx, bounded memory, data unchanged")
     func hostile() throws {
@@ -116,7 +117,7 @@ struct HostileServerTests {
 
 /// Regression from "hostile input to the server": a request whose body stopped short of its
 /// Content-Length was answered 500 and logged as a server error.
-@Suite("Regression: hostile input to the server")
+@Suite("Regression: hostile input to the server", .tags(.slow), .fullSuiteOnly)
 struct ShortBodyRegressionTests {
     @Test("a body shorter than its Content-Length is no server error")
     func shortBody() throws {

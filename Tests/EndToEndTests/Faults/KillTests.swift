@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import TestTiers
 
 /// Starts `gongkai sync` for a laptop without waiting for it.
 func startSync(_ town: Township, _ laptop: String, server: String, extra: [String] = []) throws -> Process {
@@ -17,7 +18,7 @@ func startSync(_ town: Township, _ laptop: String, server: String, extra: [Strin
     return process
 }
 
-@Suite("Faults: kill -9 in the middle of a long sync")
+@Suite("Faults: kill -9 in the middle of a long sync", .tags(.slow), .fullSuiteOnly)
 struct KillTests {
     static let village = "640522100201"
 

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+import TestTiers
 
-@Suite("Faults: a restored server and a cloned laptop")
+@Suite("Faults: a restored server and a cloned laptop", .tags(.slow), .fullSuiteOnly)
 struct RestoreAndCloneTests {
     static let village = "640522100201"
 

@@ -1,8 +1,9 @@
 import Foundation
 import TestSupport
 import Testing
+import TestTiers
 
-@Suite("Faults: a slow link")
+@Suite("Faults: a slow link", .tags(.slow), .fullSuiteOnly)
 struct SlowLinkTests {
     @Test("about 50 kbit/s with a one-second round trip: the sync completes, shows progress, and takes time near bytes ÷ bandwidth")
     func slowLink() throws {

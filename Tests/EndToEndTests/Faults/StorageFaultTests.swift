@@ -1,14 +1,15 @@
 import Foundation
 import Testing
+import TestTiers
 
 /// The sqlite3 tool's view of a file, for before-and-after comparisons.
 func dump(_ path: String) throws -> String {
     try GongkaiProcess.runTool(URL(fileURLWithPath: "/usr/bin/sqlite3"), [path, ".dump"]).stdout
 }
 
-@Suite("Faults: the disk and the file")
+@Suite("Faults: the disk and the file", .tags(.slow), .fullSuiteOnly)
 struct StorageFaultTests {
-    @Test("disk full during an import: a clear error, nothing half-written, the previous state intact; it works once there is room")
+    @Test("disk full during an import: a clear error, nothing half-written, the previous state intact; it works once there is room", .tags(.privileged))
     func diskFull() throws {
         var summary = FaultSummary(name: "disk full during a write (SQLITE_FULL)")
         let workspace = Workspace()
@@ -40,7 +41,7 @@ struct StorageFaultTests {
         summary.print()
     }
 
-    @Test("a read-only replica: a clear error for every command, and the file untouched")
+    @Test("a read-only replica: a clear error for every command, and the file untouched", .tags(.privileged))
     func readOnly() throws {
         var summary = FaultSummary(name: "read-only replica file")
         let workspace = Workspace()

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 import TestSupport
+import TestTiers
 
-@Suite("Fairness: one big village does not starve the others")
+@Suite("Fairness: one big village does not starve the others", .tags(.slow), .fullSuiteOnly)
 struct FairnessTests {
     @Test("with 100,000 records of village A on the server, 50 concurrent syncs of village B all finish and /v1/status answers meanwhile")
     func fiftySyncsBesideABigVillage() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import TestTiers
 
 /// A JSON value kept as written: numbers as their literal text, so that the fuzzer can send
 /// numbers no Swift integer holds (2^64, 1e400, -0).
@@ -129,7 +130,7 @@ struct SyncMessageFuzzer {
     }
 }
 
-@Suite("Fuzzing the real server with a valid village token")
+@Suite("Fuzzing the real server with a valid village token", .tags(.slow), .fullSuiteOnly)
 struct ServerFuzzTests {
     @Test("10,000 mutations of valid pushes and pulls: the server never dies, synced records are unchanged, honest laptops sync on")
     func mutations() throws {

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 import TestSupport
+import TestTiers
 
-@Suite("Slow and stalled clients")
+@Suite("Slow and stalled clients", .tags(.slow), .fullSuiteOnly)
 struct SlowClientTests {
     /// How a connection misbehaves.
     enum Stall: CaseIterable {

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
 import TestSupport
+import TestTiers
 
 /// The findings of the security trial (issue 12), each against the real `gongkai serve` on
 /// loopback with a valid village token: the server stays up, the honest laptops keep syncing,
 /// nothing forged is stored, and the file passes `integrity_check`.
-@Suite("Trust: a village device can neither crash the server, nor write in another's name")
+@Suite("Trust: a village device can neither crash the server, nor write in another's name", .tags(.slow), .fullSuiteOnly)
 struct TrustTests {
     static let limit = "9007199254740991"
 
