@@ -65,16 +65,20 @@ let package = Package(
         // Benchmarks beside their baselines, outside the test suite: `swift run -c release gongkai-bench`.
         .executableTarget(name: "Bench", dependencies: ["CSQLite", "Records", "Storage", "SyncCore", "SyncWire", "SyncHTTP", "Report", "TestSupport"]),
         // Seeded randomness for tests and benchmarks.
-        .target(name: "TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CSQLite", "Records", "Storage", "SyncCore"]),
         // The test tiers: tags for slow, privileged and browser tests, and the fast tier's switch.
         .target(name: "TestTiers"),
         .testTarget(name: "RecordsTests", dependencies: ["TestTiers", "Records"]),
         // Reads the repository's files only: the map in docs/ARCHITECTURE.md against the code.
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "SyncCoreTests", dependencies: ["TestTiers", "SyncCore", "SyncWire", "TestSupport"]),
-        .testTarget(name: "StorageTests", dependencies: ["TestTiers", 
-            "Storage", "Records", "SyncCore", "SyncWire", "SyncHTTP", "CSQLite", "Server", "TestSupport",
-            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+        .testTarget(name: "StorageTests", dependencies: [
+            "TestTiers", "Storage", "Records", "SyncCore", "CSQLite", "TestSupport",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .testTarget(name: "ServerTests", dependencies: [
+            "TestTiers", "Server", "Storage", "Records", "SyncCore", "SyncWire", "SyncHTTP", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ReportTests", dependencies: ["TestTiers", "Report", "Storage", "Records", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestTiers", "CLI", "Storage", "Records", "SyncCore", "SyncWire", "TestSupport"]),

@@ -4,6 +4,7 @@ import Report
 import Storage
 import SyncCore
 import Testing
+import TestSupport
 
 @Suite("The same data gives the same report")
 struct DeterminismTests {

@@ -3,20 +3,7 @@ import Records
 import Report
 import Storage
 import SyncCore
-
-/// A scratch directory removed when the value goes away.
-final class Scratch: Sendable {
-    let url: URL
-
-    init() {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("gongkai-report-\(UUID().uuidString)")
-        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-}
+import TestSupport
 
 let townUnit = GovernmentUnit(code: "640522100000", name: "海原县西安镇人民政府", isTownship: true)
 

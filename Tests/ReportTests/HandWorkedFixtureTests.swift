@@ -3,6 +3,7 @@ import Records
 import Report
 import Storage
 import Testing
+import TestSupport
 
 /// Fixtures where every cell of tables 2, 3 and 4 is non-zero, with the expected values worked
 /// out from how the records were made (plain arithmetic in this file), not by the code under test.

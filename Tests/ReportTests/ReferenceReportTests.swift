@@ -3,6 +3,7 @@ import Records
 import Report
 import Storage
 import Testing
+import TestSupport
 
 /// The labelled rows of a report in Markdown: (label, numbers) for every line that carries
 /// numbers, whether the line is a pipe-table row (ours) or tab-separated (the reference).

@@ -4,6 +4,7 @@ import Report
 @testable import Storage
 import SyncCore
 import Testing
+import TestSupport
 
 /// A township with one village whose data is good for 2021: every check passes.
 func goodTownship(_ scratch: Scratch) throws -> Replica {

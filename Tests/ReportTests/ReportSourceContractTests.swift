@@ -4,8 +4,8 @@ import Report
 import Storage
 import SyncCore
 import Testing
+import TestSupport
 
-let villageUnit = GovernmentUnit(code: "640522100201", name: "园河村", parent: townUnit.code)
 
 /// The same small year of data in every implementation of `ReportSource`: a township with one
 /// village, in 2021.
@@ -26,21 +26,21 @@ enum ReportSourceImplementation: String, CaseIterable, Sendable {
         switch self {
         case .sqlite:
             let town = try makeTownship(scratch)
-            _ = try town.units.addVillage(code: villageUnit.code, name: villageUnit.name)
+            _ = try town.units.addVillage(code: village.code, name: village.name)
             // Requests: two received in 2021 by the township (one granted, one concluded without an
             // outcome), one carried in from 2020 by the village and still open, one deleted.
             try load(town, .requests, "id,unit,received_on,applicant_type,concluded_on,outcome", [
                 "r1,\(townUnit.code),2021-03-01,natural_person,2021-03-10,granted",
                 "r2,\(townUnit.code),2021-04-01,natural_person,2021-04-20,granted",
-                "r3,\(villageUnit.code),2020-12-20,commercial_enterprise,,",
-                "r4,\(villageUnit.code),2021-05-01,natural_person,,",
+                "r3,\(village.code),2020-12-20,commercial_enterprise,,",
+                "r4,\(village.code),2021-05-01,natural_person,,",
             ])
-            try town.records.delete(.requests, id: "\(villageUnit.code):r4", now: 1_700_000_001)
+            try town.records.delete(.requests, id: "\(village.code):r4", now: 1_700_000_001)
             // r2's outcome lost, as data from an older version or a damaged file can be
             try tamper(town, "UPDATE requests SET outcome = NULL WHERE id = '\(townUnit.code):r2'")
             try load(town, .notices, "id,unit,title,category,channel,published_on", [
-                "n1,\(villageUnit.code),通知,finance,门户网站,2021-03-05",
-                "n2,\(villageUnit.code),通知,finance,门户网站,2021-03-06",
+                "n1,\(village.code),通知,finance,门户网站,2021-03-05",
+                "n2,\(village.code),通知,finance,门户网站,2021-03-06",
                 "n3,\(townUnit.code),通知,finance,门户网站,2022-01-02",
             ])
             try load(town, .documents, "id,kind,title,made_on", [
@@ -94,7 +94,7 @@ struct ReportSourceContractTests {
     func unitShares(implementation: ReportSourceImplementation) throws {
         let fixture = try implementation.make()
         let shares = try fixture.source.unitFigures(try fixture.source.reportFigures(year: 2021))
-        #expect(shares.map(\.unit.code) == [townUnit.code, villageUnit.code])
+        #expect(shares.map(\.unit.code) == [townUnit.code, village.code])
         #expect(shares.map(\.notices) == [0, 2])
         #expect(shares.map(\.requestsReceived) == [2, 0])
         #expect(shares.map(\.lastSync) == [nil, nil])

@@ -2,8 +2,8 @@ import Records
 @testable import Storage
 import SyncCore
 import Testing
+import TestSupport
 
-let noticeInput = ["title": "低保公示", "category": "民生", "channel": "公开栏;门户网站", "published_on": "2020-5-1"]
 
 @Suite("Capturing records one at a time")
 struct CaptureTests {

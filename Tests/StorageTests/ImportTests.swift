@@ -1,13 +1,7 @@
 import Records
 @testable import Storage
 import Testing
-
-let requestsCSV = """
-id,received_on,applicant_type,concluded_on,outcome,content
-r1,2021-03-02,自然人,2021-03-20,予以公开,低保名单
-r2,2021-12-28,商业企业,,,"合同, 附件"
-r3,2020-12-30,natural_person,2021-01-05,unavailable_not_held,
-"""
+import TestSupport
 
 func rejection(_ body: () throws -> Void) -> [RowProblem] {
     do {

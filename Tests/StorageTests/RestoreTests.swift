@@ -3,6 +3,7 @@ import Records
 @testable import Storage
 import SyncCore
 import Testing
+import TestSupport
 
 @Suite("A server restored from an older backup")
 struct RestoreTests {

@@ -4,6 +4,7 @@ import Records
 @testable import Storage
 import SyncCore
 import Testing
+import TestSupport
 
 @Suite("Schema and migrations")
 struct SchemaTests {

@@ -3,6 +3,7 @@ import Records
 @testable import Storage
 import SyncCore
 import Testing
+import TestSupport
 
 @Suite("Sites bound to device tokens")
 struct SiteBindingTests {

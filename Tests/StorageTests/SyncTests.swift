@@ -4,6 +4,7 @@ import Records
 @testable import Storage
 import SyncCore
 import Testing
+import TestSupport
 
 @Suite("In-process sync between replicas")
 struct SyncTests {

@@ -3,6 +3,7 @@ import Records
 import Storage
 import SyncCore
 import Testing
+import TestSupport
 
 /// A serving store set up the same way for every implementation: a township with two villages,
 /// a valid token for the first village and for the township, a revoked one for the first village.

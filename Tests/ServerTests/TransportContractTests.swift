@@ -3,6 +3,7 @@ import Records
 @testable import Storage
 import SyncCore
 import Testing
+import TestSupport
 
 /// The transports the contract is checked against: in process, and over HTTP to the real
 /// server on loopback with a village device token (which gives the same scope).
@@ -17,7 +18,7 @@ enum TransportKind: String, CaseIterable, Sendable {
         case .http:
             let token = "gk_contract_\(UUID().uuidString)"
             _ = try harness.server.devices.issueToken(token, unit: village.code, now: 1)
-            let server = try await RunningServer.start(harness.server)
+            let server = try await RunningServer.start(harness.server.serving)
             return (server.transport(token: token), { await server.stop() })
         }
     }

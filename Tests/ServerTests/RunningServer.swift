@@ -1,9 +1,9 @@
 import Foundation
 import Logging
 import Server
-import Storage
 import SyncCore
 import SyncHTTP
+import TestSupport
 
 /// The real HTTP server, in this process, on a free loopback port.
 final class RunningServer: Sendable {
@@ -15,14 +15,14 @@ final class RunningServer: Sendable {
         self.task = task
     }
 
-    static func start(_ replica: Replica, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> RunningServer {
+    static func start(_ store: any SyncServingStore, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> RunningServer {
         var configuration = ServerConfiguration()
         configuration.port = 0
         configure(&configuration)
         var logger = Logger(label: "test-server")
         logger.logLevel = .critical
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = try SyncServer.buildApplication(store: replica.serving, configuration: configuration, logger: logger) { continuation.yield($0) }
+        let app = try SyncServer.buildApplication(store: store, configuration: configuration, logger: logger) { continuation.yield($0) }
         let task = Task { try await app.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }

@@ -19,7 +19,7 @@ struct ReadsBesideWritesTests {
         _ = try harness.server.devices.issueToken(Self.token, unit: village.code, now: 1)
         let laptop = harness.laptops[0]
         for index in 0..<20 { _ = try laptop.records.create(.fees, id: "f\(index)", input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1) }
-        let server = try await RunningServer.start(harness.server)
+        let server = try await RunningServer.start(harness.server.serving)
         defer { Task { await server.stop() } }
         try await harness.sync(laptop, transport: server.transport(token: Self.token))
         _ = try laptop.records.create(.fees, id: "late", input: ["collected_on": "2021-01-02", "amount_yuan": "2"], now: 2)
@@ -70,7 +70,7 @@ struct ReadsBesideWritesTests {
     func requestsPerToken() async throws {
         let harness = try SyncHarness(laptops: 1)
         _ = try harness.server.devices.issueToken(Self.token, unit: village.code, now: 1)
-        let server = try await RunningServer.start(harness.server)
+        let server = try await RunningServer.start(harness.server.serving)
         defer { Task { await server.stop() } }
         let port = server.port
         _ = try harness.server.devices.issueToken(Self.token + "2", unit: village.code, now: 1)

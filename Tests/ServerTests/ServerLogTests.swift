@@ -2,6 +2,7 @@ import Logging
 @testable import Server
 import Synchronization
 import Testing
+import TestSupport
 
 /// Keeps every log line written to it.
 final class LogLines: Sendable {
