@@ -30,7 +30,7 @@ public enum Wire {
     public struct TooLarge: Error, Equatable, CustomStringConvertible {
         public let records: Int
         public var description: String {
-            "一次推送最多 \(SyncLimits.maximumBatchRecords) 条记录 (这次至少有 \(records) 条); 请用 --batch-size 2000 或更小的值, 或升级 gongkai"
+            "一次推送最多 \(SyncLimits.maximumBatchRecords) 条记录 (这次至少有 \(records) 条); 请用 --batch-size \(SyncLimits.maximumBatchRecords) 或更小的值, 或升级 gongkai"
         }
     }
 }

@@ -1,8 +1,8 @@
 import Codecs
 import SyncCore
 /// The two messages that carry records — a push and a pull's answer — written and read by hand:
-/// they are nearly all of a sync's bytes, and `JSONEncoder`/`JSONDecoder` were a quarter of the
-/// client's time and a third of the server's. Same JSON as before (docs/PROTOCOL.md), keys sorted.
+/// they are nearly all of a sync's bytes and time (docs/PERFORMANCE.md). JSON as docs/PROTOCOL.md
+/// gives it, keys sorted.
 enum WireRecords {
     static func write(_ request: PushRequest) -> [UInt8] {
         var json = JSONWriter(capacity: 256 + request.records.count * 192)

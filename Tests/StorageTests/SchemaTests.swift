@@ -13,7 +13,7 @@ struct SchemaTests {
         let scratch = Scratch()
         let replica = try makeReplica(scratch)
         let columns = try replica.database.withConnection { connection in
-            try connection.rows("SELECT name FROM pragma_table_info(?)", [.text(kind.rawValue)]).compactMap { row -> String? in row[0].text }
+            try connection.rows("SELECT name FROM pragma_table_info(?)", [.text(kind.rawValue)]).map { row throws(SQLiteError) in try row.text("name") }
         }
         let expected = ["seq", "id", "unit"] + kind.fields.map(\.name) + ["deleted", "conflicts", "vv", "clock", "siblings", "from_upstream", "digest", "origin"]
         #expect(columns == expected)
@@ -95,8 +95,8 @@ struct SchemaTests {
         let server = try Replica.open(at: path)
         // Then the sites are there, owned by no token yet, their names one clean line
         let (owner, name, counter) = try server.database.withConnection { connection in
-            let row = try connection.rows("SELECT owner, device_name, counter FROM sites WHERE site = '00000000000000a1'")[0]
-            return (row[0].text, row[1].text ?? "", row[2].integer)
+            let row = try connection.row("SELECT owner, device_name, counter FROM sites WHERE site = '00000000000000a1'")
+            return (try row.optionalText("owner"), try row.text("device_name"), try row.optionalInteger("counter"))
         }
         #expect(owner == nil)
         #expect(name.count == 64 && !name.contains("\n") && !name.contains("\t"))

@@ -222,7 +222,7 @@ struct SyncTests {
             let placeholders = query.components(separatedBy: "?").count - 1
             let plan = try replica.database.withConnection { connection in
                 try connection.rows("EXPLAIN QUERY PLAN " + query, Array(repeating: SQLiteValue.integer(0), count: placeholders))
-                    .map { $0.last?.text ?? "" }.joined(separator: "; ")
+                    .map { row throws(SQLiteError) in try row.text("detail") }.joined(separator: "; ")
             }
             #expect(plan.contains("USING INTEGER PRIMARY KEY (rowid>?)"), "\(query): \(plan)")
             #expect(!plan.contains("TEMP B-TREE"), "\(query) sorts: \(plan)")

@@ -29,7 +29,7 @@ struct SyncCommand: AsyncParsableCommand, ExampleProviding {
     @Option(help: ArgumentHelp("设备令牌", valueName: "TOKEN")) var token: String?
     @Option(help: ArgumentHelp("信任的证书颁发机构 (PEM), 用于乡镇自建的 HTTPS 证书", valueName: "FILE")) var cacert: String?
     @Option(help: ArgumentHelp("另一个副本文件", valueName: "PATH")) var with: String?
-    @Option(help: ArgumentHelp("每批记录数 (1 到 2000; 2000 条压缩后约 40 KB, 链路常断时可调小)", valueName: "N"))
+    @Option(help: ArgumentHelp("每批记录数 (1 到 \(SyncLimits.maximumBatchRecords), 即服务器的上限; 链路常断时可调小)", valueName: "N"))
     var batchSize: Int = SyncClient.defaultBatchSize
     @Option(help: ArgumentHelp("网络出错时每个请求最多尝试几次", valueName: "N")) var attempts: Int = 5
     @Option(name: .customLong("stall-timeout"), help: ArgumentHelp("传输停滞 (每秒不足 30 字节) 多少秒后断开重试", valueName: "SECONDS"))
@@ -38,7 +38,9 @@ struct SyncCommand: AsyncParsableCommand, ExampleProviding {
     @Flag(help: "不记住这次的服务器和令牌") var noRemember = false
 
     func run() async throws {
-        guard batchSize >= 1, batchSize <= 2_000 else { throw CLIError.usage("--batch-size 应在 1 到 2000 之间") }
+        guard (1...SyncLimits.maximumBatchRecords).contains(batchSize) else {
+            throw CLIError.usage("--batch-size 应在 1 到 \(SyncLimits.maximumBatchRecords) 之间")
+        }
         let local = try replica.open()
         guard let with else {
             try await syncOverHTTP(local)

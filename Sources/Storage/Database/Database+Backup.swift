@@ -38,11 +38,11 @@ extension Database {
                     throw SQLiteError(code: stepped == SQLITE_DONE ? finished : stepped, message: to.lastMessage, sql: nil)
                 }
                 try to.execute("PRAGMA journal_mode = DELETE")
-                let check = try to.rows("PRAGMA integrity_check").compactMap { $0[0].text }
+                let check = try to.rows("PRAGMA integrity_check").map { row throws(SQLiteError) in try row.text("integrity_check") }
                 guard check == ["ok"] else { throw ReplicaError.corrupt(path: destination, detail: check.prefix(3).joined(separator: "; ")) }
                 var records: [String: Int] = [:]
                 for kind in RecordKind.allCases {
-                    records[kind.rawValue] = Int(try to.scalar("SELECT count(*) FROM \(RecordTable.name(of: kind)) WHERE deleted = 0").integer ?? 0)
+                    records[kind.rawValue] = Int(try to.integer("SELECT count(*) FROM \(RecordTable.name(of: kind)) WHERE deleted = 0"))
                 }
                 summary = BackupSummary(path: destination, bytes: 0, records: records)
             }

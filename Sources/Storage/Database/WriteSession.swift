@@ -22,15 +22,15 @@ final class WriteSession {
         let rows = try connection.rows("""
         SELECT r.site, r.unit, r.counter, r.seq, u.is_township FROM replica r JOIN units u ON u.code = r.unit
         """)
-        guard let row = rows.first, let siteText = row[0].text, let site = SiteID(siteText), let unit = row[1].text else {
+        guard let row = rows.first, let site = SiteID(try row.text("site")) else {
             throw ReplicaError.corrupt(path: connection.path, detail: "副本身份信息无法读取")
         }
         self.site = site
-        self.unit = unit
-        counter = UInt64(row[2].integer ?? 0)
-        seq = row[3].integer ?? 0
+        unit = try row.text("unit")
+        counter = UInt64(try row.integer("counter"))
+        seq = try row.integer("seq")
         startSeq = seq
-        isTownship = row[4].integer == 1
+        isTownship = try row.flag("is_township")
     }
 
     /// Writes from now on are this site's, counting from 1 (`reset-site`).
@@ -62,7 +62,7 @@ final class WriteSession {
         if code == unit { return true }
         guard isTownship else { return false }
         if villages == nil {
-            villages = Set(try connection.rows("SELECT code FROM units WHERE parent = ?", [.text(unit)]).compactMap { $0[0].text })
+            villages = Set(try connection.rows("SELECT code FROM units WHERE parent = ?", [.text(unit)]).map { row throws(SQLiteError) in try row.text("code") })
         }
         return villages!.contains(code)
     }
@@ -93,9 +93,15 @@ final class WriteSession {
                                [.integer(startSeq + 1), .integer(seq)])
         }
         for (unit, change) in digestChanges {
-            let current = try connection.rows("SELECT digest, records FROM unit_digests WHERE unit = ?", [.text(unit)]).first
-            let digest = (current?[0].text.flatMap(Digest256.init(hex:)) ?? .zero) ^ change.delta
-            let records = (current?[1].integer ?? 0) + Int64(change.records)
+            var (digest, records) = (Digest256.zero, Int64(0))
+            if let current = try connection.rows("SELECT digest, records FROM unit_digests WHERE unit = ?", [.text(unit)]).first {
+                guard let stored = Digest256(hex: try current.text("digest")) else {
+                    throw ReplicaError.corrupt(path: connection.path, detail: "单位 \(unit) 的摘要无法读取")
+                }
+                (digest, records) = (stored, try current.integer("records"))
+            }
+            digest = digest ^ change.delta
+            records += Int64(change.records)
             try connection.run("INSERT OR REPLACE INTO unit_digests (unit, digest, records) VALUES (?, ?, ?)",
                                [.text(unit), .text(digest.hex), .integer(records)])
         }

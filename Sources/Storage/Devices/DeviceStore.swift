@@ -29,12 +29,12 @@ public struct DeviceStore: Sendable {
     /// Registers a device token for a unit of this server. Only the token's hash is stored.
     public func issueToken(_ token: String, unit code: String, now: Int64) throws(ReplicaError) -> GovernmentUnit {
         try database.withConnection { connection in
-            guard let row = try connection.rows("SELECT name, parent, is_township FROM units WHERE code = ?", [.text(code)]).first else {
+            guard let row = try connection.rows("SELECT code, name, parent, is_township FROM units WHERE code = ?", [.text(code)]).first else {
                 throw ReplicaError.unknownUnit(code: code)
             }
             try connection.run("INSERT INTO device_tokens (hash, unit, issued_at) VALUES (?, ?, ?)",
                                [.text(DeviceStore.tokenHash(token)), .text(code), .integer(now)])
-            return GovernmentUnit(code: code, name: row[0].text ?? "", parent: row[1].text, isTownship: row[2].integer == 1)
+            return try UnitStore.unit(row)
         }
     }
 
@@ -48,7 +48,7 @@ public struct DeviceStore: Sendable {
     public func revokeToken(id: String, now: Int64) throws(ReplicaError) -> String {
         let hashes = try database.withConnection { connection in
             try connection.rows("SELECT hash FROM device_tokens WHERE substr(hash, 1, ?) = ?", [.integer(Int64(id.utf8.count)), .text(id.lowercased())])
-                .compactMap { $0[0].text }
+                .map { row throws(SQLiteError) in try row.text("hash") }
         }
         guard id.utf8.count >= 6, hashes.count == 1 else {
             throw hashes.isEmpty || id.utf8.count < 6 ? ReplicaError.unknownToken : ReplicaError.ambiguousTokenID(id)
@@ -61,10 +61,10 @@ public struct DeviceStore: Sendable {
             guard let row = try connection.rows("SELECT unit, revoked_at FROM device_tokens WHERE hash = ?", [.text(hash)]).first else {
                 throw ReplicaError.unknownToken
             }
-            if row[1].integer == nil {
+            if try row.optionalInteger("revoked_at") == nil {
                 try connection.run("UPDATE device_tokens SET revoked_at = ? WHERE hash = ?", [.integer(now), .text(hash)])
             }
-            return row[0].text ?? ""
+            return try row.text("unit")
         }
     }
 
@@ -73,11 +73,12 @@ public struct DeviceStore: Sendable {
         try database.withConnection { connection in
             let sites = try connection.rows("SELECT owner, device_name, synced_at FROM sites WHERE owner IS NOT NULL ORDER BY device_name")
             return try connection.rows("SELECT hash, unit, issued_at, revoked_at FROM device_tokens ORDER BY issued_at, hash").map { row in
-                let hash = row[0].text ?? ""
-                let owned = sites.filter { $0[0].text == hash }
-                return DeviceToken(id: String(hash.prefix(DeviceToken.idLength)), unit: row[1].text ?? "", devices: owned.compactMap { $0[1].text },
-                                   issuedAt: row[2].integer ?? 0, revokedAt: row[3].integer,
-                                   lastSync: owned.compactMap { $0[2].integer }.max())
+                let hash = try row.text("hash")
+                let owned = try sites.filter { site throws(SQLiteError) in try site.text("owner") == hash }
+                return DeviceToken(id: String(hash.prefix(DeviceToken.idLength)), unit: try row.text("unit"),
+                                   devices: try owned.map { site throws(SQLiteError) in try site.text("device_name") },
+                                   issuedAt: try row.integer("issued_at"), revokedAt: try row.optionalInteger("revoked_at"),
+                                   lastSync: try owned.compactMap { site throws(SQLiteError) in try site.optionalInteger("synced_at") }.max())
             }
         }
     }
@@ -91,9 +92,10 @@ public struct DeviceStore: Sendable {
             WHERE t.hash = ?
             """, [.text(hash)])
             guard let row = rows.first else { return .unknown }
-            if row[0].integer != nil { return .revoked }
-            let unit = UnitInfo(code: row[1].text ?? "", name: row[2].text ?? "", parent: row[3].text)
-            return .valid(DeviceAccess(unit: unit, scope: .of(unit: unit.code, isTownship: row[4].integer == 1), device: hash))
+            if try row.optionalInteger("revoked_at") != nil { return .revoked }
+            let unit = try UnitStore.unit(row)
+            return .valid(DeviceAccess(unit: UnitInfo(code: unit.code, name: unit.name, parent: unit.parent),
+                                       scope: .of(unit: unit.code, isTownship: unit.isTownship), device: hash))
         }
     }
 
@@ -104,6 +106,6 @@ public struct DeviceStore: Sendable {
     /// Whether this is a server's database (it has issued device tokens), so that the sync
     /// times it keeps for each village mean something.
     public func servesDevices() throws(ReplicaError) -> Bool {
-        try database.withConnection { connection in (try connection.scalar("SELECT count(*) FROM device_tokens").integer ?? 0) > 0 }
+        try database.withConnection { connection in try connection.integer("SELECT count(*) FROM device_tokens") > 0 }
     }
 }

@@ -48,8 +48,8 @@ extension RecordStore {
         try database.withConnection { connection in
             var names: [String: SiteName] = [:]
             for row in try connection.rows("SELECT site, device_name, unit FROM sites") {
-                let site = row[0].text ?? ""
-                names[site] = SiteName(site: site, deviceName: row[1].text ?? "", unit: row[2].text ?? "")
+                let site = try row.text("site")
+                names[site] = SiteName(site: site, deviceName: try row.text("device_name"), unit: try row.text("unit"))
             }
             return names
         }

@@ -185,11 +185,11 @@ struct RecordTable: Sendable {
 
     /// The highest change sequence number in the table (0 when empty): a seek, not a scan.
     func lastSeq(_ connection: Connection) throws -> Int64 {
-        try connection.scalar("SELECT coalesce(max(seq), 0) FROM \(name)").integer ?? 0
+        try connection.integer("SELECT coalesce(max(seq), 0) FROM \(name)")
     }
 
     func conflictedFieldCount(_ connection: Connection) throws -> Int {
-        Int(try connection.scalar("SELECT coalesce(sum(conflicts), 0) FROM \(name) WHERE conflicts > 0").integer ?? 0)
+        Int(try connection.integer("SELECT coalesce(sum(conflicts), 0) FROM \(name) WHERE conflicts > 0"))
     }
 
     private func metadata(_ columns: VersionColumns) -> [SQLiteValue] {
@@ -201,20 +201,28 @@ struct RecordTable: Sendable {
     }
 
     private func record(from statement: Statement, path: String) throws -> StoredRecord {
-        var values: [String: String] = [:]
-        for (offset, field) in fields.enumerated() where !statement.isNull(at: 10 + offset) {
-            values[field.name] = canonical(for: field, statement: statement, column: 10 + offset)
+        // The columns by name, found once per prepared statement.
+        let layout: RecordLayout
+        if let cached = statement.recordLayout { layout = cached } else {
+            layout = try RecordLayout(statement.columns, fields: fields)
+            statement.recordLayout = layout
         }
-        let id = statement.text(at: 1) ?? ""
-        let columns = VersionColumns(vv: statement.text(at: 4) ?? "", clock: statement.text(at: 5) ?? "",
-                                     siblings: statement.text(at: 6), conflicts: Int(statement.integer(at: 7)),
-                                     deleted: statement.integer(at: 3) != 0)
+        var values: [String: String] = [:]
+        for (field, column) in zip(fields, layout.fields) where !statement.isNull(at: column) {
+            values[field.name] = canonical(for: field, statement: statement, column: column)
+        }
+        guard let id = statement.text(at: layout.id), let unit = statement.text(at: layout.unit),
+              let vv = statement.text(at: layout.vv), let clock = statement.text(at: layout.clock) else {
+            throw ReplicaError.corrupt(path: path, detail: "\(kind.rawValue) 的一行缺少 id、单位或版本")
+        }
+        let columns = VersionColumns(vv: vv, clock: clock, siblings: statement.text(at: layout.siblings),
+                                     conflicts: Int(statement.integer(at: layout.conflicts)), deleted: statement.integer(at: layout.deleted) != 0)
         guard let version = columns.version(values: values) else {
             throw ReplicaError.corrupt(path: path, detail: "\(kind.rawValue) \(id) 的版本信息无法解析")
         }
-        return StoredRecord(kind: kind, id: id, unit: statement.text(at: 2) ?? "", seq: statement.integer(at: 0),
-                            values: values, version: version, digest: statement.text(at: 8).flatMap(Digest256.init(hex:)),
-                            origin: statement.text(at: 9))
+        return StoredRecord(kind: kind, id: id, unit: unit, seq: statement.integer(at: layout.seq),
+                            values: values, version: version, digest: statement.text(at: layout.digest).flatMap(Digest256.init(hex:)),
+                            origin: statement.text(at: layout.origin))
     }
 
     /// Canonical text → column: money as whole fen, counts and years as integers, the rest as text.
@@ -237,5 +245,21 @@ struct RecordTable: Sendable {
         case .count, .year: String(statement.integer(at: column))
         default: statement.text(at: column)
         }
+    }
+}
+
+/// Where a record's columns are in a query's rows, found by name.
+struct RecordLayout {
+    let seq, id, unit, deleted, vv, clock, siblings, conflicts, digest, origin: Int
+    /// The kind's fields, in the kind's order.
+    let fields: [Int]
+
+    init(_ columns: Columns, fields specs: [FieldSpec]) throws(SQLiteError) {
+        (seq, id, unit, deleted) = (try columns.index(of: "seq"), try columns.index(of: "id"), try columns.index(of: "unit"), try columns.index(of: "deleted"))
+        (vv, clock, siblings) = (try columns.index(of: "vv"), try columns.index(of: "clock"), try columns.index(of: "siblings"))
+        (conflicts, digest, origin) = (try columns.index(of: "conflicts"), try columns.index(of: "digest"), try columns.index(of: "origin"))
+        var fields: [Int] = []
+        for spec in specs { fields.append(try columns.index(of: spec.name)) }
+        self.fields = fields
     }
 }

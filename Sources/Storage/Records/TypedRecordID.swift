@@ -55,11 +55,11 @@ extension RecordStore {
             if try table.load(connection, id: typed) != nil || RecordID.isGenerated(typed) || RecordID.scopeUnit(of: typed) != nil {
                 return typed
             }
-            let unit = try connection.scalar("SELECT unit FROM replica").text ?? ""
+            let unit = try connection.row("SELECT unit FROM replica").text("unit")
             if case .id(let scoped) = RecordID.scoped(typed, unit: unit), try table.load(connection, id: scoped) != nil { return scoped }
             let suffix = ":" + typed
             let matches = try connection.rows("SELECT id FROM \(table.name) WHERE substr(id, -?) = ? LIMIT 2",
-                                              [.integer(Int64(suffix.utf8.count)), .text(suffix)]).compactMap { $0[0].text }
+                                              [.integer(Int64(suffix.utf8.count)), .text(suffix)]).map { row throws(SQLiteError) in try row.text("id") }
             guard matches.count == 2 else { return matches.first ?? typed }
             throw ReplicaError.ambiguousID(kind: kind, typed: typed)
         }

@@ -37,7 +37,7 @@ public struct PublishedReportStore: Sendable {
         try database.withConnection { connection in
             guard let row = try connection.rows("SELECT format_version, published_at, report FROM published_reports WHERE year = ?",
                                                 [.integer(Int64(year))]).first else { return nil }
-            return (row[0].text ?? "", row[1].integer ?? 0, row[2].text ?? "")
+            return (try row.text("format_version"), try row.integer("published_at"), try row.text("report"))
         }
     }
 
@@ -51,15 +51,15 @@ public struct PublishedReportStore: Sendable {
         try database.withConnection { connection in
             guard let row = try connection.rows("SELECT report, model FROM published_report_versions WHERE year = ? AND version = ?",
                                                 [.integer(Int64(year)), .integer(Int64(version))]).first else { return nil }
-            return (row[0].text ?? "", row[1].text)
+            return (try row.text("report"), try row.optionalText("model"))
         }
     }
 
     static func publishedVersions(_ connection: Connection, year: Int) throws -> [PublishedVersion] {
         try connection.rows("SELECT version, format_version, published_at, reason FROM published_report_versions WHERE year = ? ORDER BY version",
                             [.integer(Int64(year))]).map {
-            PublishedVersion(year: year, version: Int($0[0].integer ?? 0), formatVersion: $0[1].text ?? "", publishedAt: $0[2].integer ?? 0,
-                             reason: $0[3].text)
+            PublishedVersion(year: year, version: try $0.int("version"), formatVersion: try $0.text("format_version"),
+                             publishedAt: try $0.integer("published_at"), reason: try $0.optionalText("reason"))
         }
     }
 }

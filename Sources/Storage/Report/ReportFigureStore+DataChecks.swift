@@ -30,7 +30,7 @@ extension ReportFigureStore {
             for (kind, condition, message) in checks {
                 let sql = "SELECT id, unit FROM \(kind.rawValue) WHERE deleted = 0 AND (\(condition)) AND (\(relevant[kind]!)) ORDER BY id"
                 for row in try connection.rows(sql, [.text(start), .text(end)]) {
-                    problems.append(DataProblem(kind: kind, id: row[0].text ?? "", unit: row[1].text ?? "", problem: message))
+                    problems.append(DataProblem(kind: kind, id: try row.text("id"), unit: try row.text("unit"), problem: message))
                 }
             }
             return problems
@@ -48,8 +48,8 @@ extension ReportFigureStore {
             for kind in RecordKind.importable {
                 let sql = "SELECT id, unit, conflicts FROM \(kind.rawValue) WHERE conflicts > 0 AND \(dates[kind]!) BETWEEN ? AND ? ORDER BY id"
                 for row in try connection.rows(sql, [.text("\(year)-01-01"), .text("\(year)-12-31")]) {
-                    records.append(DataProblem(kind: kind, id: row[0].text ?? "", unit: row[1].text ?? "",
-                                               problem: "有 \(row[2].integer ?? 0) 个字段存在未解决的冲突"))
+                    records.append(DataProblem(kind: kind, id: try row.text("id"), unit: try row.text("unit"),
+                                               problem: "有 \(try row.integer("conflicts")) 个字段存在未解决的冲突"))
                 }
             }
             return records

@@ -20,52 +20,59 @@ public struct ReportFigureStore: Sendable {
             var figures = ReportFigures(year: year)
             for row in try connection.rows("""
                 SELECT kind,
-                       sum(made_on BETWEEN ?1 AND ?2), sum(published_on BETWEEN ?1 AND ?2), sum(published_on <= ?2),
-                       sum(repealed_on BETWEEN ?1 AND ?2), sum(made_on <= ?2 AND (repealed_on IS NULL OR repealed_on > ?2))
+                       coalesce(sum(made_on BETWEEN ?1 AND ?2), 0) AS made,
+                       coalesce(sum(published_on BETWEEN ?1 AND ?2), 0) AS published,
+                       coalesce(sum(published_on <= ?2), 0) AS published_to_date,
+                       coalesce(sum(repealed_on BETWEEN ?1 AND ?2), 0) AS repealed,
+                       coalesce(sum(made_on <= ?2 AND (repealed_on IS NULL OR repealed_on > ?2)), 0) AS in_force
                 FROM documents WHERE deleted = 0 GROUP BY kind
                 """, [.text(start), .text(end)]) {
-                guard let kind = row[0].text.flatMap(DocumentKind.init(rawValue:)) else { continue }
+                guard let kind = DocumentKind(rawValue: try row.text("kind")) else { continue }
                 var counts = ReportFigures.DocumentCounts()
-                counts.made = Int(row[1].integer ?? 0)
-                counts.published = Int(row[2].integer ?? 0)
-                counts.publishedToDate = Int(row[3].integer ?? 0)
-                counts.repealed = Int(row[4].integer ?? 0)
-                counts.inForce = Int(row[5].integer ?? 0)
+                counts.made = try row.int("made")
+                counts.published = try row.int("published")
+                counts.publishedToDate = try row.int("published_to_date")
+                counts.repealed = try row.int("repealed")
+                counts.inForce = try row.int("in_force")
                 figures.documents[kind] = counts
             }
             for row in try connection.rows("""
-                SELECT kind, sum(established_on <= ?1 AND (abolished_on IS NULL OR abolished_on > ?1)),
-                             sum(established_on <= ?2 AND (abolished_on IS NULL OR abolished_on > ?2))
+                SELECT kind, coalesce(sum(established_on <= ?1 AND (abolished_on IS NULL OR abolished_on > ?1)), 0) AS last_year,
+                             coalesce(sum(established_on <= ?2 AND (abolished_on IS NULL OR abolished_on > ?2)), 0) AS this_year
                 FROM matters WHERE deleted = 0 GROUP BY kind
                 """, [.text(lastYearEnd), .text(end)]) {
-                guard let kind = row[0].text.flatMap(MatterKind.init(rawValue:)) else { continue }
-                figures.mattersInForceLastYear[kind] = Int(row[1].integer ?? 0)
-                figures.mattersInForce[kind] = Int(row[2].integer ?? 0)
+                guard let kind = MatterKind(rawValue: try row.text("kind")) else { continue }
+                figures.mattersInForceLastYear[kind] = try row.int("last_year")
+                figures.mattersInForce[kind] = try row.int("this_year")
             }
             for row in try connection.rows("""
-                SELECT kind, sum("count") FROM decisions WHERE deleted = 0 AND decided_on BETWEEN ? AND ? GROUP BY kind
+                SELECT kind, coalesce(sum("count"), 0) AS decisions FROM decisions WHERE deleted = 0 AND decided_on BETWEEN ? AND ? GROUP BY kind
                 """, [.text(start), .text(end)]) {
-                guard let kind = row[0].text.flatMap(MatterKind.init(rawValue:)) else { continue }
-                figures.decisions[kind] = Int(row[1].integer ?? 0)
+                guard let kind = MatterKind(rawValue: try row.text("kind")) else { continue }
+                figures.decisions[kind] = try row.int("decisions")
             }
-            figures.feesFen = try connection.scalar("SELECT coalesce(sum(amount_yuan), 0) FROM fees WHERE deleted = 0 AND collected_on BETWEEN ? AND ?",
-                                                    [.text(start), .text(end)]).integer ?? 0
-            let procurement = try connection.rows("""
-                SELECT count(*), coalesce(sum(amount_yuan), 0) FROM procurement WHERE deleted = 0 AND contracted_on BETWEEN ? AND ?
-                """, [.text(start), .text(end)])[0]
-            figures.procurementCount = Int(procurement[0].integer ?? 0)
-            figures.procurementFen = procurement[1].integer ?? 0
+            figures.feesFen = try connection.integer("SELECT coalesce(sum(amount_yuan), 0) FROM fees WHERE deleted = 0 AND collected_on BETWEEN ? AND ?",
+                                                     [.text(start), .text(end)])
+            let procurement = try connection.row("""
+                SELECT count(*) AS contracts, coalesce(sum(amount_yuan), 0) AS fen FROM procurement WHERE deleted = 0 AND contracted_on BETWEEN ? AND ?
+                """, [.text(start), .text(end)])
+            figures.procurementCount = try procurement.int("contracts")
+            figures.procurementFen = try procurement.integer("fen")
             // Table 3 and the units' request counts in one pass over the requests, summed here:
-            // SQLite's GROUP BY would sort every row first, which took half the report's time.
+            // SQLite's GROUP BY would sort every row first. The columns are found by name once.
             var groups: [RequestGroup: RequestSums] = [:]
             let statement = try connection.prepare(RequestQueries.table3)
             defer { statement.reset() }
             try statement.bind([.text(start), .text(end)])
+            let (unit, applicant, outcome) = (try statement.column("unit"), try statement.column("applicant_type"), try statement.column("outcome"))
+            let (received, carriedIn, concluded) = (try statement.column("received"), try statement.column("carried_in"), try statement.column("concluded"))
+            let (carriedOut, feesFen) = (try statement.column("carried_out"), try statement.column("fees_fen"))
             while try statement.step() {
-                let group = RequestGroup(unit: statement.text(at: 0) ?? "", applicant: statement.text(at: 1), outcome: statement.text(at: 2))
-                groups[group, default: RequestSums()].add(received: statement.integer(at: 3), carriedIn: statement.integer(at: 4),
-                                                          concluded: statement.integer(at: 5), carriedOut: statement.integer(at: 6),
-                                                          feesFen: statement.integer(at: 7))
+                guard let unitCode = statement.text(at: unit) else { throw statement.columns.problem("unit 为空") }
+                let group = RequestGroup(unit: unitCode, applicant: statement.text(at: applicant), outcome: statement.text(at: outcome))
+                groups[group, default: RequestSums()].add(received: statement.integer(at: received), carriedIn: statement.integer(at: carriedIn),
+                                                          concluded: statement.integer(at: concluded), carriedOut: statement.integer(at: carriedOut),
+                                                          feesFen: statement.integer(at: feesFen))
             }
             for (group, sums) in groups {
                 let applicant = group.applicant.flatMap(ApplicantType.init(rawValue:))
@@ -79,22 +86,24 @@ public struct ReportFigureStore: Sendable {
                 figures.requestFeesFen += sums.feesFen
             }
             for row in try connection.rows("""
-                SELECT "group", CASE WHEN concluded_on <= ?2 THEN result END, count(*)
+                SELECT "group", CASE WHEN concluded_on <= ?2 THEN result END AS result_by_year_end, count(*) AS cases
                 FROM cases WHERE deleted = 0 AND filed_on BETWEEN ?1 AND ?2 GROUP BY 1, 2
                 """, [.text(start), .text(end)]) {
-                guard let group = row[0].text.flatMap(CaseGroup.init(rawValue:)) else { continue }
-                let count = Int(row[2].integer ?? 0)
+                guard let group = CaseGroup(rawValue: try row.text("group")) else { continue }
+                let count = try row.int("cases")
                 figures.casesFiled[group, default: 0] += count
-                let result = row[1].text.flatMap(CaseResult.init(rawValue:))
-                guard result != nil || row[1].text == nil else { continue }
+                let resultText = try row.optionalText("result_by_year_end")
+                let result = resultText.flatMap(CaseResult.init(rawValue:))
+                guard result != nil || resultText == nil else { continue }
                 figures.cases[group, default: [:]][result, default: 0] += count
             }
             for row in try connection.rows("""
-                SELECT CAST(substr(published_on, 6, 2) AS INTEGER), category, count(*)
+                SELECT CAST(substr(published_on, 6, 2) AS INTEGER) AS month, category, count(*) AS notices
                 FROM notices WHERE deleted = 0 AND published_on BETWEEN ? AND ? GROUP BY 1, 2
                 """, [.text(start), .text(end)]) {
-                guard let month = row[0].integer, let category = row[1].text.flatMap(NoticeCategory.init(rawValue:)) else { continue }
-                let count = Int(row[2].integer ?? 0)
+                let month = try row.integer("month")
+                guard let category = NoticeCategory(rawValue: try row.text("category")) else { continue }
+                let count = try row.int("notices")
                 figures.noticesByMonth[Int(month), default: [:]][category, default: 0] += count
                 figures.noticesPublished += count
             }
@@ -112,17 +121,19 @@ public struct ReportFigureStore: Sendable {
             var shares = Dictionary(uniqueKeysWithValues: units.map { ($0.code, UnitFigures(unit: $0)) })
             func add(_ sql: String, _ update: (inout UnitFigures, Int) -> Void) throws {
                 for row in try connection.rows(sql, [.text(start), .text(end)]) {
-                    guard let unit = row[0].text, shares[unit] != nil else { continue }
-                    update(&shares[unit]!, Int(row[1].integer ?? 0))
+                    let unit = try row.text("unit")
+                    guard shares[unit] != nil else { continue }
+                    update(&shares[unit]!, try row.int("records"))
                 }
             }
-            try add("SELECT unit, count(*) FROM notices WHERE deleted = 0 AND published_on BETWEEN ?1 AND ?2 GROUP BY unit") { $0.notices = $1 }
-            try add("SELECT unit, count(*) FROM cases WHERE deleted = 0 AND filed_on BETWEEN ?1 AND ?2 GROUP BY unit") { $0.cases = $1 }
+            try add("SELECT unit, count(*) AS records FROM notices WHERE deleted = 0 AND published_on BETWEEN ?1 AND ?2 GROUP BY unit") { $0.notices = $1 }
+            try add("SELECT unit, count(*) AS records FROM cases WHERE deleted = 0 AND filed_on BETWEEN ?1 AND ?2 GROUP BY unit") { $0.cases = $1 }
             for (code, received) in year.requestsReceivedByUnit where shares[code] != nil { shares[code]!.requestsReceived = received }
             for (code, concluded) in year.requestsConcludedByUnit where shares[code] != nil { shares[code]!.requestsConcluded = concluded }
-            for row in try connection.rows("SELECT unit, max(synced_at) FROM sites WHERE synced_at IS NOT NULL GROUP BY unit") {
-                guard let unit = row[0].text, shares[unit] != nil else { continue }
-                shares[unit]!.lastSync = row[1].integer
+            for row in try connection.rows("SELECT unit, max(synced_at) AS synced_at FROM sites WHERE synced_at IS NOT NULL GROUP BY unit") {
+                let unit = try row.text("unit")
+                guard shares[unit] != nil else { continue }
+                shares[unit]!.lastSync = try row.integer("synced_at")
             }
             return units.compactMap { shares[$0.code] }
         }
@@ -135,11 +146,11 @@ public struct ReportFigureStore: Sendable {
 enum RequestQueries {
     static let table3 = """
         SELECT unit, applicant_type, outcome,
-               received_on BETWEEN ?1 AND ?2,
-               received_on < ?1 AND (concluded_on IS NULL OR concluded_on >= ?1),
-               concluded_on BETWEEN ?1 AND ?2,
-               received_on <= ?2 AND (concluded_on IS NULL OR concluded_on > ?2),
-               CASE WHEN concluded_on BETWEEN ?1 AND ?2 THEN coalesce(fee_yuan, 0) ELSE 0 END
+               received_on BETWEEN ?1 AND ?2 AS received,
+               received_on < ?1 AND (concluded_on IS NULL OR concluded_on >= ?1) AS carried_in,
+               concluded_on BETWEEN ?1 AND ?2 AS concluded,
+               received_on <= ?2 AND (concluded_on IS NULL OR concluded_on > ?2) AS carried_out,
+               CASE WHEN concluded_on BETWEEN ?1 AND ?2 THEN coalesce(fee_yuan, 0) ELSE 0 END AS fees_fen
         FROM requests
         WHERE deleted = 0
           AND (received_on BETWEEN ?1 AND ?2

@@ -68,20 +68,41 @@ final class Connection {
         while try statement.step() {}
     }
 
-    /// The rows of a query, each as its column values.
-    func rows(_ sql: String, _ arguments: [SQLiteValue] = []) throws(SQLiteError) -> [[SQLiteValue]] {
+    /// The rows of a query, each read by column name.
+    func rows(_ sql: String, _ arguments: [SQLiteValue] = []) throws(SQLiteError) -> [Row] {
         let statement = try prepare(sql)
         defer { statement.reset() }
         try statement.bind(arguments)
-        var result: [[SQLiteValue]] = []
-        while try statement.step() {
-            result.append((0..<statement.columnCount).map { statement.value(at: $0) })
-        }
+        var result: [Row] = []
+        while try statement.step() { result.append(statement.row()) }
         return result
     }
 
+    /// The one row a query must give (a singleton table's), or an error saying there is none.
+    func row(_ sql: String, _ arguments: [SQLiteValue] = []) throws(SQLiteError) -> Row {
+        guard let row = try rows(sql, arguments).first else {
+            throw SQLiteError(code: SQLITE_MISMATCH, message: "副本的数据结构与本程序不符: 查询没有结果", sql: sql)
+        }
+        return row
+    }
+
+    /// The one value of a one-column query: its first row's, or NULL when there is no row.
     func scalar(_ sql: String, _ arguments: [SQLiteValue] = []) throws(SQLiteError) -> SQLiteValue {
-        try rows(sql, arguments).first?.first ?? .null
+        let statement = try prepare(sql)
+        defer { statement.reset() }
+        try statement.bind(arguments)
+        guard statement.columnCount == 1 else {
+            throw SQLiteError(code: SQLITE_MISMATCH, message: "scalar 查询应只有一列", sql: sql)
+        }
+        return try statement.step() ? statement.value(at: 0) : .null
+    }
+
+    /// The integer a one-column query gives (a count, a counter), or an error when it is NULL.
+    func integer(_ sql: String, _ arguments: [SQLiteValue] = []) throws(SQLiteError) -> Int64 {
+        guard let number = try scalar(sql, arguments).integer else {
+            throw SQLiteError(code: SQLITE_MISMATCH, message: "副本的数据结构与本程序不符: 查询结果为空", sql: sql)
+        }
+        return number
     }
 
     /// Runs `body` in one transaction (BEGIN IMMEDIATE: this connection is the one writer);

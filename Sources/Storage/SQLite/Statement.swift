@@ -50,6 +50,19 @@ final class Statement {
 
     var columnCount: Int { Int(sqlite3_column_count(raw)) }
 
+    /// Its columns by name (found on first use; the statement is cached with them).
+    private(set) lazy var columns = Columns(names: (0..<columnCount).map { String(cString: sqlite3_column_name(raw, Int32($0))) }, sql: sql)
+
+    /// The index of the column `name`, or an error naming it: hot loops look a column up once
+    /// and then read by that index.
+    func column(_ name: String) throws(SQLiteError) -> Int { try columns.index(of: name) }
+
+    /// Where a record's columns are in this statement's rows, once `RecordTable` has found them.
+    var recordLayout: RecordLayout?
+
+    /// The current row.
+    func row() -> Row { Row((0..<columnCount).map { value(at: $0) }, columns: columns) }
+
     func value(at column: Int) -> SQLiteValue {
         let index = Int32(column)
         switch sqlite3_column_type(raw, index) {

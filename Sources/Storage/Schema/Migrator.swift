@@ -20,6 +20,6 @@ enum Migrator {
     }
 
     static func schemaVersion(_ connection: Connection) throws(SQLiteError) -> Int {
-        Int(try connection.scalar("PRAGMA user_version").integer ?? 0)
+        Int(try connection.integer("PRAGMA user_version"))
     }
 }

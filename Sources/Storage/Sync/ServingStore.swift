@@ -60,7 +60,7 @@ public struct ServingStore: Sendable, SyncServingStore {
             applier.pusher = sender.site.rawValue
             let authority = try SiteBinding.authority(connection, of: peer, serverCounter: session.counter)
             applier.authority = authority
-            let units = Set(try connection.rows("SELECT code FROM units").compactMap { $0[0].text })
+            let units = Set(try connection.rows("SELECT code FROM units").map { row throws(SQLiteError) in try row.text("code") })
             var changed = 0
             var conflicted = 0
             var refused: [Refusal] = []
@@ -148,16 +148,16 @@ public struct ServingStore: Sendable, SyncServingStore {
         if seq == 0 { return SyncCursor(mark: "start", seq: 0) }
         let row = try connection.rows("SELECT mark, first_seq FROM history_marks WHERE last_seq >= ? ORDER BY last_seq LIMIT 1",
                                       [.integer(seq)]).first
-        guard let row, let mark = row[0].text, let first = row[1].integer, first <= seq else { return nil }
-        return SyncCursor(mark: mark, seq: seq)
+        guard let row, try row.integer("first_seq") <= seq else { return nil }
+        return SyncCursor(mark: try row.text("mark"), seq: seq)
     }
 
     /// A mark of its own for a position no write's mark covers (kept, like every mark issued).
     private func issueMark(seq: Int64, now: Int64) throws(ReplicaError) -> SyncCursor {
         try database.withConnection { connection in
-            let epoch = try connection.scalar("SELECT epoch FROM sync_state").text ?? ""
-            if let existing = try connection.rows("SELECT mark FROM cursor_marks WHERE seq = ? LIMIT 1", [.integer(seq)]).first?[0].text {
-                return SyncCursor(mark: existing, seq: seq)
+            let epoch = try connection.row("SELECT epoch FROM sync_state").text("epoch")
+            if let existing = try connection.rows("SELECT mark FROM cursor_marks WHERE seq = ? LIMIT 1", [.integer(seq)]).first {
+                return SyncCursor(mark: try existing.text("mark"), seq: seq)
             }
             var generator = SystemRandomNumberGenerator()
             let mark = "\(epoch)-\(String(generator.next() as UInt64, radix: 36))"
@@ -170,7 +170,8 @@ public struct ServingStore: Sendable, SyncServingStore {
         try database.withReader { connection in
             var digest = Digest256.zero
             for row in try connection.rows("SELECT unit, digest FROM unit_digests") {
-                guard let unit = row[0].text, scope.mayRead(unit), let value = row[1].text.flatMap(Digest256.init(hex:)) else { continue }
+                guard scope.mayRead(try row.text("unit")) else { continue }
+                guard let value = Digest256(hex: try row.text("digest")) else { throw row.problem("摘要不是 64 位十六进制") }
                 digest = digest ^ value
             }
             return digest.hex
@@ -197,7 +198,7 @@ public struct ServingStore: Sendable, SyncServingStore {
     static func noteRefusals(_ connection: Connection, _ refused: [Refusal], of records: [RemoteRecord], from site: SiteID, now: Int64) throws {
         let siteValue = SQLiteValue.text(site.rawValue)
         let refusedKeys = Set(refused.map { "\($0.kind)/\($0.id)" })
-        if try connection.scalar("SELECT count(*) FROM push_refusals WHERE site = ?", [siteValue]).integer ?? 0 > 0 {
+        if try connection.integer("SELECT count(*) FROM push_refusals WHERE site = ?", [siteValue]) > 0 {
             for record in records where !refusedKeys.contains("\(record.kind)/\(record.id)") {
                 try connection.run("DELETE FROM push_refusals WHERE site = ? AND kind = ? AND id = ?", [siteValue, .text(record.kind), .text(record.id)])
             }
@@ -216,14 +217,14 @@ public struct ServingStore: Sendable, SyncServingStore {
         let wanted = Set(records.flatMap { $0.version.clock.counters.keys })
         return try wanted.sorted().compactMap { site in
             guard let row = try connection.rows("SELECT device_name, unit FROM sites WHERE site = ?", [.text(site.rawValue)]).first else { return nil }
-            return SiteInfo(site: site, deviceName: row[0].text ?? "", unit: row[1].text ?? "")
+            return SiteInfo(site: site, deviceName: try row.text("device_name"), unit: try row.text("unit"))
         }
     }
 
     static func units(_ connection: Connection, of records: [RemoteRecord]) throws -> [UnitInfo] {
         try Set(records.map(\.unit)).sorted().compactMap { code in
             guard let row = try connection.rows("SELECT name, parent FROM units WHERE code = ?", [.text(code)]).first else { return nil }
-            return UnitInfo(code: code, name: row[0].text ?? "", parent: row[1].text)
+            return UnitInfo(code: code, name: try row.text("name"), parent: try row.optionalText("parent"))
         }
     }
 }

@@ -14,22 +14,22 @@ enum SiteBinding {
     /// bound, or renamed.
     static func check(_ connection: Connection, _ sender: SiteInfo, as peer: SyncPeer, counter: UInt64?) throws -> Bool {
         let site = sender.site.rawValue
-        if peer.device != nil, try connection.scalar("SELECT site FROM replica").text == site {
+        if peer.device != nil, try connection.row("SELECT site FROM replica").text("site") == site {
             throw SyncRefused.siteTaken(site: sender.site)
         }
         let rows = try connection.rows("""
-        SELECT s.device_name, s.unit, s.counter, s.owner, t.revoked_at IS NOT NULL
+        SELECT s.device_name, s.unit, s.counter, s.owner, t.revoked_at IS NOT NULL AS owner_revoked
         FROM sites s LEFT JOIN device_tokens t ON t.hash = s.owner WHERE s.site = ?
         """, [.text(site)])
         guard let row = rows.first else { return true }
-        let (name, unit, owner) = (row[0].text, row[1].text, row[3].text)
+        let (name, unit, owner) = (try row.text("device_name"), try row.text("unit"), try row.optionalText("owner"))
         if let device = peer.device, owner != device {
-            let ownerRevoked = row[4].integer == 1
+            let ownerRevoked = try row.flag("owner_revoked")
             guard unit == sender.unit, owner == nil || ownerRevoked else { throw SyncRefused.siteTaken(site: sender.site) }
         }
         // The highest change of this site the server holds: a sender that has not made it is a
         // copy of a replica that went on, or a restored one.
-        if let counter, let stored = row[2].integer, stored > 0, UInt64(stored) > counter {
+        if let counter, case let stored = try row.integer("counter"), stored > 0, UInt64(stored) > counter {
             throw SyncRefused.counterWentBack(site: sender.site, known: UInt64(stored), declared: counter)
         }
         return name != sender.deviceName || unit != sender.unit || (peer.device != nil && owner != peer.device)
@@ -48,7 +48,10 @@ enum SiteBinding {
     /// the highest counter the server holds (`serverCounter`, its Lamport clock).
     static func authority(_ connection: Connection, of peer: SyncPeer, serverCounter: UInt64) throws -> PushAuthority {
         guard let device = peer.device else { return .trusted }
-        let sites = try connection.rows("SELECT site FROM sites WHERE owner = ?", [.text(device)]).compactMap { $0[0].text.flatMap(SiteID.init) }
+        let sites = try connection.rows("SELECT site FROM sites WHERE owner = ?", [.text(device)]).map { row throws(SQLiteError) in
+            guard let site = SiteID(try row.text("site")) else { throw row.problem("站点 id 无效") }
+            return site
+        }
         let (ceiling, overflow) = serverCounter.addingReportingOverflow(SyncLimits.maximumCounterStep)
         return PushAuthority(ownSites: Set(sites), counterCeiling: overflow ? SyncLimits.maximumCounter : min(ceiling, SyncLimits.maximumCounter))
     }

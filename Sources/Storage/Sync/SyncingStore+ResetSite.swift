@@ -29,7 +29,7 @@ extension SyncingStore {
         }
         return try database.write(now: now) { connection, session in
             let oldSite = session.site.rawValue
-            let pushed = try connection.scalar("SELECT push_seq FROM sync_state").integer ?? 0
+            let pushed = try connection.integer("SELECT push_seq FROM sync_state")
             let identity = try UnitStore.identity(connection)
             try connection.run("UPDATE replica SET site = ?, counter = 0", [.text(newSite.rawValue)])
             try connection.run("INSERT OR REPLACE INTO sites (site, device_name, unit, counter, seen_at) VALUES (?, ?, ?, 0, ?)",

@@ -11,9 +11,9 @@ extension SyncingStore {
 
     public func rememberedServer() throws(ReplicaError) -> (url: String, token: String, caCertificate: String?)? {
         try database.withConnection { connection in
-            let row = try connection.rows("SELECT server_url, token, cacert FROM sync_state")[0]
-            guard let url = row[0].text, let token = row[1].text else { return nil }
-            return (url, token, row[2].text)
+            let row = try connection.row("SELECT server_url, token, cacert FROM sync_state")
+            guard let url = try row.optionalText("server_url"), let token = try row.optionalText("token") else { return nil }
+            return (url, token, try row.optionalText("cacert"))
         }
     }
 }

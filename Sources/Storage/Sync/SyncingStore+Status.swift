@@ -35,7 +35,8 @@ extension SyncingStore {
     /// For each kind in `RecordKind.allCases` order: records, live records, fields in conflict,
     /// and changes made here after the push cursor (`?`).
     private static let statusCountsSQL = RecordKind.allCases.enumerated().map { index, kind in
-        "SELECT \(index), count(*), coalesce(sum(deleted = 0), 0), coalesce(sum(conflicts), 0), coalesce(sum(seq > ? AND from_upstream = 0), 0) FROM \(RecordTable.name(of: kind))"
+        "SELECT \(index) AS kind_index, count(*) AS records, coalesce(sum(deleted = 0), 0) AS live, coalesce(sum(conflicts), 0) AS conflicts, "
+            + "coalesce(sum(seq > ? AND from_upstream = 0), 0) AS pending FROM \(RecordTable.name(of: kind))"
     }.joined(separator: " UNION ALL ") + " ORDER BY 1"
 
     public func status() throws(ReplicaError) -> ReplicaStatus {
@@ -44,24 +45,24 @@ extension SyncingStore {
             var deleted: [RecordKind: Int] = [:]
             var conflicts = 0
             var pending = 0
-            let sync = try connection.rows("SELECT push_seq, last_sync, last_converged, server_url FROM sync_state")[0]
-            let rejections = try connection.rows("SELECT kind, id, reason, refused_at FROM rejections ORDER BY kind, id").map {
-                Rejection(kind: $0[0].text ?? "", id: $0[1].text ?? "", reason: $0[2].text ?? "", refusedAt: $0[3].integer ?? 0)
+            let sync = try connection.row("SELECT push_seq, last_sync, last_converged, server_url FROM sync_state")
+            let rejections = try connection.rows("SELECT kind, id, reason, refused_at FROM rejections ORDER BY kind, id").map { row throws(SQLiteError) in
+                Rejection(kind: try row.text("kind"), id: try row.text("id"), reason: try row.text("reason"), refusedAt: try row.integer("refused_at"))
             }
-            let pushedThrough = sync[0].integer ?? 0
-            // One statement for every kind: `status` runs at every start of a script, and preparing
-            // 36 small queries was a third of its time.
+            let pushedThrough = try sync.integer("push_seq")
+            // One statement for every kind, not one query each: `status` runs at the start of every
+            // script (its start-up time is a row of docs/PERFORMANCE.md).
             let counts = try connection.rows(Self.statusCountsSQL, Array(repeating: .integer(pushedThrough), count: RecordKind.allCases.count))
             for (kind, row) in zip(RecordKind.allCases, counts) {
-                let all = Int(row[1].integer ?? 0)
-                live[kind] = Int(row[2].integer ?? 0)
-                deleted[kind] = all - live[kind]!
-                conflicts += Int(row[3].integer ?? 0)
-                pending += Int(row[4].integer ?? 0)
+                live[kind] = try row.int("live")
+                deleted[kind] = try row.int("records") - live[kind]!
+                conflicts += try row.int("conflicts")
+                pending += try row.int("pending")
             }
             return ReplicaStatus(identity: try UnitStore.identity(connection), records: live, deleted: deleted,
-                                 pendingChanges: pending, openConflicts: conflicts, lastSync: sync[1].integer,
-                                 lastSyncConverged: sync[2].integer.map { $0 == 1 }, rejections: rejections, serverURL: sync[3].text,
+                                 pendingChanges: pending, openConflicts: conflicts, lastSync: try sync.optionalInteger("last_sync"),
+                                 lastSyncConverged: try sync.optionalInteger("last_converged").map { $0 == 1 }, rejections: rejections,
+                                 serverURL: try sync.optionalText("server_url"),
                                  schemaVersion: try Migrator.schemaVersion(connection))
         }
     }

@@ -21,12 +21,12 @@ public struct SyncingStore: Sendable, SyncClientStore {
     }
 
     public func counter() throws -> UInt64 {
-        try database.withConnection { connection in UInt64(try connection.scalar("SELECT counter FROM replica").integer ?? 0) }
+        try database.withConnection { connection in UInt64(try connection.integer("SELECT counter FROM replica")) }
     }
 
     public func pendingChanges(after seq: Int64?, limit: Int) throws -> (records: [RemoteRecord], through: Int64) {
         try database.withConnection { connection in
-            let cursor = try connection.scalar("SELECT push_seq FROM sync_state").integer ?? 0
+            let cursor = try connection.integer("SELECT push_seq FROM sync_state")
             let pushed = max(cursor, seq ?? cursor)
             // At most `limit` records and `syncBatchByteBudget` of content (at least one record).
             let window = try ChangeWindow(connection, after: pushed, pendingOnly: true, limit: limit, byteBudget: syncBatchByteBudget)
@@ -41,7 +41,7 @@ public struct SyncingStore: Sendable, SyncClientStore {
         try database.withConnection { connection in
             try connection.transaction {
                 try connection.run("UPDATE sync_state SET push_seq = max(push_seq, ?)", [.integer(seq)])
-                if try connection.scalar("SELECT count(*) FROM rejections").integer ?? 0 > 0 {
+                if try connection.integer("SELECT count(*) FROM rejections") > 0 {
                     let refusedIDs = Set(refused.map { "\($0.kind)/\($0.id)" })
                     for record in sent where !refusedIDs.contains("\(record.kind)/\(record.id)") {
                         try connection.run("DELETE FROM rejections WHERE kind = ? AND id = ?", [.text(record.kind), .text(record.id)])
@@ -57,10 +57,12 @@ public struct SyncingStore: Sendable, SyncClientStore {
 
     public func retryRefused(now: Int64) throws {
         // Most syncs have nothing refused: that is a read, and no write follows.
-        guard try database.withConnection({ connection in try connection.scalar("SELECT count(*) FROM rejections").integer ?? 0 }) > 0 else { return }
+        guard try database.withConnection({ connection in try connection.integer("SELECT count(*) FROM rejections") }) > 0 else { return }
         try database.write(now: now) { connection, session in
             for row in try connection.rows("SELECT kind, id FROM rejections") {
-                guard let kind = row[0].text.flatMap(RecordKind.init(rawValue:)), let id = row[1].text else { continue }
+                // A refusal of a kind this build does not know has no record here to retry.
+                guard let kind = RecordKind(rawValue: try row.text("kind")) else { continue }
+                let id = try row.text("id")
                 try connection.run("UPDATE \(RecordTable.name(of: kind)) SET seq = ? WHERE id = ? AND from_upstream = 0",
                                    [.integer(session.nextSeq()), .text(id)])
             }
@@ -69,9 +71,9 @@ public struct SyncingStore: Sendable, SyncClientStore {
 
     public func pullCursor() throws -> SyncCursor? {
         try database.withConnection { connection in
-            let row = try connection.rows("SELECT pull_mark, pull_seq FROM sync_state")[0]
-            guard let mark = row[0].text else { return nil }
-            return SyncCursor(mark: mark, seq: row[1].integer ?? 0)
+            let row = try connection.row("SELECT pull_mark, pull_seq FROM sync_state")
+            guard let mark = try row.optionalText("pull_mark") else { return nil }
+            return SyncCursor(mark: mark, seq: try row.integer("pull_seq"))
         }
     }
 
@@ -108,7 +110,7 @@ public struct SyncingStore: Sendable, SyncClientStore {
                                [.text(response.next.mark), .integer(response.next.seq)])
             // A record refused once that the server now holds exactly as this replica does
             // (its author synced what it lacked) is refused no more.
-            if try connection.scalar("SELECT count(*) FROM rejections").integer ?? 0 > 0 {
+            if try connection.integer("SELECT count(*) FROM rejections") > 0 {
                 for kind in RecordKind.allCases {
                     try connection.run("""
                     DELETE FROM rejections WHERE kind = ? AND id IN (SELECT id FROM \(RecordTable.name(of: kind)) WHERE from_upstream = 1)

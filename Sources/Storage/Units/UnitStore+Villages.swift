@@ -16,13 +16,13 @@ extension UnitStore {
         return try database.withConnection { connection in
             var counts: [String: Int] = [:]
             for kind in RecordKind.allCases {
-                for row in try connection.rows("SELECT unit, count(*) FROM \(RecordTable.name(of: kind)) WHERE deleted = 0 GROUP BY unit") {
-                    counts[row[0].text ?? "", default: 0] += Int(row[1].integer ?? 0)
+                for row in try connection.rows("SELECT unit, count(*) AS records FROM \(RecordTable.name(of: kind)) WHERE deleted = 0 GROUP BY unit") {
+                    counts[try row.text("unit"), default: 0] += try row.int("records")
                 }
             }
             var synced: [String: Int64] = [:]
-            for row in try connection.rows("SELECT unit, max(synced_at) FROM sites WHERE synced_at IS NOT NULL GROUP BY unit") {
-                synced[row[0].text ?? ""] = row[1].integer
+            for row in try connection.rows("SELECT unit, max(synced_at) AS synced_at FROM sites WHERE synced_at IS NOT NULL GROUP BY unit") {
+                synced[try row.text("unit")] = try row.integer("synced_at")
             }
             return units.map { UnitSummary(unit: $0, records: counts[$0.code] ?? 0, lastSync: synced[$0.code]) }
         }
@@ -41,19 +41,19 @@ extension UnitStore {
                 }
                 var records = 0
                 for kind in RecordKind.allCases {
-                    records += Int(try connection.scalar("SELECT count(*) FROM \(RecordTable.name(of: kind)) WHERE unit = ?", [.text(code)]).integer ?? 0)
+                    records += Int(try connection.integer("SELECT count(*) FROM \(RecordTable.name(of: kind)) WHERE unit = ?", [.text(code)]))
                 }
                 guard records == 0 else {
                     throw ReplicaError.cannotRemoveUnit(code: code, reason: "它有 \(records) 条记录 (含已删除的); 有记录的单位不能删除")
                 }
-                let active = try connection.scalar("SELECT count(*) FROM device_tokens WHERE unit = ? AND revoked_at IS NULL", [.text(code)]).integer ?? 0
+                let active = try connection.integer("SELECT count(*) FROM device_tokens WHERE unit = ? AND revoked_at IS NULL", [.text(code)])
                 guard active == 0 else {
                     throw ReplicaError.cannotRemoveUnit(code: code, reason: "它还有 \(active) 个有效的设备令牌; 先用 gongkai admin list-tokens 查看, revoke-token --id 吊销")
                 }
                 try connection.run("DELETE FROM device_tokens WHERE unit = ?", [.text(code)])
                 try connection.run("DELETE FROM push_refusals WHERE unit = ?", [.text(code)])
                 try connection.run("DELETE FROM units WHERE code = ?", [.text(code)])
-                return GovernmentUnit(code: code, name: row[0].text ?? "", parent: row[1].text)
+                return GovernmentUnit(code: code, name: try row.text("name"), parent: try row.optionalText("parent"))
             }
         }
     }

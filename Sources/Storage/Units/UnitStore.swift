@@ -28,8 +28,14 @@ public struct UnitStore: Sendable {
         FROM replica r JOIN units u ON u.code = r.unit
         """)
         guard let row = rows.first else { throw ReplicaError.corrupt(path: connection.path, detail: "缺少副本身份信息") }
-        let unit = GovernmentUnit(code: row[3].text ?? "", name: row[4].text ?? "", parent: row[5].text, isTownship: row[6].integer == 1)
-        return ReplicaIdentity(site: row[0].text ?? "", unit: unit, deviceName: row[1].text ?? "", createdAt: row[2].integer ?? 0)
+        return ReplicaIdentity(site: try row.text("site"), unit: try unit(row), deviceName: try row.text("device_name"),
+                               createdAt: try row.integer("created_at"))
+    }
+
+    /// A unit from a row with its columns `code`, `name`, `parent` and `is_township`.
+    static func unit(_ row: Row) throws(SQLiteError) -> GovernmentUnit {
+        GovernmentUnit(code: try row.text("code"), name: try row.text("name"), parent: try row.optionalText("parent"),
+                       isTownship: try row.flag("is_township"))
     }
 
     /// Every unit this replica knows: itself first, then its villages by code.
@@ -37,7 +43,7 @@ public struct UnitStore: Sendable {
         try database.withConnection { connection in
             let own = try UnitStore.identity(connection).unit
             let rows = try connection.rows("SELECT code, name, parent, is_township FROM units WHERE code <> ? ORDER BY code", [.text(own.code)])
-            return [own] + rows.map { GovernmentUnit(code: $0[0].text ?? "", name: $0[1].text ?? "", parent: $0[2].text, isTownship: $0[3].integer == 1) }
+            return [own] + (try rows.map(UnitStore.unit))
         }
     }
 

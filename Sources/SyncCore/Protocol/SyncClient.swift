@@ -27,10 +27,9 @@ public struct SyncClient: Sendable {
     private let clock: @Sendable () -> Int64
 
     /// Records per pushed batch and pulled page: the server's cap. Each request carries its
-    /// headers and starts its compression afresh, so 2,000 records (about 40 KB compressed) cost
-    /// 10 % fewer bytes than 500 (2,109,315 against 2,330,938 for 100,000 records) and a quarter
-    /// of the round trips on a slow, distant link.
-    public static let defaultBatchSize = 2_000
+    /// headers and starts its compression afresh, so the largest batch costs the fewest bytes and
+    /// round trips (docs/PERFORMANCE.md has the figures).
+    public static let defaultBatchSize = SyncLimits.maximumBatchRecords
 
     public init(store: any SyncClientStore, transport: any SyncTransport, batchSize: Int = defaultBatchSize, clock: @escaping @Sendable () -> Int64) {
         self.store = store
