@@ -34,6 +34,14 @@ public enum Hex {
         }
     }
 
+    /// The sixteen digits of `word`, most significant first.
+    public static func string(_ word: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 16) { buffer in
+            write(word, into: buffer, at: 0)
+            return 16
+        }
+    }
+
     /// Two digits per byte, most significant nibble first.
     public static func string(_ bytes: some Collection<UInt8>) -> String {
         String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in

@@ -1,3 +1,4 @@
+import Codecs
 import Records
 import ArgumentParser
 import Foundation
@@ -72,10 +73,7 @@ struct AdminIssueToken: ParsableCommand, ExampleProviding {
 
     func run() throws {
         var generator = SystemRandomNumberGenerator()
-        let token = "gk_" + (0..<3).map { _ in
-            let text = String(generator.next() as UInt64, radix: 16)
-            return String(repeating: "0", count: 16 - text.count) + text
-        }.joined()
+        let token = "gk_" + (0..<3).map { _ in Hex.string(generator.next() as UInt64) }.joined()
         let owner = try replica.open().devices.issueToken(token, unit: unit, now: WallClock.now())
         print(token)
         Terminal.error("以上是 \(owner.code) \(owner.name) 的设备令牌, 只显示这一次; 在那台电脑上运行 gongkai sync --server 地址 --token 令牌")

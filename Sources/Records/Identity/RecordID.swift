@@ -1,3 +1,4 @@
+import Codecs
 import Crypto
 
 /// Stable record ids. Users may bring their own; otherwise gongkai makes one.
@@ -69,10 +70,7 @@ public enum RecordID {
         return .id(id)
     }
 
-    static func hex(_ value: UInt64) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - text.count) + text
-    }
+    static func hex(_ value: UInt64) -> String { Hex.string(value) }
 }
 
 /// A hand-typed id as the record id it stands for, or why it cannot be one.

@@ -29,12 +29,14 @@ public struct DeviceStore: Sendable {
     /// Registers a device token for a unit of this server. Only the token's hash is stored.
     public func issueToken(_ token: String, unit code: String, now: Int64) throws(ReplicaError) -> GovernmentUnit {
         try database.withConnection { connection in
-            guard let row = try connection.rows("SELECT code, name, parent, is_township FROM units WHERE code = ?", [.text(code)]).first else {
-                throw ReplicaError.unknownUnit(code: code)
+            try connection.transaction {
+                guard let row = try connection.rows("SELECT code, name, parent, is_township FROM units WHERE code = ?", [.text(code)]).first else {
+                    throw ReplicaError.unknownUnit(code: code)
+                }
+                try connection.run("INSERT INTO device_tokens (hash, unit, issued_at) VALUES (?, ?, ?)",
+                                   [.text(DeviceStore.tokenHash(token)), .text(code), .integer(now)])
+                return try UnitStore.unit(row)
             }
-            try connection.run("INSERT INTO device_tokens (hash, unit, issued_at) VALUES (?, ?, ?)",
-                               [.text(DeviceStore.tokenHash(token)), .text(code), .integer(now)])
-            return try UnitStore.unit(row)
         }
     }
 
@@ -58,13 +60,15 @@ public struct DeviceStore: Sendable {
 
     private func revokeToken(hash: String, now: Int64) throws(ReplicaError) -> String {
         try database.withConnection { connection in
-            guard let row = try connection.rows("SELECT unit, revoked_at FROM device_tokens WHERE hash = ?", [.text(hash)]).first else {
-                throw ReplicaError.unknownToken
+            try connection.transaction {
+                guard let row = try connection.rows("SELECT unit, revoked_at FROM device_tokens WHERE hash = ?", [.text(hash)]).first else {
+                    throw ReplicaError.unknownToken
+                }
+                if try row.optionalInteger("revoked_at") == nil {
+                    try connection.run("UPDATE device_tokens SET revoked_at = ? WHERE hash = ?", [.integer(now), .text(hash)])
+                }
+                return try row.text("unit")
             }
-            if try row.optionalInteger("revoked_at") == nil {
-                try connection.run("UPDATE device_tokens SET revoked_at = ? WHERE hash = ?", [.integer(now), .text(hash)])
-            }
-            return try row.text("unit")
         }
     }
 

@@ -155,14 +155,16 @@ public struct ServingStore: Sendable, SyncServingStore {
     /// A mark of its own for a position no write's mark covers (kept, like every mark issued).
     private func issueMark(seq: Int64, now: Int64) throws(ReplicaError) -> SyncCursor {
         try database.withConnection { connection in
-            let epoch = try connection.row("SELECT epoch FROM sync_state").text("epoch")
-            if let existing = try connection.rows("SELECT mark FROM cursor_marks WHERE seq = ? LIMIT 1", [.integer(seq)]).first {
-                return SyncCursor(mark: try existing.text("mark"), seq: seq)
+            try connection.transaction {
+                let epoch = try connection.row("SELECT epoch FROM sync_state").text("epoch")
+                if let existing = try connection.rows("SELECT mark FROM cursor_marks WHERE seq = ? LIMIT 1", [.integer(seq)]).first {
+                    return SyncCursor(mark: try existing.text("mark"), seq: seq)
+                }
+                var generator = SystemRandomNumberGenerator()
+                let mark = "\(epoch)-\(String(generator.next() as UInt64, radix: 36))"
+                try connection.run("INSERT INTO cursor_marks (mark, seq, issued_at) VALUES (?, ?, ?)", [.text(mark), .integer(seq), .integer(now)])
+                return SyncCursor(mark: mark, seq: seq)
             }
-            var generator = SystemRandomNumberGenerator()
-            let mark = "\(epoch)-\(String(generator.next() as UInt64, radix: 36))"
-            try connection.run("INSERT INTO cursor_marks (mark, seq, issued_at) VALUES (?, ?, ?)", [.text(mark), .integer(seq), .integer(now)])
-            return SyncCursor(mark: mark, seq: seq)
         }
     }
 
