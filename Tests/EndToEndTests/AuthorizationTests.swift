@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Everything the server holds, record by record, for comparing before and after.
 func serverRecords(_ town: Township) throws -> [String] {
@@ -10,7 +11,7 @@ func serverRecords(_ town: Township) throws -> [String] {
 
 @Suite("Authorization at the real server")
 struct AuthorizationTests {
-    static let (villageA, villageB) = ("640522100201", "640522100202")
+    static let (villageA, villageB) = (TestSupport.village.code, secondVillage.code)
 
     func prepared() throws -> Township {
         let town = try Township(villages: [Self.villageA, Self.villageB])

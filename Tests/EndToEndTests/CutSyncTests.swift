@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 import TestTiers
+import TestSupport
 
 @Suite("A sync cut mid-transfer finishes on the next run", .tags(.slow), .fullSuiteOnly)
 struct CutSyncTests {
-    static let village = "640522100201"
+    static let village = TestSupport.village.code
 
     /// Total bytes of the sync under test when nothing cuts it, measured once.
     static func cutPoints() throws -> [Int] {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The real `gongkai serve` as a child process on a free loopback port.
@@ -54,7 +55,7 @@ final class Township {
     var tokens: [String: String] = [:]
     let server: ServerProcess
 
-    static let township = "640522100000"
+    static let township = TestSupport.township.code
 
     init(villages: [String]) throws {
         let w = workspace

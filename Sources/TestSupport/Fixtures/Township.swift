@@ -7,6 +7,7 @@ import SyncCore
 /// whose site does not matter.
 public let township = GovernmentUnit(code: "640522100000", name: "西安镇", isTownship: true)
 public let village = GovernmentUnit(code: "640522100201", name: "园河村", parent: "640522100000")
+public let secondVillage = GovernmentUnit(code: "640522100202", name: "别村", parent: "640522100000")
 public let siteOne = SiteID("00000000000000a1")!
 
 /// Three requests, one of each kind of row: concluded in the year, open at its end, carried in.

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// A township copies its server database to a USB stick. A plain copy of `town.sqlite` once
 /// lacked the latest writes (they were still in `-wal`); `serve` now leaves everything in the
 /// file as it stops, and `gongkai backup` copies it whole while the server runs.
 @Suite struct BackupTests {
-    static let village = "640522100201"
+    static let village = TestSupport.village.code
     static let sqlite3 = URL(fileURLWithPath: "/usr/bin/sqlite3")
 
     func fees(_ count: Int, from start: Int) -> String {
@@ -97,7 +98,7 @@ import Testing
 
 /// The USB stick workflow of the README, step by step, with the real binary.
 @Suite struct USBStickTests {
-    static let village = "640522100201"
+    static let village = TestSupport.village.code
 
     @Test func aVillageWithoutANetworkSyncsThroughACopyOnAStick() throws {
         // Given a township server with a village laptop that synced once over the network

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// An id typed by hand, or copied from another village's export, once left a laptop refused
 /// by the server at every sync with no way out. Typed ids are now scoped by unit; a refused
 /// record can be renamed; and the township's `report check` names the village meanwhile.
 @Suite struct ReusedIDTests {
-    static let (villageA, villageB) = ("640522100201", "640522100202")
+    static let (villageA, villageB) = (TestSupport.village.code, secondVillage.code)
 
     func checks(_ town: Township) throws -> [[String: Any]] {
         let result = try town.workspace.gongkai(["report", "check", "--year", "2021", "--json"], db: "town.sqlite")

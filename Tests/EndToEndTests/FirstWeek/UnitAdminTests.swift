@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The township administrator lists units, removes one registered with a typo, and cannot
 /// register a code with spaces or punctuation in the first place.
 @Suite struct UnitAdminTests {
-    static let village = "640522100201"
+    static let village = TestSupport.village.code
 
     func units(_ town: Township) throws -> [[String: Any]] {
         let listed = try town.workspace.gongkai(["admin", "list-units", "--json"], db: "town.sqlite")

@@ -8,7 +8,7 @@ struct FairnessTests {
     @Test("with 100,000 records of village A on the server, 50 concurrent syncs of village B all finish and /v1/status answers meanwhile")
     func fiftySyncsBesideABigVillage() throws {
         // Given a server holding 100,000 records of village A
-        let (villageA, villageB) = ("640522100201", "640522100202")
+        let (villageA, villageB) = (TestSupport.village.code, secondVillage.code)
         let town = try Township(villages: [villageA, villageB])
         let rows = (0..<100_000).map { "big-\($0),\(villageA),2021-\(String(format: "%02d", $0 % 12 + 1))-15,\($0 % 900 + 1)" }
         let csv = town.workspace.write("big.csv", "id,unit,collected_on,amount_yuan\n" + rows.joined(separator: "\n") + "\n")

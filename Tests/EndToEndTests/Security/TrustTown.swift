@@ -8,7 +8,7 @@ import TestSupport
 /// captured a fee and synced. The attacker holds a valid token of village A of its own (a
 /// stolen laptop's, a script's) and speaks raw HTTP.
 final class TrustTown {
-    static let (villageA, villageB) = ("640522100201", "640522100202")
+    static let (villageA, villageB) = (TestSupport.village.code, secondVillage.code)
     static let sites = ["a": "aaaaaaaaaaaaaaa1", "b": "bbbbbbbbbbbbbbb1", "t": "ccccccccccccccc1"]
     /// The site the attacker's own script uses with `a`'s token.
     static let attackerSite = "eeeeeeeeeeeeeee1"
