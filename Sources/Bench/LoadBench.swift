@@ -1,0 +1,119 @@
+import Dispatch
+import Foundation
+import Records
+import Storage
+import SyncCore
+import Synchronization
+
+/// Many villages syncing with one `gongkai serve` at once (issue 15): K villages of R notices
+/// each, every village's laptop a real `gongkai sync` process, P running at a time. Three
+/// rounds: the first (everything moves), a steady one (5 new notices each), a no-op one; each
+/// checked against what the server then holds.
+enum LoadBench {
+    static let township = GovernmentUnit(code: "640522000000", name: "县", isTownship: true)
+
+    struct Round {
+        let name: String
+        let wall: Double
+        let syncs: [Double]
+        let records: Int
+
+        func percentile(_ p: Double) -> Double {
+            let sorted = syncs.sorted()
+            return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+        }
+    }
+
+    static func run(villages: Int, records: Int, parallel: Int) throws -> [BenchRow] {
+        let directory = BenchDirectory()
+        let serverPath = directory.path("server.sqlite")
+        // Set up in process (not timed): the server with its villages and tokens, a laptop each.
+        let server = try Replica.create(at: serverPath, unit: township, site: SiteID(bits: 0x5E5E), deviceName: "服务器", now: 1_700_000_000)
+        var laptops: [(db: String, token: String)] = []
+        for index in 0..<villages {
+            let unit = GovernmentUnit(code: villageCode(index), name: "村\(index)", parent: township.code)
+            _ = try server.units.addVillage(code: unit.code, name: unit.name)
+            let token = "gk_load_\(index)_" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+            _ = try server.devices.issueToken(token, unit: unit.code, now: 1_700_000_000)
+            let db = directory.path("laptop\(index).sqlite")
+            let laptop = try Replica.create(at: db, unit: unit, site: SiteID(bits: 0xA000 + UInt64(index)), deviceName: "笔记本\(index)",
+                                            now: 1_700_000_000)
+            try addNotices(laptop, unit: unit.code, count: records, from: 0)
+            laptops.append((db, token))
+        }
+        let serve = try ServeProcess(db: serverPath)
+        defer { serve.stop() }
+        var rounds: [Round] = []
+        rounds.append(try round("first", laptops, server: serve, parallel: parallel, records: villages * records))
+        for (index, laptop) in laptops.enumerated() {
+            try addNotices(try Replica.open(at: laptop.db), unit: villageCode(index), count: 5, from: records)
+        }
+        rounds.append(try round("steady (5 new each)", laptops, server: serve, parallel: parallel, records: villages * 5))
+        rounds.append(try round("no-op", laptops, server: serve, parallel: parallel, records: 0))
+        // Every record on the server, once.
+        let held = try Replica.open(at: serverPath).records.all(.notices).count
+        precondition(held == villages * (records + 5), "the server holds \(held) notices, not \(villages * (records + 5))")
+        return rounds.map { round in
+            let rate = round.records > 0 ? String(format: ", %.0f records/s", Double(round.records) / round.wall) : ""
+            return BenchRow(figure: "load \(villages) × \(records), \(parallel) at a time: \(round.name) round",
+                            measured: String(format: "%.1f s for %d syncs (%.1f syncs/s%@)", round.wall, round.syncs.count,
+                                             Double(round.syncs.count) / round.wall, rate),
+                            baseline: String(format: "one sync p50 %.2f s, p99 %.2f s, max %.2f s", round.percentile(0.5), round.percentile(0.99),
+                                             round.syncs.max() ?? 0),
+                            ratio: "server holds all \(held)")
+        }
+    }
+
+    static func villageCode(_ index: Int) -> String { String(format: "640522%03d%03d", 100 + index / 1_000, index % 1_000) }
+
+    /// `count` notices of `unit`, numbered from `from`.
+    static func addNotices(_ replica: Replica, unit: String, count: Int, from: Int) throws {
+        var text = "id,unit,title,category,channel,published_on\n"
+        for number in from..<(from + count) {
+            text += "n\(number),\(unit),第\(number)号公示,finance,公开栏,2021-\(String(format: "%02d", number % 12 + 1))-15\n"
+        }
+        let reader = try ImportReader(kind: .notices, bytes: Array(text.utf8), defaultUnit: unit)
+        _ = try replica.imports.importRows(reader, now: 1_700_000_100)
+    }
+
+    /// Every laptop syncs once, `parallel` at a time; the wall time of the round and of each sync.
+    static func round(_ name: String, _ laptops: [(db: String, token: String)], server: ServeProcess, parallel: Int,
+                      records: Int) throws -> Round {
+        let next = Mutex(0)
+        let times = Mutex<[Double]>([])
+        let failures = Mutex<[String]>([])
+        let group = DispatchGroup()
+        let url = server.url
+        let start = DispatchTime.now().uptimeNanoseconds
+        // Threads of their own: a worker blocks in waitpid, and Dispatch's pool would run only a
+        // few at once.
+        for _ in 0..<parallel {
+            group.enter()
+            Thread.detachNewThread {
+                defer { group.leave() }
+                while true {
+                    let index = next.withLock { value -> Int in defer { value += 1 }; return value }
+                    guard index < laptops.count else { return }
+                    let laptop = laptops[index]
+                    do {
+                        let seconds = try spawnSeconds(gongkaiBinary, ["sync", "--db", laptop.db, "--server", url, "--token", laptop.token])
+                        times.withLock { $0.append(seconds) }
+                    } catch {
+                        failures.withLock { $0.append("\(error)") }
+                    }
+                }
+            }
+        }
+        group.wait()
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let failed = failures.withLock { $0 }
+        guard failed.isEmpty else { throw LoadFailed(round: name, failures: failed) }
+        return Round(name: name, wall: wall, syncs: times.withLock { $0 }, records: records)
+    }
+
+    struct LoadFailed: Error, CustomStringConvertible {
+        let round: String
+        let failures: [String]
+        var description: String { "\(failures.count) syncs of the \(round) round failed; the first: \(failures[0])" }
+    }
+}
