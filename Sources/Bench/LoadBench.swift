@@ -4,6 +4,7 @@ import Records
 import Storage
 import SyncCore
 import Synchronization
+import TestSupport
 
 /// Many villages syncing with one `gongkai serve` at once (issue 15): K villages of R notices
 /// each, every village's laptop a real `gongkai sync` process, P running at a time. Three
@@ -18,10 +19,7 @@ enum LoadBench {
         let syncs: [Double]
         let records: Int
 
-        func percentile(_ p: Double) -> Double {
-            let sorted = syncs.sorted()
-            return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
-        }
+        func percentile(_ p: Double) -> Double { TestSupport.percentile(syncs, p) ?? 0 }
     }
 
     static func run(villages: Int, records: Int, parallel: Int) throws -> [BenchRow] {
@@ -72,8 +70,7 @@ enum LoadBench {
         for number in from..<(from + count) {
             text += "n\(number),\(unit),第\(number)号公示,finance,公开栏,2021-\(String(format: "%02d", number % 12 + 1))-15\n"
         }
-        let reader = try ImportReader(kind: .notices, bytes: Array(text.utf8), defaultUnit: unit)
-        _ = try replica.imports.importRows(reader, now: 1_700_000_100)
+        try importCSV(replica, .notices, text, now: 1_700_000_100)
     }
 
     /// Every laptop syncs once, `parallel` at a time; the wall time of the round and of each sync.

@@ -53,7 +53,7 @@ struct FairnessTests {
         let times = finished.compactMap { $0 }.sorted()
         let status = statusTimes.sorted()
         func percentile(_ values: [Double], _ p: Double) -> String {
-            values.isEmpty ? "-" : String(format: "%.3f", values[min(values.count - 1, Int(Double(values.count) * p))])
+            TestSupport.percentile(values, p).map { String(format: "%.3f", $0) } ?? "-"
         }
         print("FAIRNESS syncs=\(times.count) all_done=\(percentile(times, 1)) s sync_p50=\(percentile(times, 0.5)) s "
               + "status_probes=\(status.count) status_p50=\(percentile(status, 0.5)) s status_max=\(percentile(status, 1)) s")
