@@ -4,12 +4,13 @@ import Records
 import Synchronization
 import SyncCore
 
-/// One replica file: the façade through which everything reads and writes a replica.
+/// One replica file as a database: opening and checking it, migrating it, and running the
+/// stores' work in transactions. The stores (`Replica`'s properties) are its only users.
 ///
-/// It owns one writing SQLite connection behind a mutex (one writer; each public write method
-/// is one transaction) and, for what a server answers many devices at once, a few reading
-/// connections of their own: in WAL mode a reader sees the last committed state and never waits
-/// for the writer. SQL lives only in this module.
+/// It owns one writing SQLite connection behind a mutex (one writer; each store's write is one
+/// transaction) and, for what a server answers many devices at once, a few reading connections
+/// of their own: in WAL mode a reader sees the last committed state and never waits for the
+/// writer. SQL lives only in this module.
 public final class Database: Sendable {
     public let path: String
     private let connection: Mutex<Connection>

@@ -1,7 +1,7 @@
 import CSQLite
 
-/// One SQLite connection with a cache of prepared statements. Not thread-safe: the replica
-/// façade owns it behind a mutex, so only one thread ever uses it at a time.
+/// One SQLite connection with a cache of prepared statements. Not thread-safe: `Database` owns
+/// it behind a mutex, so only one thread ever uses it at a time.
 final class Connection {
     private(set) var handle: OpaquePointer?
     private var statements: [String: Statement] = [:]
@@ -11,7 +11,7 @@ final class Connection {
 
     init(path: String, mode: Mode) throws(SQLiteError) {
         self.path = path
-        // The façade already lets one thread at a time use a connection: no SQLite mutex needed.
+        // `Database` already lets one thread at a time use a connection: no SQLite mutex needed.
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW
         switch mode {
         case .readWrite: flags |= SQLITE_OPEN_READWRITE
