@@ -98,7 +98,7 @@ public struct DeviceStore: Sendable {
             guard let row = rows.first else { return .unknown }
             if try row.optionalInteger("revoked_at") != nil { return .revoked }
             let unit = try UnitStore.unit(row)
-            return .valid(DeviceAccess(unit: UnitInfo(code: unit.code, name: unit.name, parent: unit.parent),
+            return .valid(DeviceAccess(unit: UnitStore.info(unit),
                                        scope: .of(unit: unit.code, isTownship: unit.isTownship), device: hash))
         }
     }

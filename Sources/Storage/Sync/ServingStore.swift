@@ -18,7 +18,7 @@ public struct ServingStore: Sendable, SyncServingStore {
     public func servingStatus() throws -> ServingStatus {
         try database.withReader { connection in
             let unit = try UnitStore.identity(connection).unit
-            return ServingStatus(unit: UnitInfo(code: unit.code, name: unit.name, parent: unit.parent), schema: try Migrator.schemaVersion(connection))
+            return ServingStatus(unit: UnitStore.info(unit), schema: try Migrator.schemaVersion(connection))
         }
     }
 

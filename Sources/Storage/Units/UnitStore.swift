@@ -32,6 +32,11 @@ public struct UnitStore: Sendable {
                                createdAt: try row.integer("created_at"))
     }
 
+    /// A unit as the sync protocol names it.
+    static func info(_ unit: GovernmentUnit) -> UnitInfo {
+        UnitInfo(code: unit.code, name: unit.name, parent: unit.parent)
+    }
+
     /// A unit from a row with its columns `code`, `name`, `parent` and `is_township`.
     static func unit(_ row: Row) throws(SQLiteError) -> GovernmentUnit {
         GovernmentUnit(code: try row.text("code"), name: try row.text("name"), parent: try row.optionalText("parent"),
