@@ -228,6 +228,20 @@ struct SyncTests {
             #expect(!plan.contains("TEMP B-TREE"), "\(query) sorts: \(plan)")
         }
     }
+
+    @Test("a village's pull is a range scan of its own unit's rows, not of every row after its cursor", arguments: RecordKind.allCases)
+    func unitFeedScan(kind: RecordKind) throws {
+        let scratch = Scratch()
+        let replica = try makeReplica(scratch)
+        let query = RecordTable(kind).unitFeedQuery
+        let placeholders = query.components(separatedBy: "?").count - 1
+        let plan = try replica.database.withConnection { connection in
+            try connection.rows("EXPLAIN QUERY PLAN " + query, Array(repeating: SQLiteValue.integer(0), count: placeholders))
+                .map { row throws(SQLiteError) in try row.text("detail") }.joined(separator: "; ")
+        }
+        #expect(plan.contains("USING INDEX \(kind.rawValue)_feed (unit=? AND seq>?)"), "\(query): \(plan)")
+        #expect(!plan.contains("TEMP B-TREE"), "\(query) sorts: \(plan)")
+    }
 }
 
 /// A transport that breaks on purpose: on the Nth call it fails before reaching the server

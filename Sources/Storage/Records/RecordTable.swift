@@ -51,9 +51,12 @@ struct RecordTable: Sendable {
 
     var name: String { RecordTable.name(of: kind) }
 
-    /// The change-feed queries a sync runs (each `seq > ? … ORDER BY seq LIMIT ?`), for the
-    /// test that holds each to a range scan of the rowid.
-    var changeFeedQueries: [String] { [changesSQL, pendingSQL, changesNotFromSQL, changesOfUnitNotFromSQL] }
+    /// The change-feed queries a sync runs over the whole table (each `seq > ? … ORDER BY seq
+    /// LIMIT ?`), for the test that holds each to a range scan of the rowid.
+    var changeFeedQueries: [String] { [changesSQL, pendingSQL, changesNotFromSQL] }
+    /// The one a village's device pulls through, for the test that holds it to a range scan of
+    /// the `(unit, seq)` index (migration 10).
+    var unitFeedQuery: String { changesOfUnitNotFromSQL }
 
     /// A kind's table, named without building its statements (status reads counts only).
     static func name(of kind: RecordKind) -> String { kind.rawValue }

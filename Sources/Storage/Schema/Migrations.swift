@@ -11,10 +11,11 @@ enum Migrations {
         Migration(version: 7, name: "records a server refused, by site", sql: version7),
         Migration(version: 8, name: "every published version of a report", sql: version8),
         Migration(version: 9, name: "the remembered server's certificate authority", sql: version9),
+        Migration(version: 10, name: "each unit's change feed indexed", sql: version10),
     ]
 
     /// The oldest schema whose records a replica of this schema takes as they are: every schema
-    /// since 5 has the same record kinds and fields (6 to 9 added only tables and columns of their own), so a
+    /// since 5 has the same record kinds and fields (6 to 10 added only tables, columns and indexes of their own), so a
     /// server keeps serving laptops of the previous release.
     static let oldestSameRecords = 5
 
@@ -308,5 +309,22 @@ extension Migrations {
     // `gongkai sync` to a township's own HTTPS certificate works the next time too.
     static let version9 = """
     ALTER TABLE sync_state ADD COLUMN cacert TEXT;
+    """
+}
+
+extension Migrations {
+    // A device of a village reads one unit's changes after its cursor: `(unit, seq)` makes that
+    // a range scan of the unit's own rows, so a pull costs the rows in the puller's scope, not
+    // every other village's rows after its cursor.
+    static let version10 = """
+    CREATE INDEX notices_feed ON notices(unit, seq);
+    CREATE INDEX documents_feed ON documents(unit, seq);
+    CREATE INDEX matters_feed ON matters(unit, seq);
+    CREATE INDEX decisions_feed ON decisions(unit, seq);
+    CREATE INDEX fees_feed ON fees(unit, seq);
+    CREATE INDEX procurement_feed ON procurement(unit, seq);
+    CREATE INDEX requests_feed ON requests(unit, seq);
+    CREATE INDEX cases_feed ON cases(unit, seq);
+    CREATE INDEX narrative_feed ON narrative(unit, seq);
     """
 }
