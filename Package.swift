@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // The system SQLite (libsqlite3-dev), reached through its C API.
@@ -39,8 +40,21 @@ let package = Package(
         .target(name: "SyncWire", dependencies: ["SyncCore", "Codecs", "CZlib"]),
         // The libcurl transport (`CurlTransport`), the client's side of HTTP.
         .target(name: "SyncHTTP", dependencies: ["SyncCore", "SyncWire", "CCurl"]),
-        // The SQLite replica: schema, migrations, record store, change log. The only place with SQL.
-        .target(name: "Storage", dependencies: ["CSQLite", "Codecs", "Records", "SyncCore", "Report", .product(name: "Crypto", package: "swift-crypto")]),
+        // What every store of records does alike, whatever holds the rows: a remote record checked,
+        // the merge decided, digests, a version's columns. Pure.
+        .target(name: "RecordRules", dependencies: ["Codecs", "Records", "SyncCore", .product(name: "Crypto", package: "swift-crypto")]),
+        // The SQLite replica: schema, migrations, record store, change log.
+        .target(name: "Storage", dependencies: ["CSQLite", "Codecs", "Records", "SyncCore", "RecordRules", "Report",
+                                                .product(name: "Crypto", package: "swift-crypto")]),
+        // The county's server store on PostgreSQL (postgres-nio): the same seams as Storage's.
+        .target(name: "PostgresStore", dependencies: [
+            "Codecs", "Records", "SyncCore", "RecordRules",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The annual report: tables by the counting rules, checks, and the four output formats.
         .target(name: "Report", dependencies: ["Records"]),
         // The township server: HTTP routes over SyncService, device tokens, session logs.
@@ -65,7 +79,7 @@ let package = Package(
         // Benchmarks beside their baselines, outside the test suite: `swift run -c release gongkai-bench`.
         .executableTarget(name: "Bench", dependencies: ["CSQLite", "Records", "Storage", "SyncCore", "SyncWire", "SyncHTTP", "Report", "TestSupport"]),
         // Seeded randomness for tests and benchmarks.
-        .target(name: "TestSupport", dependencies: ["CSQLite", "Records", "Storage", "SyncCore"]),
+        .target(name: "TestSupport", dependencies: ["CSQLite", "Records", "Storage", "PostgresStore", "SyncCore"]),
         // The test tiers: tags for slow, privileged and browser tests, and the fast tier's switch.
         .target(name: "TestTiers"),
         .testTarget(name: "RecordsTests", dependencies: ["TestTiers", "Records"]),
@@ -73,9 +87,10 @@ let package = Package(
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "SyncCoreTests", dependencies: ["TestTiers", "SyncCore", "SyncWire", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: [
-            "TestTiers", "Storage", "Records", "SyncCore", "CSQLite", "TestSupport",
+            "TestTiers", "Storage", "PostgresStore", "RecordRules", "Records", "SyncCore", "CSQLite", "TestSupport",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        .testTarget(name: "PostgresStoreTests", dependencies: ["TestTiers", "PostgresStore", "Storage", "Records", "SyncCore", "TestSupport"]),
         .testTarget(name: "ServerTests", dependencies: [
             "TestTiers", "Server", "Storage", "Records", "SyncCore", "SyncWire", "SyncHTTP", "TestSupport",
             .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+import RecordRules
 import Records
 @testable import Storage
 import SyncCore

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import RecordRules
 import Records
 @testable import Storage
 import SyncCore
@@ -39,6 +40,12 @@ struct SchemaTests {
             let digest = SHA256.hash(data: Data(migration.sql.utf8)).map { String(format: "%02x", $0) }.joined()
             #expect(landed[migration.version] == digest, "migration \(migration.version) \(migration.name)")
         }
+    }
+
+    @Test("the schema the protocol speaks of is the replica's last migration")
+    func replicaSchemaIsTheLastMigration() {
+        #expect(ReplicaSchema.latest == Migrations.latestVersion)
+        #expect(Migrations.oldestSameRecords == ReplicaSchema.oldestSameRecords)
     }
 
     @Test("a replica made by the first schema is brought up to date on opening, its records kept")

@@ -1,3 +1,4 @@
+import RecordRules
 import SyncCore
 
 /// Hands out this site's dots and the replica's change sequence numbers within one write

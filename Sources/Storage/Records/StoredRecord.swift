@@ -1,3 +1,4 @@
+import RecordRules
 import Records
 import SyncCore
 

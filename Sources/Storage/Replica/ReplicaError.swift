@@ -1,3 +1,4 @@
+import RecordRules
 import Records
 import SyncCore
 
@@ -73,7 +74,7 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
         case .idExists(let kind, let id):
             "id \(id) 的\(kind.label)已存在; 修改请用 gongkai \(kind.singular) edit \(id)"
         case .idBelongsToOtherUnit(let kind, let id, let unit):
-            "id \(id) 的\(kind.label)已属于单位 \(unit); 一个 id 只能属于一个单位, 请换一个 id"
+            RecordIntake.otherUnit(kind: kind, id: id, unit: unit)
         case .cannotRemoveUnit(let code, let reason):
             "不能删除单位 \(code): \(reason)"
         case .alreadyPublished(let year, let at):

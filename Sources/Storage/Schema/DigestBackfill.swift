@@ -1,3 +1,4 @@
+import RecordRules
 import Records
 
 /// Rows written before digests existed get theirs, and the per-unit digests are rebuilt from

@@ -1,3 +1,5 @@
+import RecordRules
+
 /// Every schema change, in order. A migration that has landed is never edited: a change to the
 /// schema is a new migration at the end. `MigrationLockTests` holds each landed one's checksum.
 enum Migrations {
@@ -14,10 +16,8 @@ enum Migrations {
         Migration(version: 10, name: "each unit's change feed indexed", sql: version10),
     ]
 
-    /// The oldest schema whose records a replica of this schema takes as they are: every schema
-    /// since 5 has the same record kinds and fields (6 to 10 added only tables, columns and indexes of their own), so a
-    /// server keeps serving laptops of the previous release.
-    static let oldestSameRecords = 5
+    /// See `ReplicaSchema.oldestSameRecords`.
+    static let oldestSameRecords = ReplicaSchema.oldestSameRecords
 
     static var latestVersion: Int { all.last!.version }
 

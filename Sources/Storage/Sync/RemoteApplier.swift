@@ -1,7 +1,9 @@
+import RecordRules
 import Records
 import SyncCore
 
-/// Merges one remote record version into the replica, within a write transaction.
+/// Merges one remote record version into the replica, within a write transaction, as
+/// `RecordIntake` decides.
 struct RemoteApplier {
     let connection: Connection
     let session: WriteSession
@@ -22,43 +24,20 @@ struct RemoteApplier {
         guard let kind = RecordKind(rawValue: remote.kind) else { return .refused("未知的记录类别 \(remote.kind)") }
         let table = RecordTable(kind)
         let stored = try table.load(connection, id: remote.id)
-        // A version this replica already holds exactly (a resent batch) was checked when it came.
-        if let stored, stored.unit == remote.unit, stored.version == remote.version {
-            if fromUpstream { try table.markFromUpstream(connection, id: remote.id) }
+        let decision = try RecordIntake.decide(remote, stored: stored.map { ($0.unit, $0.version) }, authority: authority)
+        switch decision {
+        case .refused(let reason):
+            return .refused(reason)
+        case .unchanged(let exactlyUpstream):
+            if fromUpstream && exactlyUpstream { try table.markFromUpstream(connection, id: remote.id) }
             return .unchanged
+        case .insert(let version):
+            session.observe(version.clock)
+            try table.insert(connection, session, id: remote.id, unit: remote.unit, version: version, fromUpstream: fromUpstream, origin: pusher)
+        case .update(let merged, let exact):
+            session.observe(remote.version.clock)
+            try table.update(connection, session, stored!, version: merged, fromUpstream: fromUpstream && exact, origin: exact ? pusher : nil)
         }
-        if let problem = RemoteRecordCheck.problem(with: remote) { return .refused(problem) }
-        if let authority, let problem = remote.version.authorshipProblem(against: stored?.version, authority: authority) {
-            return .refused(problem.description)
-        }
-        session.observe(remote.version.clock)
-        guard let local = stored else {
-            try table.insert(connection, session, id: remote.id, unit: remote.unit, version: remote.version, fromUpstream: fromUpstream,
-                             origin: pusher)
-            return .changed(conflicted: !remote.version.conflictedFields.isEmpty)
-        }
-        guard local.unit == remote.unit else {
-            return .refused(ReplicaError.idBelongsToOtherUnit(kind: kind, id: remote.id, unit: local.unit).description)
-        }
-        let merged: RecordVersion
-        do {
-            merged = try RecordVersion.merge(local.version, remote.version)
-        } catch {
-            // Only a copy of the sender's own replica can fork its own history (the whole batch is
-            // refused); another site's history forked in a push is a forgery of that record,
-            // refused on its own.
-            guard let authority else { throw SyncRefused.divergentHistory(error) }
-            let forks = RecordVersion.divergences(local.version, remote.version)
-            if let own = forks.first(where: { authority.owns($0.site) }) { throw SyncRefused.divergentHistory(own) }
-            let fork = forks.first ?? error
-            return .refused("伪造的修改: \(fork.detail) (站点 \(fork.site))")
-        }
-        if merged == local.version {
-            if fromUpstream && merged == remote.version { try table.markFromUpstream(connection, id: remote.id) }
-            return .unchanged
-        }
-        let exact = merged == remote.version
-        try table.update(connection, session, local, version: merged, fromUpstream: fromUpstream && exact, origin: exact ? pusher : nil)
-        return .changed(conflicted: !merged.conflictedFields.isEmpty)
+        return .changed(conflicted: decision.isConflicted)
     }
 }

@@ -1,3 +1,4 @@
+import RecordRules
 import Records
 import SyncCore
 
@@ -27,8 +28,7 @@ public struct ServingStore: Sendable, SyncServingStore {
     }
 
     public func acceptedSchemaVersions() throws -> ClosedRange<Int> {
-        let own = try schemaVersion()
-        return min(Migrations.oldestSameRecords, own)...own
+        ReplicaSchema.accepted(own: try schemaVersion())
     }
 
     public func registerPeer(_ sender: SiteInfo, as peer: SyncPeer, counter: UInt64?, now: Int64) throws {

@@ -1,3 +1,4 @@
+import RecordRules
 import SyncCore
 
 /// On a server: which device owns which site, and what a device may therefore push.
@@ -14,25 +15,16 @@ enum SiteBinding {
     /// bound, or renamed.
     static func check(_ connection: Connection, _ sender: SiteInfo, as peer: SyncPeer, counter: UInt64?) throws -> Bool {
         let site = sender.site.rawValue
-        if peer.device != nil, try connection.row("SELECT site FROM replica").text("site") == site {
-            throw SyncRefused.siteTaken(site: sender.site)
-        }
+        let isServerSite = try connection.row("SELECT site FROM replica").text("site") == site
         let rows = try connection.rows("""
         SELECT s.device_name, s.unit, s.counter, s.owner, t.revoked_at IS NOT NULL AS owner_revoked
         FROM sites s LEFT JOIN device_tokens t ON t.hash = s.owner WHERE s.site = ?
         """, [.text(site)])
-        guard let row = rows.first else { return true }
-        let (name, unit, owner) = (try row.text("device_name"), try row.text("unit"), try row.optionalText("owner"))
-        if let device = peer.device, owner != device {
-            let ownerRevoked = try row.flag("owner_revoked")
-            guard unit == sender.unit, owner == nil || ownerRevoked else { throw SyncRefused.siteTaken(site: sender.site) }
+        let held = try rows.first.map { row throws(SQLiteError) in
+            SiteClaim.Held(deviceName: try row.text("device_name"), unit: try row.text("unit"), counter: try row.integer("counter"),
+                           owner: try row.optionalText("owner"), ownerRevoked: try row.flag("owner_revoked"))
         }
-        // The highest change of this site the server holds: a sender that has not made it is a
-        // copy of a replica that went on, or a restored one.
-        if let counter, case let stored = try row.integer("counter"), stored > 0, UInt64(stored) > counter {
-            throw SyncRefused.counterWentBack(site: sender.site, known: UInt64(stored), declared: counter)
-        }
-        return name != sender.deviceName || unit != sender.unit || (peer.device != nil && owner != peer.device)
+        return try SiteClaim.check(sender, as: peer, counter: counter, held: held, isServerSite: isServerSite)
     }
 
     /// Records the site as `sender` names it, owned by the peer's device (when it has one).

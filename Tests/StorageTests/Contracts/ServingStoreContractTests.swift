@@ -1,4 +1,5 @@
 import Foundation
+import PostgresStore
 import Records
 import Storage
 import SyncCore
@@ -13,14 +14,18 @@ struct ServingFixture: Sendable {
     let townshipToken = "gk_contract_township"
     let revokedToken = "gk_contract_revoked"
     let otherVillage = GovernmentUnit(code: "640522100202", name: "别村", parent: township.code)
-    /// Keeps the implementation's files until the test ends.
+    /// Keeps the implementation's files (or database) until the test ends.
     let scratch: Scratch
+    var database: TestDatabase? = nil
 }
 
-/// The implementations of `SyncServingStore` the contract is checked against. PostgreSQL joins
-/// here when it exists (issue 15).
+/// The implementations of `SyncServingStore` the contract is checked against: PostgreSQL when
+/// the tests have one (`GONGKAI_TEST_POSTGRES`; `PostgresAvailabilityTests` says when not).
 enum ServingStoreImplementation: String, CaseIterable, Sendable {
     case sqlite
+    case postgresql
+
+    static var available: [ServingStoreImplementation] { TestPostgres.url == nil ? [.sqlite] : allCases }
 
     func make() throws -> ServingFixture {
         let scratch = Scratch()
@@ -35,6 +40,18 @@ enum ServingStoreImplementation: String, CaseIterable, Sendable {
             _ = try server.devices.issueToken(fixture.townshipToken, unit: township.code, now: 1)
             _ = try server.devices.issueToken(fixture.revokedToken, unit: village.code, now: 1)
             _ = try server.devices.revokeToken(fixture.revokedToken, now: 2)
+            return fixture
+        case .postgresql:
+            let database = try TestPostgres.database()
+            let server = try PostgresServerStore.create(database.location, unit: township, site: SiteID("5e5e5e5e5e5e5e5e")!,
+                                                        deviceName: "乡镇服务器", now: 1_600_000_000)
+            let fixture = ServingFixture(store: server.serving, scratch: scratch, database: database)
+            _ = try server.addVillage(code: village.code, name: village.name)
+            _ = try server.addVillage(code: fixture.otherVillage.code, name: fixture.otherVillage.name)
+            _ = try server.issueToken(fixture.villageToken, unit: village.code, now: 1)
+            _ = try server.issueToken(fixture.townshipToken, unit: township.code, now: 1)
+            _ = try server.issueToken(fixture.revokedToken, unit: village.code, now: 1)
+            _ = try server.revokeToken(fixture.revokedToken, now: 2)
             return fixture
         }
     }
@@ -60,7 +77,7 @@ struct ServingStoreContractTests {
         return access
     }
 
-    @Test("a token is valid with its unit's scope, revoked once revoked, unknown otherwise", arguments: ServingStoreImplementation.allCases)
+    @Test("a token is valid with its unit's scope, revoked once revoked, unknown otherwise", arguments: ServingStoreImplementation.available)
     func tokens(implementation: ServingStoreImplementation) throws {
         let fixture = try implementation.make()
         // A village token reads and writes only its village
@@ -78,7 +95,7 @@ struct ServingStoreContractTests {
         #expect(try fixture.store.access(forToken: "") == .unknown)
     }
 
-    @Test("the status names the server's unit and its schema, which it accepts", arguments: ServingStoreImplementation.allCases)
+    @Test("the status names the server's unit and its schema, which it accepts", arguments: ServingStoreImplementation.available)
     func status(implementation: ServingStoreImplementation) throws {
         let fixture = try implementation.make()
         let status = try fixture.store.servingStatus()
@@ -91,7 +108,7 @@ struct ServingStoreContractTests {
     }
 
     @Test("the first device to name a site owns it; another device is refused; a counter lower than one stored is a copy",
-          arguments: ServingStoreImplementation.allCases)
+          arguments: ServingStoreImplementation.available)
     func peers(implementation: ServingStoreImplementation) throws {
         let fixture = try implementation.make()
         let (sender, records, counter) = try laptopChanges(fixture.scratch)
@@ -112,7 +129,7 @@ struct ServingStoreContractTests {
     }
 
     @Test("a push is merged once; others pull it, the pusher does not get it back; cursors the store issued are known",
-          arguments: ServingStoreImplementation.allCases)
+          arguments: ServingStoreImplementation.available)
     func pushAndPull(implementation: ServingStoreImplementation) throws {
         let fixture = try implementation.make()
         let (sender, records, _) = try laptopChanges(fixture.scratch)
@@ -148,7 +165,7 @@ struct ServingStoreContractTests {
     }
 
     @Test("records outside the device's scope, or of a unit the server does not have, are refused one by one and stored not at all",
-          arguments: ServingStoreImplementation.allCases)
+          arguments: ServingStoreImplementation.available)
     func refusals(implementation: ServingStoreImplementation) throws {
         let fixture = try implementation.make()
         let (sender, records, _) = try laptopChanges(fixture.scratch)
@@ -177,7 +194,7 @@ struct ServingStoreContractTests {
     }
 
     @Test("the digest covers what a scope may read: equal for equal content, changed by a push into the scope only",
-          arguments: ServingStoreImplementation.allCases)
+          arguments: ServingStoreImplementation.available)
     func digests(implementation: ServingStoreImplementation) throws {
         let fixture = try implementation.make()
         let empty = try implementation.make()
@@ -199,5 +216,18 @@ struct ServingStoreContractTests {
         try empty.store.registerPeer(sender, as: try access(empty, empty.villageToken).peer, counter: 0, now: 10)
         _ = try empty.store.applyPushed(records, from: sender, as: try access(empty, empty.villageToken).peer, now: 10)
         #expect(try empty.store.digest(scope: .everything) == fixture.store.digest(scope: .everything))
+    }
+}
+
+/// Says, as a skipped test with the reason, when the PostgreSQL half of the contracts did not
+/// run; and fails when CI asked for PostgreSQL (`GONGKAI_REQUIRE_POSTGRES=1`) and has none.
+@Suite("PostgreSQL is there for the tests")
+struct PostgresAvailabilityTests {
+    @Test("the PostgreSQL tests run", .enabled(if: TestPostgres.url != nil || ProcessInfo.processInfo.environment["GONGKAI_REQUIRE_POSTGRES"] == "1", Comment(rawValue: TestPostgres.missing)))
+    func postgresIsThere() throws {
+        #expect(TestPostgres.url != nil, "GONGKAI_REQUIRE_POSTGRES=1 but GONGKAI_TEST_POSTGRES is not set")
+        let database = try TestPostgres.database()
+        _ = try PostgresServerStore.create(database.location, unit: township, site: SiteID("5e5e5e5e5e5e5e5e")!, deviceName: "服务器", now: 1)
+        #expect(try PostgresServerStore.open(database.location).serving.servingStatus().unit.code == township.code)
     }
 }

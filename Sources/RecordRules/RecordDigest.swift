@@ -6,21 +6,21 @@ import SyncCore
 /// A 256-bit digest; sets of records are digested by XOR of their members' digests, which is
 /// independent of order and can be kept up to date one change at a time. Four words, held
 /// inline: every record written computes one, and a unit's total is XORed with it.
-struct Digest256: Equatable, Sendable {
-    var words: (UInt64, UInt64, UInt64, UInt64)
+public struct Digest256: Equatable, Sendable {
+    public var words: (UInt64, UInt64, UInt64, UInt64)
 
-    static let zero = Digest256(words: (0, 0, 0, 0))
+    public static let zero = Digest256(words: (0, 0, 0, 0))
 
-    init(words: (UInt64, UInt64, UInt64, UInt64)) { self.words = words }
+    public init(words: (UInt64, UInt64, UInt64, UInt64)) { self.words = words }
 
     /// From the 32 bytes of a hash, most significant first.
-    init(bytes: some Sequence<UInt8>) {
+    public init(bytes: some Sequence<UInt8>) {
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         for (index, byte) in bytes.prefix(32).enumerated() { Digest256.shift(&words, index / 8, in: UInt64(byte), bits: 8) }
         self.words = words
     }
 
-    init?(hex: String) {
+    public init?(hex: String) {
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         var count = 0
         for byte in hex.utf8 {
@@ -42,7 +42,7 @@ struct Digest256: Equatable, Sendable {
         }
     }
 
-    var hex: String {
+    public var hex: String {
         String(unsafeUninitializedCapacity: 64) { buffer in
             Hex.write(words.0, into: buffer, at: 0)
             Hex.write(words.1, into: buffer, at: 16)
@@ -52,27 +52,27 @@ struct Digest256: Equatable, Sendable {
         }
     }
 
-    static func == (lhs: Digest256, rhs: Digest256) -> Bool { lhs.words == rhs.words }
+    public static func == (lhs: Digest256, rhs: Digest256) -> Bool { lhs.words == rhs.words }
 
-    static func ^ (lhs: Digest256, rhs: Digest256) -> Digest256 {
+    public static func ^ (lhs: Digest256, rhs: Digest256) -> Digest256 {
         Digest256(words: (lhs.words.0 ^ rhs.words.0, lhs.words.1 ^ rhs.words.1, lhs.words.2 ^ rhs.words.2, lhs.words.3 ^ rhs.words.3))
     }
 }
 
 /// The digest of one record: its identity and its whole version (values, dots, siblings), in
 /// a canonical byte form. Two replicas holding the same record the same way compute the same.
-enum RecordDigest {
-    static func of(kind: RecordKind, id: String, unit: String, version: RecordVersion) -> Digest256 {
+public enum RecordDigest {
+    public static func of(kind: RecordKind, id: String, unit: String, version: RecordVersion) -> Digest256 {
         of(kind: kind, id: id, unit: unit, compact: version.compact)
     }
 
-    static func of(kind: RecordKind, id: String, unit: String, compact: CompactVersion) -> Digest256 {
+    public static func of(kind: RecordKind, id: String, unit: String, compact: CompactVersion) -> Digest256 {
         of(kind: kind, id: id, unit: unit, vv: compact.vv, clock: compact.clock,
            sortedValues: compact.values.sorted(by: { $0.key < $1.key }).lazy.map { ($0.key, $0.value) }, siblings: compact.siblings)
     }
 
     /// The same from the compact form's parts, the values already sorted by field name.
-    static func of(kind: RecordKind, id: String, unit: String, vv: String, clock: String,
+    public static func of(kind: RecordKind, id: String, unit: String, vv: String, clock: String,
                    sortedValues: some Sequence<(String, String)>, siblings: [CompactVersion.Sibling]) -> Digest256 {
         // The canonical bytes, gathered into one buffer and hashed in one call: each field's
         // UTF-8 followed by a zero byte.

@@ -5,17 +5,17 @@ import SyncCore
 /// (`vv`, `clock`, and `siblings` as JSON, NULL when there are none), the standing value of
 /// each field in the field's own column, `deleted` (the standing value of the deleted-field),
 /// and `conflicts` (how many fields hold concurrent differing values).
-struct VersionColumns: Equatable {
-    var vv: String
-    var clock: String
-    var siblings: String?
-    var conflicts: Int
-    var deleted: Bool
+public struct VersionColumns: Equatable, Sendable {
+    public var vv: String
+    public var clock: String
+    public var siblings: String?
+    public var conflicts: Int
+    public var deleted: Bool
 
-    init(_ version: RecordVersion) { self.init(version, compact: version.compact) }
+    public init(_ version: RecordVersion) { self.init(version, compact: version.compact) }
 
     /// With the compact form already computed (the writer needs it for the digest too).
-    init(_ version: RecordVersion, compact: CompactVersion) {
+    public init(_ version: RecordVersion, compact: CompactVersion) {
         vv = compact.vv
         clock = compact.clock
         siblings = compact.siblings.isEmpty ? nil : VersionColumns.encode(compact.siblings)
@@ -23,7 +23,7 @@ struct VersionColumns: Equatable {
         deleted = version.isDeleted
     }
 
-    init(vv: String, clock: String, siblings: String?, conflicts: Int, deleted: Bool) {
+    public init(vv: String, clock: String, siblings: String?, conflicts: Int, deleted: Bool) {
         self.vv = vv
         self.clock = clock
         self.siblings = siblings
@@ -32,7 +32,7 @@ struct VersionColumns: Equatable {
     }
 
     /// Rebuilds the version from these columns and the standing field values.
-    func version(values: [String: String]) -> RecordVersion? {
+    public func version(values: [String: String]) -> RecordVersion? {
         var all = values
         all[deletedField] = deleted ? "1" : "0"
         var decoded: [CompactVersion.Sibling] = []
@@ -43,7 +43,7 @@ struct VersionColumns: Equatable {
         return RecordVersion(compact: CompactVersion(vv: vv, clock: clock, values: all, siblings: decoded))
     }
 
-    static func encode(_ siblings: [CompactVersion.Sibling]) -> String {
+    public static func encode(_ siblings: [CompactVersion.Sibling]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try! encoder.encode(siblings), as: UTF8.self)

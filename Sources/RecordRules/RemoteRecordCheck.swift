@@ -4,8 +4,8 @@ import SyncCore
 /// Checks a record version that came from another replica before it may be merged: a known
 /// kind, a well-formed id and unit, only the kind's fields, every value in canonical form (a
 /// peer cannot slip in "2020-02-30"), and a version whose clock covers its own entries.
-enum RemoteRecordCheck {
-    static func problem(with record: RemoteRecord) -> String? {
+public enum RemoteRecordCheck {
+    public static func problem(with record: RemoteRecord) -> String? {
         guard let kind = RecordKind(rawValue: record.kind) else { return "未知的记录类别 \(record.kind)" }
         if let problem = RecordID.problem(with: record.id) { return problem }
         if let problem = UnitCode.problem(with: record.unit) { return problem }

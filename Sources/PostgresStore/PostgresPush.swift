@@ -1,0 +1,165 @@
+import RecordRules
+import Records
+import SyncCore
+
+/// One pushed batch merged in one transaction, as `RecordIntake` decides each record: every
+/// stored version the batch touches read in one query, every new or merged one written in two.
+/// The digest rows of the batch's units are locked first (in code order), so pushes of one unit
+/// take turns and pushes of different units do not wait for each other.
+struct PostgresPush {
+    let session: PostgresSession
+    let sender: SiteInfo
+    let peer: SyncPeer
+    let now: Int64
+
+    private struct Written {
+        let remote: RemoteRecord
+        let version: RecordVersion
+        let isNew: Bool
+        let origin: String?
+        let digest: Digest256
+    }
+
+    func apply(_ records: [RemoteRecord]) throws -> PushResponse {
+        let authority = try PostgresSites.authority(session, of: peer)
+        let batchUnits = Set(records.map(\.unit)).sorted()
+        let known = Set(try session.rows("SELECT code FROM units WHERE code = ANY($1)", [.texts(batchUnits)]).map { try $0.text("code") })
+        var refused: [Refusal] = []
+        var admitted: [RemoteRecord] = []
+        for record in records {
+            if !peer.scope.mayWrite(record.unit) {
+                refused.append(Refusal(kind: record.kind, id: record.id, reason: "此设备无权写入单位 \(record.unit) 的记录"))
+            } else if !known.contains(record.unit) {
+                refused.append(Refusal(kind: record.kind, id: record.id, reason: "服务器上没有单位 \(record.unit); 请乡镇先用 gongkai admin add-unit 登记"))
+            } else {
+                admitted.append(record)
+            }
+        }
+        let units = Set(admitted.map(\.unit)).sorted()
+        var unitDigests: [String: Digest256] = [:]
+        if !units.isEmpty {
+            try session.run("INSERT INTO unit_digests (unit, digest) SELECT unnest($1::text[]), $2 ON CONFLICT (unit) DO NOTHING",
+                            [.texts(units), .text(Digest256.zero.hex)])
+            for row in try session.rows("SELECT unit, digest FROM unit_digests WHERE unit = ANY($1) ORDER BY unit FOR UPDATE", [.texts(units)]) {
+                guard let digest = Digest256(hex: try row.text("digest")) else { throw PostgresStoreError.corrupt("单位摘要不是 64 位十六进制") }
+                unitDigests[try row.text("unit")] = digest
+            }
+        }
+        // What the store holds of these records now; updated as the batch is decided, so a
+        // record named twice in one batch merges with itself.
+        var stored: [String: (unit: String, version: RecordVersion, digest: Digest256)] = [:]
+        if !admitted.isEmpty {
+            for row in try session.rows("""
+            SELECT \(PostgresRecordRow.columns) FROM records WHERE (kind, id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+            """, [.texts(admitted.map(\.kind)), .texts(admitted.map(\.id))]) {
+                let record = try PostgresRecordRow(row)
+                stored["\(record.kind.rawValue)/\(record.id)"] = (record.unit, record.version, record.digest)
+            }
+        }
+        var written: [String: Written] = [:]
+        var order: [String] = []
+        var changed = 0, conflicted = 0
+        var highest: [SiteID: UInt64] = [:]
+        for record in admitted {
+            let key = "\(record.kind)/\(record.id)"
+            let held = stored[key]
+            let decision = try RecordIntake.decide(record, stored: held.map { ($0.unit, $0.version) }, authority: authority)
+            let version: RecordVersion
+            let origin: String?
+            switch decision {
+            case .refused(let reason):
+                refused.append(Refusal(kind: record.kind, id: record.id, reason: reason))
+                continue
+            case .unchanged:
+                version = record.version
+                origin = nil
+            case .insert(let new):
+                (version, origin) = (new, sender.site.rawValue)
+            case .update(let merged, let exact):
+                (version, origin) = (merged, exact ? sender.site.rawValue : nil)
+            }
+            if case .unchanged = decision {} else {
+                let kind = RecordKind(rawValue: record.kind)!
+                let digest = RecordDigest.of(kind: kind, id: record.id, unit: record.unit, version: version)
+                unitDigests[record.unit] = unitDigests[record.unit]! ^ (held?.digest ?? .zero) ^ digest
+                if written[key] == nil { order.append(key) }
+                written[key] = Written(remote: record, version: version, isNew: written[key]?.isNew ?? (held == nil), origin: origin, digest: digest)
+                stored[key] = (record.unit, version, digest)
+                changed += 1
+                if decision.isConflicted { conflicted += 1 }
+            }
+            for (site, counter) in record.version.clock.counters where authority.owns(site) && counter > highest[site] ?? 0 {
+                highest[site] = counter
+            }
+        }
+        let rows = order.map { written[$0]! }
+        try insert(rows.filter(\.isNew))
+        try update(rows.filter { !$0.isNew })
+        for (unit, digest) in unitDigests {
+            try session.run("UPDATE unit_digests SET digest = $1 WHERE unit = $2", [.text(digest.hex), .text(unit)])
+        }
+        try PostgresSites.raiseCounters(session, to: highest)
+        try noteRefusals(refused, of: records)
+        return PushResponse(changed: changed, conflicted: conflicted, refused: refused)
+    }
+
+    /// The columns of written rows, as arrays for `unnest`.
+    private func columns(_ rows: [Written]) -> [Bind] {
+        [.texts(rows.map(\.remote.kind)), .texts(rows.map(\.remote.id)), .texts(rows.map(\.remote.unit)),
+         .texts(rows.map { $0.origin ?? "" }), .texts(rows.map(\.digest.hex)), .flags(rows.map(\.version.isDeleted)),
+         .integers(rows.map { Int64($0.version.conflictedFields.count) }),
+         .texts(rows.map { VersionColumns($0.version).vv }), .texts(rows.map { VersionColumns($0.version).clock }),
+         .texts(rows.map { VersionColumns($0.version).siblings ?? "" }),
+         .texts(rows.map { PostgresRecordRow.fields(of: $0.version, kind: RecordKind(rawValue: $0.remote.kind)!) })]
+    }
+
+    private static let unnested = """
+    unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[])
+        WITH ORDINALITY AS w(kind, id, unit, origin, digest, deleted, conflicts, vv, clock, siblings, fields, n)
+    """
+
+    private func insert(_ rows: [Written]) throws {
+        guard !rows.isEmpty else { return }
+        let inserted = try session.run("""
+        INSERT INTO records (kind, id, unit, seq, xid, origin, digest, deleted, conflicts, vv, clock, siblings, fields)
+        SELECT kind, id, unit, nextval('record_seq'), pg_current_xact_id(), nullif(origin, ''), digest, deleted, conflicts, vv, clock,
+               nullif(siblings, ''), fields::jsonb
+        FROM \(PostgresPush.unnested) ORDER BY n
+        ON CONFLICT (kind, id) DO NOTHING
+        """, columns(rows))
+        // Another push stored one of these records meanwhile (of another unit, whose lock this
+        // one does not hold): try the whole batch again, when it will be merged or refused.
+        guard inserted == rows.count else { throw PostgresStoreError.conflict("记录同时被另一次同步写入") }
+    }
+
+    private func update(_ rows: [Written]) throws {
+        guard !rows.isEmpty else { return }
+        try session.run("""
+        UPDATE records r SET seq = nextval('record_seq'), xid = pg_current_xact_id(), origin = nullif(w.origin, ''), digest = w.digest,
+            deleted = w.deleted, conflicts = w.conflicts, vv = w.vv, clock = w.clock, siblings = nullif(w.siblings, ''), fields = w.fields::jsonb
+        FROM \(PostgresPush.unnested)
+        WHERE r.kind = w.kind AND r.id = w.id
+        """, columns(rows))
+    }
+
+    /// Keeps what this push refused (for `report check`), and forgets refusals of records it
+    /// now accepted.
+    private func noteRefusals(_ refused: [Refusal], of records: [RemoteRecord]) throws {
+        let site = Bind.text(sender.site.rawValue)
+        let refusedKeys = Set(refused.map { "\($0.kind)/\($0.id)" })
+        let accepted = records.filter { !refusedKeys.contains("\($0.kind)/\($0.id)") }
+        if !accepted.isEmpty {
+            try session.run("DELETE FROM push_refusals WHERE site = $1 AND (kind, id) IN (SELECT * FROM unnest($2::text[], $3::text[]))",
+                            [site, .texts(accepted.map(\.kind)), .texts(accepted.map(\.id))])
+        }
+        let units = Dictionary(records.map { ("\($0.kind)/\($0.id)", $0.unit) }, uniquingKeysWith: { first, _ in first })
+        for refusal in refused {
+            try session.run("""
+            INSERT INTO push_refusals (site, kind, id, unit, reason, refused_at, sync_number)
+            VALUES ($1, $2, $3, $4, $5, $6, coalesce((SELECT finished_syncs FROM sites WHERE site = $1), 0))
+            ON CONFLICT (site, kind, id) DO UPDATE SET unit = excluded.unit, reason = excluded.reason, refused_at = excluded.refused_at,
+                sync_number = excluded.sync_number
+            """, [site, .text(refusal.kind), .text(refusal.id), .text(units["\(refusal.kind)/\(refusal.id)"] ?? ""), .text(refusal.reason), .integer(now)])
+        }
+    }
+}

@@ -1,0 +1,123 @@
+/// The PostgreSQL server store's schema, one migration at a time, in order. Like the SQLite
+/// replica's, a migration that has landed is never edited (`PostgresSchemaTests` holds their
+/// checksums); each runs in one transaction (PostgreSQL's DDL is transactional, so a database is
+/// never left half-migrated) under an advisory lock, so that several `serve` processes starting
+/// at once migrate it once.
+enum PostgresSchema {
+    struct Migration: Sendable {
+        let version: Int
+        let name: String
+        let sql: String
+    }
+
+    static let all: [Migration] = [
+        Migration(version: 1, name: "identity, units, records and their change feed, sites, tokens, refusals", sql: version1),
+    ]
+
+    static var latestVersion: Int { all.last!.version }
+
+    /// The advisory lock migrations run under (any constant of our own).
+    static let migrationLock: Int64 = 0x676f_6e67_6b61_6901
+
+    // `records`: one row per record of any kind. `seq` comes from `record_seq` and `xid` is the
+    // writing transaction (`pg_current_xact_id()`); the change feed is read in (xid, seq) order
+    // and only below the oldest transaction still running (see docs/PROTOCOL.md, "The change
+    // feed on PostgreSQL"), so a row committed late is never passed over. `fields` holds each
+    // field's standing value as canonical text; `vv`, `clock`, `siblings`, `conflicts` and
+    // `deleted` are the version's columns exactly as in the SQLite replica (`VersionColumns`).
+    // `legacy_marks`: the history marks of a SQLite server moved here by `admin migrate`; a
+    // cursor naming one points into the rows that move brought (`store_identity.migrated_xid`).
+    private static let version1 = """
+    CREATE TABLE store_identity (
+        singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+        site text NOT NULL,
+        unit text NOT NULL,
+        device_name text NOT NULL,
+        epoch text NOT NULL,
+        counter bigint NOT NULL DEFAULT 0,
+        created_at bigint NOT NULL,
+        migrated_xid xid8
+    );
+    CREATE TABLE units (
+        code text PRIMARY KEY,
+        name text NOT NULL,
+        parent text,
+        is_township boolean NOT NULL DEFAULT false
+    );
+    CREATE SEQUENCE record_seq;
+    CREATE TABLE records (
+        kind text NOT NULL,
+        id text NOT NULL,
+        unit text NOT NULL REFERENCES units (code),
+        seq bigint NOT NULL,
+        xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+        origin text,
+        digest text NOT NULL,
+        deleted boolean NOT NULL,
+        conflicts integer NOT NULL,
+        vv text NOT NULL,
+        clock text NOT NULL,
+        siblings text,
+        fields jsonb NOT NULL,
+        PRIMARY KEY (kind, id)
+    );
+    CREATE INDEX records_feed ON records (xid, seq);
+    CREATE INDEX records_unit_feed ON records (unit, xid, seq);
+    CREATE TABLE unit_digests (
+        unit text PRIMARY KEY REFERENCES units (code),
+        digest text NOT NULL
+    );
+    CREATE TABLE sites (
+        site text PRIMARY KEY,
+        device_name text NOT NULL,
+        unit text NOT NULL,
+        counter bigint NOT NULL DEFAULT 0,
+        seen_at bigint NOT NULL,
+        owner text,
+        synced_at bigint,
+        finished_syncs bigint NOT NULL DEFAULT 0
+    );
+    CREATE INDEX sites_owner ON sites (owner);
+    CREATE TABLE device_tokens (
+        hash text PRIMARY KEY,
+        unit text NOT NULL REFERENCES units (code),
+        issued_at bigint NOT NULL,
+        revoked_at bigint
+    );
+    CREATE TABLE push_refusals (
+        site text NOT NULL,
+        kind text NOT NULL,
+        id text NOT NULL,
+        unit text NOT NULL,
+        reason text NOT NULL,
+        refused_at bigint NOT NULL,
+        sync_number bigint NOT NULL,
+        PRIMARY KEY (site, kind, id)
+    );
+    CREATE TABLE legacy_marks (
+        mark text PRIMARY KEY,
+        first_seq bigint NOT NULL,
+        last_seq bigint NOT NULL
+    );
+    """
+
+    /// Brings the database up to the latest schema; returns the version it is at.
+    static func migrate(_ pool: PostgresPool) throws -> Int {
+        try pool.transaction { session in
+            try session.run("SELECT pg_advisory_xact_lock($1)", [.integer(migrationLock)])
+            try session.run("CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")
+            let current = try session.row("SELECT coalesce(max(version), 0)::bigint AS version FROM schema_migrations").integer("version")
+            if current > latestVersion {
+                throw PostgresStoreError.newerSchema(location: pool.location.description, found: Int(current), supported: latestVersion)
+            }
+            for migration in all where migration.version > current {
+                // One statement per query: the extended protocol takes no more.
+                for statement in migration.sql.split(separator: ";") where !statement.allSatisfy(\.isWhitespace) {
+                    try session.run(String(statement))
+                }
+                try session.run("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", [.integer(Int64(migration.version)), .text(migration.name)])
+            }
+            return latestVersion
+        }
+    }
+}

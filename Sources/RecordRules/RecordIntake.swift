@@ -1,0 +1,64 @@
+import Records
+import SyncCore
+
+/// What a store does with one record version that came from another replica, decided from the
+/// version it holds (if any) and nothing else: the same rules whatever holds the rows (the
+/// SQLite replica, the PostgreSQL server store).
+public enum RecordIntake {
+    public enum Decision: Equatable, Sendable {
+        /// The store holds it already (a resent batch) or holds more: nothing to write.
+        /// `exactlyUpstream`: what is held is exactly what came (a laptop marks such a version
+        /// as the server's, so it is not pushed back).
+        case unchanged(exactlyUpstream: Bool)
+        /// A record new to the store.
+        case insert(RecordVersion)
+        /// The merge of what was held and what came; `exact` when it is exactly what came.
+        case update(RecordVersion, exact: Bool)
+        case refused(String)
+
+        /// Whether the version to write holds concurrent differing values.
+        public var isConflicted: Bool {
+            switch self {
+            case .insert(let version), .update(let version, _): !version.conflictedFields.isEmpty
+            case .unchanged, .refused: false
+            }
+        }
+    }
+
+    /// The decision for `remote` given the store's `stored` version of the same kind and id.
+    /// `authority`: on a server, what the pushing device may claim (nil when trusted, as a
+    /// laptop trusts its server). Throws `SyncRefused.divergentHistory` when the sender's own
+    /// history forked (a copy of its replica): the whole batch is refused.
+    public static func decide(_ remote: RemoteRecord, stored: (unit: String, version: RecordVersion)?,
+                              authority: PushAuthority?) throws(SyncRefused) -> Decision {
+        guard let kind = RecordKind(rawValue: remote.kind) else { return .refused("未知的记录类别 \(remote.kind)") }
+        // A version the store already holds exactly (a resent batch) was checked when it came.
+        if let stored, stored.unit == remote.unit, stored.version == remote.version { return .unchanged(exactlyUpstream: true) }
+        if let problem = RemoteRecordCheck.problem(with: remote) { return .refused(problem) }
+        if let authority, let problem = remote.version.authorshipProblem(against: stored?.version, authority: authority) {
+            return .refused(problem.description)
+        }
+        guard let stored else { return .insert(remote.version) }
+        guard stored.unit == remote.unit else { return .refused(otherUnit(kind: kind, id: remote.id, unit: stored.unit)) }
+        let merged: RecordVersion
+        do {
+            merged = try RecordVersion.merge(stored.version, remote.version)
+        } catch {
+            // Only a copy of the sender's own replica can fork its own history (the whole batch is
+            // refused); another site's history forked in a push is a forgery of that record,
+            // refused on its own.
+            guard let authority else { throw SyncRefused.divergentHistory(error) }
+            let forks = RecordVersion.divergences(stored.version, remote.version)
+            if let own = forks.first(where: { authority.owns($0.site) }) { throw SyncRefused.divergentHistory(own) }
+            let fork = forks.first ?? error
+            return .refused("伪造的修改: \(fork.detail) (站点 \(fork.site))")
+        }
+        if merged == stored.version { return .unchanged(exactlyUpstream: merged == remote.version) }
+        return .update(merged, exact: merged == remote.version)
+    }
+
+    /// Why a record id held by one unit cannot be written as another's.
+    public static func otherUnit(kind: RecordKind, id: String, unit: String) -> String {
+        "id \(id) 的\(kind.label)已属于单位 \(unit); 一个 id 只能属于一个单位, 请换一个 id"
+    }
+}
