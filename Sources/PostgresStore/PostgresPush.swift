@@ -105,12 +105,12 @@ struct PostgresPush {
 
     /// The columns of written rows, as arrays for `unnest`.
     private func columns(_ rows: [Written]) -> [Bind] {
-        [.texts(rows.map(\.remote.kind)), .texts(rows.map(\.remote.id)), .texts(rows.map(\.remote.unit)),
-         .texts(rows.map { $0.origin ?? "" }), .texts(rows.map(\.digest.hex)), .flags(rows.map(\.version.isDeleted)),
-         .integers(rows.map { Int64($0.version.conflictedFields.count) }),
-         .texts(rows.map { VersionColumns($0.version).vv }), .texts(rows.map { VersionColumns($0.version).clock }),
-         .texts(rows.map { VersionColumns($0.version).siblings ?? "" }),
-         .texts(rows.map { PostgresRecordRow.fields(of: $0.version, kind: RecordKind(rawValue: $0.remote.kind)!) })]
+        let versions = rows.map { VersionColumns($0.version) }
+        return [.texts(rows.map(\.remote.kind)), .texts(rows.map(\.remote.id)), .texts(rows.map(\.remote.unit)),
+                .texts(rows.map { $0.origin ?? "" }), .texts(rows.map(\.digest.hex)), .flags(versions.map(\.deleted)),
+                .integers(versions.map { Int64($0.conflicts) }), .texts(versions.map(\.vv)), .texts(versions.map(\.clock)),
+                .texts(versions.map { $0.siblings ?? "" }),
+                .texts(rows.map { PostgresRecordRow.fields(of: $0.version, kind: RecordKind(rawValue: $0.remote.kind)!) })]
     }
 
     private static let unnested = """
