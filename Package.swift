@@ -72,7 +72,8 @@ let package = Package(
         // The `gongkai` executable: argument parsing and formatting.
         .executableTarget(
             name: "CLI",
-            dependencies: ["Codecs", "Records", "Storage", "SyncCore", "SyncWire", "SyncHTTP", "Server", "Report", "CFatalSignal",
+            dependencies: ["Codecs", "Records", "RecordRules", "Storage", "PostgresStore", "SyncCore", "SyncWire", "SyncHTTP", "Server", "Report",
+                           "CFatalSignal",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")]
         ),

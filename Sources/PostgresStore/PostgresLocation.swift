@@ -51,6 +51,19 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         PostgresLocation(endpoint: endpoint, user: user, password: password, database: name)
     }
 
+    /// The location as a URL the commands take, password included (for tests and tools that
+    /// pass it on; never shown).
+    public var url: String {
+        let credentials = password.map { "\(user):\($0)" } ?? user
+        switch endpoint {
+        case .tcp(let host, let port): return "postgresql://\(credentials)@\(host):\(port)/\(database)"
+        case .socket(let path):
+            let directory = (path as NSString).deletingLastPathComponent
+            let port = (path as NSString).lastPathComponent.split(separator: ".").last.map(String.init) ?? "5432"
+            return "postgresql://\(credentials)@localhost:\(port)/\(database)?host=\(directory)"
+        }
+    }
+
     var configuration: PostgresConnection.Configuration {
         switch endpoint {
         case .tcp(let host, let port):

@@ -1,5 +1,5 @@
 import Codecs
-import Crypto
+import RecordRules
 import Records
 import SyncCore
 
@@ -44,6 +44,9 @@ public struct PostgresServerStore: Sendable {
         return PostgresServerStore(pool: pool)
     }
 
+    /// Where the store is (never its password).
+    public var location: PostgresLocation { pool.location }
+
     /// Closes the store's idle connections.
     public func close() { pool.close() }
 
@@ -67,15 +70,30 @@ public struct PostgresServerStore: Sendable {
                 throw PostgresStoreError.unknownUnit(code: code)
             }
             try session.run("INSERT INTO device_tokens (hash, unit, issued_at) VALUES ($1, $2, $3)",
-                            [.text(PostgresServerStore.tokenHash(token)), .text(code), .integer(now)])
+                            [.text(DeviceToken.hash(of: token)), .text(code), .integer(now)])
             return try PostgresServerStore.unit(row)
         }
     }
 
-    /// Revokes a token; returns its unit.
+    /// Revokes a token: requests carrying it are refused from now on. Returns its unit.
     public func revokeToken(_ token: String, now: Int64) throws -> String {
+        try revokeToken(hash: DeviceToken.hash(of: token), now: now)
+    }
+
+    /// Revokes the token whose id (`admin list-tokens`: the start of its hash) is `id`.
+    public func revokeToken(id: String, now: Int64) throws -> String {
+        let hashes = try pool.withSession { session in
+            try session.rows("SELECT hash FROM device_tokens WHERE left(hash, $1::integer) = $2",
+                             [.integer(Int64(id.utf8.count)), .text(id.lowercased())]).map { try $0.text("hash") }
+        }
+        guard id.utf8.count >= 6, hashes.count == 1 else {
+            throw hashes.isEmpty || id.utf8.count < 6 ? PostgresStoreError.unknownToken : PostgresStoreError.ambiguousTokenID(id)
+        }
+        return try revokeToken(hash: hashes[0], now: now)
+    }
+
+    private func revokeToken(hash: String, now: Int64) throws -> String {
         try pool.transaction { session in
-            let hash = PostgresServerStore.tokenHash(token)
             guard let row = try session.rows("SELECT unit FROM device_tokens WHERE hash = $1 FOR UPDATE", [.text(hash)]).first else {
                 throw PostgresStoreError.unknownToken
             }
@@ -84,9 +102,26 @@ public struct PostgresServerStore: Sendable {
         }
     }
 
-    /// The token's hash: what is stored, and the device's identity. The same as the SQLite store's.
-    static func tokenHash(_ token: String) -> String {
-        Hex.string(Array(SHA256.hash(data: Array(token.utf8))))
+    /// Every token issued, by issue time: never the token, only its id.
+    public func deviceTokens() throws -> [DeviceToken] {
+        try pool.withSession { session in
+            let sites = try session.rows("SELECT owner, device_name, synced_at FROM sites WHERE owner IS NOT NULL ORDER BY device_name")
+            return try session.rows("SELECT hash, unit, issued_at, revoked_at FROM device_tokens ORDER BY issued_at, hash").map { row in
+                let hash = try row.text("hash")
+                let owned = try sites.filter { try $0.text("owner") == hash }
+                return DeviceToken(id: String(hash.prefix(DeviceToken.idLength)), unit: try row.text("unit"),
+                                   devices: try owned.map { try $0.text("device_name") }, issuedAt: try row.integer("issued_at"),
+                                   revokedAt: try row.optionalInteger("revoked_at"),
+                                   lastSync: try owned.compactMap { try $0.optionalInteger("synced_at") }.max())
+            }
+        }
+    }
+
+    /// The unit this server serves.
+    public func servedUnit() throws -> GovernmentUnit {
+        try pool.withSession { session in
+            try PostgresServerStore.unit(try session.row("SELECT u.code, u.name, u.parent, u.is_township FROM store_identity i JOIN units u ON u.code = i.unit"))
+        }
     }
 
     static func unit(_ row: PostgresSession.Row) throws -> GovernmentUnit {

@@ -12,6 +12,9 @@ import SyncCore
 public struct PostgresServingStore: Sendable, SyncServingStore {
     let pool: PostgresPool
 
+    /// Pushes of different units run at once (each locks only its units' digest rows).
+    public var takesConcurrentWrites: Bool { true }
+
     public func schemaVersion() throws -> Int { ReplicaSchema.latest }
 
     public func acceptedSchemaVersions() throws -> ClosedRange<Int> { ReplicaSchema.accepted(own: ReplicaSchema.latest) }
@@ -24,7 +27,7 @@ public struct PostgresServingStore: Sendable, SyncServingStore {
     }
 
     public func access(forToken token: String) throws -> TokenCheck {
-        let hash = PostgresServerStore.tokenHash(token)
+        let hash = DeviceToken.hash(of: token)
         return try pool.withSession { session in
             let rows = try session.rows("""
             SELECT t.revoked_at, u.code, u.name, u.parent, u.is_township FROM device_tokens t JOIN units u ON u.code = t.unit

@@ -19,6 +19,7 @@ public enum PostgresStoreError: Error, StoreFailure, Equatable {
     case unknownUnit(code: String)
     case unitExists(code: String)
     case unknownToken
+    case ambiguousTokenID(String)
 
     public var isTransient: Bool {
         switch self {
@@ -50,7 +51,9 @@ public enum PostgresStoreError: Error, StoreFailure, Equatable {
         case .unitExists(let code):
             "单位 \(code) 已经登记过"
         case .unknownToken:
-            "没有这个设备令牌"
+            "没有这个令牌; 请检查是否完整复制 (令牌只在发放时显示一次)"
+        case .ambiguousTokenID(let id):
+            "令牌编号 \(id) 对应多个令牌; 请用 gongkai admin list-tokens 查看完整编号"
         }
     }
 

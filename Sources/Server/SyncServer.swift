@@ -17,7 +17,7 @@ public enum SyncServer {
         let router = Router(context: SyncRequestContext.self)
         let refusals = RefusalSummary(logger: logger, seconds: configuration.refusalSummarySeconds)
         let routes = SyncRoutes(store: store, service: SyncService(store: store), configuration: configuration,
-                                sessions: SessionLog(logger: logger), lanes: DatabaseLanes(),
+                                sessions: SessionLog(logger: logger), lanes: DatabaseLanes(concurrentWrites: store.takesConcurrentWrites),
                                 gate: TokenGate(limit: configuration.maximumRequestsPerToken), refusals: refusals)
         routes.register(on: router)
         return Application(

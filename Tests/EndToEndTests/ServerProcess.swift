@@ -8,13 +8,14 @@ final class ServerProcess {
     let port: Int
     let logURL: URL
 
-    /// Starts the server on `db` (in `workspace`) and waits for its "listening" line.
-    init(workspace: Workspace, db: String = "town.sqlite", extra: [String] = []) throws {
+    /// Starts the server on `db` (in `workspace`), or on the PostgreSQL store at `store`, and
+    /// waits for its "listening" line.
+    init(workspace: Workspace, db: String = "town.sqlite", store: String? = nil, extra: [String] = []) throws {
         logURL = workspace.url.appendingPathComponent("serve-\(UUID().uuidString.prefix(6)).log")
         FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let output = Pipe()
         process.executableURL = GongkaiProcess.binary
-        process.arguments = ["serve", "--db", workspace.path(db), "--port", "0"] + extra
+        process.arguments = ["serve"] + (store.map { ["--store", $0] } ?? ["--db", workspace.path(db)]) + ["--port", "0"] + extra
         process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: logURL)
         try process.run()

@@ -2,6 +2,7 @@ import Codecs
 import Records
 import ArgumentParser
 import Foundation
+import PostgresStore
 import Storage
 import SyncCore
 
@@ -16,6 +17,7 @@ struct AdminCommand: ParsableCommand, ExampleProviding {
         "gongkai admin add-unit --db town.sqlite --unit 640522100000 --name 海原县西安镇人民政府",
         "gongkai admin add-unit --db town.sqlite --unit 640522100201 --name 园河村 --parent 640522100000",
         "gongkai admin issue-token --db town.sqlite --unit 640522100201",
+        "gongkai admin add-unit --store postgresql://gongkai@db.county/gongkai --unit 640522000000 --name 海原县   # 县级平台 (PostgreSQL)",
     ]
 }
 
@@ -29,35 +31,51 @@ struct AdminAddUnit: ParsableCommand, ExampleProviding {
         "gongkai admin add-unit --db town.sqlite --unit 640522100201 --name 园河村 --parent 640522100000",
     ]
 
-    @OptionGroup var replica: ReplicaOptions
+    @OptionGroup var server: ServerStoreOptions
     @Option(help: ArgumentHelp("单位代码", valueName: "CODE")) var unit: String
     @Option(help: ArgumentHelp("单位名称", valueName: "NAME")) var name: String
     @Option(help: ArgumentHelp("上级 (乡镇) 的代码", valueName: "CODE")) var parent: String?
 
     func run() throws {
-        let path = replica.path
-        guard FileManager.default.fileExists(atPath: path) else {
+        let served = GovernmentUnit(code: unit, name: name, isTownship: true)
+        guard let opened = try openIfThere() else {
             guard parent == nil else {
-                throw CLIError.failure("服务器数据库 \(path) 还不存在; 请先不带 --parent 添加本服务器服务的乡镇")
+                throw CLIError.failure("服务器数据库 \(server.store ?? server.replica.path) 还不存在; 请先不带 --parent 添加本服务器服务的乡镇")
             }
             var generator = SystemRandomNumberGenerator()
             // GONGKAI_SITE fixes the site id, as for `init`, so that a test can replay a server exactly.
             let site = ProcessInfo.processInfo.environment["GONGKAI_SITE"].flatMap(SiteID.init) ?? SiteID.random(using: &generator)
-            let created = try Replica.create(at: path, unit: GovernmentUnit(code: unit, name: name, isTownship: true),
-                                             site: site, deviceName: "乡镇服务器", now: WallClock.now())
-            print("已创建服务器数据库 \(created.path), 服务乡镇 \(unit) \(name)")
+            if let location = try server.postgresLocation() {
+                let created = try PostgresServerStore.create(location, unit: served, site: site, deviceName: "服务器", now: WallClock.now())
+                created.close()
+                print("已在 \(location) 建立服务器数据库, 服务 \(unit) \(name)")
+            } else {
+                let created = try Replica.create(at: server.replica.path, unit: served, site: site, deviceName: "乡镇服务器", now: WallClock.now())
+                print("已创建服务器数据库 \(created.path), 服务乡镇 \(unit) \(name)")
+            }
             return
         }
-        let opened = try replica.open()
-        let township = try opened.units.identity().unit
+        defer { try? opened.close() }
+        let township = try opened.servedUnit()
         guard let parent else {
             throw CLIError.failure("服务器已服务乡镇 \(township.code) \(township.name); 一个服务器只服务一个乡镇。添加村请加 --parent \(township.code)")
         }
         guard parent == township.code else {
             throw CLIError.failure("上级 \(parent) 不是本服务器服务的乡镇 \(township.code)")
         }
-        let village = try opened.units.addVillage(code: unit, name: name)
+        let village = try opened.addVillage(code: unit, name: name)
         print("已登记 \(village.code) \(village.name) (上级 \(township.code))")
+    }
+
+    /// The server database, or nil when there is none yet (no file; a PostgreSQL database that
+    /// is not yet a store).
+    private func openIfThere() throws -> ServerDatabase? {
+        if server.store == nil { return FileManager.default.fileExists(atPath: server.replica.path) ? try server.open() : nil }
+        do {
+            return try server.open()
+        } catch PostgresStoreError.notAStore {
+            return nil
+        }
     }
 }
 
@@ -68,13 +86,15 @@ struct AdminIssueToken: ParsableCommand, ExampleProviding {
 
     static let examples = ["gongkai admin issue-token --db town.sqlite --unit 640522100201"]
 
-    @OptionGroup var replica: ReplicaOptions
+    @OptionGroup var server: ServerStoreOptions
     @Option(help: ArgumentHelp("单位代码", valueName: "CODE")) var unit: String
 
     func run() throws {
         var generator = SystemRandomNumberGenerator()
         let token = "gk_" + (0..<3).map { _ in Hex.string(generator.next() as UInt64) }.joined()
-        let owner = try replica.open().devices.issueToken(token, unit: unit, now: WallClock.now())
+        let opened = try server.open()
+        defer { try? opened.close() }
+        let owner = try opened.issueToken(token, unit: unit, now: WallClock.now())
         print(token)
         Terminal.error("以上是 \(owner.code) \(owner.name) 的设备令牌, 只显示这一次; 在那台电脑上运行 gongkai sync --server 地址 --token 令牌")
     }
@@ -89,16 +109,17 @@ struct AdminRevokeToken: ParsableCommand, ExampleProviding {
         "gongkai admin revoke-token --db town.sqlite --id 3f2a9c01b7de   # 编号见 gongkai admin list-tokens",
     ]
 
-    @OptionGroup var replica: ReplicaOptions
+    @OptionGroup var server: ServerStoreOptions
     @Option(help: ArgumentHelp("要吊销的令牌", valueName: "TOKEN")) var token: String?
     @Option(help: ArgumentHelp("要吊销的令牌的编号 (gongkai admin list-tokens 列出)", valueName: "TOKEN_ID")) var id: String?
 
     func run() throws {
-        let opened = try replica.open()
+        let opened = try server.open()
+        defer { try? opened.close() }
         let unit: String
         switch (token, id) {
-        case (let token?, nil): unit = try opened.devices.revokeToken(token, now: WallClock.now())
-        case (nil, let id?): unit = try opened.devices.revokeToken(id: id, now: WallClock.now())
+        case (let token?, nil): unit = try opened.revokeToken(token, now: WallClock.now())
+        case (nil, let id?): unit = try opened.revokeToken(id: id, now: WallClock.now())
         default: throw CLIError.usage("请用 --token 令牌 或 --id 编号 (二者选一) 指定要吊销的令牌")
         }
         print("已吊销单位 \(unit) 的一个设备令牌")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RecordRules
 import Records
 import Storage
 
@@ -13,11 +14,13 @@ struct AdminListTokens: ParsableCommand, ExampleProviding {
         "gongkai admin list-tokens --db town.sqlite --json",
     ]
 
-    @OptionGroup var replica: ReplicaOptions
+    @OptionGroup var server: ServerStoreOptions
     @Flag(help: "以 JSON 输出, 供脚本读取") var json = false
 
     func run() throws {
-        let tokens = try replica.open().devices.deviceTokens()
+        let opened = try server.open()
+        defer { try? opened.close() }
+        let tokens = try opened.deviceTokens()
         if json {
             print(JSONValue.array(tokens.map(Self.json)).rendered())
             return

@@ -24,9 +24,10 @@ struct ServeCommand: AsyncParsableCommand, ExampleProviding {
     static let examples = [
         "gongkai serve --db town.sqlite --host 0.0.0.0 --port 8080",
         "gongkai serve --db town.sqlite --port 8443 --tls-cert server.pem --tls-key server.key",
+        "gongkai serve --store postgresql://gongkai@db.county/gongkai --port 8801   # 县级平台: 可在同一数据库上运行多个",
     ]
 
-    @OptionGroup var replica: ReplicaOptions
+    @OptionGroup var server: ServerStoreOptions
     @Option(help: ArgumentHelp("监听的地址", valueName: "HOST")) var host = "127.0.0.1"
     @Option(help: ArgumentHelp("监听的端口; 0 表示任选一个空闲端口", valueName: "PORT")) var port = 8080
     @Option(name: .customLong("tls-cert"), help: ArgumentHelp("HTTPS 证书链 (PEM)", valueName: "FILE")) var tlsCert: String?
@@ -34,10 +35,10 @@ struct ServeCommand: AsyncParsableCommand, ExampleProviding {
 
     func run() async throws {
         guard (tlsCert == nil) == (tlsKey == nil) else { throw CLIError.usage("--tls-cert 和 --tls-key 要一起使用") }
-        let opened = try replica.open()
-        let identity = try opened.units.identity()
-        guard identity.unit.isTownship else {
-            throw CLIError.failure("\(opened.path) 是村级副本; 服务器数据库请用 gongkai admin add-unit 创建")
+        let opened = try server.open()
+        let unit = try opened.servedUnit()
+        guard unit.isTownship else {
+            throw CLIError.failure("\(opened.location) 是村级副本; 服务器数据库请用 gongkai admin add-unit 创建")
         }
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "gongkai")
@@ -52,14 +53,14 @@ struct ServeCommand: AsyncParsableCommand, ExampleProviding {
         gongkai_log_fatal_signals("gongkai serve: 致命错误, 进程退出 (信号 ")
         do {
             let app = try SyncServer.buildApplication(store: opened.serving, configuration: configuration, logger: logger) { bound in
-                let line = "gongkai serve: \(identity.unit.name) (\(identity.unit.code)) 正在监听 \(scheme)://\(host):\(bound)\n"
+                let line = "gongkai serve: \(unit.name) (\(unit.code)) 正在监听 \(scheme)://\(host):\(bound)\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             }
             try await app.runService()
             // Every committed write into the database file itself: a copy of the file alone
             // made after `serve` stopped holds everything.
-            try opened.database.checkpoint()
-            logger.info("服务器已停止; 数据已全部写入 \(opened.path)")
+            try opened.close()
+            logger.info("服务器已停止; 数据已全部写入 \(opened.location)")
         } catch let error as CLIError {
             throw error
         } catch where ServeCommand.isAddressInUse(error) {

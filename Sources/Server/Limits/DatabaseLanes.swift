@@ -3,12 +3,17 @@ import Foundation
 import Synchronization
 
 /// Where the server's blocking database work runs: on threads of its own, never on the few
-/// threads that run Swift tasks and the network. Writes go one at a time down one lane (SQLite
-/// has one writer); reads go down another, many at once, each on a reading connection of its
-/// own, so that status, health and pulls never wait behind a push being merged.
+/// threads that run Swift tasks and the network. Writes go one at a time down one lane when the
+/// store has one writer (SQLite), many at once when it takes concurrent writes (PostgreSQL);
+/// reads go down another, many at once, each on a connection of its own, so that status, health
+/// and pulls never wait behind a push being merged.
 final class DatabaseLanes: Sendable {
-    private let writes = DispatchQueue(label: "gongkai.database.writes")
+    private let writes: DispatchQueue
     private let reads = DispatchQueue(label: "gongkai.database.reads", attributes: .concurrent)
+
+    init(concurrentWrites: Bool = false) {
+        writes = DispatchQueue(label: "gongkai.database.writes", attributes: concurrentWrites ? .concurrent : [])
+    }
     private let queued = Mutex(WriteQueue())
 
     /// The writes waiting or running, and since when the oldest has waited (for `/v1/health`).

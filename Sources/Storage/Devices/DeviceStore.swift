@@ -1,22 +1,6 @@
-import Codecs
-import Crypto
+import RecordRules
 import Records
 import SyncCore
-
-/// A token as `admin list-tokens` shows it.
-public struct DeviceToken: Sendable, Equatable {
-    /// How many hex digits of the token's hash name it.
-    public static let idLength = 12
-
-    public let id: String
-    public let unit: String
-    /// The names of the devices whose sites it owns (none until it first syncs).
-    public let devices: [String]
-    public let issuedAt: Int64
-    public let revokedAt: Int64?
-    /// When a device of it last finished a sync.
-    public let lastSync: Int64?
-}
 
 /// Device tokens on a server: issued (only their hash kept), revoked, listed, and checked.
 public struct DeviceStore: Sendable {
@@ -103,9 +87,7 @@ public struct DeviceStore: Sendable {
         }
     }
 
-    static func tokenHash(_ token: String) -> String {
-        Hex.string(Array(SHA256.hash(data: Array(token.utf8))))
-    }
+    static func tokenHash(_ token: String) -> String { DeviceToken.hash(of: token) }
 
     /// Whether this is a server's database (it has issued device tokens), so that the sync
     /// times it keeps for each village mean something.

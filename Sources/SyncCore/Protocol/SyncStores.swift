@@ -31,6 +31,14 @@ public protocol SyncServingStore: Sendable {
     func access(forToken token: String) throws -> TokenCheck
     /// The server's unit and schema, for `/v1/status` (a read, like `access`).
     func servingStatus() throws -> ServingStatus
+    /// Whether writes (pushes, finished syncs) may run at once: false for a store with one
+    /// writer (SQLite), where the server queues them; true where the database takes them
+    /// concurrently (PostgreSQL).
+    var takesConcurrentWrites: Bool { get }
+}
+
+extension SyncServingStore {
+    public var takesConcurrentWrites: Bool { false }
 }
 
 /// What the syncing side (a laptop's replica) offers to the protocol.

@@ -1,0 +1,103 @@
+import ArgumentParser
+import PostgresStore
+import RecordRules
+import Records
+import Storage
+import SyncCore
+
+/// Where a server's database is: `--db FILE` (SQLite, the default, a township's) or
+/// `--store URL` (PostgreSQL, a county's; several `serve` may share it).
+struct ServerStoreOptions: ParsableArguments {
+    @OptionGroup var replica: ReplicaOptions
+    @Option(help: ArgumentHelp("PostgreSQL 服务器数据库 (县级平台): postgresql://用户@主机:端口/数据库 或 postgresql:///数据库?host=/套接字目录",
+                               valueName: "URL"))
+    var store: String?
+
+    func validate() throws {
+        if store != nil && replica.db != nil { throw ValidationError("--db 和 --store 只能选一个") }
+    }
+
+    /// The PostgreSQL store's location, when `--store` names one.
+    func postgresLocation() throws -> PostgresLocation? {
+        try store.map { try PostgresLocation($0) }
+    }
+
+    /// The server database, opened (brought up to date).
+    func open() throws -> ServerDatabase {
+        if let location = try postgresLocation() { return .postgres(try PostgresServerStore.open(location)) }
+        return .sqlite(try replica.open())
+    }
+}
+
+/// A server's database of either kind, for the commands that work on both.
+enum ServerDatabase {
+    case sqlite(Replica)
+    case postgres(PostgresServerStore)
+
+    var serving: any SyncServingStore {
+        switch self {
+        case .sqlite(let replica): replica.serving
+        case .postgres(let store): store.serving
+        }
+    }
+
+    /// The unit the server serves.
+    func servedUnit() throws -> GovernmentUnit {
+        switch self {
+        case .sqlite(let replica): try replica.units.identity().unit
+        case .postgres(let store): try store.servedUnit()
+        }
+    }
+
+    /// Where it is, for messages (never a password).
+    var location: String {
+        switch self {
+        case .sqlite(let replica): replica.path
+        case .postgres(let store): store.location.description
+        }
+    }
+
+    func issueToken(_ token: String, unit: String, now: Int64) throws -> GovernmentUnit {
+        switch self {
+        case .sqlite(let replica): try replica.devices.issueToken(token, unit: unit, now: now)
+        case .postgres(let store): try store.issueToken(token, unit: unit, now: now)
+        }
+    }
+
+    func revokeToken(_ token: String, now: Int64) throws -> String {
+        switch self {
+        case .sqlite(let replica): try replica.devices.revokeToken(token, now: now)
+        case .postgres(let store): try store.revokeToken(token, now: now)
+        }
+    }
+
+    func revokeToken(id: String, now: Int64) throws -> String {
+        switch self {
+        case .sqlite(let replica): try replica.devices.revokeToken(id: id, now: now)
+        case .postgres(let store): try store.revokeToken(id: id, now: now)
+        }
+    }
+
+    func deviceTokens() throws -> [DeviceToken] {
+        switch self {
+        case .sqlite(let replica): try replica.devices.deviceTokens()
+        case .postgres(let store): try store.deviceTokens()
+        }
+    }
+
+    func addVillage(code: String, name: String) throws -> GovernmentUnit {
+        switch self {
+        case .sqlite(let replica): try replica.units.addVillage(code: code, name: name)
+        case .postgres(let store): try store.addVillage(code: code, name: name)
+        }
+    }
+
+    /// Everything written is in the database itself (SQLite: the WAL checkpointed), and
+    /// connections are closed.
+    func close() throws {
+        switch self {
+        case .sqlite(let replica): try replica.database.checkpoint()
+        case .postgres(let store): store.close()
+        }
+    }
+}

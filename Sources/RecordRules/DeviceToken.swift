@@ -1,0 +1,26 @@
+import Codecs
+import Crypto
+
+/// A token as `admin list-tokens` shows it, from either server store.
+public struct DeviceToken: Sendable, Equatable {
+    /// How many hex digits of the token's hash name it.
+    public static let idLength = 12
+
+    public let id: String
+    public let unit: String
+    /// The names of the devices whose sites it owns (none until it first syncs).
+    public let devices: [String]
+    public let issuedAt: Int64
+    public let revokedAt: Int64?
+    /// When a device of it last finished a sync.
+    public let lastSync: Int64?
+
+    public init(id: String, unit: String, devices: [String], issuedAt: Int64, revokedAt: Int64?, lastSync: Int64?) {
+        (self.id, self.unit, self.devices, self.issuedAt, self.revokedAt, self.lastSync) = (id, unit, devices, issuedAt, revokedAt, lastSync)
+    }
+
+    /// What a server keeps of a token, and the device's identity: its SHA-256 in hex.
+    public static func hash(of token: String) -> String {
+        Hex.string(Array(SHA256.hash(data: Array(token.utf8))))
+    }
+}

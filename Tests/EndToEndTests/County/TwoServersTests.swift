@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+import TestSupport
+import TestTiers
+
+/// A county platform: one PostgreSQL database, two `gongkai serve` processes in front of it,
+/// laptops of several villages syncing through either, all through the real binaries.
+@Suite("County: two serve instances on one PostgreSQL", .tags(.slow), .enabled(if: TestPostgres.url != nil, Comment(rawValue: TestPostgres.missing)))
+struct TwoServersTests {
+    static let county = TestSupport.township.code
+    static let villages = ["640522100201", "640522100202", "640522100203"]
+
+    @Test("villages sync through both instances at random; one is killed with SIGKILL mid-round and restarted; every replica converges, nothing lost or doubled")
+    func killOneOfTwo() throws {
+        let database = try TestPostgres.database()
+        let store = database.location.url
+        let workspace = Workspace()
+        let ledger = WriteLedger()
+        var random = SeededGenerator(seed: 15)
+        print("TwoServersTests seed 15")
+        // Given a county store with three villages, a laptop in each (two in the first) and an auditor's
+        func admin(_ arguments: [String]) throws -> String {
+            let result = try GongkaiProcess.run(["admin"] + arguments + ["--store", store], environment: ["GONGKAI_SITE": "5e5e5e5e5e5e5e5e"])
+            #expect(result.status == 0, "admin \(arguments): \(result.stderr)")
+            return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        _ = try admin(["add-unit", "--unit", Self.county, "--name", "西安镇"])
+        for village in Self.villages { _ = try admin(["add-unit", "--unit", village, "--name", "村\(village.suffix(3))", "--parent", Self.county]) }
+        var tokens: [String: String] = [:]
+        let laptops = [("a1", Self.villages[0]), ("a2", Self.villages[0]), ("b", Self.villages[1]), ("c", Self.villages[2]), ("audit", Self.county)]
+        for (name, unit) in laptops {
+            tokens[name] = try admin(["issue-token", "--unit", unit])
+            let placement = unit == Self.county ? ["--township"] : ["--parent", Self.county]
+            #expect(try GongkaiProcess.run(["init", "--unit", unit, "--name", "村", "--device", name] + placement + ["--db", workspace.path("\(name).sqlite")]).status == 0)
+        }
+        var servers = [try ServerProcess(workspace: workspace, store: store), try ServerProcess(workspace: workspace, store: store)]
+        func startSync(_ name: String, through server: ServerProcess) throws -> StartedProcess {
+            try GongkaiProcess.start(["sync", "--db", workspace.path("\(name).sqlite"), "--server", server.url, "--token", tokens[name]!,
+                                      "--no-remember", "--batch-size", "200"], environment: ["GONGKAI_RETRY_DELAY": "0.05"])
+        }
+        var syncs = 0
+        var interrupted = 0
+        for round in 0..<3 {
+            // When every village laptop captures fees and all sync at once, each through a server chosen at random
+            for (name, unit) in laptops where name != "audit" {
+                #expect(try ledger.captureFees(workspace, db: "\(name).sqlite", unit: unit, prefix: "\(name)-r\(round)", count: 3_000).status == 0)
+            }
+            let started = try laptops.map { name, _ in try startSync(name, through: servers[Int(random.next() % 2)]) }
+            syncs += started.count
+            if round == 1 {
+                // …and one instance dies with SIGKILL while they run, and is started again
+                usleep(UInt32(50_000 + random.next() % 200_000))
+                servers[0].kill()
+                servers[0] = try ServerProcess(workspace: workspace, store: store)
+            }
+            for process in started where try process.wait().status != 0 { interrupted += 1 }
+        }
+        // Then, after each laptop syncs again through either instance (twice: what one pushed,
+        // the others pull the next time), every replica holds every record of its scope exactly once
+        for pass in 0..<2 {
+            for (name, _) in laptops {
+                let result = try startSync(name, through: servers[(pass + syncs) % 2]).wait()
+                syncs += 1
+                #expect(result.status == 0, "\(name): \(result.stderr)")
+            }
+        }
+        for (name, unit) in laptops {
+            let units: Set<String> = unit == Self.county ? Set(Self.villages) : [unit]
+            let outcome = try ledger.check(workspace, db: "\(name).sqlite", units: units)
+            #expect(outcome.checked > 0 && outcome.lost == 0 && outcome.duplicates == 0 && outcome.wrong == 0, "\(name): \(outcome)")
+        }
+        // And a last sync of each says it agrees with the server (the digests are equal)
+        for (name, _) in laptops {
+            let result = try startSync(name, through: servers[1]).wait()
+            #expect(result.stderr.contains("一致") || result.stdout.contains("一致"), "\(name): \(result.stdout) \(result.stderr)")
+        }
+        print("TWO-SERVERS syncs=\(syncs) writes=\(ledger.writes.count) killed=1 syncs_cut_by_the_kill=\(interrupted)")
+    }
+}
