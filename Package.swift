@@ -48,7 +48,7 @@ let package = Package(
                                                 .product(name: "Crypto", package: "swift-crypto")]),
         // The county's server store on PostgreSQL (postgres-nio): the same seams as Storage's.
         .target(name: "PostgresStore", dependencies: [
-            "Codecs", "Records", "SyncCore", "RecordRules",
+            "Codecs", "Records", "SyncCore", "RecordRules", "Report",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -78,7 +78,8 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")]
         ),
         // Benchmarks beside their baselines, outside the test suite: `swift run -c release gongkai-bench`.
-        .executableTarget(name: "Bench", dependencies: ["CSQLite", "Records", "Storage", "SyncCore", "SyncWire", "SyncHTTP", "Report", "TestSupport"]),
+        .executableTarget(name: "Bench", dependencies: ["CSQLite", "Records", "Storage", "PostgresStore", "SyncCore", "SyncWire", "SyncHTTP", "Report",
+                                                        "TestSupport"]),
         // Seeded randomness for tests and benchmarks.
         .target(name: "TestSupport", dependencies: ["CSQLite", "Records", "Storage", "PostgresStore", "SyncCore"]),
         // The test tiers: tags for slow, privileged and browser tests, and the fast tier's switch.
@@ -96,7 +97,7 @@ let package = Package(
             "TestTiers", "Server", "Storage", "Records", "SyncCore", "SyncWire", "SyncHTTP", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "ReportTests", dependencies: ["TestTiers", "Report", "Storage", "Records", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["TestTiers", "Report", "Storage", "PostgresStore", "Records", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestTiers", "CLI", "Storage", "Records", "SyncCore", "SyncWire", "TestSupport"]),
     ]
 )

@@ -1,10 +1,12 @@
 import Foundation
+import TestSupport
 
 /// `gongkai-bench [import] [merge] [sync] [noop] [report] [startup] [--count N]`, all by default:
 /// prints one table, each figure beside its baseline measured in the same run. Build with
 /// -c release, with the release `gongkai` binary beside it (scripts/bench builds both).
 /// `gongkai-bench load [--villages K] [--records R] [--parallel P]` (200 × 500, 50 at a time by
-/// default) runs many villages' syncs against one server, beside one laptop's first sync.
+/// default) runs many villages' syncs against one server, beside one laptop's first sync: on
+/// SQLite, and with `GONGKAI_TEST_POSTGRES` set on PostgreSQL with one and with two servers.
 @main
 enum BenchMain {
     static func main() async throws {
@@ -27,6 +29,13 @@ enum BenchMain {
         if which.contains("startup") { rows += try StartupBench.run() }
         if which.contains("load") {
             rows += try LoadBench.run(villages: villages, records: records, parallel: parallel)
+            // On PostgreSQL too, with one and two serve processes, when the bench has one.
+            if TestPostgres.url != nil {
+                rows += try LoadBench.run(villages: villages, records: records, parallel: parallel, store: .postgres(servers: 1))
+                rows += try LoadBench.run(villages: villages, records: records, parallel: parallel, store: .postgres(servers: 2))
+            } else {
+                FileHandle.standardError.write(Data("load on PostgreSQL skipped: \(TestPostgres.missing)\n".utf8))
+            }
             if !which.contains("sync") { rows += try SyncBench.firstSync(count: 100_000) }
         }
         printTable(rows)

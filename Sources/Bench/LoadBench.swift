@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import PostgresStore
 import Records
 import Storage
 import SyncCore
@@ -22,38 +23,72 @@ enum LoadBench {
         func percentile(_ p: Double) -> Double { TestSupport.percentile(syncs, p) ?? 0 }
     }
 
-    static func run(villages: Int, records: Int, parallel: Int) throws -> [BenchRow] {
+    /// The server's store: the township's SQLite file, or a PostgreSQL database (made fresh on
+    /// the server `GONGKAI_TEST_POSTGRES` names) with `servers` serve processes, the villages
+    /// split between them.
+    enum Store {
+        case sqlite
+        case postgres(servers: Int)
+
+        var name: String {
+            switch self {
+            case .sqlite: "SQLite"
+            case .postgres(let servers): "PostgreSQL, \(servers) serve"
+            }
+        }
+    }
+
+    static func run(villages: Int, records: Int, parallel: Int, store: Store = .sqlite) throws -> [BenchRow] {
         let directory = BenchDirectory()
         let serverPath = directory.path("server.sqlite")
         // Set up in process (not timed): the server with its villages and tokens, a laptop each.
-        let server = try Replica.create(at: serverPath, unit: township, site: SiteID(bits: 0x5E5E), deviceName: "服务器", now: 1_700_000_000)
+        var database: TestDatabase? = nil
+        var postgres: PostgresServerStore? = nil
+        var sqlite: Replica? = nil
+        switch store {
+        case .sqlite:
+            sqlite = try Replica.create(at: serverPath, unit: township, site: SiteID(bits: 0x5E5E), deviceName: "服务器", now: 1_700_000_000)
+        case .postgres:
+            database = try TestPostgres.database()
+            postgres = try PostgresServerStore.create(database!.location, unit: township, site: SiteID(bits: 0x5E5E), deviceName: "服务器",
+                                                      now: 1_700_000_000)
+        }
+        defer { postgres?.close() }
         var laptops: [(db: String, token: String)] = []
         for index in 0..<villages {
             let unit = GovernmentUnit(code: villageCode(index), name: "村\(index)", parent: township.code)
-            _ = try server.units.addVillage(code: unit.code, name: unit.name)
             let token = "gk_load_\(index)_" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
-            _ = try server.devices.issueToken(token, unit: unit.code, now: 1_700_000_000)
+            if let sqlite {
+                _ = try sqlite.units.addVillage(code: unit.code, name: unit.name)
+                _ = try sqlite.devices.issueToken(token, unit: unit.code, now: 1_700_000_000)
+            } else if let postgres {
+                _ = try postgres.addVillage(code: unit.code, name: unit.name)
+                _ = try postgres.issueToken(token, unit: unit.code, now: 1_700_000_000)
+            }
             let db = directory.path("laptop\(index).sqlite")
             let laptop = try Replica.create(at: db, unit: unit, site: SiteID(bits: 0xA000 + UInt64(index)), deviceName: "笔记本\(index)",
                                             now: 1_700_000_000)
             try addNotices(laptop, unit: unit.code, count: records, from: 0)
             laptops.append((db, token))
         }
-        let serve = try ServeProcess(db: serverPath)
-        defer { serve.stop() }
+        let serves: [ServeProcess] = switch store {
+        case .sqlite: [try ServeProcess(arguments: ["--db", serverPath])]
+        case .postgres(let servers): try (0..<max(1, servers)).map { _ in try ServeProcess(arguments: ["--store", database!.location.url]) }
+        }
+        defer { for serve in serves { serve.stop() } }
         var rounds: [Round] = []
-        rounds.append(try round("first", laptops, server: serve, parallel: parallel, records: villages * records))
+        rounds.append(try round("first", laptops, servers: serves, parallel: parallel, records: villages * records))
         for (index, laptop) in laptops.enumerated() {
             try addNotices(try Replica.open(at: laptop.db), unit: villageCode(index), count: 5, from: records)
         }
-        rounds.append(try round("steady (5 new each)", laptops, server: serve, parallel: parallel, records: villages * 5))
-        rounds.append(try round("no-op", laptops, server: serve, parallel: parallel, records: 0))
+        rounds.append(try round("steady (5 new each)", laptops, servers: serves, parallel: parallel, records: villages * 5))
+        rounds.append(try round("no-op", laptops, servers: serves, parallel: parallel, records: 0))
         // Every record on the server, once.
-        let held = try Replica.open(at: serverPath).records.all(.notices).count
+        let held = if let postgres { try postgres.recordCount(of: .notices) } else { try Replica.open(at: serverPath).records.all(.notices).count }
         precondition(held == villages * (records + 5), "the server holds \(held) notices, not \(villages * (records + 5))")
         return rounds.map { round in
             let rate = round.records > 0 ? String(format: ", %.0f records/s", Double(round.records) / round.wall) : ""
-            return BenchRow(figure: "load \(villages) × \(records), \(parallel) at a time: \(round.name) round",
+            return BenchRow(figure: "load \(villages) × \(records), \(parallel) at a time, \(store.name): \(round.name) round",
                             measured: String(format: "%.1f s for %d syncs (%.1f syncs/s%@)", round.wall, round.syncs.count,
                                              Double(round.syncs.count) / round.wall, rate),
                             baseline: String(format: "one sync p50 %.2f s, p99 %.2f s, max %.2f s", round.percentile(0.5), round.percentile(0.99),
@@ -74,13 +109,13 @@ enum LoadBench {
     }
 
     /// Every laptop syncs once, `parallel` at a time; the wall time of the round and of each sync.
-    static func round(_ name: String, _ laptops: [(db: String, token: String)], server: ServeProcess, parallel: Int,
+    static func round(_ name: String, _ laptops: [(db: String, token: String)], servers: [ServeProcess], parallel: Int,
                       records: Int) throws -> Round {
         let next = Mutex(0)
         let times = Mutex<[Double]>([])
         let failures = Mutex<[String]>([])
         let group = DispatchGroup()
-        let url = server.url
+        let urls = servers.map(\.url)
         let start = DispatchTime.now().uptimeNanoseconds
         // Threads of their own: a worker blocks in waitpid, and Dispatch's pool would run only a
         // few at once.
@@ -93,7 +128,9 @@ enum LoadBench {
                     guard index < laptops.count else { return }
                     let laptop = laptops[index]
                     do {
-                        let seconds = try spawnSeconds(gongkaiBinary, ["sync", "--db", laptop.db, "--server", url, "--token", laptop.token])
+                        // Villages split between the servers, each always to the same one.
+                        let seconds = try spawnSeconds(gongkaiBinary, ["sync", "--db", laptop.db, "--server", urls[index % urls.count],
+                                                                       "--token", laptop.token])
                         times.withLock { $0.append(seconds) }
                     } catch {
                         failures.withLock { $0.append("\(error)") }

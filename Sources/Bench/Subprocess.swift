@@ -74,10 +74,15 @@ final class ServeProcess {
     let process = Process()
     let port: Int
 
-    init(db: String) throws {
+    convenience init(db: String) throws {
+        try self.init(arguments: ["--db", db])
+    }
+
+    /// `gongkai serve` with the store named by `arguments` (`--db FILE` or `--store URL`).
+    init(arguments: [String]) throws {
         let output = Pipe()
         process.executableURL = URL(fileURLWithPath: gongkaiBinary)
-        process.arguments = ["serve", "--db", db, "--port", "0"]
+        process.arguments = ["serve"] + arguments + ["--port", "0"]
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()

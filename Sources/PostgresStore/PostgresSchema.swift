@@ -12,6 +12,7 @@ enum PostgresSchema {
 
     static let all: [Migration] = [
         Migration(version: 1, name: "identity, units, records and their change feed, sites, tokens, refusals", sql: version1),
+        Migration(version: 2, name: "every published version of each year's report", sql: version2),
     ]
 
     static var latestVersion: Int { all.last!.version }
@@ -99,6 +100,21 @@ enum PostgresSchema {
         first_seq bigint NOT NULL,
         last_seq bigint NOT NULL
     );
+    """
+
+    // As the SQLite replica keeps them (its migration 8): the current version of a year is the
+    // highest.
+    private static let version2 = """
+    CREATE TABLE published_report_versions (
+        year integer NOT NULL,
+        version integer NOT NULL,
+        format_version text NOT NULL,
+        published_at bigint NOT NULL,
+        reason text,
+        report text NOT NULL,
+        model text,
+        PRIMARY KEY (year, version)
+    )
     """
 
     /// Brings the database up to the latest schema; returns the version it is at.

@@ -117,6 +117,13 @@ public struct PostgresServerStore: Sendable {
         }
     }
 
+    /// How many records of `kind` the store holds (deleted ones included).
+    public func recordCount(of kind: RecordKind) throws -> Int {
+        try pool.withSession { session in
+            Int(try session.row("SELECT count(*) AS records FROM records WHERE kind = $1", [.text(kind.rawValue)]).integer("records"))
+        }
+    }
+
     /// The unit this server serves.
     public func servedUnit() throws -> GovernmentUnit {
         try pool.withSession { session in

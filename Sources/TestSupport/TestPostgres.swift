@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 import PostgresStore
 
 /// The PostgreSQL server the tests and the load bench use: `GONGKAI_TEST_POSTGRES` names it
@@ -37,5 +38,21 @@ public final class TestDatabase: Sendable {
 
     deinit {
         try? PostgresAdministration.dropDatabase(location.database, on: server)
+    }
+}
+
+extension TestPostgres {
+    /// A server's replica moved to a fresh PostgreSQL database, as `gongkai admin migrate` moves it.
+    public static func moved(_ replica: Replica) throws -> (TestDatabase, PostgresServerStore) {
+        let database = try TestPostgres.database()
+        let exporter = replica.exporter
+        let store = try PostgresServerStore.migrate(into: database.location, header: try exporter.header(),
+                                                    nextRecords: { seq in try exporter.records(after: seq, limit: 1_000) })
+        return (database, store)
+    }
+
+    /// Runs one statement on a test's database (to damage data on purpose, as `tamper` does to a file).
+    public static func execute(_ sql: String, in database: TestDatabase) throws {
+        try PostgresAdministration.execute(sql, in: database.location)
     }
 }

@@ -54,7 +54,7 @@ final class ServerProcess {
 final class Township {
     let workspace = Workspace()
     var tokens: [String: String] = [:]
-    let server: ServerProcess
+    var server: ServerProcess
 
     static let township = TestSupport.township.code
 

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresStore
 import Records
 import Report
 import Storage
@@ -12,19 +13,36 @@ import TestSupport
 struct ReportSourceFixture: Sendable {
     let source: any ReportSource
     let scratch: Scratch
+    var database: TestDatabase? = nil
     static let narrativeID = NarrativeSection.overview.recordID(unit: townUnit.code, year: 2021)
     static let deletedNarrativeID = NarrativeSection.problems.recordID(unit: townUnit.code, year: 2021)
 }
 
-/// The implementations the contract is checked against. A county's PostgreSQL store joins here
-/// when it exists (issue 15).
+/// The implementations the contract is checked against: a county's PostgreSQL store (the same
+/// data moved there by `admin migrate`'s code) when the tests have a PostgreSQL.
 enum ReportSourceImplementation: String, CaseIterable, Sendable {
     case sqlite
+    case postgresql
+
+    static var available: [ReportSourceImplementation] { TestPostgres.url == nil ? [.sqlite] : allCases }
 
     func make() throws -> ReportSourceFixture {
         let scratch = Scratch()
         switch self {
         case .sqlite:
+            let town = try ReportSourceImplementation.town(scratch)
+            // r2's outcome lost, as data from an older version or a damaged file can be
+            try tamper(town, "UPDATE requests SET outcome = NULL WHERE id = '\(townUnit.code):r2'")
+            return ReportSourceFixture(source: town.figures, scratch: scratch)
+        case .postgresql:
+            let (database, store) = try TestPostgres.moved(try ReportSourceImplementation.town(scratch))
+            try TestPostgres.execute("UPDATE records SET fields = fields - 'outcome' WHERE id = '\(townUnit.code):r2'", in: database)
+            return ReportSourceFixture(source: try store.reportSource(), scratch: scratch, database: database)
+        }
+    }
+
+    /// The year of data, in a township's replica.
+    static func town(_ scratch: Scratch) throws -> Replica {
             let town = try makeTownship(scratch)
             _ = try town.units.addVillage(code: village.code, name: village.name)
             // Requests: two received in 2021 by the township (one granted, one concluded without an
@@ -36,8 +54,6 @@ enum ReportSourceImplementation: String, CaseIterable, Sendable {
                 "r4,\(village.code),2021-05-01,natural_person,,",
             ])
             try town.records.delete(.requests, id: "\(village.code):r4", now: 1_700_000_001)
-            // r2's outcome lost, as data from an older version or a damaged file can be
-            try tamper(town, "UPDATE requests SET outcome = NULL WHERE id = '\(townUnit.code):r2'")
             try load(town, .notices, "id,unit,title,category,channel,published_on", [
                 "n1,\(village.code),通知,finance,门户网站,2021-03-05",
                 "n2,\(village.code),通知,finance,门户网站,2021-03-06",
@@ -55,21 +71,20 @@ enum ReportSourceImplementation: String, CaseIterable, Sendable {
             try town.records.delete(.narrative, id: ReportSourceFixture.deletedNarrativeID, now: 1_700_000_003)
             _ = try town.published.publishReport(year: 2020, formatVersion: "2019", json: "{\"year\":2020}", model: "{}",
                                                  supersedingBecause: nil, now: 1_700_000_004)
-            return ReportSourceFixture(source: town.figures, scratch: scratch)
-        }
+            return town
     }
 }
 
 /// What `ReportBuilder` and `ReportChecks` rely on from any source of a report's figures.
 @Suite("Report source contract")
 struct ReportSourceContractTests {
-    @Test("the reporting unit is the database's own", arguments: ReportSourceImplementation.allCases)
+    @Test("the reporting unit is the database's own", arguments: ReportSourceImplementation.available)
     func unit(implementation: ReportSourceImplementation) throws {
         let fixture = try implementation.make()
         #expect(try fixture.source.reportingUnit() == townUnit)
     }
 
-    @Test("the figures count the year's live records by the counting rules", arguments: ReportSourceImplementation.allCases)
+    @Test("the figures count the year's live records by the counting rules", arguments: ReportSourceImplementation.available)
     func figures(implementation: ReportSourceImplementation) throws {
         let fixture = try implementation.make()
         let figures = try fixture.source.reportFigures(year: 2021)
@@ -90,7 +105,7 @@ struct ReportSourceContractTests {
         #expect(try fixture.source.reportFigures(year: 2022).noticesPublished == 1)
     }
 
-    @Test("each unit's share: the township first, then its villages", arguments: ReportSourceImplementation.allCases)
+    @Test("each unit's share: the township first, then its villages", arguments: ReportSourceImplementation.available)
     func unitShares(implementation: ReportSourceImplementation) throws {
         let fixture = try implementation.make()
         let shares = try fixture.source.unitFigures(try fixture.source.reportFigures(year: 2021))
@@ -100,7 +115,7 @@ struct ReportSourceContractTests {
         #expect(shares.map(\.lastSync) == [nil, nil])
     }
 
-    @Test("a narrative's text when written, nil when deleted or never written", arguments: ReportSourceImplementation.allCases)
+    @Test("a narrative's text when written, nil when deleted or never written", arguments: ReportSourceImplementation.available)
     func narrative(implementation: ReportSourceImplementation) throws {
         let fixture = try implementation.make()
         #expect(try fixture.source.narrativeText(id: ReportSourceFixture.narrativeID) == "概述。")
@@ -109,7 +124,7 @@ struct ReportSourceContractTests {
     }
 
     @Test("data problems name the record, its unit and what is wrong; documents of a kind are listed by the year made",
-          arguments: ReportSourceImplementation.allCases)
+          arguments: ReportSourceImplementation.available)
     func problems(implementation: ReportSourceImplementation) throws {
         let fixture = try implementation.make()
         let problems = try fixture.source.dataProblems(year: 2021)
@@ -122,7 +137,7 @@ struct ReportSourceContractTests {
     }
 
     @Test("a database that issued no token serves no devices and refused nothing; a published year reads back",
-          arguments: ReportSourceImplementation.allCases)
+          arguments: ReportSourceImplementation.available)
     func serverState(implementation: ReportSourceImplementation) throws {
         let fixture = try implementation.make()
         #expect(try !fixture.source.servesDevices())

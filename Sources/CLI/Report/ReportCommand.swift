@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PostgresStore
 import Records
 import Report
 import Storage
@@ -34,9 +35,29 @@ struct ReportOptions: ParsableArguments {
         guard (2008...2100).contains(year) else { throw ValidationError("年度 \(year) 不合理") }
     }
 
-    func build(_ replica: Replica) throws -> (ReportBuilder.Built, [CheckResult]) {
-        let built = try ReportBuilder.build(replica.figures, year: year, version: try version())
-        return (built, try ReportChecks.run(built, source: replica.figures))
+    func build(_ source: any ReportSource) throws -> (ReportBuilder.Built, [CheckResult]) {
+        let built = try ReportBuilder.build(source, year: year, version: try version())
+        return (built, try ReportChecks.run(built, source: source))
+    }
+}
+
+/// Where a report's records are: the replica (`--db`), or a county's PostgreSQL store
+/// (`--store`), of the unit it serves or of one of its units (`--unit`).
+struct ReportSourceOptions: ParsableArguments {
+    @OptionGroup var replica: ReplicaOptions
+    @Option(help: ArgumentHelp("PostgreSQL 服务器数据库 (县级平台), 代替 --db", valueName: "URL")) var store: String?
+    @Option(help: ArgumentHelp("报告的单位 (与 --store 一起用); 默认为服务器服务的单位", valueName: "CODE")) var unit: String?
+
+    func validate() throws {
+        if store != nil && replica.db != nil { throw ValidationError("--db 和 --store 只能选一个") }
+        if unit != nil && store == nil { throw ValidationError("--unit 与 --store 一起使用 (副本文件的报告是其本单位的)") }
+    }
+
+    /// The source, and what to close once the report is made.
+    func open() throws -> (source: any ReportSource, close: () -> Void) {
+        guard let store else { return (try replica.open().figures, {}) }
+        let opened = try PostgresServerStore.open(try PostgresLocation(store))
+        return (try opened.reportSource(unit: unit), { opened.close() })
     }
 }
 
@@ -50,9 +71,10 @@ struct ReportAnnual: ParsableCommand, ExampleProviding {
         "gongkai report annual --year 2021 --format csv --encoding utf-8-bom --output 2021年报表格.csv   # Excel 打开不乱码",
         "gongkai report annual --year 2021 --format json",
         "gongkai report annual --year 2021 --published --format html --output 已发布.html   # 已发布的版本, 原样",
+        "gongkai report annual --year 2021 --store postgresql://gongkai@db.county/gongkai --unit 640522100201   # 县级平台上某村的报告",
     ]
 
-    @OptionGroup var replica: ReplicaOptions
+    @OptionGroup var records: ReportSourceOptions
     @OptionGroup var report: ReportOptions
     @Option(help: ArgumentHelp("md, html, csv 或 json", valueName: "FORMAT")) var format: String = "md"
     @Option(help: ArgumentHelp("写入文件; 默认输出到标准输出", valueName: "FILE")) var output: String?
@@ -65,8 +87,13 @@ struct ReportAnnual: ParsableCommand, ExampleProviding {
         guard ["md", "html", "csv", "json"].contains(format) else { throw CLIError.usage("未知的格式 \"\(format)\"; 可用: md, html, csv, json") }
         let textEncoding = try SpreadsheetOptions.encoding(named: encoding)
         if textEncoding != .utf8 && format != "csv" { throw CLIError.usage("--encoding 只用于 --format csv; 其他格式总是 UTF-8") }
-        if published || publishedVersion != nil { return try renderPublished(try replica.open(), encoding: textEncoding) }
-        let (built, checks) = try report.build(try replica.open())
+        if published || publishedVersion != nil {
+            guard records.store == nil else { throw CLIError.usage("已发布的报告请在乡镇服务器的数据库上用 --db 输出") }
+            return try renderPublished(try records.replica.open(), encoding: textEncoding)
+        }
+        let (source, close) = try records.open()
+        defer { close() }
+        let (built, checks) = try report.build(source)
         let text = switch format {
         case "html": HTMLRenderer.render(built.report)
         case "csv": CSVRenderer.render(built.report)
@@ -112,12 +139,14 @@ struct ReportCheck: ParsableCommand, ExampleProviding {
 
     static let examples = ["gongkai report check --year 2021", "gongkai report check --year 2021 --json"]
 
-    @OptionGroup var replica: ReplicaOptions
+    @OptionGroup var records: ReportSourceOptions
     @OptionGroup var report: ReportOptions
     @Flag(help: "输出 JSON") var json = false
 
     func run() throws {
-        let (_, checks) = try report.build(try replica.open())
+        let (source, close) = try records.open()
+        defer { close() }
+        let (_, checks) = try report.build(source)
         if json {
             print(JSONValue.array(checks.map(JSONRenderer.check)).rendered())
         } else {
@@ -160,7 +189,7 @@ struct ReportPublish: ParsableCommand, ExampleProviding {
         if supersede && (reason ?? "").isEmpty { throw CLIError.usage("--supersede 须写明原因: --reason \"原因\"") }
         if !supersede && reason != nil { throw CLIError.usage("--reason 只和 --supersede 一起用") }
         let opened = try replica.open()
-        let (built, checks) = try report.build(opened)
+        let (built, checks) = try report.build(opened.figures)
         let errors = checks.filter(\.failsAsError)
         guard errors.isEmpty else {
             throw CLIError.failure("有 \(errors.count) 项检查错误 (\(errors.map(\.id).joined(separator: ", "))), 不能发布; 请先运行 gongkai report check --year \(report.year) 并修正")

@@ -10,7 +10,8 @@ struct AdminCommand: ParsableCommand, ExampleProviding {
     static let configuration = CommandConfiguration(
         commandName: "admin",
         abstract: "管理乡镇服务器的数据库: 登记、列出、删除单位, 发放、列出、吊销设备令牌。",
-        subcommands: [AdminAddUnit.self, AdminListUnits.self, AdminRemoveUnit.self, AdminIssueToken.self, AdminListTokens.self, AdminRevokeToken.self]
+        subcommands: [AdminAddUnit.self, AdminListUnits.self, AdminRemoveUnit.self, AdminIssueToken.self, AdminListTokens.self, AdminRevokeToken.self,
+                      AdminMigrate.self]
     )
 
     static let examples = [

@@ -39,4 +39,6 @@ public struct Replica: Sendable {
     public var figures: ReportFigureStore { ReportFigureStore(database) }
     /// Published reports and their versions.
     public var published: PublishedReportStore { PublishedReportStore(database) }
+    /// A server's database read out whole, for `admin migrate`.
+    public var exporter: ServerExporter { ServerExporter(database) }
 }
