@@ -18,6 +18,7 @@ struct PostgresPush {
         let isNew: Bool
         let origin: String?
         let digest: Digest256
+        let columns: VersionColumns
     }
 
     func apply(_ records: [RemoteRecord]) throws -> PushResponse {
@@ -80,10 +81,12 @@ struct PostgresPush {
             }
             if case .unchanged = decision {} else {
                 let kind = RecordKind(rawValue: record.kind)!
-                let digest = RecordDigest.of(kind: kind, id: record.id, unit: record.unit, version: version)
+                let compact = version.compact
+                let digest = RecordDigest.of(kind: kind, id: record.id, unit: record.unit, compact: compact)
                 unitDigests[record.unit] = unitDigests[record.unit]! ^ (held?.digest ?? .zero) ^ digest
                 if written[key] == nil { order.append(key) }
-                written[key] = Written(remote: record, version: version, isNew: written[key]?.isNew ?? (held == nil), origin: origin, digest: digest)
+                written[key] = Written(remote: record, version: version, isNew: written[key]?.isNew ?? (held == nil), origin: origin, digest: digest,
+                                       columns: VersionColumns(version, compact: compact))
                 stored[key] = (record.unit, version, digest)
                 changed += 1
                 if decision.isConflicted { conflicted += 1 }
@@ -105,7 +108,7 @@ struct PostgresPush {
 
     /// The columns of written rows, as arrays for `unnest`.
     private func columns(_ rows: [Written]) -> [Bind] {
-        let versions = rows.map { VersionColumns($0.version) }
+        let versions = rows.map(\.columns)
         return [.texts(rows.map(\.remote.kind)), .texts(rows.map(\.remote.id)), .texts(rows.map(\.remote.unit)),
                 .texts(rows.map { $0.origin ?? "" }), .texts(rows.map(\.digest.hex)), .flags(versions.map(\.deleted)),
                 .integers(versions.map { Int64($0.conflicts) }), .texts(versions.map(\.vv)), .texts(versions.map(\.clock)),

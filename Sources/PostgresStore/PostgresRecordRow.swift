@@ -1,3 +1,4 @@
+import Codecs
 import Foundation
 import RecordRules
 import Records
@@ -32,12 +33,20 @@ struct PostgresRecordRow {
     }
 
     /// The standing values of a version's fields (the deleted-field is a column of its own), as
-    /// the JSON object stored.
+    /// the JSON object stored, written by the one JSON writer (jsonb keeps its own order).
     static func fields(of version: RecordVersion, kind: RecordKind) -> String {
-        var values: [String: String] = [:]
-        for field in kind.fields { values[field.name] = version.value(field.name) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try! encoder.encode(values), as: UTF8.self)
+        var json = JSONWriter(capacity: 256)
+        json.raw("{")
+        var first = true
+        for field in kind.fields {
+            guard let value = version.value(field.name) else { continue }
+            if !first { json.raw(",") }
+            first = false
+            json.string(field.name)
+            json.raw(":")
+            json.string(value)
+        }
+        json.raw("}")
+        return String(decoding: json.bytes, as: UTF8.self)
     }
 }
