@@ -92,7 +92,9 @@ let package = Package(
             "TestTiers", "Storage", "PostgresStore", "RecordRules", "Records", "SyncCore", "CSQLite", "TestSupport",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .testTarget(name: "PostgresStoreTests", dependencies: ["TestTiers", "PostgresStore", "Storage", "Records", "SyncCore", "TestSupport"]),
+        .testTarget(name: "PostgresStoreTests", dependencies: [
+            "TestTiers", "PostgresStore", "Storage", "Records", "SyncCore", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "ServerTests", dependencies: [
             "TestTiers", "Server", "Storage", "Records", "SyncCore", "SyncWire", "SyncHTTP", "TestSupport",
             .product(name: "Logging", package: "swift-log"),

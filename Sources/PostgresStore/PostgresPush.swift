@@ -118,7 +118,7 @@ struct PostgresPush {
 
     private static let unnested = """
     unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[])
-        WITH ORDINALITY AS w(kind, id, unit, origin, digest, deleted, conflicts, vv, clock, siblings, fields, n)
+        AS w(kind, id, unit, origin, digest, deleted, conflicts, vv, clock, siblings, fields)
     """
 
     private func insert(_ rows: [Written]) throws {
@@ -127,7 +127,7 @@ struct PostgresPush {
         INSERT INTO records (kind, id, unit, seq, xid, origin, digest, deleted, conflicts, vv, clock, siblings, fields)
         SELECT kind, id, unit, nextval('record_seq'), pg_current_xact_id(), nullif(origin, ''), digest, deleted, conflicts, vv, clock,
                nullif(siblings, ''), fields::jsonb
-        FROM \(PostgresPush.unnested) ORDER BY n
+        FROM \(PostgresPush.unnested)
         ON CONFLICT (kind, id) DO NOTHING
         """, columns(rows))
         // Another push stored one of these records meanwhile (of another unit, whose lock this
