@@ -65,21 +65,18 @@ struct PostgresPush {
             let key = "\(record.kind)/\(record.id)"
             let held = stored[key]
             let decision = try RecordIntake.decide(record, stored: held.map { ($0.unit, $0.version) }, authority: authority)
-            let version: RecordVersion
-            let origin: String?
+            // What to write, if anything: a new record or a merge, marked as the pusher's when
+            // it is exactly what it sent.
+            let write: (version: RecordVersion, origin: String?)?
             switch decision {
             case .refused(let reason):
                 refused.append(Refusal(kind: record.kind, id: record.id, reason: reason))
                 continue
-            case .unchanged:
-                version = record.version
-                origin = nil
-            case .insert(let new):
-                (version, origin) = (new, sender.site.rawValue)
-            case .update(let merged, let exact):
-                (version, origin) = (merged, exact ? sender.site.rawValue : nil)
+            case .unchanged: write = nil
+            case .insert(let new): write = (new, sender.site.rawValue)
+            case .update(let merged, let exact): write = (merged, exact ? sender.site.rawValue : nil)
             }
-            if case .unchanged = decision {} else {
+            if let (version, origin) = write {
                 let kind = RecordKind(rawValue: record.kind)!
                 let compact = version.compact
                 let digest = RecordDigest.of(kind: kind, id: record.id, unit: record.unit, compact: compact)
