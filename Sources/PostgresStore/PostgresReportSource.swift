@@ -55,7 +55,7 @@ public struct PostgresReportSource: ReportSource {
                        count(*) FILTER (WHERE \(f("made_on")) <= :end AND (\(f("repealed_on")) IS NULL OR \(f("repealed_on")) > :end)) AS in_force
                 FROM records WHERE \(live(.documents)) GROUP BY 1
                 """, year: year) {
-                guard let kind = try row.optionalText("kind").flatMap(DocumentKind.init(rawValue:)) else { continue }
+                guard let kind = DocumentKind(rawValue: try row.text("kind")) else { continue }
                 var counts = ReportFigures.DocumentCounts()
                 counts.made = Int(try row.integer("made"))
                 counts.published = Int(try row.integer("published"))
@@ -70,7 +70,7 @@ public struct PostgresReportSource: ReportSource {
                        count(*) FILTER (WHERE \(f("established_on")) <= :end AND (\(f("abolished_on")) IS NULL OR \(f("abolished_on")) > :end)) AS this_year
                 FROM records WHERE \(live(.matters)) GROUP BY 1
                 """, year: year) {
-                guard let kind = try row.optionalText("kind").flatMap(MatterKind.init(rawValue:)) else { continue }
+                guard let kind = MatterKind(rawValue: try row.text("kind")) else { continue }
                 figures.mattersInForceLastYear[kind] = Int(try row.integer("last_year"))
                 figures.mattersInForce[kind] = Int(try row.integer("this_year"))
             }
@@ -78,7 +78,7 @@ public struct PostgresReportSource: ReportSource {
                 SELECT \(f("kind")) AS kind, coalesce(sum((\(f("count")))::bigint), 0)::bigint AS decisions
                 FROM records WHERE \(live(.decisions)) AND \(f("decided_on")) BETWEEN :start AND :end GROUP BY 1
                 """, year: year) {
-                guard let kind = try row.optionalText("kind").flatMap(MatterKind.init(rawValue:)) else { continue }
+                guard let kind = MatterKind(rawValue: try row.text("kind")) else { continue }
                 figures.decisions[kind] = Int(try row.integer("decisions"))
             }
             figures.feesFen = try rows(session, """
@@ -101,40 +101,23 @@ public struct PostgresReportSource: ReportSource {
                        coalesce(sum(CASE WHEN \(concluded) BETWEEN :start AND :end THEN coalesce(\(PostgresReportSource.fen("fee_yuan")), 0) ELSE 0 END), 0)::bigint AS fees_fen
                 FROM records WHERE \(live(.requests)) GROUP BY 1, 2, 3
                 """, year: year) {
-                let unit = try row.text("unit")
-                let applicant = try row.optionalText("applicant_type").flatMap(ApplicantType.init(rawValue:))
-                let outcome = try row.optionalText("outcome").flatMap(RequestOutcome.init(rawValue:))
-                let (newlyReceived, carriedIn, done, carriedOut) = (Int(try row.integer("received")), Int(try row.integer("carried_in")),
-                                                                    Int(try row.integer("concluded")), Int(try row.integer("carried_out")))
-                figures.requestsReceivedByUnit[unit, default: 0] += newlyReceived
-                figures.requestsConcludedByUnit[unit, default: 0] += done
-                figures.newReceived[applicant, default: 0] += newlyReceived
-                figures.carriedOverIn[applicant, default: 0] += carriedIn
-                if done > 0 { figures.concluded[outcome, default: [:]][applicant, default: 0] += done }
-                figures.carriedOverOut[applicant, default: 0] += carriedOut
-                figures.requestFeesFen += try row.integer("fees_fen")
+                figures.addRequests(unit: try row.text("unit"), applicant: try row.optionalText("applicant_type"), outcome: try row.optionalText("outcome"),
+                                    received: Int(try row.integer("received")), carriedIn: Int(try row.integer("carried_in")),
+                                    concluded: Int(try row.integer("concluded")), carriedOut: Int(try row.integer("carried_out")),
+                                    feesFen: try row.integer("fees_fen"))
             }
             for row in try rows(session, """
                 SELECT \(f("group")) AS "group", CASE WHEN \(f("concluded_on")) <= :end THEN \(f("result")) END AS result_by_year_end, count(*) AS cases
                 FROM records WHERE \(live(.cases)) AND \(f("filed_on")) BETWEEN :start AND :end GROUP BY 1, 2
                 """, year: year) {
-                guard let group = try row.optionalText("group").flatMap(CaseGroup.init(rawValue:)) else { continue }
-                let count = Int(try row.integer("cases"))
-                figures.casesFiled[group, default: 0] += count
-                let resultText = try row.optionalText("result_by_year_end")
-                let result = resultText.flatMap(CaseResult.init(rawValue:))
-                guard result != nil || resultText == nil else { continue }
-                figures.cases[group, default: [:]][result, default: 0] += count
+                figures.addCases(group: try row.text("group"), resultByYearEnd: try row.optionalText("result_by_year_end"),
+                                 count: Int(try row.integer("cases")))
             }
             for row in try rows(session, """
                 SELECT substr(\(f("published_on")), 6, 2)::integer::bigint AS month, \(f("category")) AS category, count(*) AS notices
                 FROM records WHERE \(live(.notices)) AND \(f("published_on")) BETWEEN :start AND :end GROUP BY 1, 2
                 """, year: year) {
-                let month = try row.integer("month")
-                guard let category = try row.optionalText("category").flatMap(NoticeCategory.init(rawValue:)) else { continue }
-                let count = Int(try row.integer("notices"))
-                figures.noticesByMonth[Int(month), default: [:]][category, default: 0] += count
-                figures.noticesPublished += count
+                figures.addNotices(month: Int(try row.integer("month")), category: try row.text("category"), count: Int(try row.integer("notices")))
             }
             return figures
         }

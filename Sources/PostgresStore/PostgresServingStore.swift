@@ -69,13 +69,9 @@ public struct PostgresServingStore: Sendable, SyncServingStore {
 
     public func digest(scope: SyncScope) throws -> String {
         try pool.withSession { session in
-            var digest = Digest256.zero
-            for row in try session.rows("SELECT unit, digest FROM unit_digests") {
-                guard scope.mayRead(try row.text("unit")) else { continue }
-                guard let value = Digest256(hex: try row.text("digest")) else { throw PostgresStoreError.corrupt("单位摘要不是 64 位十六进制") }
-                digest = digest ^ value
-            }
-            return digest.hex
+            let units = try session.rows("SELECT unit, digest FROM unit_digests").map { (unit: try $0.text("unit"), digest: try $0.text("digest")) }
+            guard let digest = RecordDigest.ofScope(units, scope: scope) else { throw PostgresStoreError.corrupt("单位摘要不是 64 位十六进制") }
+            return digest
         }
     }
 

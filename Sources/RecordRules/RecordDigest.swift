@@ -96,4 +96,16 @@ public enum RecordDigest {
         }
         return Digest256(bytes: SHA256.hash(data: bytes))
     }
+
+    /// The digest of what `scope` may read, from each unit's digest (the XOR of its records'):
+    /// what a server answers at the end of a sync, and a replica compares. Nil when a unit's
+    /// digest is not 64 hex digits.
+    public static func ofScope(_ units: [(unit: String, digest: String)], scope: SyncScope) -> String? {
+        var digest = Digest256.zero
+        for (unit, hex) in units where scope.mayRead(unit) {
+            guard let value = Digest256(hex: hex) else { return nil }
+            digest = digest ^ value
+        }
+        return digest.hex
+    }
 }

@@ -50,6 +50,42 @@ public struct ReportFigures: Sendable, Equatable {
     public var noticesByMonth: [Int: [NoticeCategory: Int]] = [:]
 
     public init(year: Int) { self.year = year }
+
+    // Each store counts in its own SQL and hands the counts here, where they are put in their
+    // places by one rule (the stores' rows carry the enumerations' raw values).
+
+    /// One group of requests of a unit with the same applicant type and outcome: how many were
+    /// received in the year, carried in, concluded in the year, carried out, and the fees of
+    /// those concluded.
+    public mutating func addRequests(unit: String, applicant: String?, outcome: String?, received: Int, carriedIn: Int, concluded: Int,
+                                     carriedOut: Int, feesFen: Int64) {
+        let applicant = applicant.flatMap(ApplicantType.init(rawValue:))
+        let outcome = outcome.flatMap(RequestOutcome.init(rawValue:))
+        requestsReceivedByUnit[unit, default: 0] += received
+        requestsConcludedByUnit[unit, default: 0] += concluded
+        newReceived[applicant, default: 0] += received
+        carriedOverIn[applicant, default: 0] += carriedIn
+        if concluded > 0 { self.concluded[outcome, default: [:]][applicant, default: 0] += concluded }
+        carriedOverOut[applicant, default: 0] += carriedOut
+        requestFeesFen += feesFen
+    }
+
+    /// Cases filed in the year of a group, by their result at the year's end (nil: pending). A
+    /// group or result that is not a known one is left out where it cannot be placed.
+    public mutating func addCases(group: String, resultByYearEnd: String?, count: Int) {
+        guard let group = CaseGroup(rawValue: group) else { return }
+        casesFiled[group, default: 0] += count
+        let result = resultByYearEnd.flatMap(CaseResult.init(rawValue:))
+        guard result != nil || resultByYearEnd == nil else { return }
+        cases[group, default: [:]][result, default: 0] += count
+    }
+
+    /// Notices published in a month of the year, of a category.
+    public mutating func addNotices(month: Int, category: String, count: Int) {
+        guard let category = NoticeCategory(rawValue: category) else { return }
+        noticesByMonth[month, default: [:]][category, default: 0] += count
+        noticesPublished += count
+    }
 }
 
 /// One unit's share, for the report's appendix.

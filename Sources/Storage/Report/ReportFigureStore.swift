@@ -75,37 +75,22 @@ public struct ReportFigureStore: Sendable {
                                                           feesFen: statement.integer(at: feesFen))
             }
             for (group, sums) in groups {
-                let applicant = group.applicant.flatMap(ApplicantType.init(rawValue:))
-                let outcome = group.outcome.flatMap(RequestOutcome.init(rawValue:))
-                figures.requestsReceivedByUnit[group.unit, default: 0] += Int(sums.received)
-                figures.requestsConcludedByUnit[group.unit, default: 0] += Int(sums.concluded)
-                figures.newReceived[applicant, default: 0] += Int(sums.received)
-                figures.carriedOverIn[applicant, default: 0] += Int(sums.carriedIn)
-                if sums.concluded > 0 { figures.concluded[outcome, default: [:]][applicant, default: 0] += Int(sums.concluded) }
-                figures.carriedOverOut[applicant, default: 0] += Int(sums.carriedOut)
-                figures.requestFeesFen += sums.feesFen
+                figures.addRequests(unit: group.unit, applicant: group.applicant, outcome: group.outcome, received: Int(sums.received),
+                                    carriedIn: Int(sums.carriedIn), concluded: Int(sums.concluded), carriedOut: Int(sums.carriedOut),
+                                    feesFen: sums.feesFen)
             }
             for row in try connection.rows("""
                 SELECT "group", CASE WHEN concluded_on <= ?2 THEN result END AS result_by_year_end, count(*) AS cases
                 FROM cases WHERE deleted = 0 AND filed_on BETWEEN ?1 AND ?2 GROUP BY 1, 2
                 """, [.text(start), .text(end)]) {
-                guard let group = CaseGroup(rawValue: try row.text("group")) else { continue }
-                let count = try row.int("cases")
-                figures.casesFiled[group, default: 0] += count
-                let resultText = try row.optionalText("result_by_year_end")
-                let result = resultText.flatMap(CaseResult.init(rawValue:))
-                guard result != nil || resultText == nil else { continue }
-                figures.cases[group, default: [:]][result, default: 0] += count
+                figures.addCases(group: try row.text("group"), resultByYearEnd: try row.optionalText("result_by_year_end"),
+                                 count: try row.int("cases"))
             }
             for row in try connection.rows("""
                 SELECT CAST(substr(published_on, 6, 2) AS INTEGER) AS month, category, count(*) AS notices
                 FROM notices WHERE deleted = 0 AND published_on BETWEEN ? AND ? GROUP BY 1, 2
                 """, [.text(start), .text(end)]) {
-                let month = try row.integer("month")
-                guard let category = NoticeCategory(rawValue: try row.text("category")) else { continue }
-                let count = try row.int("notices")
-                figures.noticesByMonth[Int(month), default: [:]][category, default: 0] += count
-                figures.noticesPublished += count
+                figures.addNotices(month: try row.int("month"), category: try row.text("category"), count: try row.int("notices"))
             }
             return figures
         }

@@ -170,13 +170,11 @@ public struct ServingStore: Sendable, SyncServingStore {
 
     public func digest(scope: SyncScope) throws -> String {
         try database.withReader { connection in
-            var digest = Digest256.zero
-            for row in try connection.rows("SELECT unit, digest FROM unit_digests") {
-                guard scope.mayRead(try row.text("unit")) else { continue }
-                guard let value = Digest256(hex: try row.text("digest")) else { throw row.problem("摘要不是 64 位十六进制") }
-                digest = digest ^ value
+            let units = try connection.rows("SELECT unit, digest FROM unit_digests").map { row throws(SQLiteError) in
+                (unit: try row.text("unit"), digest: try row.text("digest"))
             }
-            return digest.hex
+            guard let digest = RecordDigest.ofScope(units, scope: scope) else { throw ReplicaError.corrupt(path: database.path, detail: "单位摘要不是 64 位十六进制") }
+            return digest
         }
     }
 
