@@ -25,7 +25,9 @@ struct PostgresRecordRow {
             throw PostgresStoreError.corrupt("\(kindName) \(id) 的事务号或摘要无法读取")
         }
         (self.xid, self.digest) = (xid, digest)
-        let values = try JSONDecoder().decode([String: String].self, from: Data(try row.text("fields").utf8))
+        guard let values = try? JSONDecoder().decode([String: String].self, from: Data(try row.text("fields").utf8)) else {
+            throw PostgresStoreError.corrupt("\(kindName) \(id) 的字段值不是文本的 JSON 对象")
+        }
         let columns = VersionColumns(vv: try row.text("vv"), clock: try row.text("clock"), siblings: try row.optionalText("siblings"),
                                      conflicts: Int(try row.integer("conflicts")), deleted: try row.flag("deleted"))
         guard let version = columns.version(values: values) else { throw PostgresStoreError.corrupt("\(kindName) \(id) 的版本信息无法解析") }
