@@ -64,7 +64,7 @@ struct MigrateTests {
             let result = try town.sync(name)
             // Then each sync is a no-op: one pull and the closing check, nothing sent again, and they agree
             let output = result.stdout + result.stderr
-            #expect(output.contains("请求 2 次") && output.contains("pushed 0, pulled 0") && output.contains("一致"), "\(name): \(output)")
+            #expect(output.contains("请求 2 次") && output.contains("pushed 0, pulled 0") && output.contains("已与服务器核对: 一致"), "\(name): \(output)")
         }
         // And what a laptop captures next goes through as before
         #expect(try town.gongkai("b", ["fee", "add", "--id", "after", "--collected-on", "2021-05-01", "--amount-yuan", "3"]).status == 0)
