@@ -29,9 +29,9 @@ struct PostgresPush {
         var admitted: [RemoteRecord] = []
         for record in records {
             if !peer.scope.mayWrite(record.unit) {
-                refused.append(Refusal(kind: record.kind, id: record.id, reason: "此设备无权写入单位 \(record.unit) 的记录"))
+                refused.append(Refusal(kind: record.kind, id: record.id, reason: RecordIntake.outsideScope(unit: record.unit)))
             } else if !known.contains(record.unit) {
-                refused.append(Refusal(kind: record.kind, id: record.id, reason: "服务器上没有单位 \(record.unit); 请乡镇先用 gongkai admin add-unit 登记"))
+                refused.append(Refusal(kind: record.kind, id: record.id, reason: RecordIntake.unknownUnit(record.unit)))
             } else {
                 admitted.append(record)
             }

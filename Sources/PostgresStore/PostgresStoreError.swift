@@ -1,4 +1,5 @@
 import PostgresNIO
+import RecordRules
 import SyncCore
 
 /// What went wrong with a PostgreSQL store, in Chinese, with the way out.
@@ -51,9 +52,9 @@ public enum PostgresStoreError: Error, StoreFailure, Equatable {
         case .unitExists(let code):
             "单位 \(code) 已经登记过"
         case .unknownToken:
-            "没有这个令牌; 请检查是否完整复制 (令牌只在发放时显示一次)"
+            DeviceToken.unknownMessage
         case .ambiguousTokenID(let id):
-            "令牌编号 \(id) 对应多个令牌; 请用 gongkai admin list-tokens 查看完整编号"
+            DeviceToken.ambiguousMessage(id: id)
         }
     }
 

@@ -19,6 +19,10 @@ public struct DeviceToken: Sendable, Equatable {
         (self.id, self.unit, self.devices, self.issuedAt, self.revokedAt, self.lastSync) = (id, unit, devices, issuedAt, revokedAt, lastSync)
     }
 
+    /// What either store says of a token it does not have, or of an id that names several.
+    public static let unknownMessage = "没有这个令牌; 请检查是否完整复制 (令牌只在发放时显示一次)"
+    public static func ambiguousMessage(id: String) -> String { "令牌编号 \(id) 对应多个令牌; 请用 gongkai admin list-tokens 查看完整编号" }
+
     /// What a server keeps of a token, and the device's identity: its SHA-256 in hex.
     public static func hash(of token: String) -> String {
         Hex.string(Array(SHA256.hash(data: Array(token.utf8))))

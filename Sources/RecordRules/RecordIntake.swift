@@ -57,6 +57,12 @@ public enum RecordIntake {
         return .update(merged, exact: merged == remote.version)
     }
 
+    /// Why a pushed record of a unit outside the device's scope is refused.
+    public static func outsideScope(unit: String) -> String { "此设备无权写入单位 \(unit) 的记录" }
+
+    /// Why a pushed record of a unit the server does not know is refused.
+    public static func unknownUnit(_ unit: String) -> String { "服务器上没有单位 \(unit); 请乡镇先用 gongkai admin add-unit 登记" }
+
     /// Why a record id held by one unit cannot be written as another's.
     public static func otherUnit(kind: RecordKind, id: String, unit: String) -> String {
         "id \(id) 的\(kind.label)已属于单位 \(unit); 一个 id 只能属于一个单位, 请换一个 id"

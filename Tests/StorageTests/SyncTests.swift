@@ -219,11 +219,7 @@ struct SyncTests {
         let replica = try makeReplica(scratch)
         // The product's own queries, not one typed here: each must be a range scan of the rowid.
         for query in RecordTable(kind).changeFeedQueries {
-            let placeholders = query.components(separatedBy: "?").count - 1
-            let plan = try replica.database.withConnection { connection in
-                try connection.rows("EXPLAIN QUERY PLAN " + query, Array(repeating: SQLiteValue.integer(0), count: placeholders))
-                    .map { row throws(SQLiteError) in try row.text("detail") }.joined(separator: "; ")
-            }
+            let plan = try queryPlan(query, in: replica)
             #expect(plan.contains("USING INTEGER PRIMARY KEY (rowid>?)"), "\(query): \(plan)")
             #expect(!plan.contains("TEMP B-TREE"), "\(query) sorts: \(plan)")
         }
@@ -234,13 +230,18 @@ struct SyncTests {
         let scratch = Scratch()
         let replica = try makeReplica(scratch)
         let query = RecordTable(kind).unitFeedQuery
+        let plan = try queryPlan(query, in: replica)
+        #expect(plan.contains("USING INDEX \(kind.rawValue)_feed (unit=? AND seq>?)"), "\(query): \(plan)")
+        #expect(!plan.contains("TEMP B-TREE"), "\(query) sorts: \(plan)")
+    }
+
+    /// SQLite's plan of one of the product's queries, its placeholders bound to 0.
+    func queryPlan(_ query: String, in replica: Replica) throws -> String {
         let placeholders = query.components(separatedBy: "?").count - 1
-        let plan = try replica.database.withConnection { connection in
+        return try replica.database.withConnection { connection in
             try connection.rows("EXPLAIN QUERY PLAN " + query, Array(repeating: SQLiteValue.integer(0), count: placeholders))
                 .map { row throws(SQLiteError) in try row.text("detail") }.joined(separator: "; ")
         }
-        #expect(plan.contains("USING INDEX \(kind.rawValue)_feed (unit=? AND seq>?)"), "\(query): \(plan)")
-        #expect(!plan.contains("TEMP B-TREE"), "\(query) sorts: \(plan)")
     }
 }
 

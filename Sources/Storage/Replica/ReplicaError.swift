@@ -88,9 +88,9 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownUnit(let code):
             "没有单位 \(code); 先用 gongkai admin add-unit 登记"
         case .unknownToken:
-            "没有这个令牌; 请检查是否完整复制 (令牌只在发放时显示一次)"
+            DeviceToken.unknownMessage
         case .ambiguousTokenID(let id):
-            "令牌编号 \(id) 对应多个令牌; 请用 gongkai admin list-tokens 查看完整编号"
+            DeviceToken.ambiguousMessage(id: id)
         case .counterExhausted(let path):
             "\(path) 的修改计数已到上限, 无法再记录修改 (它曾从旧版服务器收到异常的计数); 请运行 gongkai reset-site 换一个新的站点 id, 已同步的记录都会保留"
         case .internalFailure(let detail):

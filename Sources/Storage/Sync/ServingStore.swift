@@ -67,12 +67,12 @@ public struct ServingStore: Sendable, SyncServingStore {
             var highest: [SiteID: UInt64] = [:]
             for record in records {
                 if !peer.scope.mayWrite(record.unit) {
-                    refused.append(Refusal(kind: record.kind, id: record.id, reason: "此设备无权写入单位 \(record.unit) 的记录"))
+                    refused.append(Refusal(kind: record.kind, id: record.id, reason: RecordIntake.outsideScope(unit: record.unit)))
                     continue
                 }
                 if !units.contains(record.unit) {
                     refused.append(Refusal(kind: record.kind, id: record.id,
-                                           reason: "服务器上没有单位 \(record.unit); 请乡镇先用 gongkai admin add-unit 登记"))
+                                           reason: RecordIntake.unknownUnit(record.unit)))
                     continue
                 }
                 switch try applier.apply(record) {

@@ -51,6 +51,10 @@ struct MigrateTests {
         let store = ["--store", url]
         #expect(try report(store, format: "md") == before.0)
         #expect(try report(store, format: "json") == before.1)
+        #expect(try report(store + ["--unit", TestSupport.township.code], format: "md") == before.0)
+        // And a village's own report from the store counts that village's records only
+        let villageReport = try report(store + ["--unit", Self.villages[1]], format: "json")
+        #expect(villageReport.contains(Self.villages[1]) && !villageReport.contains(Self.villages[2]), "\(villageReport.prefix(400))")
         // And the tokens are all there
         let tokensAfter = try GongkaiProcess.run(["admin", "list-tokens", "--json", "--store", url])
         #expect(tokensAfter.stdout == tokensBefore)
