@@ -45,7 +45,7 @@ struct InitCommand: ParsableCommand, ExampleProviding {
         let deviceName = device ?? SyncLimits.cleanedDeviceName(ProcessInfo.processInfo.hostName)
         // GONGKAI_SITE fixes the site id, so that a test can replay the same replicas; a site id
         // must never be shared by two replicas, so nothing else sets it.
-        let site = ProcessInfo.processInfo.environment["GONGKAI_SITE"].flatMap(SiteID.init) ?? SiteID.random(using: &generator)
+        let site = Environment.value("GONGKAI_SITE").flatMap(SiteID.init) ?? SiteID.random(using: &generator)
         let created = try Replica.create(
             at: replica.path,
             unit: GovernmentUnit(code: code, name: name, parent: parent, isTownship: township),

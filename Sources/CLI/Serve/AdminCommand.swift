@@ -45,7 +45,7 @@ struct AdminAddUnit: ParsableCommand, ExampleProviding {
             }
             var generator = SystemRandomNumberGenerator()
             // GONGKAI_SITE fixes the site id, as for `init`, so that a test can replay a server exactly.
-            let site = ProcessInfo.processInfo.environment["GONGKAI_SITE"].flatMap(SiteID.init) ?? SiteID.random(using: &generator)
+            let site = Environment.value("GONGKAI_SITE").flatMap(SiteID.init) ?? SiteID.random(using: &generator)
             if let location = try server.postgresLocation() {
                 let created = try PostgresServerStore.create(location, unit: served, site: site, deviceName: "服务器", now: WallClock.now())
                 created.close()

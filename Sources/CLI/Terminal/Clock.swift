@@ -4,7 +4,7 @@ import Foundation
 /// for replaying a run; it only ever labels changes, never decides a merge.
 enum WallClock {
     static func now() -> Int64 {
-        if let text = ProcessInfo.processInfo.environment["GONGKAI_NOW"], let value = Int64(text) { return value }
+        if let text = Environment.value("GONGKAI_NOW"), let value = Int64(text) { return value }
         return Int64(Date().timeIntervalSince1970)
     }
 

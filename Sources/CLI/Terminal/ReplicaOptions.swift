@@ -11,11 +11,9 @@ struct ReplicaOptions: ParsableArguments {
     /// `$HOME/.local/share`, as the XDG spec says; the account's home only when HOME is unset).
     var path: String {
         if let db, !db.isEmpty { return db }
-        let environment = ProcessInfo.processInfo.environment
-        if let path = environment["GONGKAI_DB"], !path.isEmpty { return path }
-        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? ((environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()) as NSString)
-                .appendingPathComponent(".local/share")
+        if let path = Environment.value("GONGKAI_DB") { return path }
+        let dataHome = Environment.value("XDG_DATA_HOME")
+            ?? ((Environment.value("HOME") ?? NSHomeDirectory()) as NSString).appendingPathComponent(".local/share")
         return (dataHome as NSString).appendingPathComponent("gongkai/replica.sqlite")
     }
 

@@ -5,7 +5,11 @@ extension SyncingStore {
     /// Remembers the server, token and certificate authority `gongkai sync` uses when none is named.
     public func rememberServer(url: String, token: String, caCertificate: String?) throws(ReplicaError) {
         try database.withConnection { connection in
-            try connection.run("UPDATE sync_state SET server_url = ?, token = ?, cacert = ?", [.text(url), .text(token), caCertificate.sqlite])
+            // Only when something differs: a no-op sync then writes (and syncs to disk) nothing here.
+            try connection.run("""
+            UPDATE sync_state SET server_url = ?1, token = ?2, cacert = ?3
+            WHERE server_url IS NOT ?1 OR token IS NOT ?2 OR cacert IS NOT ?3
+            """, [.text(url), .text(token), caCertificate.sqlite])
         }
     }
 
