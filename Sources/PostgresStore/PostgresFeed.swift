@@ -21,9 +21,13 @@ struct PostgresFeed {
     /// Where `cursor` points, or nil when this store never issued it (another server's, or one
     /// from before a restore that changed the epoch).
     static func position(of cursor: SyncCursor, _ session: PostgresSession) throws -> Position? {
+        try position(of: cursor, session, identity: try session.row("SELECT epoch, migrated_xid::text AS migrated FROM store_identity"))
+    }
+
+    /// `identity`: a row with the store's `epoch` and `migrated` (its `migrated_xid` as text).
+    private static func position(of cursor: SyncCursor, _ session: PostgresSession, identity: PostgresSession.Row) throws -> Position? {
         // Position 0 is before everything, in every history.
         if cursor.seq == 0 && !cursor.mark.contains(".") { return .start }
-        let identity = try session.row("SELECT epoch, migrated_xid::text AS migrated FROM store_identity")
         let parts = cursor.mark.split(separator: ".", omittingEmptySubsequences: false)
         if parts.count == 2, parts[0] == (try identity.text("epoch")), let xid = UInt64(parts[1]) {
             return Position(xid: xid, seq: cursor.seq)
@@ -37,8 +41,13 @@ struct PostgresFeed {
     }
 
     func page(after cursor: SyncCursor?, notFrom peer: SiteID, scope: SyncScope, limit: Int) throws -> PullResponse {
-        let start = try cursor.flatMap { try PostgresFeed.position(of: $0, session) } ?? .start
-        let horizon = try horizon()
+        // The store's epoch and the horizon in one query (see `gongkai_feed_horizon`, schema 5).
+        let identity = try session.row("""
+        SELECT epoch, migrated_xid::text AS migrated, gongkai_feed_horizon()::text AS horizon FROM store_identity
+        """)
+        let start = try cursor.flatMap { try PostgresFeed.position(of: $0, session, identity: identity) } ?? .start
+        let horizonText = try identity.text("horizon")
+        guard let horizon = UInt64(horizonText) else { throw PostgresStoreError.corrupt("事务号 \(horizonText) 无法读取") }
         var conditions = ["(xid, seq) > ($1::xid8, $2)", "xid < $5::xid8", "(origin IS NULL OR origin <> $3)"]
         var binds: [Bind] = [.text(String(start.xid)), .integer(start.seq), .text(peer.rawValue), .integer(Int64(limit)), .text(String(horizon))]
         if let readable = scope.readable {
@@ -70,26 +79,9 @@ struct PostgresFeed {
             // not sent is the puller's own or not its to read).
             position = max(position, Position(xid: horizon, seq: 0))
         }
-        let epoch = try session.row("SELECT epoch FROM store_identity").text("epoch")
+        let epoch = try identity.text("epoch")
         let next = if let cursor, position == start { cursor } else { SyncCursor(mark: "\(epoch).\(position.xid)", seq: position.seq) }
         return PullResponse(records: records, sites: try sites(of: records), units: try units(of: records), next: next, more: more)
-    }
-
-    /// The oldest transaction of this database still running in this snapshot (or, when none
-    /// is, the first not yet begun). A transaction positively seen working in another database
-    /// of the cluster is left out: it writes no row here, and must not hold this feed back. One
-    /// not positively placed (its database unknown to this role) counts, to be safe.
-    private func horizon() throws -> UInt64 {
-        let text = try session.row("""
-        SELECT coalesce(
-            (SELECT min(x) FROM unnest(array(SELECT pg_snapshot_xip(pg_current_snapshot()))) AS x
-             WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a
-                               WHERE a.datname IS NOT NULL AND a.datname <> current_database() AND a.backend_xid IS NOT NULL
-                                 AND a.backend_xid::text::bigint = (x::text::numeric % 4294967296)::bigint)),
-            pg_snapshot_xmax(pg_current_snapshot()))::text AS horizon
-        """).text("horizon")
-        guard let xid = UInt64(text) else { throw PostgresStoreError.corrupt("事务号 \(text) 无法读取") }
-        return xid
     }
 
     private func sites(of records: [RemoteRecord]) throws -> [SiteInfo] {

@@ -69,7 +69,13 @@ public struct PostgresServingStore: Sendable, SyncServingStore {
 
     public func digest(scope: SyncScope) throws -> String {
         try pool.withSession { session in
-            let units = try session.rows("SELECT unit, digest FROM unit_digests").map { (unit: try $0.text("unit"), digest: try $0.text("digest")) }
+            // A village's device reads its unit's row, not every unit's (a county has hundreds).
+            let rows = if let readable = scope.readable {
+                try session.rows("SELECT unit, digest FROM unit_digests WHERE unit = ANY($1)", [.texts(readable.sorted())])
+            } else {
+                try session.rows("SELECT unit, digest FROM unit_digests")
+            }
+            let units = try rows.map { (unit: try $0.text("unit"), digest: try $0.text("digest")) }
             guard let digest = RecordDigest.ofScope(units, scope: scope) else { throw PostgresStoreError.corrupt("单位摘要不是 64 位十六进制") }
             return digest
         }
@@ -77,12 +83,15 @@ public struct PostgresServingStore: Sendable, SyncServingStore {
 
     public func peerFinishedSync(_ sender: SiteInfo, as peer: SyncPeer, now: Int64) throws {
         try registerPeer(sender, as: peer, counter: nil, now: now)
-        try pool.transaction { session in
-            let site = Bind.text(sender.site.rawValue)
-            try session.run("UPDATE sites SET synced_at = $1 WHERE site = $2", [.integer(now), site])
-            // Refusals this sync did not see again: the laptop renamed or fixed those records.
-            try session.run("DELETE FROM push_refusals WHERE site = $1 AND sync_number < (SELECT finished_syncs FROM sites WHERE site = $1)", [site])
-            try session.run("UPDATE sites SET finished_syncs = finished_syncs + 1 WHERE site = $1", [site])
+        // One statement, so one transaction: the sync is counted, and refusals it did not see
+        // again (the laptop renamed or fixed those records) are forgotten.
+        _ = try pool.withSession { session in
+            try session.run("""
+            WITH finished AS (
+                UPDATE sites SET synced_at = $1, finished_syncs = finished_syncs + 1 WHERE site = $2 RETURNING finished_syncs - 1 AS number
+            )
+            DELETE FROM push_refusals WHERE site = $2 AND sync_number < (SELECT number FROM finished)
+            """, [.integer(now), .text(sender.site.rawValue)])
         }
     }
 }

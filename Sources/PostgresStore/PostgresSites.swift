@@ -6,17 +6,16 @@ import SyncCore
 enum PostgresSites {
     /// Checks that `sender` may speak as its site; true when its row must be written (`bind`).
     static func check(_ session: PostgresSession, _ sender: SiteInfo, as peer: SyncPeer, counter: UInt64?) throws -> Bool {
-        let site = sender.site.rawValue
-        let isServerSite = try session.row("SELECT site FROM store_identity").text("site") == site
-        let rows = try session.rows("""
-        SELECT s.device_name, s.unit, s.counter, s.owner, (t.revoked_at IS NOT NULL) AS owner_revoked
-        FROM sites s LEFT JOIN device_tokens t ON t.hash = s.owner WHERE s.site = $1
-        """, [.text(site)])
-        let held = try rows.first.map { row in
-            SiteClaim.Held(deviceName: try row.text("device_name"), unit: try row.text("unit"), counter: try row.integer("counter"),
+        // One row always: whether the site is the server's own, and the site's row if it has one.
+        let row = try session.row("""
+        SELECT i.site = $1 AS is_server_site, s.device_name, s.unit, s.counter, s.owner, (t.revoked_at IS NOT NULL) AS owner_revoked
+        FROM store_identity i LEFT JOIN sites s ON s.site = $1 LEFT JOIN device_tokens t ON t.hash = s.owner
+        """, [.text(sender.site.rawValue)])
+        let held = try row.optionalText("device_name").map { deviceName in
+            SiteClaim.Held(deviceName: deviceName, unit: try row.text("unit"), counter: try row.integer("counter"),
                            owner: try row.optionalText("owner"), ownerRevoked: try row.flag("owner_revoked"))
         }
-        return try SiteClaim.check(sender, as: peer, counter: counter, held: held, isServerSite: isServerSite)
+        return try SiteClaim.check(sender, as: peer, counter: counter, held: held, isServerSite: try row.flag("is_server_site"))
     }
 
     /// Records the site as `sender` names it, owned by the peer's device. The update takes the

@@ -16,12 +16,27 @@ struct PostgresSchemaTests {
             2: "ddcfbc18e38e7e90f826e22c9e779f2cae5ee0a508a951d6833347b6f8978a0f",
             3: "d8d5b000510814118d6aab525e3baf22c6c9267eb33c228e1652ac3b31257c13",
             4: "0d14bf972943cd13eb921ff4a50ac31846033c24c2dcf2986663575988441946",
+            5: "1f2f30fac9a33dc399952f0e5e22370fe596966bfb7434456833b628d45ee1fb",
         ]
         for migration in PostgresSchema.all {
             let digest = SHA256.hash(data: Data(migration.sql.utf8)).map { String(format: "%02x", $0) }.joined()
             #expect(landed[migration.version] == digest, "migration \(migration.version) \(migration.name): \(digest)")
         }
         #expect(PostgresSchema.all.map(\.version) == Array(1...PostgresSchema.latestVersion))
+    }
+
+    @Test("a migration is split into statements at semicolons outside a function's $$ body")
+    func statementsSplit() {
+        // Given two statements, the second a function whose body holds semicolons
+        let sql = """
+        CREATE TABLE t (a int);
+        CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN PERFORM 1; RETURN 2; END $$;
+        """
+        // When it is split, then the body stays whole
+        #expect(PostgresSchema.statements(of: sql).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } == [
+            "CREATE TABLE t (a int)",
+            "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN PERFORM 1; RETURN 2; END $$",
+        ])
     }
 
     @Test("several processes opening a new database at once migrate it once; a database from a newer gongkai is refused, untouched",
@@ -55,7 +70,7 @@ struct PostgresSchemaTests {
         }
         #expect(applied == (1...PostgresSchema.latestVersion).map(Int64.init))
         // When a newer gongkai has migrated it further, this one refuses to open it, and changes nothing
-        try pool.withSession { session in try session.run("INSERT INTO schema_migrations (version, name) VALUES (99, 'from the future')") }
+        _ = try pool.withSession { session in try session.run("INSERT INTO schema_migrations (version, name) VALUES (99, 'from the future')") }
         #expect(throws: PostgresStoreError.newerSchema(location: database.location.description, found: 99, supported: PostgresSchema.latestVersion)) {
             try PostgresServerStore.open(database.location)
         }
