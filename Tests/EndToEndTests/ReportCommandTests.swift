@@ -62,6 +62,35 @@ struct ReportCommandTests {
         #expect((object["checks"] as? [[String: Any]])?.contains { $0["id"] as? String == "T3-BALANCE" && $0["ok"] as? Bool == true } == true)
     }
 
+    @Test("fees print in 万元 to the fen in every format; --amount-decimals rounds half up; a bad count is refused and writes nothing")
+    func amountsExactly() throws {
+        // Given 12,340,567.89 yuan of fees collected in 2021: 1234.056789 万元
+        let w = try township()
+        let imported = try w.gongkai(["import", "fees", w.write("f.csv", """
+            id,collected_on,amount_yuan
+            f1,2021-04-01,12340000
+            f2,2021-09-30,567.89
+            """)])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        for format in ["md", "html", "csv", "json"] {
+            // When the report is rendered as it is, then the amount is exact
+            let exact = try w.gongkai(["report", "annual", "--year", "2021", "--format", format])
+            #expect(exact.status == 0, "\(exact.stderr)")
+            #expect(exact.stdout.contains("1234.056789"), "\(format)")
+            // When an office prints two decimals, then it is rounded half up, and nothing else changes
+            let rounded = try w.gongkai(["report", "annual", "--year", "2021", "--format", format, "--amount-decimals", "2"])
+            #expect(rounded.status == 0, "\(rounded.stderr)")
+            #expect(rounded.stdout.contains("1234.06") && !rounded.stdout.contains("1234.056789"), "\(format)")
+            #expect(rounded.stdout.replacingOccurrences(of: "1234.06", with: "1234.056789") == exact.stdout, "\(format)")
+        }
+        // When the count is out of range, then the call is refused as wrong usage and no file is written
+        let output = w.path("report.md")
+        let bad = try w.gongkai(["report", "annual", "--year", "2021", "--amount-decimals", "7", "--output", output])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("--amount-decimals 应在 0 到 6 之间"), "\(bad.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
     @Test("the default format version follows the year: 2019 for 2020, 2021 for 2021")
     func defaultVersion() throws {
         let w = try township()

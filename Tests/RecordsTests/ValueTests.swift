@@ -37,13 +37,23 @@ struct ValueTests {
         #expect(Yuan.parse(text) == .failure(problem))
     }
 
-    @Test("canonical text has no trailing zeros, and 万元 has up to four decimals", arguments: [
-        (Int64(123_450), "1234.5", "0.1235"), (77_302_800_000, "773028000", "77302.8"), (5, "0.05", "0"),
+    @Test("canonical text has no trailing zeros, and 万元 is exact to the fen (six decimals)", arguments: [
+        (Int64(123_450), "1234.5", "0.12345"), (77_302_800_000, "773028000", "77302.8"), (5, "0.05", "0.000005"),
         (0, "0", "0"), (100, "1", "0.0001"), (961_716_000_00, "961716000", "96171.6"), (10_000_00, "10000", "1"),
+        (1_234_056_789, "12340567.89", "1234.056789"), (773_028_000, "7730280", "773.028"),
     ])
     func rendering(fen: Int64, yuan: String, wan: String) {
         #expect(Yuan(fen: fen).description == yuan)
         #expect(Yuan(fen: fen).wanYuanDescription == wan)
+    }
+
+    @Test("万元 rounded half up for offices that print fewer decimals", arguments: [
+        (Int64(1_234_056_789), 6, "1234.056789"), (1_234_056_789, 4, "1234.0568"), (1_234_056_789, 2, "1234.06"),
+        (1_234_056_789, 0, "1234"), (1_234_500_000, 0, "1235"), (1_234_499_999, 0, "1234"), (50, 4, "0.0001"), (49, 4, "0"),
+        (5, 5, "0.00001"), (4, 5, "0"), (0, 2, "0"),
+    ])
+    func wanYuanRounded(fen: Int64, decimals: Int, wan: String) {
+        #expect(Yuan(fen: fen).roundedToWanYuan(decimals: decimals).wanYuanDescription == wan)
     }
 
     @Test("counts are whole numbers of at least one")

@@ -181,7 +181,7 @@ struct HandWorkedFixtureTests {
             "\(ids("dec")),licensing,\(y)-01-01,3", "\(ids("dec")),licensing,\(y)-12-31,5", "\(ids("dec")),licensing,\(y - 1)-12-31,40",
             "\(ids("dec")),penalty,\(y)-05-05,9", "\(ids("dec")),coercion,\(y)-05-05,10", "\(ids("dec")),other_services,\(y)-05-05,11",
         ])
-        // 12,345.67 yuan in the year: 1.2346 万元 (to four decimals); the next year's fee does not count.
+        // 12,345.67 yuan in the year: 1.234567 万元 (exact, to the fen); the next year's fee does not count.
         try load(replica, .fees, "id,collected_on,amount_yuan", [
             "\(ids("fee")),\(y)-03-01,12000", "\(ids("fee")),\(y)-12-31,345.67", "\(ids("fee")),\(y + 1)-01-01,99999",
         ])
@@ -192,7 +192,7 @@ struct HandWorkedFixtureTests {
         #expect(cells("licensing") == ["8"])
         #expect(cells("penalty") == ["9"])
         #expect(cells("coercion") == ["10"])
-        #expect(cells("fees") == ["1.2346"])
+        #expect(cells("fees") == ["1.234567"])
         #expect(table.row("other_services") == nil)
         #expect(table.row("procurement") == nil)
     }

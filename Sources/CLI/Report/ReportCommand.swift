@@ -24,6 +24,9 @@ struct ReportOptions: ParsableArguments {
     @Option(help: ArgumentHelp("报告年度", valueName: "Y")) var year: Int
     @Option(name: .customLong("format-version"), help: ArgumentHelp("格式版本: 2019 (试行, 用于 2019、2020 年) 或 2021; 默认按年度选择", valueName: "V"))
     var formatVersion: String?
+    @Option(name: .customLong("amount-decimals"),
+            help: ArgumentHelp("表二收费金额 (万元) 印几位小数, 0 到 6, 四舍五入; 默认 6 位, 即精确到分", valueName: "N"))
+    var amountDecimals: Int = Yuan.wanYuanDecimals
 
     func version() throws -> FormatVersion? {
         guard let formatVersion else { return nil }
@@ -33,10 +36,13 @@ struct ReportOptions: ParsableArguments {
 
     func validate() throws {
         guard (2008...2100).contains(year) else { throw ValidationError("年度 \(year) 不合理") }
+        guard (0...Yuan.wanYuanDecimals).contains(amountDecimals) else {
+            throw ValidationError("--amount-decimals 应在 0 到 \(Yuan.wanYuanDecimals) 之间 (万元的第 6 位小数即 1 分), 收到 \(amountDecimals)")
+        }
     }
 
     func build(_ source: any ReportSource) throws -> (ReportBuilder.Built, [CheckResult]) {
-        let built = try ReportBuilder.build(source, year: year, version: try version())
+        let built = try ReportBuilder.build(source, year: year, version: try version(), amountDecimals: amountDecimals)
         return (built, try ReportChecks.run(built, source: source))
     }
 }
@@ -70,6 +76,7 @@ struct ReportAnnual: ParsableCommand, ExampleProviding {
         "gongkai report annual --year 2021 --format html --output 2021年报.html   # 浏览器打开后打印到 A4",
         "gongkai report annual --year 2021 --format csv --encoding utf-8-bom --output 2021年报表格.csv   # Excel 打开不乱码",
         "gongkai report annual --year 2021 --format json",
+        "gongkai report annual --year 2021 --amount-decimals 4   # 收费金额 (万元) 印 4 位小数; 默认 6 位, 精确到分",
         "gongkai report annual --year 2021 --published --format html --output 已发布.html   # 已发布的版本, 原样",
         "gongkai report annual --year 2021 --store postgresql://gongkai@db.county/gongkai --unit 640522100201   # 县级平台上某村的报告",
     ]

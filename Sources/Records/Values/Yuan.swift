@@ -55,18 +55,35 @@ public struct Yuan: Hashable, Comparable, Sendable, Codable, CustomStringConvert
         return "\(whole).\(cents < 10 ? "0" : "")\(cents)"
     }
 
-    /// The amount in 万元 with up to four decimals, trailing zeros dropped (7730.28, 96171.6, 0).
-    /// Rounds half up at the fifth decimal (0.01 yuan is 0.000001 万元).
+    /// The amount in 万元 exactly, trailing zeros dropped (7730.28, 96171.6, 1234.056789, 0):
+    /// 0.01 yuan is 0.000001 万元, so six decimals hold every fen.
     public var wanYuanDescription: String {
-        // 1 万元 = 1_000_000 fen; four decimals of 万元 = units of 100 fen.
-        let units = (fen + 50) / 100
-        let whole = units / 10_000
-        var fraction = units % 10_000
-        guard fraction != 0 else { return String(whole) }
-        var width = 4
+        let sign = fen < 0 ? "-" : ""
+        let magnitude = fen.magnitude
+        let whole = magnitude / Yuan.fenPerWanYuan
+        var fraction = magnitude % Yuan.fenPerWanYuan
+        guard fraction != 0 else { return sign + String(whole) }
+        var width = 6
         while fraction % 10 == 0 { fraction /= 10; width -= 1 }
         let text = String(fraction)
-        return "\(whole).\(String(repeating: "0", count: width - text.count))\(text)"
+        return "\(sign)\(whole).\(String(repeating: "0", count: width - text.count))\(text)"
+    }
+
+    /// 1 万元 in fen.
+    static let fenPerWanYuan: UInt64 = 1_000_000
+
+    /// The most decimals of 万元 an amount has (one fen is the sixth).
+    public static let wanYuanDecimals = 6
+
+    /// The amount rounded half up (away from zero) to `decimals` decimals of 万元, for offices that
+    /// print fewer than six: 1234.056789 万元 to 2 is 1234.06. `decimals` is clamped to 0...6.
+    public func roundedToWanYuan(decimals: Int) -> Yuan {
+        let dropped = Yuan.wanYuanDecimals - min(max(decimals, 0), Yuan.wanYuanDecimals)
+        guard dropped > 0 else { return self }
+        var step: Int64 = 1
+        for _ in 0..<dropped { step *= 10 }
+        let magnitude = (fen.magnitude + UInt64(step / 2)) / UInt64(step) * UInt64(step)
+        return Yuan(fen: fen < 0 ? -Int64(magnitude) : Int64(magnitude))
     }
 
     public static func < (lhs: Yuan, rhs: Yuan) -> Bool { lhs.fen < rhs.fen }

@@ -11,7 +11,9 @@ public enum ReportBuilder {
         public let unknownPlaceholders: [String]
     }
 
-    public static func build(_ source: any ReportSource, year: Int, version: FormatVersion? = nil) throws -> Built {
+    /// `amountDecimals`: decimals of 万元 printed in table 2 (0...6; 6, the default, is exact).
+    public static func build(_ source: any ReportSource, year: Int, version: FormatVersion? = nil,
+                             amountDecimals: Int = Yuan.wanYuanDecimals) throws -> Built {
         let unit = try source.reportingUnit()
         let figures = try source.reportFigures(year: year)
         let version = version ?? FormatVersion.forYear(year)
@@ -42,7 +44,8 @@ public enum ReportBuilder {
         }
         let months = (1...12).map { figures.noticesByMonth[$0] ?? [:] }
         let report = AnnualReport(year: year, formatVersion: version, unitCode: unit.code, unitName: unit.name,
-                                  headline: headline, table2: Table2Layout.build(figures, version: version), table3: table3,
+                                  headline: headline, table2: Table2Layout.build(figures, version: version, amountDecimals: amountDecimals),
+                                  table3: table3,
                                   table4: Table4Layout.build(figures), sections: sections,
                                   appendix: Appendix(units: units, noticesByMonth: months))
         return Built(report: report, unwrittenSections: unwritten, unknownPlaceholders: unknown)

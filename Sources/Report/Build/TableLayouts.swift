@@ -2,7 +2,8 @@ import Records
 
 /// Table 2 of each format, filled from the year's figures by the counting rules.
 enum Table2Layout {
-    static func build(_ figures: ReportFigures, version: FormatVersion) -> Table2 {
+    /// `amountDecimals`: the decimals of 万元 printed (6, every fen, unless an office prints fewer).
+    static func build(_ figures: ReportFigures, version: FormatVersion, amountDecimals: Int = Yuan.wanYuanDecimals) -> Table2 {
         let documents = figures.documents
         func document(_ kind: DocumentKind) -> ReportFigures.DocumentCounts { documents[kind] ?? .init() }
         func lastYear(_ kind: MatterKind) -> Int { figures.mattersInForceLastYear[kind] ?? 0 }
@@ -46,7 +47,7 @@ enum Table2Layout {
                              rows: [Table2.Row(label: Label("penalty", MatterKind.penalty.label), cells: [.count(decisions(.penalty))]),
                                     Table2.Row(label: Label("coercion", MatterKind.coercion.label), cells: [.count(decisions(.coercion))])]),
                 Table2.Group(label: "第二十条第（八）项", columns: [Label("amount_wan_yuan", "本年收费金额（单位：万元）")],
-                             rows: [Table2.Row(label: Label("fees", MatterKind.fees.label), cells: [.wanYuan(Yuan(fen: figures.feesFen))])]),
+                             rows: [Table2.Row(label: Label("fees", MatterKind.fees.label), cells: [.wanYuan(Yuan(fen: figures.feesFen).roundedToWanYuan(decimals: amountDecimals))])]),
             ])
         }
     }

@@ -7,7 +7,7 @@ public enum Cell: Sendable, Equatable, Codable {
     case change(Int)
     /// An amount printed in yuan, with its unit.
     case yuan(Yuan)
-    /// An amount printed in 万元, up to four decimals.
+    /// An amount printed in 万元, exactly (up to six decimals, the fen).
     case wanYuan(Yuan)
 
     /// As printed in a table.
