@@ -18,12 +18,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // The system SQLite (libsqlite3-dev), reached through its C API.
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         // zlib (zlib1g-dev), for gzip on the wire in both directions.
-        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CGzip", path: "Sources/CGzip", providers: [.apt(["zlib1g-dev"])]),
         // libcurl (headers from libcurl4-openssl-dev), opened on first use by a shim that also
         // types its variadic curl_easy_setopt: not linked, so commands that never sync start faster.
         .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("dl")]),
@@ -37,7 +38,7 @@ let package = Package(
         // the client's and the service's logic, the store and transport protocols.
         .target(name: "SyncCore", dependencies: ["Codecs"]),
         // The protocol's messages as bytes: JSON both ways, gzip.
-        .target(name: "SyncWire", dependencies: ["SyncCore", "Codecs", "CZlib"]),
+        .target(name: "SyncWire", dependencies: ["SyncCore", "Codecs", "CGzip"]),
         // The libcurl transport (`CurlTransport`), the client's side of HTTP.
         .target(name: "SyncHTTP", dependencies: ["SyncCore", "SyncWire", "CCurl"]),
         // What every store of records does alike, whatever holds the rows: a remote record checked,
@@ -55,6 +56,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Office files: `.xlsx` workbooks read for import (ZIPFoundation for the container, a small
+        // XML scanner of our own for the parts).
+        .target(name: "Spreadsheets", dependencies: ["Records", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // The annual report: tables by the counting rules, checks, and the four output formats.
         .target(name: "Report", dependencies: ["Records"]),
         // The township server: HTTP routes over SyncService, device tokens, session logs.
@@ -73,6 +77,7 @@ let package = Package(
         .executableTarget(
             name: "CLI",
             dependencies: ["Codecs", "Records", "RecordRules", "Storage", "PostgresStore", "SyncCore", "SyncWire", "SyncHTTP", "Server", "Report",
+                           "Spreadsheets",
                            "CFatalSignal",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")]
@@ -81,10 +86,12 @@ let package = Package(
         .executableTarget(name: "Bench", dependencies: ["CSQLite", "Records", "Storage", "PostgresStore", "SyncCore", "SyncWire", "SyncHTTP", "Report",
                                                         "TestSupport"]),
         // Seeded randomness for tests and benchmarks.
-        .target(name: "TestSupport", dependencies: ["CSQLite", "Records", "Storage", "PostgresStore", "SyncCore"]),
+        .target(name: "TestSupport", dependencies: ["CSQLite", "Records", "Storage", "PostgresStore", "SyncCore",
+                                                    .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // The test tiers: tags for slow, privileged and browser tests, and the fast tier's switch.
         .target(name: "TestTiers"),
         .testTarget(name: "RecordsTests", dependencies: ["TestTiers", "Records"]),
+        .testTarget(name: "SpreadsheetsTests", dependencies: ["TestTiers", "Records", "Spreadsheets", "TestSupport"]),
         // Reads the repository's files only: the map in docs/ARCHITECTURE.md against the code.
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "SyncCoreTests", dependencies: ["TestTiers", "SyncCore", "SyncWire", "TestSupport"]),

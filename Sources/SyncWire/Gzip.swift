@@ -1,5 +1,5 @@
 import SyncCore
-import CZlib
+import CGzip
 
 /// gzip, for request and response bodies.
 public enum Gzip {

@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
 import Records
+import Spreadsheets
 import Storage
 
 struct ImportCommand: ParsableCommand, ExampleProviding {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "从 CSV 文件导入记录: 全部导入或全部不导入。",
+        abstract: "从 CSV 文件或 Excel/WPS 工作簿 (.xlsx) 导入记录: 全部导入或全部不导入。",
         discussion: """
         KIND: \(RecordKind.importable.map(\.rawValue).joined(separator: " "))
         第一行是表头 (CSV 列名, 或中文列名)。有 id (或台账的"编号") 的行若 id 已存在则更新该记录,
@@ -17,6 +18,8 @@ struct ImportCommand: ParsableCommand, ExampleProviding {
         空单元格不会清空已有的值; 已删除的记录不会被恢复, 除非加 --restore-deleted。这些行都会列出。
         "序号"、"备注"、"说明" 列不导入。任何一行有错, 则什么也不导入, 并列出每一处错误的行号、列和原因。
         Excel 另存的 CSV 多为 GBK: 加 --encoding gbk; UTF-8 文件开头的 BOM 会自动跳过。
+        .xlsx 工作簿直接导入 (默认第一个工作表, --sheet 指定其他): 表头上方的标题行 (合并单元格) 会跳过,
+        日期单元格按日期读, 错误按单元格指出 (如 工作表 "登记表" 单元格 D12)。旧的 .xls 请先另存为 .xlsx。
 
         可用的列名 (英文键或任一中文名):
 
@@ -30,30 +33,28 @@ struct ImportCommand: ParsableCommand, ExampleProviding {
         "gongkai import notices 公开目录.csv --encoding gbk   # Excel 默认保存的 GBK 文件",
         "gongkai export requests > r.csv && gongkai import requests r.csv   # 修改后再导入, 按 id 更新",
         "gongkai import requests 申请登记.csv --near update   # 台账里改正了申请内容的错字",
+        "gongkai import requests 2021年依申请公开台账.xlsx --sheet 登记表   # Excel 或 WPS 的工作簿",
     ]
 
     @Argument(help: ArgumentHelp("记录类别", valueName: "KIND")) var kind: String
-    @Argument(help: ArgumentHelp("CSV 文件", valueName: "FILE")) var file: String
+    @Argument(help: ArgumentHelp("CSV 文件或 .xlsx 工作簿", valueName: "FILE")) var file: String
     @OptionGroup var replica: ReplicaOptions
     @Option(help: ArgumentHelp("文件编码: utf-8 (默认, 带不带 BOM 均可) 或 gbk (Excel 中文版另存的 CSV)", valueName: "ENCODING")) var encoding: String = "utf-8"
     @Option(help: ArgumentHelp("只差一个识别项的行: refuse 不导入并列出 (默认), update 按本行改正原记录, add 另立新记录",
                                valueName: "refuse|update|add")) var near: String = "refuse"
     @Flag(help: "恢复文件中出现的已删除记录 (默认保持删除, 并列出这些行)") var restoreDeleted = false
+    @Option(help: ArgumentHelp("读 .xlsx 工作簿的哪一个工作表; 默认第一个 (不含隐藏的)", valueName: "NAME")) var sheet: String?
 
     func run() throws {
         let kind = try KindArgument.importable(kind)
         let options = ImportOptions(restoreDeleted: restoreDeleted, nearRows: try ImportCommand.nearRows(near))
-        let encoding = try SpreadsheetOptions.encoding(named: encoding)
         guard let data = FileManager.default.contents(atPath: file) else {
             throw CLIError.failure("无法读取文件 \(file); 请检查路径和权限")
-        }
-        guard let bytes = encoding.utf8Bytes(of: Array(data)) else {
-            throw CLIError.failure("文件 \(file) 不是有效的 \(encoding.rawValue) 文字; 请确认文件编码")
         }
         let opened = try replica.open()
         let reader: ImportReader
         do {
-            reader = try ImportReader(kind: kind, bytes: bytes, defaultUnit: try opened.units.identity().unit.code)
+            reader = try readFile(data, kind: kind, defaultUnit: try opened.units.identity().unit.code)
         } catch let ImportFileProblem.problems(problems) {
             throw ImportCommand.rejection(problems, file: file)
         }
@@ -74,6 +75,27 @@ struct ImportCommand: ParsableCommand, ExampleProviding {
         ImportCommand.list(summary.leftDeleted, heading: "对应已删除记录的行, 未导入 (要恢复请加 --restore-deleted)")
         ImportCommand.list(summary.changedValues, heading: "改动了已有的值 (若用的是旧台账, 请核对)")
         ImportCommand.list(summary.keptValues, heading: "空单元格未清空已有的值 (要清空请用 gongkai \(kind.singular) edit)")
+    }
+
+    /// The file's rows: a workbook's sheet (`.xlsx`, or a ZIP or old `.xls` by its first bytes,
+    /// whatever its name), else CSV text in the chosen encoding.
+    func readFile(_ data: Data, kind: RecordKind, defaultUnit: String) throws -> ImportReader {
+        let isWorkbook = [".xlsx", ".xls", ".xlsm"].contains { file.lowercased().hasSuffix($0) }
+            || data.starts(with: [0x50, 0x4B, 0x03, 0x04]) || data.starts(with: [0xD0, 0xCF, 0x11, 0xE0])
+        guard isWorkbook else {
+            if sheet != nil { throw CLIError.usage("--sheet 只用于 .xlsx 工作簿; \(file) 按 CSV 读取") }
+            let encoding = try SpreadsheetOptions.encoding(named: encoding)
+            guard let bytes = encoding.utf8Bytes(of: Array(data)) else {
+                throw CLIError.failure("文件 \(file) 不是有效的 \(encoding.rawValue) 文字; 请确认文件编码")
+            }
+            return try ImportReader(kind: kind, bytes: bytes, defaultUnit: defaultUnit)
+        }
+        do {
+            let workbook = try Workbook(data: data)
+            return try SheetImport.reader(kind: kind, sheet: try workbook.sheet(named: sheet), defaultUnit: defaultUnit)
+        } catch let problem as WorkbookProblem {
+            throw CLIError.failure("\(file): \(problem.message)")
+        }
     }
 
     static func nearRows(_ text: String) throws -> ImportOptions.NearRows {

@@ -55,7 +55,7 @@ public struct ImportHeader: Sendable {
         return .failure(.problems(problems))
     }
 
-    static func column(named name: String, kind: RecordKind) -> Column? {
+    public static func column(named name: String, kind: RecordKind) -> Column? {
         let lowered = name.lowercased()
         if ignoredHeaders.contains(name) { return .ignored(name) }
         if lowered == "id" || name == "编号" { return .id }
@@ -80,7 +80,12 @@ public struct ImportHeader: Sendable {
 /// row is stored, since they need the record as it stands.
 public struct ImportReader: Sequence, IteratorProtocol {
     public let header: ImportHeader
-    private var csv: CSVReader
+    /// Where the rows come from: a CSV file read as it goes, or a worksheet's rows read already.
+    private enum Source {
+        case csv(CSVReader)
+        case sheet(name: String, columns: [Int], rows: IndexingIterator<[CSVRecord]>)
+    }
+    private var source: Source
     private let defaultUnit: String
     private var occurrences: [String: Int] = [:]
     private var stopped = false
@@ -100,20 +105,50 @@ public struct ImportReader: Sequence, IteratorProtocol {
             case .success(let header): self.header = header
             }
         }
-        self.csv = csv
+        source = .csv(csv)
         self.defaultUnit = defaultUnit
-        specs = header.columns.map { column in
-            if case .field(let name) = column { kind.field(named: name) } else { nil }
+        specs = ImportReader.specs(of: header)
+    }
+
+    /// Reads a worksheet's rows: `names` is the header row (its line `headerLine`), `columns`
+    /// the sheet's column number of each name, `rows` the data rows (each as long as `names`).
+    /// Every problem is placed on the sheet, by cell.
+    public init(kind: RecordKind, sheet: String, headerLine: Int, names: [String], columns: [Int], rows: [CSVRecord],
+                defaultUnit: String) throws(ImportFileProblem) {
+        switch ImportHeader.parse(names, kind: kind, line: headerLine) {
+        case .failure(.problems(let problems)): throw .problems(problems.map { $0.onSheet(sheet, columns: columns) })
+        case .success(let header): self.header = header
+        }
+        source = .sheet(name: sheet, columns: columns, rows: rows.makeIterator())
+        self.defaultUnit = defaultUnit
+        specs = ImportReader.specs(of: header)
+    }
+
+    private static func specs(of header: ImportHeader) -> [FieldSpec?] {
+        header.columns.map { column in
+            if case .field(let name) = column { header.kind.field(named: name) } else { nil }
         }
     }
 
     public mutating func next() -> ImportRowResult? {
-        guard !stopped, let next = csv.next() else { return nil }
-        switch next {
-        case .failure(let problem):
-            return .problems([RowProblem(line: problem.line, message: problem.message)])
-        case .success(let record):
-            return row(from: record)
+        guard !stopped else { return nil }
+        switch source {
+        case .csv(var csv):
+            let next = csv.next()
+            source = .csv(csv)
+            switch next {
+            case nil: return nil
+            case .failure(let problem)?: return .problems([RowProblem(line: problem.line, message: problem.message)])
+            case .success(let record)?: return row(from: record)
+            }
+        case .sheet(let name, let columns, var rows):
+            let next = rows.next()
+            source = .sheet(name: name, columns: columns, rows: rows)
+            guard let record = next else { return nil }
+            switch row(from: record) {
+            case .problems(let problems): return .problems(problems.map { $0.onSheet(name, columns: columns) })
+            case let row: return row
+            }
         }
     }
 

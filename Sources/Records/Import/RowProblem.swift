@@ -5,15 +5,35 @@ public struct RowProblem: Error, Sendable, Equatable, CustomStringConvertible {
     public let column: Int?
     public let columnName: String?
     public let message: String
+    /// The worksheet, when the file is a workbook: the place is then named as a cell (`D12`).
+    public let sheet: String?
 
-    public init(line: Int, column: Int? = nil, columnName: String? = nil, message: String) {
+    public init(line: Int, column: Int? = nil, columnName: String? = nil, message: String, sheet: String? = nil) {
         self.line = line
         self.column = column
         self.columnName = columnName
         self.message = message
+        self.sheet = sheet
+    }
+
+    /// The same problem, placed on a worksheet, its column renumbered by `columns` (the header's
+    /// columns' numbers on the sheet, when they do not start at A or have gaps).
+    public func onSheet(_ sheet: String, columns: [Int]) -> RowProblem {
+        let sheetColumn = column.map { $0 >= 1 && $0 <= columns.count ? columns[$0 - 1] : $0 }
+        return RowProblem(line: line, column: sheetColumn, columnName: columnName, message: message, sheet: sheet)
     }
 
     public var description: String {
+        if let sheet {
+            var place = "工作表 \"\(sheet)\" "
+            if let column {
+                place += "单元格 \(RowProblem.spreadsheetLetters(column))\(line)"
+            } else {
+                place += "第 \(line) 行"
+            }
+            if let columnName { place += " (\(columnName))" }
+            return "\(place): \(message)"
+        }
         var place = "第 \(line) 行"
         if let column {
             place += ", 第 \(column) 列 (\(RowProblem.spreadsheetLetters(column))"

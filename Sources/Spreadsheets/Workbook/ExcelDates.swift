@@ -1,0 +1,61 @@
+/// Excel's serial dates: a number of days, counted from 1900 (with the 29 February 1900 that
+/// Lotus 1-2-3 invented and Excel kept) or, in a workbook marked `date1904`, from 1904.
+public enum ExcelDates {
+    /// `YYYY-MM-DD` of a serial date (its time of day dropped), or nil for one before the
+    /// system's first day or past 9999.
+    public static func day(serial: Double, date1904: Bool) -> String? {
+        guard serial.isFinite, serial >= (date1904 ? 0 : 1), serial < 2_958_466 else { return nil }
+        let whole = Int(serial.rounded(.down))
+        let daysFrom1970: Int
+        if date1904 {
+            daysFrom1970 = whole - 24_107                  // 1904-01-01 is 24,107 days before 1970-01-01
+        } else if whole >= 61 {
+            daysFrom1970 = whole - 25_569                  // serial 25,569 is 1970-01-01
+        } else if whole == 60 {
+            return nil                                     // 1900-02-29, the day that never was
+        } else {
+            daysFrom1970 = whole - 25_568                  // before the phantom day, one fewer
+        }
+        return civil(daysFrom1970)
+    }
+
+    /// Days since 1970-01-01 to `YYYY-MM-DD` (the proleptic Gregorian calendar).
+    static func civil(_ days: Int) -> String {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func padded(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(padded(year, 4))-\(padded(month, 2))-\(padded(day, 2))"
+    }
+
+    /// Whether a number format shows a date: Excel's built-in date formats (14–22, and 27–36
+    /// and 50–58, the ones Chinese, Japanese and Korean Excel use), or a format code with a
+    /// year, month-with-day or Chinese date word outside quotes and brackets.
+    public static func isDateFormat(id: Int, code: String?) -> Bool {
+        if (14...22).contains(id) || (27...36).contains(id) || (50...58).contains(id) { return true }
+        guard let code else { return false }
+        var visible = ""
+        var inQuote = false, inBracket = false, escaped = false
+        for character in code {
+            if escaped { escaped = false; continue }
+            switch character {
+            case "\\": escaped = true
+            case "\"": inQuote.toggle()
+            case "[" where !inQuote: inBracket = true
+            case "]" where !inQuote: inBracket = false
+            default: if !inQuote && !inBracket { visible.append(character) }
+            }
+        }
+        let lowered = visible.lowercased()
+        return lowered.contains("y") || lowered.contains("d") || visible.contains("年") || visible.contains("月") || visible.contains("日")
+    }
+}

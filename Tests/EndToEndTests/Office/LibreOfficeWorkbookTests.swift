@@ -1,0 +1,52 @@
+import Foundation
+import Records
+import Testing
+import TestTiers
+
+/// LibreOffice, headless, for the tests that check a file the way an office opens it. CI
+/// installs it and sets `GONGKAI_REQUIRE_LIBREOFFICE=1`, so that there the tests fail rather
+/// than skip when it is missing.
+enum LibreOffice {
+    static let path = ["/usr/bin/soffice", "/usr/local/bin/soffice", "/usr/bin/libreoffice"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let isRequired = ProcessInfo.processInfo.environment["GONGKAI_REQUIRE_LIBREOFFICE"] == "1"
+    static let missing = "LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui libreoffice-writer-nogui"
+
+    /// Converts `files` to `format` (e.g. `xlsx`, or `csv` with a filter) into `directory`.
+    static func convert(_ files: [String], to format: String, inputFilter: String? = nil, in directory: String) throws -> RunResult {
+        guard let path else { throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: missing]) }
+        // A profile of its own: two conversions at once must not share one.
+        var arguments = ["-env:UserInstallation=file://\(directory)/.libreoffice-profile", "--headless"]
+        if let inputFilter { arguments.append("--infilter=\(inputFilter)") }
+        arguments += ["--convert-to", format, "--outdir", directory] + files
+        return try GongkaiProcess.runTool(URL(fileURLWithPath: path), arguments)
+    }
+}
+
+@Suite("Workbooks made by LibreOffice", .tags(.systemTool), .enabled(if: LibreOffice.path != nil || LibreOffice.isRequired, Comment(rawValue: LibreOffice.missing)))
+struct LibreOfficeWorkbookTests {
+    @Test("every kind's CSV fixture, converted to .xlsx by LibreOffice, imports to the same records as the CSV itself")
+    func fixturesThroughLibreOffice() throws {
+        // Given each kind's CSV fixture, and LibreOffice's .xlsx of it (numbers and dates detected, as Calc opens a CSV)
+        let w = Workspace()
+        let kinds = RecordKind.importable.filter { kindFixtures[$0] != nil }
+        let files = kinds.map { w.write("\($0.rawValue).csv", kindFixtures[$0]!) }
+        let converted = try LibreOffice.convert(files, to: "xlsx", inputFilter: "CSV:44,34,76,1,,0,false,true,true", in: w.url.path)
+        #expect(converted.status == 0, "\(converted.stderr)")
+        for (kind, csv) in zip(kinds, files) {
+            // When the CSV goes into one replica and the workbook into another
+            let fromCSV = "csv-\(kind.rawValue).sqlite", fromWorkbook = "xlsx-\(kind.rawValue).sqlite"
+            for replica in [fromCSV, fromWorkbook] {
+                #expect(try w.gongkai(["init", "--township", "--unit", "640522100000", "--name", "西安镇"], db: replica).status == 0)
+                _ = try w.gongkai(["unit", "add", "640522100201", "园河村"], db: replica)
+            }
+            let viaCSV = try w.gongkai(["import", kind.rawValue, csv], db: fromCSV)
+            let viaWorkbook = try w.gongkai(["import", kind.rawValue, w.path("\(kind.rawValue).xlsx")], db: fromWorkbook)
+            #expect(viaCSV.status == 0 && viaWorkbook.status == 0, "\(kind): \(viaCSV.stderr) \(viaWorkbook.stderr)")
+            // Then the two replicas export the same records
+            let a = try w.gongkai(["export", kind.rawValue], db: fromCSV).stdout
+            let b = try w.gongkai(["export", kind.rawValue], db: fromWorkbook).stdout
+            #expect(a == b, "\(kind)\n\(a)\n\(b)")
+            #expect(a.split(whereSeparator: \.isNewline).count > 1, "\(kind): nothing imported")
+        }
+    }
+}
