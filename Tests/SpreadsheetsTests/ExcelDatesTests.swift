@@ -11,6 +11,15 @@ struct ExcelDatesTests {
         #expect(ExcelDates.day(serial: serial, date1904: date1904) == day)
     }
 
+    @Test("dates written as serials read back as the same dates; text that is no date has none", arguments: [
+        ("1900-03-01", 61 as Int?), ("2021-01-01", 44197), ("2021-03-02", 44257), ("2000-02-29", 36585), ("9999-12-31", 2_958_465),
+        ("1900-02-28", nil), ("2021-02-29", nil), ("2021-13-01", nil), ("2021-1-5", nil), ("", nil),
+    ])
+    func serials(day: String, serial: Int?) {
+        #expect(ExcelDates.serial(of: day) == serial)
+        if let serial { #expect(ExcelDates.day(serial: Double(serial), date1904: false) == day) }
+    }
+
     @Test("days that are not: the phantom 1900-02-29, before the first day, past 9999")
     func notDays() {
         #expect(ExcelDates.day(serial: 60, date1904: false) == nil)

@@ -5,7 +5,7 @@ import Records
 struct SpreadsheetOptions: ParsableArguments {
     @Option(help: ArgumentHelp("CSV 的编码: utf-8 (默认, 无 BOM), utf-8-bom (Excel 推荐) 或 gbk (Excel 的中文默认)",
                                valueName: "ENCODING")) var encoding: String = "utf-8"
-    @Option(help: ArgumentHelp("CSV 的列名: key (英文键, 默认) 或 zh (中文)", valueName: "key|zh")) var headers: String = "key"
+    @Option(help: ArgumentHelp("列名: key (英文键, CSV 的默认) 或 zh (中文, xlsx 的默认)", valueName: "key|zh")) var headers: String?
 
     func textEncoding() throws -> TextEncoding { try Self.encoding(named: encoding) }
 
@@ -15,7 +15,9 @@ struct SpreadsheetOptions: ParsableArguments {
         return parsed
     }
 
-    func chineseHeaders() throws -> Bool {
+    /// Whether `--headers` asks for Chinese names; `byDefault` when it is not given.
+    func chineseHeaders(byDefault: Bool = false) throws -> Bool {
+        guard let headers else { return byDefault }
         switch headers.lowercased() {
         case "key", "en", "英文": return false
         case "zh", "cn", "中文": return true

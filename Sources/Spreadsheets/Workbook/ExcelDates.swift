@@ -19,6 +19,27 @@ public enum ExcelDates {
         return civil(daysFrom1970)
     }
 
+    /// The 1900-system serial of `YYYY-MM-DD`, for dates from 1900-03-01 (before it the
+    /// phantom leap day shifts Excel's count); nil for any other text.
+    public static func serial(of day: String) -> Int? {
+        let parts = day.split(separator: "-")
+        guard day.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let dayOfMonth = Int(parts[2]),
+              (1...12).contains(month), (1...31).contains(dayOfMonth) else { return nil }
+        let days = daysFrom1970(year: year, month: month, day: dayOfMonth)
+        guard civil(days) == day else { return nil }
+        let serial = days + 25_569
+        return serial >= 61 ? serial : nil
+    }
+
+    static func daysFrom1970(year: Int, month: Int, day: Int) -> Int {
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
     /// Days since 1970-01-01 to `YYYY-MM-DD` (the proleptic Gregorian calendar).
     static func civil(_ days: Int) -> String {
         let z = days + 719_468

@@ -49,4 +49,36 @@ struct LibreOfficeWorkbookTests {
             #expect(a.split(whereSeparator: \.isNewline).count > 1, "\(kind): nothing imported")
         }
     }
+
+    @Test("gongkai's .xlsx of every kind, converted back to CSV by LibreOffice, equals gongkai's CSV export (Chinese headers) cell for cell")
+    func exportThroughLibreOffice() throws {
+        // Given a replica holding every kind's fixture, exported both ways
+        let w = Workspace()
+        #expect(try w.gongkai(["init", "--township", "--unit", "640522100000", "--name", "西安镇"]).status == 0)
+        _ = try w.gongkai(["unit", "add", "640522100201", "园河村"])
+        let kinds = RecordKind.importable.filter { kindFixtures[$0] != nil }
+        var workbooks: [String] = []
+        for kind in kinds {
+            #expect(try w.gongkai(["import", kind.rawValue, w.write("\(kind.rawValue).csv", kindFixtures[kind]!)]).status == 0)
+            workbooks.append(w.path("\(kind.rawValue)-export.xlsx"))
+            #expect(try w.gongkai(["export", kind.rawValue, "--format", "xlsx", "--output", workbooks.last!]).status == 0)
+        }
+        // When LibreOffice opens each workbook and saves it as CSV (UTF-8, comma, double quotes)
+        let converted = try LibreOffice.convert(workbooks, to: "csv:Text - txt - csv (StarCalc):44,34,76,1", in: w.url.path)
+        #expect(converted.status == 0, "\(converted.stderr)")
+        for kind in kinds {
+            let office = try String(contentsOfFile: w.path("\(kind.rawValue)-export.csv"), encoding: .utf8)
+            let ours = try w.gongkai(["export", kind.rawValue, "--headers", "zh"]).stdout
+            // Then every cell is the same
+            #expect(cells(office) == cells(ours), "\(kind)\n\(office)\n\(ours)")
+            #expect(cells(ours).count > 1, "\(kind): nothing exported")
+        }
+    }
+
+    func cells(_ csv: String) -> [[String]] {
+        var reader = CSVReader(bytes: Array(csv.utf8))
+        var rows: [[String]] = []
+        while case .success(let record)? = reader.next() { rows.append(record.fields) }
+        return rows
+    }
 }
