@@ -75,111 +75,53 @@ public enum HTMLRenderer {
     /// paragraph stays a line break, as typed; a heading is kept with the paragraph after it.
     static func prose(_ markdown: String) -> String {
         var out = ""
-        var paragraph: [String] = []
         var headingOpen = false
-        func flush() {
-            if !paragraph.isEmpty {
-                out += "<p>\(paragraph.map(inline).joined(separator: "<br>\n"))</p>\n"
+        for block in ProseBlock.parse(markdown) {
+            switch block {
+            case .heading(let level, let runs):
+                if headingOpen { out += "</div>\n" }
+                out += "<div class=\"keep\">\n<h\(level)>\(inline(runs))</h\(level)>\n"
+                headingOpen = true
+            case .paragraph(let lines):
+                out += "<p>\(lines.map(inline).joined(separator: "<br>\n"))</p>\n"
                 if headingOpen { out += "</div>\n"; headingOpen = false }
             }
-            paragraph = []
         }
-        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false).map({ String($0).trimmingSpaces() }) {
-            if line.isEmpty { flush(); continue }
-            let hashes = line.prefix { $0 == "#" }.count
-            if hashes > 0, line.dropFirst(hashes).first == " " {
-                flush()
-                if headingOpen { out += "</div>\n" }
-                let level = min(4, max(3, hashes))
-                out += "<div class=\"keep\">\n<h\(level)>\(inline(String(line.dropFirst(hashes + 1))))</h\(level)>\n"
-                headingOpen = true
-            } else {
-                paragraph.append(line)
-            }
-        }
-        flush()
         if headingOpen { out += "</div>\n" }
         return out
     }
 
-    static func inline(_ text: String) -> String {
-        var out = ""
-        var bold = false
-        var rest = Substring(escape(text))
-        while let range = rest.range(of: "**") {
-            out += rest[..<range.lowerBound]
-            out += bold ? "</strong>" : "<strong>"
-            bold.toggle()
-            rest = rest[range.upperBound...]
-        }
-        out += rest
-        if bold { out += "</strong>" }
-        return out
+    static func inline(_ runs: [ProseBlock.Run]) -> String {
+        runs.map { $0.bold ? "<strong>\(escape($0.text))</strong>" : escape($0.text) }.joined()
     }
 
     static func cell(_ text: String, _ attributes: String = "") -> String { "<td class=\"num\"\(attributes)>\(escape(text))</td>" }
     static func label(_ text: String, _ attributes: String = "") -> String { "<td class=\"label\"\(attributes)>\(escape(text))</td>" }
     static func header(_ text: String, _ attributes: String = "") -> String { "<th\(attributes)>\(escape(text))</th>" }
 
-    /// One table of groups; a group with fewer columns leaves the rest blank, as the official form does.
-    static func table2(_ table: Table2) -> String {
-        let width = (table.groups.map(\.columns.count).max() ?? 0) + 1
-        var out = "<table class=\"table2\">\n"
-        for group in table.groups {
-            let blank = width - group.columns.count - 1
-            let filler = blank > 0 ? "<td colspan=\"\(blank)\"></td>" : ""
-            out += "<tr>\(header(group.label, " colspan=\"\(width)\""))</tr>\n"
-            out += "<tr>\(header("信息内容"))\(group.columns.map { header($0.text) }.joined())\(blank > 0 ? "<th colspan=\"\(blank)\"></th>" : "")</tr>\n"
-            for row in group.rows {
-                out += "<tr>\(label(row.label.text))\(row.cells.map { cell($0.text) }.joined())\(filler)</tr>\n"
-            }
-        }
-        return out + "</table>\n"
-    }
+    static func table2(_ table: Table2) -> String { grid(.table2(table), class: "table2") }
+    static func table3(_ table: Table3, version: FormatVersion) -> String { grid(.table3(table), class: "table3") }
+    static func table4(_ table: Table4) -> String { grid(.table4(table), class: "table4") }
 
-    /// The official table 3: 申请人情况 over the seven columns, 法人或其他组织 over five; the
-    /// results block with its headings spanning their rows.
-    static func table3(_ table: Table3, version: FormatVersion) -> String {
-        var out = "<table class=\"table3\">\n"
-        out += "<tr>\(header(Table3.note, " colspan=\"3\" rowspan=\"3\" class=\"note\""))\(header("申请人情况", " colspan=\"7\""))</tr>\n"
-        out += "<tr>\(header("自然人", " rowspan=\"2\""))\(header("法人或其他组织", " colspan=\"5\""))\(header("总计", " rowspan=\"2\""))</tr>\n"
-        out += "<tr>" + ApplicantType.allCases.dropFirst().map { header($0.label) }.joined() + "</tr>\n"
-        let resultRows = table.rows.filter { $0.headings.first == Table3Layout.results }
-        var emitted: Set<String> = []
-        for row in table.rows {
-            var labels = ""
-            if row.headings.isEmpty {
-                labels = label(row.label.text, " colspan=\"3\"")
-            } else {
-                let outer = row.headings[0]
-                if !emitted.contains(outer) {
-                    emitted.insert(outer)
-                    labels += label(outer, " rowspan=\"\(resultRows.count)\"")
-                }
-                if row.headings.count == 1 {
-                    labels += label(row.label.text, " colspan=\"2\"")
-                } else {
-                    let inner = row.headings[1]
-                    if !emitted.contains(inner) {
-                        emitted.insert(inner)
-                        labels += label(inner, " rowspan=\"\(table.rows.filter { $0.headings.count > 1 && $0.headings[1] == inner }.count)\"")
-                    }
-                    labels += label(row.label.text)
+    /// An official table from its grid: each cell with its spans as colspan and rowspan.
+    static func grid(_ grid: TableGrid, class name: String) -> String {
+        var out = "<table class=\"\(name)\">\n"
+        for row in grid.rows {
+            out += "<tr>"
+            for cell in row {
+                let spans = (cell.columnSpan > 1 ? " colspan=\"\(cell.columnSpan)\"" : "") + (cell.rowSpan > 1 ? " rowspan=\"\(cell.rowSpan)\"" : "")
+                switch cell.role {
+                case .header: out += header(cell.text, spans)
+                case .note: out += header(cell.text, spans + " class=\"note\"")
+                case .label: out += label(cell.text, spans)
+                case .number: out += self.cell(cell.text, spans)
+                // A blank's span is always written (colspan="1" too), as it always was.
+                case .blank: out += "<td colspan=\"\(cell.columnSpan)\"></td>"
+                case .blankHeader: out += "<th colspan=\"\(cell.columnSpan)\"></th>"
                 }
             }
-            out += "<tr>\(labels)\(row.values.map { cell(String($0)) }.joined())</tr>\n"
+            out += "</tr>\n"
         }
-        return out + "</table>\n"
-    }
-
-    /// The official table 4: 行政复议 over five cells, 行政诉讼 over ten, in one row of numbers.
-    static func table4(_ table: Table4) -> String {
-        var out = "<table class=\"table4\">\n"
-        out += "<tr>\(header("行政复议", " colspan=\"5\""))\(header("行政诉讼", " colspan=\"10\""))</tr>\n"
-        out += "<tr>" + Table4.cells.map { header($0.text, " rowspan=\"2\"") }.joined()
-            + header("未经复议直接起诉", " colspan=\"5\"") + header("复议后起诉", " colspan=\"5\"") + "</tr>\n"
-        out += "<tr>" + (Table4.cells + Table4.cells).map { header($0.text) }.joined() + "</tr>\n"
-        out += "<tr>" + table.groups.flatMap(\.values).map { cell(String($0)) }.joined() + "</tr>\n"
         return out + "</table>\n"
     }
 
