@@ -56,9 +56,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        // Office files: `.xlsx` workbooks read for import (ZIPFoundation for the container, a small
-        // XML scanner of our own for the parts).
-        .target(name: "Spreadsheets", dependencies: ["Records", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        // Office files: `.xlsx` workbooks read for import and written for export, the annual report
+        // as a Word document (ZIPFoundation for the container, a small XML scanner of our own).
+        .target(name: "OfficeFiles", dependencies: ["Records", "Report", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // The annual report: tables by the counting rules, checks, and the four output formats.
         .target(name: "Report", dependencies: ["Records"]),
         // The township server: HTTP routes over SyncService, device tokens, session logs.
@@ -77,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "CLI",
             dependencies: ["Codecs", "Records", "RecordRules", "Storage", "PostgresStore", "SyncCore", "SyncWire", "SyncHTTP", "Server", "Report",
-                           "Spreadsheets",
+                           "OfficeFiles",
                            "CFatalSignal",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")]
@@ -91,7 +91,7 @@ let package = Package(
         // The test tiers: tags for slow, privileged and browser tests, and the fast tier's switch.
         .target(name: "TestTiers"),
         .testTarget(name: "RecordsTests", dependencies: ["TestTiers", "Records"]),
-        .testTarget(name: "SpreadsheetsTests", dependencies: ["TestTiers", "Records", "Spreadsheets", "TestSupport"]),
+        .testTarget(name: "OfficeFilesTests", dependencies: ["TestTiers", "Records", "OfficeFiles", "TestSupport"]),
         // Reads the repository's files only: the map in docs/ARCHITECTURE.md against the code.
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "SyncCoreTests", dependencies: ["TestTiers", "SyncCore", "SyncWire", "TestSupport"]),
@@ -107,6 +107,6 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ReportTests", dependencies: ["TestTiers", "Report", "Storage", "PostgresStore", "Records", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestTiers", "CLI", "Storage", "Records", "SyncCore", "SyncWire", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestTiers", "CLI", "Storage", "Records", "SyncCore", "SyncWire", "Report", "OfficeFiles", "TestSupport"]),
     ]
 )

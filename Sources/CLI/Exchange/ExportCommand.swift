@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Records
-import Spreadsheets
+import OfficeFiles
 import Storage
 
 struct ExportCommand: ParsableCommand, ExampleProviding {

@@ -83,14 +83,16 @@ public struct WorkbookBuilder {
             <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
             <Default Extension="xml" ContentType="application/xml"/></Types>
             """))
-        let archive = try Archive(data: Data(), accessMode: .create)
+        // Through a file: ZIPFoundation's in-memory archive can crash (see OfficePackage.zip).
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("gongkai-builder-\(UUID().uuidString).zip")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let archive = try Archive(url: url, accessMode: .create)
         for (path, text) in parts {
             let bytes = Data(text.utf8)
             try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate) { position, size in
                 bytes.subdata(in: Int(position)..<(Int(position) + size))
             }
         }
-        guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
-        return data
+        return try Data(contentsOf: url)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Records
-import Spreadsheets
+import OfficeFiles
 import Testing
 import TestSupport
 

@@ -1,4 +1,4 @@
-import Spreadsheets
+import OfficeFiles
 import Testing
 
 @Suite("XML of workbook parts")

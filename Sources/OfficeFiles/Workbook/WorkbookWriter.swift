@@ -1,6 +1,5 @@
 import Foundation
 import Records
-import ZIPFoundation
 
 /// One worksheet written as an `.xlsx` workbook, as an office expects to open it: a bold header
 /// row frozen at the top, columns as wide as their text, dates as real dates (shown
@@ -27,42 +26,18 @@ public struct WorkbookWriter {
         self.rows = rows
     }
 
-    public func data() throws -> Data {
-        let archive = try Archive(data: Data(), accessMode: .create)
-        for (path, text) in parts() {
-            let bytes = Data(text.utf8)
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: WorkbookWriter.fixedDate,
-                                 compressionMethod: .deflate) { position, size in
-                bytes.subdata(in: Int(position)..<(Int(position) + size))
-            }
-        }
-        guard let data = archive.data else { throw WorkbookProblem(message: "工作簿无法生成") }
-        return data
-    }
-
-    /// Entries carry this time, so the same records always give the same bytes.
-    static let fixedDate = Date(timeIntervalSince1970: 1_577_836_800)
+    public func data() throws -> Data { try OfficePackage.zip(parts()) }
 
     private static let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-    private static let officeRelationships = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    private static let packageRelationships = "http://schemas.openxmlformats.org/package/2006/relationships"
-    private static let declaration = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    private static let officeRelationships = OfficePackage.officeRelationships
+    private static let packageRelationships = OfficePackage.packageRelationships
+    private static let declaration = OfficePackage.declaration
 
-    func parts() -> [(String, String)] {
+    func parts() -> [(path: String, xml: String)] {
         [
-            ("[Content_Types].xml", WorkbookWriter.declaration + """
-            <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
-            <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
-            <Default Extension="xml" ContentType="application/xml"/>\
-            <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
-            <Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>\
-            <Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>\
-            </Types>
-            """),
-            ("_rels/.rels", WorkbookWriter.declaration + """
-            <Relationships xmlns="\(WorkbookWriter.packageRelationships)">\
-            <Relationship Id="rId1" Type="\(WorkbookWriter.officeRelationships)/officeDocument" Target="xl/workbook.xml"/></Relationships>
-            """),
+            OfficePackage.contentTypes([("xl/workbook.xml", "spreadsheetml.sheet.main+xml"), ("xl/worksheets/sheet1.xml", "spreadsheetml.worksheet+xml"),
+                                        ("xl/styles.xml", "spreadsheetml.styles+xml")]),
+            OfficePackage.rootRelationships(main: "xl/workbook.xml"),
             ("xl/workbook.xml", WorkbookWriter.declaration + """
             <workbook xmlns="\(WorkbookWriter.main)" xmlns:r="\(WorkbookWriter.officeRelationships)">\
             <bookViews><workbookView/></bookViews>\
@@ -152,19 +127,5 @@ public struct WorkbookWriter {
         return longestLine ?? 0
     }
 
-    static func escaped(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\r": out += "&#13;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    static func escaped(_ text: String) -> String { OfficePackage.escaped(text) }
 }

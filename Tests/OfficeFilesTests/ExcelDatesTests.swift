@@ -1,4 +1,4 @@
-@testable import Spreadsheets
+@testable import OfficeFiles
 import Testing
 
 @Suite("Excel's serial dates and number formats")

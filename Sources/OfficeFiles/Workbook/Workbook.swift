@@ -24,23 +24,15 @@ public struct Workbook: Sendable {
     private let dateStyles: Set<Int>
     let date1904: Bool
 
-    public init(data: Data) throws(WorkbookProblem) {
+    /// `maximumPartBytes`: the most any one part may unpack to (lowered by tests).
+    public init(data: Data, maximumPartBytes: Int = Workbook.maximumPartBytes) throws(WorkbookProblem) {
         if data.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
             throw WorkbookProblem(message: "这是旧的 .xls 格式; 请在 Excel 或 WPS 中 \"另存为\" .xlsx 工作簿后再导入")
         }
         guard data.starts(with: [0x50, 0x4B]) else {
             throw WorkbookProblem(message: "不是 .xlsx 工作簿 (不是 ZIP 文件); 若是 CSV, 请把文件名改为 .csv")
         }
-        let archive: Archive
-        do {
-            archive = try Archive(data: data, accessMode: .read)
-        } catch {
-            throw WorkbookProblem(message: "工作簿已损坏, 无法打开 (ZIP 目录不完整); 请在 Excel 或 WPS 中重新保存")
-        }
-        var parts: [String: [UInt8]] = [:]
-        for entry in archive where entry.type == .file && Workbook.isPartWeRead(entry.path) {
-            parts[entry.path.lowercased()] = try Workbook.unpack(entry, from: archive)
-        }
+        let parts = try Workbook.parts(of: data, limit: maximumPartBytes)
         func part(_ path: String) -> [UInt8]? { parts[path.lowercased()] }
         guard let workbookXML = part("xl/workbook.xml") else {
             throw WorkbookProblem(message: "工作簿里没有 xl/workbook.xml; 它不是 Excel 工作簿, 请在 Excel 或 WPS 中另存为 .xlsx")
@@ -81,22 +73,50 @@ public struct Workbook: Sendable {
         return try SheetParser(name: chosen, sharedStrings: sharedStrings, dateStyles: dateStyles, date1904: date1904).parse(xml)
     }
 
+    /// The parts this reader uses, unpacked, by lower-cased path. Read from a temporary copy on
+    /// disk (see `OfficePackage.zip` for why not from memory).
+    private static func parts(of data: Data, limit: Int) throws(WorkbookProblem) -> [String: [UInt8]] {
+        let read: Result<[String: [UInt8]], WorkbookProblem>
+        do {
+            read = try OfficePackage.withTemporaryFile { url in
+                try data.write(to: url)
+                let archive: Archive
+                do {
+                    archive = try Archive(url: url, accessMode: .read)
+                } catch {
+                    return .failure(WorkbookProblem(message: "工作簿已损坏, 无法打开 (ZIP 目录不完整); 请在 Excel 或 WPS 中重新保存"))
+                }
+                var parts: [String: [UInt8]] = [:]
+                for entry in archive where entry.type == .file && Workbook.isPartWeRead(entry.path) {
+                    switch Result(catching: { () throws(WorkbookProblem) in try Workbook.unpack(entry, from: archive, limit: limit) }) {
+                    case .success(let bytes): parts[entry.path.lowercased()] = bytes
+                    case .failure(let problem): return .failure(problem)
+                    }
+                }
+                return .success(parts)
+            }
+        } catch {
+            throw WorkbookProblem(message: "工作簿无法读取: 临时文件写不进去 (\(error.localizedDescription)); 请检查磁盘空间")
+        }
+        return try read.get()
+    }
+
     private static func isPartWeRead(_ path: String) -> Bool {
         let lowered = path.lowercased()
         return lowered == "xl/workbook.xml" || lowered == "xl/_rels/workbook.xml.rels" || lowered == "xl/sharedstrings.xml"
             || lowered == "xl/styles.xml" || (lowered.hasPrefix("xl/worksheets/") && lowered.hasSuffix(".xml"))
     }
 
-    private static func unpack(_ entry: Entry, from archive: Archive) throws(WorkbookProblem) -> [UInt8] {
+    private static func unpack(_ entry: Entry, from archive: Archive, limit: Int) throws(WorkbookProblem) -> [UInt8] {
         struct TooLarge: Error {}
         var bytes: [UInt8] = []
         do {
             _ = try archive.extract(entry) { chunk in
-                guard bytes.count + chunk.count <= maximumPartBytes else { throw TooLarge() }
+                guard bytes.count + chunk.count <= limit else { throw TooLarge() }
                 bytes.append(contentsOf: chunk)
             }
         } catch is TooLarge {
-            throw WorkbookProblem(message: "工作簿的 \(entry.path) 解开后超过 \(maximumPartBytes >> 20) MB; 这不是正常的台账文件")
+            throw WorkbookProblem(message: "工作簿的 \(entry.path) 解开后超过 \(max(1, limit >> 20)) MB; 这不是正常的台账文件")
         } catch {
             throw WorkbookProblem(message: "工作簿已损坏, \(entry.path) 无法解开; 请在 Excel 或 WPS 中重新保存")
         }
