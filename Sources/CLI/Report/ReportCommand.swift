@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OfficeFiles
 import PostgresStore
 import Records
 import Report
@@ -76,6 +77,8 @@ struct ReportAnnual: ParsableCommand, ExampleProviding {
         "gongkai report annual --year 2021 --format html --output 2021年报.html   # 浏览器打开后打印到 A4",
         "gongkai report annual --year 2021 --format csv --encoding utf-8-bom --output 2021年报表格.csv   # Excel 打开不乱码",
         "gongkai report annual --year 2021 --format json",
+        "gongkai report annual --year 2021 --format docx --output 2021年报.docx   # Word/WPS 打开, A4 公文格式",
+        "gongkai report annual --year 2021 --format pdf --output 2021年报.pdf     # 由 Chromium 打印到 A4",
         "gongkai report annual --year 2021 --amount-decimals 4   # 收费金额 (万元) 印 4 位小数; 默认 6 位, 精确到分",
         "gongkai report annual --year 2021 --published --format html --output 已发布.html   # 已发布的版本, 原样",
         "gongkai report annual --year 2021 --store postgresql://gongkai@db.county/gongkai --unit 640522100201   # 县级平台上某村的报告",
@@ -83,7 +86,7 @@ struct ReportAnnual: ParsableCommand, ExampleProviding {
 
     @OptionGroup var records: ReportSourceOptions
     @OptionGroup var report: ReportOptions
-    @Option(help: ArgumentHelp("md, html, csv 或 json", valueName: "FORMAT")) var format: String = "md"
+    @Option(help: ArgumentHelp("md, html, csv, json, docx (Word, 按公文格式排版) 或 pdf (A4, 需要 Chromium)", valueName: "FORMAT")) var format: String = "md"
     @Option(help: ArgumentHelp("写入文件; 默认输出到标准输出", valueName: "FILE")) var output: String?
     @Option(help: ArgumentHelp("csv 的编码: utf-8 (默认), utf-8-bom (Excel 推荐) 或 gbk", valueName: "ENCODING")) var encoding: String = "utf-8"
     @Flag(help: "输出已发布的报告 (最新版本), 而不是按现在的数据计算") var published = false
@@ -91,9 +94,14 @@ struct ReportAnnual: ParsableCommand, ExampleProviding {
     var publishedVersion: Int?
 
     func run() throws {
-        guard ["md", "html", "csv", "json"].contains(format) else { throw CLIError.usage("未知的格式 \"\(format)\"; 可用: md, html, csv, json") }
+        guard ["md", "html", "csv", "json", "docx", "pdf"].contains(format) else {
+            throw CLIError.usage("未知的格式 \"\(format)\"; 可用: md, html, csv, json, docx, pdf")
+        }
         let textEncoding = try SpreadsheetOptions.encoding(named: encoding)
         if textEncoding != .utf8 && format != "csv" { throw CLIError.usage("--encoding 只用于 --format csv; 其他格式总是 UTF-8") }
+        if ["docx", "pdf"].contains(format) && output == nil {
+            throw CLIError.usage("\(format) 是二进制文件, 请用 --output 指定文件名, 例如 --output \(report.year)年报.\(format)")
+        }
         if published || publishedVersion != nil {
             guard records.store == nil else { throw CLIError.usage("已发布的报告请在乡镇服务器的数据库上用 --db 输出") }
             return try renderPublished(try records.replica.open(), encoding: textEncoding)
@@ -101,13 +109,19 @@ struct ReportAnnual: ParsableCommand, ExampleProviding {
         let (source, close) = try records.open()
         defer { close() }
         let (built, checks) = try report.build(source)
-        let text = switch format {
-        case "html": HTMLRenderer.render(built.report)
-        case "csv": CSVRenderer.render(built.report)
-        case "json": JSONRenderer.render(built.report, checks: checks)
-        default: MarkdownRenderer.render(built.report)
+        if format == "docx" {
+            try OutputFile.write(try ReportDocument.docx(built.report), to: output)
+        } else if format == "pdf", let output {
+            try PDFPrinter.print(html: HTMLRenderer.render(built.report), to: output)
+        } else {
+            let text = switch format {
+            case "html": HTMLRenderer.render(built.report)
+            case "csv": CSVRenderer.render(built.report)
+            case "json": JSONRenderer.render(built.report, checks: checks)
+            default: MarkdownRenderer.render(built.report)
+            }
+            try OutputFile.write(text, to: output, encoding: textEncoding)
         }
-        try OutputFile.write(text, to: output, encoding: textEncoding)
         let failing = checks.filter { !$0.ok }
         if !failing.isEmpty {
             Terminal.error("注意: \(failing.count) 项检查未通过 (\(failing.map(\.id).joined(separator: ", "))); 发布前请运行 gongkai report check --year \(report.year)")
@@ -131,6 +145,8 @@ extension ReportAnnual {
             throw CLIError.failure("第 \(wanted) 版发布于旧版 gongkai, 只保存了 JSON; 请用 --format json 输出")
         }
         let frozen = try PublishedModel.decode(model)
+        if format == "docx" { return try OutputFile.write(try ReportDocument.docx(frozen), to: output) }
+        if format == "pdf", let output { return try PDFPrinter.print(html: HTMLRenderer.render(frozen), to: output) }
         let text = switch format {
         case "html": HTMLRenderer.render(frozen)
         case "csv": CSVRenderer.render(frozen)
@@ -239,7 +255,10 @@ enum OutputFile {
         if encoding == .gbk, let character = TextEncoding.firstOutsideGBK(in: text) {
             throw CLIError.failure("字符 \"\(character)\" 无法用 GBK 表示; 请改用 --encoding utf-8-bom (Excel 也能正确打开)")
         }
-        let bytes = Data(encoding.bytes(of: text))
+        try write(Data(encoding.bytes(of: text)), to: path)
+    }
+
+    static func write(_ bytes: Data, to path: String?) throws {
         guard let path else {
             FileHandle.standardOutput.write(bytes)
             return
