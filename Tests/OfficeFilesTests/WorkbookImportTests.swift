@@ -17,7 +17,7 @@ struct WorkbookImportTests {
         return rows
     }
 
-    @Test("an Excel ledger: the hidden sheet passed over, the title skipped, dates, rich text, inline text and cached formulas read",
+    @Test("an Excel ledger: the hidden sheet passed over, the title skipped, dates, rich text, inline text and cached formulas read, rows with only 序号 left out",
           arguments: [false, true])
     func excelLedgerRead(date1904: Bool) throws {
         // Given a ledger as Excel saves it (in either date system)

@@ -90,6 +90,7 @@ struct ImportCommand: ParsableCommand, ExampleProviding {
             }
             return try ImportReader(kind: kind, bytes: bytes, defaultUnit: defaultUnit)
         }
+        if encoding.lowercased() != "utf-8" { throw CLIError.usage("--encoding 只用于 CSV; 工作簿 \(file) 不需要") }
         do {
             let workbook = try Workbook(data: data)
             return try SheetImport.reader(kind: kind, sheet: try workbook.sheet(named: sheet), defaultUnit: defaultUnit)

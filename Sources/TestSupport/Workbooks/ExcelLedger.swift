@@ -4,7 +4,8 @@ import Foundation
 /// a hidden helper sheet first, then 登记表 with a title merged across the columns, the header in
 /// shared strings, dates as serial numbers in a date format (with `badDate`, one typed as text
 /// that is no date), a name in rich text with phonetic runs, an inline string, a formula's cached
-/// value, and with `errorCell` a formula's error.
+/// value, and with `errorCell` a formula's error; below the data, rows numbered in 序号 and
+/// nothing else, as a ledger's blank page has.
 public func excelLedger(badDate: Bool = false, errorCell: Bool = false, date1904: Bool = false) throws -> Data {
     let strings = ["2021年依申请公开登记台账", "序号", "收到日期", "申请人类型", "申请人", "申请内容", "办结日期", "办理结果", "信息处理费（元）",
                    "自然人", "商业企业", "2020年低保户名单", "予以公开", "部分公开", "厂房租赁合同"]
@@ -36,7 +37,7 @@ public func excelLedger(badDate: Bool = false, errorCell: Bool = false, date1904
         <c r="H3" s="3"><v>10.000000000000002</v></c></row>\
         <row r="4"><c r="A4"><f>A3+1</f><v>2</v></c><c r="B4" s="1"><v>\(day(44558))</v></c><c r="C4" t="s"><v>10</v></c>\
         <c r="D4" t="inlineStr"><is><t>某某建材有限公司</t></is></c><c r="E4" t="str"><f>"厂房"&amp;"租赁合同"</f><v>厂房租赁合同</v></c></row>\
-        <row r="5"><c r="A5" s="1"/></row>
+        <row r="5"><c r="A5" s="1"/></row><row r="6"><c r="A6"><v>3</v></c></row><row r="7"><c r="A7"><v>4</v></c><c r="B7" s="1"/></row>
         """
     var builder = WorkbookBuilder(sheets: [
         .init(name: "说明", xml: WorkbookBuilder.worksheet("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>填表说明</t></is></c></row>"), hidden: true),

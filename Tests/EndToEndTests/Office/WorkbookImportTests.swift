@@ -49,6 +49,7 @@ struct WorkbookImportCommandTests {
         ("old.xls", Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]), [String](), Int32(1), "另存为\" .xlsx"),
         ("ledger.xlsx", nil, ["--sheet", "台账"], 1, "工作簿里没有名为 \"台账\" 的工作表; 有: 说明, 登记表"),
         ("ledger.csv", Data("received_on,applicant_type\n".utf8), ["--sheet", "登记表"], 2, "--sheet 只用于 .xlsx 工作簿"),
+        ("ledger.xlsx", nil, ["--encoding", "gbk"], 2, "--encoding 只用于 CSV"),
     ])
     func refusals(name: String, data: Data?, extra: [String], status: Int32, message: String) throws {
         let w = try village()
