@@ -28,6 +28,20 @@ struct ImportReaderTests {
         #expect(row.values["outcome"] == .some("granted"))
     }
 
+    @Test("rows holding nothing but a ledger's own columns (序号 numbered down a blank page, 备注) are read past; a row with one field filled is not")
+    func ledgerBlankRows() throws {
+        // Given a ledger saved from Excel with its 序号 numbered down rows not yet filled in
+        var rows = try reader(.requests, "序号,收到日期,申请人类型,备注\n1,2021-03-02,自然人,\n2,,,\n3,, ,待补\n4,2021-05-01,,\n")
+        // When it is read, then the first row is a request, the two blank ones are passed over,
+        // and the fourth (a date, no applicant type: the store refuses it) is read, on its line
+        guard case .row(let first) = rows.next() else { Issue.record("the first row was refused"); return }
+        #expect(first.line == 2)
+        guard case .row(let fourth) = rows.next() else { Issue.record("the fourth row was not read"); return }
+        #expect(fourth.line == 5)
+        #expect(fourth.values["received_on"] == .some("2021-05-01"))
+        #expect(rows.next() == nil)
+    }
+
     @Test("an unknown column, a repeated column and a missing required column are each named")
     func headerProblemsListed() {
         let problems = headerProblems(.notices, "id,title,title,附件,published_on\n")

@@ -31,12 +31,9 @@ public enum SheetImport {
                 problems.append(RowProblem(line: row.number, column: column,
                                            message: "这一列没有表头, 但有内容; 请补上表头或删去这一列的内容", sheet: sheet.name))
             }
-            // A row left blank: nothing but spaces, or nothing but a ledger's own columns (序号
-            // numbered down a page of empty rows, 备注).
-            guard zip(fields, header.names).contains(where: { field, name in
-                if case .ignored? = ImportHeader.column(named: name, kind: kind) { return false }
-                return !field.trimmingSpaces().isEmpty
-            }) else { continue }
+            // Rows with nothing in them are not kept (`ImportReader` reads past rows that hold
+            // only a ledger's own columns, as it does in CSV).
+            guard fields.contains(where: { !$0.trimmingSpaces().isEmpty }) else { continue }
             records.append(CSVRecord(line: row.number, fields: fields))
         }
         guard problems.isEmpty else { throw .problems(problems.sorted { ($0.line, $0.column ?? 0) < ($1.line, $1.column ?? 0) }) }

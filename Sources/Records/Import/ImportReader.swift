@@ -132,24 +132,40 @@ public struct ImportReader: Sequence, IteratorProtocol {
 
     public mutating func next() -> ImportRowResult? {
         guard !stopped else { return nil }
-        switch source {
-        case .csv(var csv):
-            let next = csv.next()
-            source = .csv(csv)
-            switch next {
-            case nil: return nil
-            case .failure(let problem)?: return .problems([RowProblem(line: problem.line, message: problem.message)])
-            case .success(let record)?: return row(from: record)
-            }
-        case .sheet(let name, let columns, var rows):
-            let next = rows.next()
-            source = .sheet(name: name, columns: columns, rows: rows)
-            guard let record = next else { return nil }
-            switch row(from: record) {
-            case .problems(let problems): return .problems(problems.map { $0.onSheet(name, columns: columns) })
-            case let row: return row
+        while true {
+            switch source {
+            case .csv(var csv):
+                let next = csv.next()
+                source = .csv(csv)
+                switch next {
+                case nil: return nil
+                case .failure(let problem)?: return .problems([RowProblem(line: problem.line, message: problem.message)])
+                case .success(let record)?:
+                    if isBlank(record) { continue }
+                    return row(from: record)
+                }
+            case .sheet(let name, let columns, var rows):
+                let next = rows.next()
+                source = .sheet(name: name, columns: columns, rows: rows)
+                guard let record = next else { return nil }
+                if isBlank(record) { continue }
+                switch row(from: record) {
+                case .problems(let problems): return .problems(problems.map { $0.onSheet(name, columns: columns) })
+                case let row: return row
+                }
             }
         }
+    }
+
+    /// A row left blank: nothing but spaces, or nothing but a ledger's own columns (序号
+    /// numbered down a page of empty rows, 备注). Read past, as a spreadsheet's empty rows are.
+    private func isBlank(_ record: CSVRecord) -> Bool {
+        guard record.fields.count == header.columns.count else { return false }
+        for (field, column) in zip(record.fields, header.columns) {
+            if case .ignored = column { continue }
+            if !field.trimmingSpaces().isEmpty { return false }
+        }
+        return true
     }
 
     private mutating func row(from record: CSVRecord) -> ImportRowResult {
