@@ -29,27 +29,24 @@ public struct WorkbookWriter {
     public func data() throws -> Data { try OfficePackage.zip(parts()) }
 
     private static let main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-    private static let officeRelationships = OfficePackage.officeRelationships
-    private static let packageRelationships = OfficePackage.packageRelationships
-    private static let declaration = OfficePackage.declaration
 
     func parts() -> [(path: String, xml: String)] {
         [
             OfficePackage.contentTypes([("xl/workbook.xml", "spreadsheetml.sheet.main+xml"), ("xl/worksheets/sheet1.xml", "spreadsheetml.worksheet+xml"),
                                         ("xl/styles.xml", "spreadsheetml.styles+xml")]),
             OfficePackage.rootRelationships(main: "xl/workbook.xml"),
-            ("xl/workbook.xml", WorkbookWriter.declaration + """
-            <workbook xmlns="\(WorkbookWriter.main)" xmlns:r="\(WorkbookWriter.officeRelationships)">\
+            ("xl/workbook.xml", OfficePackage.declaration + """
+            <workbook xmlns="\(WorkbookWriter.main)" xmlns:r="\(OfficePackage.officeRelationships)">\
             <bookViews><workbookView/></bookViews>\
-            <sheets><sheet name="\(WorkbookWriter.escaped(sheetName))" sheetId="1" r:id="rId1"/></sheets></workbook>
+            <sheets><sheet name="\(OfficePackage.escaped(sheetName))" sheetId="1" r:id="rId1"/></sheets></workbook>
             """),
-            ("xl/_rels/workbook.xml.rels", WorkbookWriter.declaration + """
-            <Relationships xmlns="\(WorkbookWriter.packageRelationships)">\
-            <Relationship Id="rId1" Type="\(WorkbookWriter.officeRelationships)/worksheet" Target="worksheets/sheet1.xml"/>\
-            <Relationship Id="rId2" Type="\(WorkbookWriter.officeRelationships)/styles" Target="styles.xml"/></Relationships>
+            ("xl/_rels/workbook.xml.rels", OfficePackage.declaration + """
+            <Relationships xmlns="\(OfficePackage.packageRelationships)">\
+            <Relationship Id="rId1" Type="\(OfficePackage.officeRelationships)/worksheet" Target="worksheets/sheet1.xml"/>\
+            <Relationship Id="rId2" Type="\(OfficePackage.officeRelationships)/styles" Target="styles.xml"/></Relationships>
             """),
             // Styles: 0 plain, 1 a date, 2 the bold header.
-            ("xl/styles.xml", WorkbookWriter.declaration + """
+            ("xl/styles.xml", OfficePackage.declaration + """
             <styleSheet xmlns="\(WorkbookWriter.main)">\
             <numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy\\-mm\\-dd"/></numFmts>\
             <fonts count="2"><font><sz val="11"/><name val="宋体"/><charset val="134"/></font>\
@@ -67,7 +64,7 @@ public struct WorkbookWriter {
     }
 
     private func worksheet() -> String {
-        var xml = WorkbookWriter.declaration + "<worksheet xmlns=\"\(WorkbookWriter.main)\" xmlns:r=\"\(WorkbookWriter.officeRelationships)\">"
+        var xml = OfficePackage.declaration + "<worksheet xmlns=\"\(WorkbookWriter.main)\" xmlns:r=\"\(OfficePackage.officeRelationships)\">"
         xml += "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"
         xml += "<selection pane=\"bottomLeft\" activeCell=\"A2\" sqref=\"A2\"/></sheetView></sheetViews>"
         xml += "<cols>"
@@ -89,14 +86,14 @@ public struct WorkbookWriter {
             switch cell {
             case .empty: continue
             case .text(let text):
-                xml += "<c r=\"\(reference)\"\(styled) t=\"inlineStr\"><is><t xml:space=\"preserve\">\(WorkbookWriter.escaped(text))</t></is></c>"
+                xml += "<c r=\"\(reference)\"\(styled) t=\"inlineStr\"><is><t xml:space=\"preserve\">\(OfficePackage.escaped(text))</t></is></c>"
             case .number(let text):
                 xml += "<c r=\"\(reference)\"\(styled)><v>\(text)</v></c>"
             case .date(let day):
                 if let serial = ExcelDates.serial(of: day) {
                     xml += "<c r=\"\(reference)\" s=\"1\"><v>\(serial)</v></c>"
                 } else {
-                    xml += "<c r=\"\(reference)\"\(styled) t=\"inlineStr\"><is><t>\(WorkbookWriter.escaped(day))</t></is></c>"
+                    xml += "<c r=\"\(reference)\"\(styled) t=\"inlineStr\"><is><t>\(OfficePackage.escaped(day))</t></is></c>"
                 }
             }
         }
@@ -126,6 +123,4 @@ public struct WorkbookWriter {
         }.max()
         return longestLine ?? 0
     }
-
-    static func escaped(_ text: String) -> String { OfficePackage.escaped(text) }
 }
