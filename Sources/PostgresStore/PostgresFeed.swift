@@ -42,12 +42,21 @@ struct PostgresFeed {
 
     func page(after cursor: SyncCursor?, notFrom peer: SiteID, scope: SyncScope, limit: Int) throws -> PullResponse {
         // The store's epoch and the horizon in one query (see `gongkai_feed_horizon`, schema 5).
-        let identity = try session.row("""
-        SELECT epoch, migrated_xid::text AS migrated, gongkai_feed_horizon()::text AS horizon FROM store_identity
-        """)
+        let query = """
+        SELECT epoch, migrated_xid::text AS migrated, gongkai_feed_horizon()::text AS horizon,
+               pg_snapshot_xmax(pg_current_snapshot())::text AS xmax FROM store_identity
+        """
+        var identity = try session.row(query)
+        var horizon = try PostgresFeed.xid(identity, "horizon")
+        if horizon < (try PostgresFeed.xid(identity, "xmax")) {
+            // Something held the horizon back: a transaction of this database still running, or
+            // one of another database that ended between the snapshot and the look at
+            // pg_stat_activity (counted, to be safe). A second look, with a snapshot of its own,
+            // no longer holds the page back for the latter.
+            identity = try session.row(query)
+            horizon = try PostgresFeed.xid(identity, "horizon")
+        }
         let start = try cursor.flatMap { try PostgresFeed.position(of: $0, session, identity: identity) } ?? .start
-        let horizonText = try identity.text("horizon")
-        guard let horizon = UInt64(horizonText) else { throw PostgresStoreError.corrupt("事务号 \(horizonText) 无法读取") }
         var conditions = ["(xid, seq) > ($1::xid8, $2)", "xid < $5::xid8", "(origin IS NULL OR origin <> $3)"]
         var binds: [Bind] = [.text(String(start.xid)), .integer(start.seq), .text(peer.rawValue), .integer(Int64(limit)), .text(String(horizon))]
         if let readable = scope.readable {
@@ -82,6 +91,12 @@ struct PostgresFeed {
         let epoch = try identity.text("epoch")
         let next = if let cursor, position == start { cursor } else { SyncCursor(mark: "\(epoch).\(position.xid)", seq: position.seq) }
         return PullResponse(records: records, sites: try sites(of: records), units: try units(of: records), next: next, more: more)
+    }
+
+    private static func xid(_ row: PostgresSession.Row, _ column: String) throws -> UInt64 {
+        let text = try row.text(column)
+        guard let xid = UInt64(text) else { throw PostgresStoreError.corrupt("事务号 \(text) 无法读取") }
+        return xid
     }
 
     private func sites(of records: [RemoteRecord]) throws -> [SiteInfo] {
