@@ -50,17 +50,29 @@ public struct PostgresServerStore: Sendable {
     /// Closes the store's idle connections.
     public func close() { pool.close() }
 
-    /// Registers a village of the server's unit.
-    public func addVillage(code: String, name: String) throws -> GovernmentUnit {
+    /// Registers a unit below the server's own: a village of the township (`parent` nil), or
+    /// any unit below one registered (a county's townships and their villages).
+    public func addVillage(code: String, name: String, parent: String? = nil) throws -> GovernmentUnit {
         try pool.transaction { session in
-            let parent = try session.row("SELECT unit FROM store_identity").text("unit")
+            let own = try session.row("SELECT unit FROM store_identity").text("unit")
+            let parent = parent ?? own
             guard try session.rows("SELECT 1 FROM units WHERE code = $1", [.text(code)]).isEmpty else {
                 throw PostgresStoreError.unitExists(code: code)
+            }
+            guard try PostgresServerStore.tree(session).contains(parent, within: own) else {
+                throw PostgresStoreError.unknownParent(code: parent, own: own)
             }
             try session.run("INSERT INTO units (code, name, parent, is_township) VALUES ($1, $2, $3, false)",
                             [.text(code), .text(name), .text(parent)])
             return GovernmentUnit(code: code, name: name, parent: parent, isTownship: false)
         }
+    }
+
+    /// The server's units as a tree.
+    static func tree(_ session: PostgresSession) throws -> UnitTree {
+        UnitTree(try session.rows("SELECT code, parent FROM units").map { row in
+            (code: try row.text("code"), parent: try row.optionalText("parent"))
+        })
     }
 
     /// Registers a device token for a unit (only its hash is kept).

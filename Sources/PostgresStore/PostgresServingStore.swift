@@ -36,7 +36,8 @@ public struct PostgresServingStore: Sendable, SyncServingStore {
             guard let row = rows.first else { return .unknown }
             if try row.optionalInteger("revoked_at") != nil { return .revoked }
             let unit = try PostgresServerStore.unit(row)
-            return .valid(DeviceAccess(unit: PostgresServerStore.info(unit), scope: .of(unit: unit.code, isTownship: unit.isTownship), device: hash))
+            return .valid(DeviceAccess(unit: PostgresServerStore.info(unit), scope: .of(unit: unit.code, in: try PostgresServerStore.tree(session)),
+                                       device: hash))
         }
     }
 

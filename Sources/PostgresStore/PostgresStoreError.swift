@@ -19,6 +19,7 @@ public enum PostgresStoreError: Error, StoreFailure, Equatable {
     case corrupt(String)
     case unknownUnit(code: String)
     case unitExists(code: String)
+    case unknownParent(code: String, own: String)
     case unknownToken
     case ambiguousTokenID(String)
 
@@ -51,6 +52,8 @@ public enum PostgresStoreError: Error, StoreFailure, Equatable {
             "服务器上没有单位 \(code); 请先用 gongkai admin add-unit 登记"
         case .unitExists(let code):
             "单位 \(code) 已经登记过"
+        case .unknownParent(let code, let own):
+            "上级 \(code) 不是本数据库登记的单位; 上级须是 \(own) 本身或已登记在它下面的单位 (先登记上级, 再登记下级)"
         case .unknownToken:
             DeviceToken.unknownMessage
         case .ambiguousTokenID(let id):

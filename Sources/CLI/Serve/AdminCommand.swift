@@ -25,7 +25,7 @@ struct AdminCommand: ParsableCommand, ExampleProviding {
 struct AdminAddUnit: ParsableCommand, ExampleProviding {
     static let configuration = CommandConfiguration(
         commandName: "add-unit",
-        abstract: "登记单位。不带 --parent 的是本服务器服务的乡镇 (每个服务器一个, 数据库不存在时创建); 村以乡镇为上级。")
+        abstract: "登记单位。不带 --parent 的是本服务器服务的单位 (乡镇或县, 每个服务器一个, 数据库不存在时创建); 其余单位以它或已登记的单位为上级, 层级不限 (县 → 乡镇 → 村)。")
 
     static let examples = [
         "gongkai admin add-unit --db town.sqlite --unit 640522100000 --name 海原县西安镇人民政府",
@@ -35,7 +35,7 @@ struct AdminAddUnit: ParsableCommand, ExampleProviding {
     @OptionGroup var server: ServerStoreOptions
     @Option(help: ArgumentHelp("单位代码", valueName: "CODE")) var unit: String
     @Option(help: ArgumentHelp("单位名称", valueName: "NAME")) var name: String
-    @Option(help: ArgumentHelp("上级 (乡镇) 的代码", valueName: "CODE")) var parent: String?
+    @Option(help: ArgumentHelp("上级的代码: 本服务器的单位或已登记的单位", valueName: "CODE")) var parent: String?
 
     func run() throws {
         let served = GovernmentUnit(code: unit, name: name, isTownship: true)
@@ -61,11 +61,8 @@ struct AdminAddUnit: ParsableCommand, ExampleProviding {
         guard let parent else {
             throw CLIError.failure("服务器已服务乡镇 \(township.code) \(township.name); 一个服务器只服务一个乡镇。添加村请加 --parent \(township.code)")
         }
-        guard parent == township.code else {
-            throw CLIError.failure("上级 \(parent) 不是本服务器服务的乡镇 \(township.code)")
-        }
-        let village = try opened.addVillage(code: unit, name: name)
-        print("已登记 \(village.code) \(village.name) (上级 \(township.code))")
+        let village = try opened.addVillage(code: unit, name: name, parent: parent)
+        print("已登记 \(village.code) \(village.name) (上级 \(village.parent ?? township.code))")
     }
 
     /// The server database, or nil when there is none yet (no file; a PostgreSQL database that

@@ -85,10 +85,10 @@ enum ServerDatabase {
         }
     }
 
-    func addVillage(code: String, name: String) throws -> GovernmentUnit {
+    func addVillage(code: String, name: String, parent: String?) throws -> GovernmentUnit {
         switch self {
-        case .sqlite(let replica): try replica.units.addVillage(code: code, name: name)
-        case .postgres(let store): try store.addVillage(code: code, name: name)
+        case .sqlite(let replica): try replica.units.addVillage(code: code, name: name, parent: parent)
+        case .postgres(let store): try store.addVillage(code: code, name: name, parent: parent)
         }
     }
 

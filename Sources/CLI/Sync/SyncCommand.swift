@@ -51,7 +51,7 @@ struct SyncCommand: AsyncParsableCommand, ExampleProviding {
         guard identity.site != (try other.units.identity()).site else {
             throw CLIError.failure("两个文件的站点 id 相同 (\(identity.site)): 一个是另一个的复制品; 请在复制品上运行 gongkai reset-site")
         }
-        let scope = SyncScope.of(unit: identity.unit.code, isTownship: identity.unit.isTownship)
+        let scope = SyncScope.of(unit: identity.unit.code, in: try other.units.tree())
         let transport = InProcessTransport(service: SyncService(store: other.serving), scope: scope, clock: { WallClock.now() })
         let report = try await SyncOutcome.run(SyncClient(store: local.syncing, transport: transport, batchSize: batchSize, clock: { WallClock.now() }),
                                                progressLines: progress)

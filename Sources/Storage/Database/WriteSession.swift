@@ -13,7 +13,7 @@ final class WriteSession {
     private(set) var seq: Int64
     /// The change sequence before this transaction: its own numbers follow it.
     private let startSeq: Int64
-    private var villages: Set<String>?
+    private var units: UnitTree?
     /// Per unit: the XOR of the digests of rows removed and added, and the change in row count.
     private var digestChanges: [String: (delta: Digest256, records: Int)] = [:]
 
@@ -57,15 +57,13 @@ final class WriteSession {
         return seq
     }
 
-    /// Whether this replica may hold records of `code`: a village replica only its own unit,
-    /// a township replica its own and its registered villages'.
+    /// Whether this replica may hold records of `code`: its own unit and the units registered
+    /// below it (a village replica holds none).
     func inScope(_ code: String) throws -> Bool {
         if code == unit { return true }
         guard isTownship else { return false }
-        if villages == nil {
-            villages = Set(try connection.rows("SELECT code FROM units WHERE parent = ?", [.text(unit)]).map { row throws(SQLiteError) in try row.text("code") })
-        }
-        return villages!.contains(code)
+        if units == nil { units = try UnitStore.tree(connection) }
+        return units!.codes.contains(code) && units!.contains(code, within: unit)
     }
 
     /// A row of `unit` changed its digest from `old` (nil for a new row) to `new`.

@@ -83,7 +83,7 @@ public struct DeviceStore: Sendable {
             if try row.optionalInteger("revoked_at") != nil { return .revoked }
             let unit = try UnitStore.unit(row)
             return .valid(DeviceAccess(unit: UnitStore.info(unit),
-                                       scope: .of(unit: unit.code, isTownship: unit.isTownship), device: hash))
+                                       scope: .of(unit: unit.code, in: try UnitStore.tree(connection)), device: hash))
         }
     }
 

@@ -19,6 +19,7 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
     case unitExists(code: String)
     case unitOutOfScope(code: String, replicaUnit: String)
     case notATownship(unit: String)
+    case unknownParent(code: String, own: String)
     case rejectedRows([RowProblem])
     case invalidRecord(kind: RecordKind, id: String, problems: [FieldProblem])
     case notFound(kind: RecordKind, id: String)
@@ -63,6 +64,8 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
             "单位 \(code) 已存在"
         case .unitOutOfScope(let code, let replicaUnit):
             "单位 \(code) 不属于本副本 (\(replicaUnit)) 的范围; 村级副本只能记录本村; 乡镇副本可先用 gongkai unit add 登记本镇的村"
+        case .unknownParent(let code, let own):
+            "上级 \(code) 不是本数据库登记的单位; 上级须是 \(own) 本身或已登记在它下面的单位 (先登记上级, 再登记下级)"
         case .notATownship(let unit):
             "本副本属于村 \(unit), 不能登记其他单位; 只有乡镇副本 (init --township) 可以登记下属的村"
         case .rejectedRows(let problems):

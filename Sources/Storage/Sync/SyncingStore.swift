@@ -80,12 +80,7 @@ public struct SyncingStore: Sendable, SyncClientStore {
     public func applyPulled(_ response: PullResponse, now: Int64) throws -> (changed: Int, refused: [Refusal]) {
         try database.syncWrite(now: now) { connection, session in
             let own = try UnitStore.identity(connection).unit
-            for unit in response.units where unit.code != own.code {
-                // A township replica holds its villages' records; a village only its own.
-                guard own.isTownship, unit.parent == own.code else { continue }
-                try connection.run("INSERT OR IGNORE INTO units (code, name, parent, is_township) VALUES (?, ?, ?, 0)",
-                                   [.text(unit.code), .text(unit.name), unit.parent.sqlite])
-            }
+            if own.isTownship { try SyncingStore.adoptUnits(connection, response.units, below: own.code) }
             for site in response.sites {
                 try connection.run("""
                 INSERT INTO sites (site, device_name, unit, counter, seen_at) VALUES (?, ?, ?, 0, ?)
@@ -118,6 +113,24 @@ public struct SyncingStore: Sendable, SyncClientStore {
                 }
             }
             return (changed, refused)
+        }
+    }
+
+    /// Registers the units of a pulled page that lie below this replica's own unit (a
+    /// township's villages; a county's townships and their villages), parents before children,
+    /// whatever order they came in. A village replica holds no other unit.
+    static func adoptUnits(_ connection: Connection, _ units: [UnitInfo], below own: String) throws {
+        var held = try UnitStore.tree(connection).codes
+        var waiting = units.filter { !held.contains($0.code) }
+        while true {
+            let ready = waiting.filter { unit in unit.parent.map(held.contains) ?? false }
+            guard !ready.isEmpty else { return }
+            for unit in ready {
+                try connection.run("INSERT OR IGNORE INTO units (code, name, parent, is_township) VALUES (?, ?, ?, 0)",
+                                   [.text(unit.code), .text(unit.name), unit.parent.sqlite])
+                held.insert(unit.code)
+            }
+            waiting.removeAll { held.contains($0.code) }
         }
     }
 

@@ -52,21 +52,37 @@ public struct UnitStore: Sendable {
         }
     }
 
-    /// Registers a village of this township, so that this replica may hold its records.
-    public func addVillage(code: String, name: String) throws(ReplicaError) -> GovernmentUnit {
+    /// Registers a unit below this replica's own (a village of a township; a township of a
+    /// county, or a village of one of its townships), so that this replica may hold its records.
+    /// `parent`: a unit this replica holds; nil for its own.
+    public func addVillage(code: String, name: String, parent: String? = nil) throws(ReplicaError) -> GovernmentUnit {
         try database.withConnection { connection in
             let own = try UnitStore.identity(connection).unit
             guard own.isTownship else { throw ReplicaError.notATownship(unit: own.code) }
-            let village = GovernmentUnit(code: code, name: name.trimmingSpaces(), parent: own.code)
+            let village = GovernmentUnit(code: code, name: name.trimmingSpaces(), parent: parent ?? own.code)
             if let problem = village.problem { throw ReplicaError.invalidUnit(problem) }
             return try connection.transaction {
                 guard try connection.rows("SELECT 1 FROM units WHERE code = ?", [.text(code)]).isEmpty else {
                     throw ReplicaError.unitExists(code: code)
                 }
+                guard try UnitStore.tree(connection).contains(village.parent ?? own.code, within: own.code) else {
+                    throw ReplicaError.unknownParent(code: village.parent ?? "", own: own.code)
+                }
                 try connection.run("INSERT INTO units (code, name, parent, is_township) VALUES (?, ?, ?, 0)",
-                                   [.text(village.code), .text(village.name), .text(own.code)])
+                                   [.text(village.code), .text(village.name), village.parent.sqlite])
                 return village
             }
         }
+    }
+
+    /// The units this replica holds, as a tree.
+    public func tree() throws(ReplicaError) -> UnitTree {
+        try database.withConnection { connection in try UnitStore.tree(connection) }
+    }
+
+    static func tree(_ connection: Connection) throws -> UnitTree {
+        UnitTree(try connection.rows("SELECT code, parent FROM units").map { row throws(SQLiteError) in
+            (code: try row.text("code"), parent: try row.optionalText("parent"))
+        })
     }
 }

@@ -76,28 +76,6 @@ public struct SyncPeer: Sendable, Equatable {
     }
 }
 
-/// What a peer may read and write: all units, or a set of unit codes.
-public struct SyncScope: Sendable, Equatable {
-    public let readable: Set<String>?
-    public let writable: Set<String>?
-
-    public static let everything = SyncScope(readable: nil, writable: nil)
-
-    /// The one scope rule: a township's device reads and writes the whole township; a
-    /// village's only its own unit.
-    public static func of(unit code: String, isTownship: Bool) -> SyncScope {
-        isTownship ? .everything : SyncScope(readable: [code], writable: [code])
-    }
-
-    public init(readable: Set<String>?, writable: Set<String>?) {
-        self.readable = readable
-        self.writable = writable
-    }
-
-    public func mayRead(_ unit: String) -> Bool { readable?.contains(unit) ?? true }
-    public func mayWrite(_ unit: String) -> Bool { writable?.contains(unit) ?? true }
-}
-
 public struct PushRequest: Sendable, Equatable {
     public let protocolVersion: Int
     public let schemaVersion: Int

@@ -43,7 +43,7 @@ public final class SyncHarness: Sendable {
     public let server: Replica
     public let laptops: [Replica]
     public let scratch: Scratch
-    public let villageScope = SyncScope.of(unit: village.code, isTownship: false)
+    public let villageScope = SyncScope.of(unit: village.code, in: UnitTree([(township.code, nil), (village.code, township.code)]))
 
     public init(laptops count: Int, scratch: Scratch = Scratch()) throws {
         self.scratch = scratch

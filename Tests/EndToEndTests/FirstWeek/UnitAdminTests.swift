@@ -64,4 +64,24 @@ import TestSupport
         #expect(try town.workspace.gongkai(["admin", "remove-unit", "--unit", Self.village], db: "town.sqlite").status == 0)
         #expect(try units(town).count == 1)
     }
+
+    @Test func aCountyRegistersUnitsAtAnyDepthParentsFirst() throws {
+        // Given a county's server database
+        let workspace = Workspace()
+        let county = "640522000000", township = "640522100000", village = "640522100201"
+        #expect(try workspace.gongkai(["admin", "add-unit", "--unit", county, "--name", "海原县"], db: "county.sqlite").status == 0)
+        // When a village is added below a township not registered yet, it is refused and nothing changes
+        let before = try workspace.dump("county.sqlite")
+        let early = try workspace.gongkai(["admin", "add-unit", "--unit", village, "--name", "园河村", "--parent", township], db: "county.sqlite")
+        #expect(early.status == 1)
+        #expect(early.stderr.contains("上级 \(township) 不是本数据库登记的单位") && early.stderr.contains("先登记上级"), "\(early.stderr)")
+        #expect(try workspace.dump("county.sqlite") == before)
+        // Then the township first, the village below it
+        #expect(try workspace.gongkai(["admin", "add-unit", "--unit", township, "--name", "西安镇", "--parent", county], db: "county.sqlite").status == 0)
+        let added = try workspace.gongkai(["admin", "add-unit", "--unit", village, "--name", "园河村", "--parent", township], db: "county.sqlite")
+        #expect(added.status == 0 && added.stdout.contains("上级 \(township)"), "\(added.stderr)")
+        let listed = try JSONSerialization.jsonObject(with: Data(try workspace.gongkai(["admin", "list-units", "--json"], db: "county.sqlite").stdout.utf8))
+            as? [[String: Any]] ?? []
+        #expect(listed.map { "\($0["code"] as? String ?? "")<\($0["parent"] as? String ?? "-")" } == ["\(county)<-", "\(township)<\(county)", "\(village)<\(township)"])
+    }
 }

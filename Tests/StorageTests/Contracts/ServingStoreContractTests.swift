@@ -198,8 +198,10 @@ struct ServingStoreContractTests {
     func digests(implementation: ServingStoreImplementation) throws {
         let fixture = try implementation.make()
         let empty = try implementation.make()
-        let villageScope = SyncScope.of(unit: village.code, isTownship: false)
-        let otherScope = SyncScope.of(unit: fixture.otherVillage.code, isTownship: false)
+        let tree = UnitTree([(township.code, nil), (village.code, township.code),
+                             (fixture.otherVillage.code, township.code)])
+        let villageScope = SyncScope.of(unit: village.code, in: tree)
+        let otherScope = SyncScope.of(unit: fixture.otherVillage.code, in: tree)
         // Two empty stores agree
         #expect(try fixture.store.digest(scope: .everything) == empty.store.digest(scope: .everything))
         let otherBefore = try fixture.store.digest(scope: otherScope)
