@@ -40,22 +40,16 @@ struct PostgresFeed {
         return known.isEmpty ? nil : Position(xid: migrated, seq: cursor.seq)
     }
 
-    func page(after cursor: SyncCursor?, notFrom peer: SiteID, scope: SyncScope, limit: Int) throws -> PullResponse {
+    /// A page, and whether a running transaction held its horizon back (below the snapshot's
+    /// xmax).
+    func page(after cursor: SyncCursor?, notFrom peer: SiteID, scope: SyncScope, limit: Int) throws -> (page: PullResponse, heldBack: Bool) {
         // The store's epoch and the horizon in one query (see `gongkai_feed_horizon`, schema 5).
         let query = """
         SELECT epoch, migrated_xid::text AS migrated, gongkai_feed_horizon()::text AS horizon,
                pg_snapshot_xmax(pg_current_snapshot())::text AS xmax FROM store_identity
         """
-        var identity = try session.row(query)
-        var horizon = try PostgresFeed.xid(identity, "horizon")
-        if horizon < (try PostgresFeed.xid(identity, "xmax")) {
-            // Something held the horizon back: a transaction of this database still running, or
-            // one of another database that ended between the snapshot and the look at
-            // pg_stat_activity (counted, to be safe). A second look, with a snapshot of its own,
-            // no longer holds the page back for the latter.
-            identity = try session.row(query)
-            horizon = try PostgresFeed.xid(identity, "horizon")
-        }
+        let identity = try session.row(query)
+        let horizon = try PostgresFeed.xid(identity, "horizon")
         let start = try cursor.flatMap { try PostgresFeed.position(of: $0, session, identity: identity) } ?? .start
         var conditions = ["(xid, seq) > ($1::xid8, $2)", "xid < $5::xid8", "(origin IS NULL OR origin <> $3)"]
         var binds: [Bind] = [.text(String(start.xid)), .integer(start.seq), .text(peer.rawValue), .integer(Int64(limit)), .text(String(horizon))]
@@ -90,7 +84,8 @@ struct PostgresFeed {
         }
         let epoch = try identity.text("epoch")
         let next = if let cursor, position == start { cursor } else { SyncCursor(mark: "\(epoch).\(position.xid)", seq: position.seq) }
-        return PullResponse(records: records, sites: try sites(of: records), units: try units(of: records), next: next, more: more)
+        return (PullResponse(records: records, sites: try sites(of: records), units: try units(of: records), next: next, more: more),
+                horizon < (try PostgresFeed.xid(identity, "xmax")))
     }
 
     private static func xid(_ row: PostgresSession.Row, _ column: String) throws -> UInt64 {
@@ -108,10 +103,14 @@ struct PostgresFeed {
         }
     }
 
+    /// The records' units and the units above them (a replica places a unit below one it holds).
     private func units(of records: [RemoteRecord]) throws -> [UnitInfo] {
         let wanted = Set(records.map(\.unit)).sorted()
         guard !wanted.isEmpty else { return [] }
-        return try session.rows("SELECT code, name, parent FROM units WHERE code = ANY($1) ORDER BY code", [.texts(wanted)]).map { row in
+        return try session.rows("""
+        WITH RECURSIVE chain (code) AS (SELECT unnest($1::text[]) UNION SELECT u.parent FROM units u JOIN chain c ON u.code = c.code WHERE u.parent IS NOT NULL)
+        SELECT code, name, parent FROM units WHERE code IN (SELECT code FROM chain) ORDER BY code
+        """, [.texts(wanted)]).map { row in
             UnitInfo(code: try row.text("code"), name: try row.text("name"), parent: try row.optionalText("parent"))
         }
     }

@@ -16,6 +16,7 @@ enum PostgresSchema {
         Migration(version: 3, name: "keys compared byte by byte", sql: version3),
         Migration(version: 4, name: "records' unit checked by the store, not by a foreign key", sql: version4),
         Migration(version: 5, name: "the change feed's horizon as a function planned once per connection", sql: version5),
+        Migration(version: 6, name: "relay tokens", sql: version6),
     ]
 
     static var latestVersion: Int { all.last!.version }
@@ -159,6 +160,12 @@ enum PostgresSchema {
             pg_snapshot_xmax(pg_current_snapshot()));
     END
     $$
+    """
+
+    // A relay token (a township's server syncing to this county's) speaks for the sites of its
+    // unit's subtree, as on SQLite (migration 11 there).
+    private static let version6 = """
+    ALTER TABLE device_tokens ADD COLUMN relay boolean NOT NULL DEFAULT false
     """
 
     /// A migration's statements: split at each `;` outside a `$$` body (the extended protocol

@@ -76,13 +76,15 @@ public struct PostgresServerStore: Sendable {
     }
 
     /// Registers a device token for a unit (only its hash is kept).
-    public func issueToken(_ token: String, unit code: String, now: Int64) throws -> GovernmentUnit {
+    /// `relays`: the token of a server below this one (a township's syncing up), which speaks
+    /// for every site of its unit's subtree.
+    public func issueToken(_ token: String, unit code: String, relays: Bool = false, now: Int64) throws -> GovernmentUnit {
         try pool.transaction { session in
             guard let row = try session.rows("SELECT code, name, parent, is_township FROM units WHERE code = $1", [.text(code)]).first else {
                 throw PostgresStoreError.unknownUnit(code: code)
             }
-            try session.run("INSERT INTO device_tokens (hash, unit, issued_at) VALUES ($1, $2, $3)",
-                            [.text(DeviceToken.hash(of: token)), .text(code), .integer(now)])
+            try session.run("INSERT INTO device_tokens (hash, unit, issued_at, relay) VALUES ($1, $2, $3, $4)",
+                            [.text(DeviceToken.hash(of: token)), .text(code), .integer(now), .flag(relays)])
             return try PostgresServerStore.unit(row)
         }
     }

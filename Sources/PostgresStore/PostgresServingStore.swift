@@ -30,14 +30,14 @@ public struct PostgresServingStore: Sendable, SyncServingStore {
         let hash = DeviceToken.hash(of: token)
         return try pool.withSession { session in
             let rows = try session.rows("""
-            SELECT t.revoked_at, u.code, u.name, u.parent, u.is_township FROM device_tokens t JOIN units u ON u.code = t.unit
+            SELECT t.revoked_at, t.relay, u.code, u.name, u.parent, u.is_township FROM device_tokens t JOIN units u ON u.code = t.unit
             WHERE t.hash = $1
             """, [.text(hash)])
             guard let row = rows.first else { return .unknown }
             if try row.optionalInteger("revoked_at") != nil { return .revoked }
             let unit = try PostgresServerStore.unit(row)
             return .valid(DeviceAccess(unit: PostgresServerStore.info(unit), scope: .of(unit: unit.code, in: try PostgresServerStore.tree(session)),
-                                       device: hash))
+                                       device: hash, relays: try row.flag("relay")))
         }
     }
 
@@ -49,6 +49,39 @@ public struct PostgresServingStore: Sendable, SyncServingStore {
             guard try PostgresSites.check(session, sender, as: peer, counter: counter) else { return }
             try PostgresSites.bind(session, sender, as: peer, now: now)
         }
+    }
+
+    public func adoptRelayed(sites: [SiteInfo], units: [UnitInfo], as peer: SyncPeer, now: Int64) throws -> SyncPeer {
+        guard peer.relays, !sites.isEmpty || !units.isEmpty else { return peer }
+        func adoption(_ session: PostgresSession) throws -> (units: [UnitInfo], sites: [SiteInfo], scope: SyncScope) {
+            let adopted = RelayAdoption.units(units, held: try PostgresServerStore.tree(session).codes, scope: peer.scope)
+            let codes = adopted.map(\.code)
+            let scope = adopted.isEmpty || peer.scope.writable == nil ? peer.scope
+                : SyncScope(readable: peer.scope.readable.map { $0.union(codes) }, writable: peer.scope.writable!.union(codes))
+            let offered = sites.map(\.site.rawValue)
+            let known = Set(try session.rows("SELECT site FROM sites WHERE site = ANY($1)", [.texts(offered)]).compactMap { SiteID(try $0.text("site")) })
+            let serverSite = SiteID(try session.row("SELECT site FROM store_identity").text("site")) ?? SiteID(bits: 0)
+            return (adopted, RelayAdoption.sites(sites, known: known, scope: scope, serverSite: serverSite), scope)
+        }
+        // Decided by a read (a relay names the same units and sites push after push); written,
+        // and decided again under the lock of the units table, only when something is new.
+        let first = try pool.withSession { session in try adoption(session) }
+        guard !first.units.isEmpty || !first.sites.isEmpty else { return SyncPeer(scope: first.scope, device: peer.device, relays: true) }
+        let scope = try pool.transaction { session in
+            try session.run("LOCK TABLE units IN SHARE ROW EXCLUSIVE MODE")
+            let decided = try adoption(session)
+            for unit in decided.units {
+                try session.run("INSERT INTO units (code, name, parent, is_township) VALUES ($1, $2, $3, false)",
+                                [.text(unit.code), .text(unit.name), .text(unit.parent)])
+            }
+            for site in decided.sites {
+                try session.run("""
+                INSERT INTO sites (site, device_name, unit, counter, seen_at) VALUES ($1, $2, $3, 0, $4) ON CONFLICT (site) DO NOTHING
+                """, [.text(site.site.rawValue), .text(site.deviceName), .text(site.unit), .integer(now)])
+            }
+            return decided.scope
+        }
+        return SyncPeer(scope: scope, device: peer.device, relays: true)
     }
 
     public func knows(_ cursor: SyncCursor) throws -> Bool {
@@ -63,9 +96,18 @@ public struct PostgresServingStore: Sendable, SyncServingStore {
 
     public func changes(after cursor: SyncCursor?, for peer: SiteID, scope: SyncScope, limit: Int, now: Int64) throws -> PullResponse {
         // One snapshot for the page and the horizon it is read below.
-        try pool.transaction("REPEATABLE READ", readOnly: true) { session in
-            try PostgresFeed(session: session).page(after: cursor, notFrom: peer, scope: scope, limit: limit)
+        func page() throws -> (page: PullResponse, heldBack: Bool) {
+            try pool.transaction("REPEATABLE READ", readOnly: true) { session in
+                try PostgresFeed(session: session).page(after: cursor, notFrom: peer, scope: scope, limit: limit)
+            }
         }
+        let first = try page()
+        guard first.heldBack, !first.page.more else { return first.page }
+        // A running transaction held the horizon back: one of this database (its rows come with
+        // a later pull), or one of another database that ended between the snapshot and the look
+        // at pg_stat_activity, counted to be safe. A second page, with a snapshot of its own, is
+        // no longer held back by the latter.
+        return try page().page
     }
 
     public func digest(scope: SyncScope) throws -> String {

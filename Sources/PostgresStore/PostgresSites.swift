@@ -36,9 +36,18 @@ enum PostgresSites {
     /// highest counter the server holds.
     static func authority(_ session: PostgresSession, of peer: SyncPeer) throws -> PushAuthority {
         guard let device = peer.device else { return .trusted }
-        let sites = try session.rows("SELECT site FROM sites WHERE owner = $1", [.text(device)]).map { row in
+        var sites = try session.rows("SELECT site FROM sites WHERE owner = $1", [.text(device)]).map { row in
             guard let site = SiteID(try row.text("site")) else { throw PostgresStoreError.corrupt("站点 id 无效") }
             return site
+        }
+        if peer.relays {
+            // A relay speaks for every site of its subtree (RelayAdoption), never the server's own.
+            let held = try session.rows("SELECT site, unit FROM sites").compactMap { row -> (site: SiteID, unit: String)? in
+                guard let site = SiteID(try row.text("site")) else { return nil }
+                return (site, try row.text("unit"))
+            }
+            let serverSite = SiteID(try session.row("SELECT site FROM store_identity").text("site")) ?? SiteID(bits: 0)
+            sites += RelayAdoption.relayedSites(held, scope: peer.scope, serverSite: serverSite)
         }
         let highest = try session.row("""
         SELECT greatest((SELECT counter FROM store_identity), (SELECT coalesce(max(counter), 0) FROM sites)) AS counter

@@ -30,10 +30,10 @@ public enum ServerExport {
     }
 
     public struct Token: Sendable, Equatable {
-        public let hash: String, unit: String, issuedAt: Int64, revokedAt: Int64?
+        public let hash: String, unit: String, issuedAt: Int64, revokedAt: Int64?, relays: Bool
 
-        public init(hash: String, unit: String, issuedAt: Int64, revokedAt: Int64?) {
-            (self.hash, self.unit, self.issuedAt, self.revokedAt) = (hash, unit, issuedAt, revokedAt)
+        public init(hash: String, unit: String, issuedAt: Int64, revokedAt: Int64?, relays: Bool = false) {
+            (self.hash, self.unit, self.issuedAt, self.revokedAt, self.relays) = (hash, unit, issuedAt, revokedAt, relays)
         }
     }
 

@@ -20,6 +20,15 @@ enum WireRecords {
         json.integer(request.schemaVersion)
         json.raw(",\"sender\":")
         write(request.sender, to: &json)
+        // A relay's sites and units: absent from a laptop's push, as before relays.
+        if !request.sites.isEmpty {
+            json.raw(",\"sites\":")
+            write(request.sites, to: &json)
+        }
+        if !request.units.isEmpty {
+            json.raw(",\"units\":")
+            write(request.units, to: &json)
+        }
         json.raw("}")
         return json.bytes
     }
@@ -34,13 +43,26 @@ enum WireRecords {
         write(response.records, to: &json)
         json.raw(",\"restarted\":")
         json.bool(response.restarted)
-        json.raw(",\"sites\":[")
-        for (index, site) in response.sites.enumerated() {
+        json.raw(",\"sites\":")
+        write(response.sites, to: &json)
+        json.raw(",\"units\":")
+        write(response.units, to: &json)
+        json.raw("}")
+        return json.bytes
+    }
+
+    private static func write(_ sites: [SiteInfo], to json: inout JSONWriter) {
+        json.raw("[")
+        for (index, site) in sites.enumerated() {
             if index > 0 { json.raw(",") }
             write(site, to: &json)
         }
-        json.raw("],\"units\":[")
-        for (index, unit) in response.units.enumerated() {
+        json.raw("]")
+    }
+
+    private static func write(_ units: [UnitInfo], to json: inout JSONWriter) {
+        json.raw("[")
+        for (index, unit) in units.enumerated() {
             if index > 0 { json.raw(",") }
             json.raw("{\"code\":")
             json.string(unit.code)
@@ -52,25 +74,35 @@ enum WireRecords {
             }
             json.raw("}")
         }
-        json.raw("]}")
-        return json.bytes
+        json.raw("]")
     }
 
     static func pushRequest(_ bytes: [UInt8]) throws -> PushRequest {
         try JSONScanner.read(bytes) { json in
             var envelope = RequestEnvelope()
             var records: [RemoteRecord]?
+            var sites: [SiteInfo] = [], units: [UnitInfo] = []
             try json.object { json, key in
                 if try envelope.read(key, from: &json) { return }
                 switch key {
                 case "records": records = try readRecords(from: &json, atMost: SyncLimits.maximumBatchRecords)
+                case "sites":
+                    try json.array { json in
+                        guard sites.count < SyncLimits.maximumBatchRecords else { throw json.invalid("sites 多于 \(SyncLimits.maximumBatchRecords) 个") }
+                        sites.append(try readSite(from: &json, lenient: true))
+                    }
+                case "units":
+                    try json.array { json in
+                        guard units.count < SyncLimits.maximumBatchRecords else { throw json.invalid("units 多于 \(SyncLimits.maximumBatchRecords) 个") }
+                        units.append(try readUnit(from: &json))
+                    }
                 default: try json.skipValue()
                 }
             }
             let known = try envelope.complete(json)
             guard let records else { throw json.missing("records") }
             return PushRequest(protocolVersion: known.protocolVersion, schemaVersion: known.schemaVersion, sender: known.sender,
-                               senderCounter: known.counter, cursor: envelope.cursor, records: records)
+                               senderCounter: known.counter, cursor: envelope.cursor, records: records, sites: sites, units: units)
         }
     }
 
@@ -160,9 +192,9 @@ enum WireRecords {
         var code: String?, name: String?, parent: String?
         try json.object { json, key in
             switch key {
-            case "code": code = try json.string()
-            case "name": name = try json.string()
-            case "parent": parent = try json.optionalString()
+            case "code": code = try json.string(maximum: 64)
+            case "name": name = try json.string(maximum: 400)
+            case "parent": parent = try json.null() ? nil : json.string(maximum: 64)
             default: try json.skipValue()
             }
         }

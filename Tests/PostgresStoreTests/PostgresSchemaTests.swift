@@ -17,6 +17,7 @@ struct PostgresSchemaTests {
             3: "d8d5b000510814118d6aab525e3baf22c6c9267eb33c228e1652ac3b31257c13",
             4: "0d14bf972943cd13eb921ff4a50ac31846033c24c2dcf2986663575988441946",
             5: "1f2f30fac9a33dc399952f0e5e22370fe596966bfb7434456833b628d45ee1fb",
+            6: "f9de5fa9f28c23955cc9283d45ec5c5ca11de6a4bc8e4db9635a32a45f0e775d",
         ]
         for migration in PostgresSchema.all {
             let digest = SHA256.hash(data: Data(migration.sql.utf8)).map { String(format: "%02x", $0) }.joined()

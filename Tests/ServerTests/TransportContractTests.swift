@@ -52,7 +52,7 @@ struct TransportContractTests {
         #expect(pulled.records == records)
         #expect(pulled.more == false)
         #expect(pulled.sites.map(\.site) == [try laptop.syncing.siteInfo().site])
-        #expect(pulled.units.map(\.code) == [village.code])
+        #expect(pulled.units.map(\.code) == [township.code, village.code])
         // The pusher's cursor moved past its own records, as far as the other laptop's did
         #expect(echo.next.seq == pulled.next.seq)
     }

@@ -62,6 +62,26 @@ struct JSONWireTests {
         #expect(rewritten != written)
     }
 
+    @Test("a relay's push carries the sites and units its records name, read back the same; a laptop's push has neither key",
+          arguments: propertySeeds(count: 20))
+    func relayPushes(seed: UInt64) throws {
+        var random = SeededGenerator(seed: seed)
+        // Given a push with the sites and units of a township's villages
+        // (a device name as a server takes it: control characters cleaned, as in a pull's answer)
+        let sites = [SiteInfo(site: SiteID("00000000000000a1")!, deviceName: SyncLimits.cleanedDeviceName(Self.randomText(&random)), unit: "640522100201")]
+        let units = [UnitInfo(code: "640522100201", name: Self.randomText(&random), parent: "640522100000")]
+        let relayed = PushRequest(schemaVersion: 11, sender: Self.sender, senderCounter: seed, records: Self.randomRecords(seed: seed),
+                                  sites: sites, units: units)
+        // Then it reads back as sent, Foundation's rewrite too
+        let written = Wire.encode(relayed)
+        #expect(try Wire.pushRequest(written) == relayed, "seed \(seed)")
+        #expect(try Wire.pushRequest(Self.rewrittenByFoundation(written)) == relayed, "seed \(seed)")
+        // And a push without them writes neither key (a server of before relays sees what it always did)
+        let plain = Wire.encode(PushRequest(schemaVersion: 11, sender: Self.sender, senderCounter: seed, records: relayed.records))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(plain)) as? [String: Any])
+        #expect(object["sites"] == nil && object["units"] == nil)
+    }
+
     @Test("a pull's answer reads back the same, and so does Foundation's rewrite of it", arguments: propertySeeds(count: 30))
     func pulls(seed: UInt64) throws {
         var random = SeededGenerator(seed: seed)

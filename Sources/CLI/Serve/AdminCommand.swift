@@ -82,19 +82,28 @@ struct AdminIssueToken: ParsableCommand, ExampleProviding {
         commandName: "issue-token",
         abstract: "为某单位的一台电脑发放设备令牌 (只显示这一次; 服务器只保存其摘要)。")
 
-    static let examples = ["gongkai admin issue-token --db town.sqlite --unit 640522100201"]
+    static let examples = [
+        "gongkai admin issue-token --db town.sqlite --unit 640522100201",
+        "gongkai admin issue-token --db county.sqlite --unit 640522100000 --relay   # 乡镇服务器向县同步用",
+    ]
 
     @OptionGroup var server: ServerStoreOptions
     @Option(help: ArgumentHelp("单位代码", valueName: "CODE")) var unit: String
+    @Flag(help: "中继令牌: 给下级服务器 (乡镇服务器向县同步), 可代其下所有村的电脑提交修改; 不要发给个人电脑")
+    var relay = false
 
     func run() throws {
         var generator = SystemRandomNumberGenerator()
         let token = "gk_" + (0..<3).map { _ in Hex.string(generator.next() as UInt64) }.joined()
         let opened = try server.open()
         defer { try? opened.close() }
-        let owner = try opened.issueToken(token, unit: unit, now: WallClock.now())
+        let owner = try opened.issueToken(token, unit: unit, relays: relay, now: WallClock.now())
         print(token)
-        Terminal.error("以上是 \(owner.code) \(owner.name) 的设备令牌, 只显示这一次; 在那台电脑上运行 gongkai sync --server 地址 --token 令牌")
+        if relay {
+            Terminal.error("以上是 \(owner.code) \(owner.name) 的中继令牌, 只显示这一次; 在该单位的服务器上运行 gongkai sync --db 服务器数据库 --server 地址 --token 令牌")
+        } else {
+            Terminal.error("以上是 \(owner.code) \(owner.name) 的设备令牌, 只显示这一次; 在那台电脑上运行 gongkai sync --server 地址 --token 令牌")
+        }
     }
 }
 

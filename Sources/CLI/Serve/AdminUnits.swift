@@ -15,7 +15,7 @@ struct AdminListUnits: ParsableCommand, ExampleProviding {
         let units = try replica.open().units.unitSummaries()
         if json { return print(JSONValue.array(units.map(Self.json)).rendered()) }
         for summary in units {
-            let parent = summary.unit.parent.map { "上级 \($0)" } ?? "本乡镇"
+            let parent = summary.unit.parent.map { "上级 \($0)" } ?? "本服务器的单位"
             let last = summary.lastSync.map(WallClock.format) ?? "从未同步"
             print("\(summary.unit.code)  \(summary.unit.name)  \(parent)  记录 \(summary.records) 条  最近同步 \(last)")
         }

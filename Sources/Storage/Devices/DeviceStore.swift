@@ -11,14 +11,16 @@ public struct DeviceStore: Sendable {
     }
 
     /// Registers a device token for a unit of this server. Only the token's hash is stored.
-    public func issueToken(_ token: String, unit code: String, now: Int64) throws(ReplicaError) -> GovernmentUnit {
+    /// `relays`: the token of a server below this one (a township's syncing to its county),
+    /// which speaks for every site of its unit's subtree.
+    public func issueToken(_ token: String, unit code: String, relays: Bool = false, now: Int64) throws(ReplicaError) -> GovernmentUnit {
         try database.withConnection { connection in
             try connection.transaction {
                 guard let row = try connection.rows("SELECT code, name, parent, is_township FROM units WHERE code = ?", [.text(code)]).first else {
                     throw ReplicaError.unknownUnit(code: code)
                 }
-                try connection.run("INSERT INTO device_tokens (hash, unit, issued_at) VALUES (?, ?, ?)",
-                                   [.text(DeviceStore.tokenHash(token)), .text(code), .integer(now)])
+                try connection.run("INSERT INTO device_tokens (hash, unit, issued_at, relay) VALUES (?, ?, ?, ?)",
+                                   [.text(DeviceStore.tokenHash(token)), .text(code), .integer(now), .integer(relays ? 1 : 0)])
                 return try UnitStore.unit(row)
             }
         }
@@ -76,14 +78,15 @@ public struct DeviceStore: Sendable {
         let hash = DeviceStore.tokenHash(token)
         return try database.withReader { connection in
             let rows = try connection.rows("""
-            SELECT t.revoked_at, u.code, u.name, u.parent, u.is_township FROM device_tokens t JOIN units u ON u.code = t.unit
+            SELECT t.revoked_at, t.relay, u.code, u.name, u.parent, u.is_township FROM device_tokens t JOIN units u ON u.code = t.unit
             WHERE t.hash = ?
             """, [.text(hash)])
             guard let row = rows.first else { return .unknown }
             if try row.optionalInteger("revoked_at") != nil { return .revoked }
             let unit = try UnitStore.unit(row)
             return .valid(DeviceAccess(unit: UnitStore.info(unit),
-                                       scope: .of(unit: unit.code, in: try UnitStore.tree(connection)), device: hash))
+                                       scope: .of(unit: unit.code, in: try UnitStore.tree(connection)), device: hash,
+                                       relays: try row.flag("relay")))
         }
     }
 

@@ -14,6 +14,7 @@ enum Migrations {
         Migration(version: 8, name: "every published version of a report", sql: version8),
         Migration(version: 9, name: "the remembered server's certificate authority", sql: version9),
         Migration(version: 10, name: "each unit's change feed indexed", sql: version10),
+        Migration(version: 11, name: "relay tokens", sql: version11),
     ]
 
     /// See `ReplicaSchema.oldestSameRecords`.
@@ -326,5 +327,13 @@ extension Migrations {
     CREATE INDEX requests_feed ON requests(unit, seq);
     CREATE INDEX cases_feed ON cases(unit, seq);
     CREATE INDEX narrative_feed ON narrative(unit, seq);
+    """
+}
+
+extension Migrations {
+    // A relay token is issued to a server below this one (a township's, syncing to its county):
+    // it speaks for the sites of its unit's subtree, not only for sites of its own.
+    static let version11 = """
+    ALTER TABLE device_tokens ADD COLUMN relay INTEGER NOT NULL DEFAULT 0;
     """
 }

@@ -44,6 +44,40 @@ public struct ServingStore: Sendable, SyncServingStore {
         }
     }
 
+    public func adoptRelayed(sites: [SiteInfo], units: [UnitInfo], as peer: SyncPeer, now: Int64) throws -> SyncPeer {
+        guard peer.relays, !sites.isEmpty || !units.isEmpty else { return peer }
+        // Decided on a reader (a relay's push names the same units and sites again and again);
+        // written, and decided again inside the write, only when something is new.
+        func adoption(_ connection: Connection) throws -> (units: [UnitInfo], sites: [SiteInfo], scope: SyncScope) {
+            let adopted = RelayAdoption.units(units, held: try UnitStore.tree(connection).codes, scope: peer.scope)
+            let scope = adopted.isEmpty || peer.scope.writable == nil ? peer.scope
+                : SyncScope(readable: peer.scope.readable.map { $0.union(adopted.map(\.code)) }, writable: peer.scope.writable!.union(adopted.map(\.code)))
+            let known = Set(try sites.filter { site throws(SQLiteError) in
+                !(try connection.rows("SELECT 1 FROM sites WHERE site = ?", [.text(site.site.rawValue)]).isEmpty)
+            }.map(\.site))
+            let serverSite = try connection.row("SELECT site FROM replica").text("site")
+            let newSites = RelayAdoption.sites(sites, known: known, scope: scope, serverSite: SiteID(serverSite) ?? SiteID(bits: 0))
+            return (adopted, newSites, scope)
+        }
+        let first = try database.syncRead { connection in try adoption(connection) }
+        guard !first.units.isEmpty || !first.sites.isEmpty else { return SyncPeer(scope: first.scope, device: peer.device, relays: true) }
+        let scope = try database.syncConnection { connection in
+            try connection.transaction {
+                let decided = try adoption(connection)
+                for unit in decided.units {
+                    try connection.run("INSERT INTO units (code, name, parent, is_township) VALUES (?, ?, ?, 0)",
+                                       [.text(unit.code), .text(unit.name), unit.parent.sqlite])
+                }
+                for site in decided.sites {
+                    try connection.run("INSERT INTO sites (site, device_name, unit, counter, seen_at) VALUES (?, ?, ?, 0, ?)",
+                                       [.text(site.site.rawValue), .text(site.deviceName), .text(site.unit), .integer(now)])
+                }
+                return decided.scope
+            }
+        }
+        return SyncPeer(scope: scope, device: peer.device, relays: true)
+    }
+
     public func knows(_ cursor: SyncCursor) throws -> Bool {
         // Position 0 is before everything, in every history.
         if cursor.seq == 0 { return true }
@@ -221,10 +255,16 @@ public struct ServingStore: Sendable, SyncServingStore {
         }
     }
 
+    /// The records' units and the units above them (a replica places a unit below one it holds).
     static func units(_ connection: Connection, of records: [RemoteRecord]) throws -> [UnitInfo] {
-        try Set(records.map(\.unit)).sorted().compactMap { code in
-            guard let row = try connection.rows("SELECT name, parent FROM units WHERE code = ?", [.text(code)]).first else { return nil }
-            return UnitInfo(code: code, name: try row.text("name"), parent: try row.optionalText("parent"))
+        var found: [String: UnitInfo] = [:]
+        var next = Array(Set(records.map(\.unit)))
+        while let code = next.popLast() {
+            guard found[code] == nil, let row = try connection.rows("SELECT name, parent FROM units WHERE code = ?", [.text(code)]).first else { continue }
+            let unit = UnitInfo(code: code, name: try row.text("name"), parent: try row.optionalText("parent"))
+            found[code] = unit
+            if let parent = unit.parent { next.append(parent) }
         }
+        return found.values.sorted { $0.code < $1.code }
     }
 }

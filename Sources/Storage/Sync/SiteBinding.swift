@@ -40,9 +40,18 @@ enum SiteBinding {
     /// the highest counter the server holds (`serverCounter`, its Lamport clock).
     static func authority(_ connection: Connection, of peer: SyncPeer, serverCounter: UInt64) throws -> PushAuthority {
         guard let device = peer.device else { return .trusted }
-        let sites = try connection.rows("SELECT site FROM sites WHERE owner = ?", [.text(device)]).map { row throws(SQLiteError) in
+        var sites = try connection.rows("SELECT site FROM sites WHERE owner = ?", [.text(device)]).map { row throws(SQLiteError) in
             guard let site = SiteID(try row.text("site")) else { throw row.problem("站点 id 无效") }
             return site
+        }
+        if peer.relays {
+            // A relay speaks for every site of its subtree (RelayAdoption), never the server's own.
+            let held = try connection.rows("SELECT site, unit FROM sites").compactMap { row throws(SQLiteError) -> (site: SiteID, unit: String)? in
+                guard let site = SiteID(try row.text("site")) else { return nil }
+                return (site, try row.text("unit"))
+            }
+            let serverSite = SiteID(try connection.row("SELECT site FROM replica").text("site")) ?? SiteID(bits: 0)
+            sites += RelayAdoption.relayedSites(held, scope: peer.scope, serverSite: serverSite)
         }
         let (ceiling, overflow) = serverCounter.addingReportingOverflow(SyncLimits.maximumCounterStep)
         return PushAuthority(ownSites: Set(sites), counterCeiling: overflow ? SyncLimits.maximumCounter : min(ceiling, SyncLimits.maximumCounter))

@@ -77,6 +77,28 @@ public struct SyncingStore: Sendable, SyncClientStore {
         }
     }
 
+    public func describing(_ records: [RemoteRecord]) throws -> (sites: [SiteInfo], units: [UnitInfo]) {
+        try database.withConnection { connection in
+            let own = try connection.row("SELECT site, unit FROM replica")
+            let ownSite = try own.text("site"), ownUnit = try own.text("unit")
+            let siteIDs = Set(records.flatMap { $0.version.clock.counters.keys.map(\.rawValue) }).subtracting([ownSite])
+            let sites = try siteIDs.sorted().compactMap { site throws(SQLiteError) -> SiteInfo? in
+                guard let row = try connection.rows("SELECT device_name, unit FROM sites WHERE site = ?", [.text(site)]).first else { return nil }
+                return SiteInfo(site: SiteID(site)!, deviceName: try row.text("device_name"), unit: try row.text("unit"))
+            }
+            // The units, with every unit between them and this replica's own (parents first
+            // once the server sorts them), so that a server can place each.
+            let tree = try UnitStore.tree(connection)
+            var codes = Set(records.map(\.unit))
+            for code in codes { var unit = code; while let parent = tree.parent(of: unit), parent != ownUnit, codes.insert(parent).inserted { unit = parent } }
+            let units = try codes.subtracting([ownUnit]).sorted().compactMap { code throws(SQLiteError) -> UnitInfo? in
+                guard let row = try connection.rows("SELECT name, parent FROM units WHERE code = ?", [.text(code)]).first else { return nil }
+                return UnitInfo(code: code, name: try row.text("name"), parent: try row.optionalText("parent"))
+            }
+            return (sites, units)
+        }
+    }
+
     public func applyPulled(_ response: PullResponse, now: Int64) throws -> (changed: Int, refused: [Refusal]) {
         try database.syncWrite(now: now) { connection, session in
             let own = try UnitStore.identity(connection).unit

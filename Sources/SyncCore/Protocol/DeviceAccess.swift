@@ -5,15 +5,19 @@ public struct DeviceAccess: Sendable, Equatable {
     public let scope: SyncScope
     /// The token's hash: the device's identity, to which the sites it names are bound.
     public let device: String
+    /// A relay token (`admin issue-token --relay`): a server below this one (a township's,
+    /// syncing to its county) that speaks for every site of its unit's subtree.
+    public let relays: Bool
 
-    public init(unit: UnitInfo, scope: SyncScope, device: String) {
+    public init(unit: UnitInfo, scope: SyncScope, device: String, relays: Bool = false) {
         self.unit = unit
         self.scope = scope
         self.device = device
+        self.relays = relays
     }
 
     /// The peer the sync protocol serves.
-    public var peer: SyncPeer { SyncPeer(scope: scope, device: device) }
+    public var peer: SyncPeer { SyncPeer(scope: scope, device: device, relays: relays) }
 }
 
 /// What a presented device token is.

@@ -69,10 +69,14 @@ public struct SyncPeer: Sendable, Equatable {
     /// Nil for a replica opened in this process (`gongkai sync --with FILE`): whoever holds the
     /// server's own file is trusted as they say.
     public let device: String?
+    /// A server below this one relaying its subtree (`DeviceAccess.relays`): it may bring the
+    /// changes of every site of its scope's units, and register units below its own.
+    public let relays: Bool
 
-    public init(scope: SyncScope, device: String?) {
+    public init(scope: SyncScope, device: String?, relays: Bool = false) {
         self.scope = scope
         self.device = device
+        self.relays = relays
     }
 }
 
@@ -86,15 +90,22 @@ public struct PushRequest: Sendable, Equatable {
     /// The sender's pull cursor, so that a restored server is noticed before anything else.
     public let cursor: SyncCursor?
     public let records: [RemoteRecord]
+    /// The other sites the records' versions name and the other units they belong to, as the
+    /// sender knows them: what a relay brings up for the server to register (others ignore them;
+    /// servers of before relays skip the keys).
+    public let sites: [SiteInfo]
+    public let units: [UnitInfo]
 
     public init(protocolVersion: Int = syncProtocolVersion, schemaVersion: Int, sender: SiteInfo, senderCounter: UInt64,
-                cursor: SyncCursor? = nil, records: [RemoteRecord]) {
+                cursor: SyncCursor? = nil, records: [RemoteRecord], sites: [SiteInfo] = [], units: [UnitInfo] = []) {
         self.protocolVersion = protocolVersion
         self.schemaVersion = schemaVersion
         self.sender = sender
         self.senderCounter = senderCounter
         self.cursor = cursor
         self.records = records
+        self.sites = sites
+        self.units = units
     }
 }
 

@@ -50,8 +50,9 @@ public struct SyncClient: Sendable {
             func prepared(after seq: Int64?) throws -> (batch: (records: [RemoteRecord], through: Int64), push: PreparedPush?) {
                 let batch = try store.pendingChanges(after: seq, limit: batchSize)
                 guard !batch.records.isEmpty else { return (batch, nil) }
+                let described = try store.describing(batch.records)
                 let request = PushRequest(schemaVersion: schema, sender: sender, senderCounter: try store.counter(),
-                                          cursor: try store.pullCursor(), records: batch.records)
+                                          cursor: try store.pullCursor(), records: batch.records, sites: described.sites, units: described.units)
                 return (batch, transport.prepare(request))
             }
             var (batch, push) = try prepared(after: nil)

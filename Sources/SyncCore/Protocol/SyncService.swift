@@ -14,6 +14,7 @@ public struct SyncService: Sendable {
         try checkVersions(protocolVersion: request.protocolVersion, schemaVersion: request.schemaVersion)
         try checkBatch(request.records)
         try store.registerPeer(request.sender, as: peer, counter: request.senderCounter, now: now)
+        let peer = peer.relays ? try store.adoptRelayed(sites: request.sites, units: request.units, as: peer, now: now) : peer
         let response = try store.applyPushed(request.records, from: request.sender, as: peer, now: now)
         guard let cursor = request.cursor, try !store.knows(cursor) else { return response }
         return PushResponse(changed: response.changed, conflicted: response.conflicted, refused: response.refused, restarted: true)

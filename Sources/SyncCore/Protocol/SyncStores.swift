@@ -11,6 +11,12 @@ public protocol SyncServingStore: Sendable {
     /// highest change of that site stored: lower means a copy (`.counterWentBack`). A declared
     /// counter is never stored.
     func registerPeer(_ sender: SiteInfo, as peer: SyncPeer, counter: UInt64?, now: Int64) throws
+    /// A relay (a township's server syncing to its county) brings the units and sites its
+    /// records name: registers the units this store lacks that lie below the peer's unit
+    /// (parents first) and the sites it lacks whose unit is in the peer's subtree (owned by no
+    /// device), and returns the peer with its scope as it now stands. Anything else is left out;
+    /// a peer that is not a relay is returned as it is.
+    func adoptRelayed(sites: [SiteInfo], units: [UnitInfo], as peer: SyncPeer, now: Int64) throws -> SyncPeer
     /// Whether this replica issued `cursor`.
     func knows(_ cursor: SyncCursor) throws -> Bool
     /// Merges pushed versions atomically: all of them, or (on a divergent history of the
@@ -57,6 +63,9 @@ public protocol SyncClientStore: Sendable {
     /// gone (another device has since synced the change they carry).
     func retryRefused(now: Int64) throws
     func pullCursor() throws -> SyncCursor?
+    /// The other sites the records' versions name and the other units they belong to, as this
+    /// replica knows them (for a relay's push: `PushRequest.sites`, `.units`).
+    func describing(_ records: [RemoteRecord]) throws -> (sites: [SiteInfo], units: [UnitInfo])
     /// Merges pulled versions and moves the pull cursor, in one transaction. Returns how many
     /// records changed locally and which were refused.
     func applyPulled(_ response: PullResponse, now: Int64) throws -> (changed: Int, refused: [Refusal])

@@ -36,24 +36,50 @@ extension SyncTransport {
 /// as it says (no device token: whoever opens both files holds the server's own data).
 public struct InProcessTransport: SyncTransport {
     public let service: SyncService
-    public let peer: SyncPeer
+    /// Who is asking: a fixed peer, or the holder of a token checked for each request.
+    private let asking: Asking
     private let clock: @Sendable () -> Int64
+
+    private enum Asking: Sendable {
+        case peer(SyncPeer)
+        case token(String)
+    }
 
     public init(service: SyncService, scope: SyncScope = .everything, clock: @escaping @Sendable () -> Int64) {
         self.service = service
-        peer = SyncPeer(scope: scope, device: nil)
+        asking = .peer(SyncPeer(scope: scope, device: nil))
         self.clock = clock
     }
 
+    /// As the holder of a device token, checked by the store for each request as the HTTP server
+    /// checks it: what the server would establish, without the network.
+    public init(service: SyncService, token: String, clock: @escaping @Sendable () -> Int64) {
+        self.service = service
+        asking = .token(token)
+        self.clock = clock
+    }
+
+    /// The peer the next request is served as.
+    public var peer: SyncPeer {
+        get throws {
+            switch asking {
+            case .peer(let peer): return peer
+            case .token(let token):
+                guard case .valid(let access) = try service.store.access(forToken: token) else { throw SyncRefused.notAllowed("令牌无效或已吊销") }
+                return access.peer
+            }
+        }
+    }
+
     public func push(_ request: PushRequest) async throws -> PushResponse {
-        try service.push(request, peer: peer, now: clock())
+        try service.push(request, peer: try peer, now: clock())
     }
 
     public func pull(_ request: PullRequest) async throws -> PullResponse {
-        try service.pull(request, peer: peer, now: clock())
+        try service.pull(request, peer: try peer, now: clock())
     }
 
     public func done(_ request: DoneRequest) async throws -> DoneResponse {
-        try service.done(request, peer: peer, now: clock())
+        try service.done(request, peer: try peer, now: clock())
     }
 }

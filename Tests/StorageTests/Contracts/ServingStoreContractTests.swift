@@ -146,7 +146,8 @@ struct ServingStoreContractTests {
         let page = try fixture.store.changes(after: nil, for: someone, scope: .everything, limit: 100, now: 12)
         #expect(page.records == records)
         #expect(page.sites.map(\.site) == [sender.site])
-        #expect(page.units.map(\.code) == [village.code])
+        // The records' units and the units above them, so that a replica can place each
+        #expect(page.units.map(\.code) == [township.code, village.code])
         #expect(!page.more)
         // The pusher's own pull leaves them out, and ends where the other's did
         let echo = try fixture.store.changes(after: nil, for: sender.site, scope: peer.scope, limit: 100, now: 12)

@@ -19,6 +19,8 @@ struct CountyFixture: Sendable {
     let store: any SyncServingStore
     /// Registers a unit below a registered one (the store's `addVillage`).
     let addUnit: @Sendable (GovernmentUnit) throws -> Void
+    /// Issues a token (a relay's when true) for a unit.
+    let issue: @Sendable (_ token: String, _ unit: String, _ relays: Bool) throws -> Void
     let scratch: Scratch
     var database: TestDatabase? = nil
 
@@ -27,31 +29,29 @@ struct CountyFixture: Sendable {
     static func make(_ implementation: ServingStoreImplementation) throws -> CountyFixture {
         let scratch = Scratch()
         let fixture: CountyFixture
-        let issue: (String, String) throws -> Void
         switch implementation {
         case .sqlite:
             let server = try Replica.create(at: scratch.path("county.sqlite"), unit: county, site: SiteID("c0c0c0c0c0c0c0c0")!,
                                             deviceName: "县服务器", now: 1_600_000_000)
             fixture = CountyFixture(store: server.serving, addUnit: { unit in
                 _ = try server.units.addVillage(code: unit.code, name: unit.name, parent: unit.parent)
-            }, scratch: scratch)
-            issue = { token, unit in _ = try server.devices.issueToken(token, unit: unit, now: 1) }
+            }, issue: { token, unit, relays in _ = try server.devices.issueToken(token, unit: unit, relays: relays, now: 1) }, scratch: scratch)
         case .postgresql:
             let database = try TestPostgres.database()
             let server = try PostgresServerStore.create(database.location, unit: county, site: SiteID("c0c0c0c0c0c0c0c0")!,
                                                         deviceName: "县服务器", now: 1_600_000_000)
             fixture = CountyFixture(store: server.serving, addUnit: { unit in
                 _ = try server.addVillage(code: unit.code, name: unit.name, parent: unit.parent)
-            }, scratch: scratch, database: database)
-            issue = { token, unit in _ = try server.issueToken(token, unit: unit, now: 1) }
+            }, issue: { token, unit, relays in _ = try server.issueToken(token, unit: unit, relays: relays, now: 1) },
+               scratch: scratch, database: database)
         }
         for unit in units { try fixture.addUnit(unit) }
-        for unit in [county] + units { try issue(token(of: unit), unit.code) }
+        for unit in [county] + units { try fixture.issue(token(of: unit), unit.code, false) }
         return fixture
     }
 
-    func peer(of unit: GovernmentUnit) throws -> SyncPeer {
-        guard case .valid(let access) = try store.access(forToken: CountyFixture.token(of: unit)) else {
+    func peer(of unit: GovernmentUnit, token: String? = nil) throws -> SyncPeer {
+        guard case .valid(let access) = try store.access(forToken: token ?? CountyFixture.token(of: unit)) else {
             Issue.record("the token of \(unit.code) is not valid")
             throw CancellationError()
         }

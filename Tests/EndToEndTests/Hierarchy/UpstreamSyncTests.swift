@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Village → township → county through the real binaries: a township's server database syncs up
+/// to the county with `gongkai sync --db`, relaying its villages' versions unchanged.
+@Suite struct UpstreamSyncTests {
+    static let township = "640522100000"
+    static let village = "640522100201"
+    static let otherTownship = "640522101000"
+    static let otherVillage = "640522101201"
+
+    /// Every notice of a database, as the JSON export has it.
+    func notices(_ world: ThreeLevels, _ db: String) throws -> [String] {
+        let result = try world.gongkai(db, ["export", "notices", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let objects = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]] ?? []
+        return objects.map { object in object.keys.sorted().map { "\($0)=\(object[$0].map { "\($0)" } ?? "")" }.joined(separator: "|") }
+    }
+
+    @Test func aVillagesRecordReachesTheCountyAndAnEditComesBackDown() throws {
+        let world = try ThreeLevels(villages: [Self.township: [Self.village], Self.otherTownship: [Self.otherVillage]])
+        try world.laptop("village", unit: Self.village, parent: Self.township)
+        try world.laptop("county", unit: ThreeLevels.countyCode)
+        try world.laptop("other", unit: Self.otherVillage, parent: Self.otherTownship)
+        // Given a village's notice synced to its township, and the township's server synced up
+        #expect(try world.gongkai("village", ["notice", "add", "--id", "n1", "--title", "低保公示", "--category", "民生", "--channel", "公开栏",
+                                              "--published-on", "2021-03-01"]).status == 0)
+        try world.sync("village")
+        let up = try world.syncUp(Self.township)
+        #expect(up.stdout.contains("synced: pushed 1, pulled 0, conflicts 0"), "\(up.stdout)")
+        #expect(up.stderr.contains("已与服务器核对: 一致"), "\(up.stderr)")
+        // Then the county's laptop gets it as the village wrote it; the other township's village does not
+        try world.sync("county")
+        try world.syncUp(Self.otherTownship)
+        try world.sync("other")
+        #expect(try notices(world, "county") == (try notices(world, "village")))
+        #expect(try notices(world, "other").isEmpty)
+        // When the county's laptop corrects the title, the correction comes down through the township
+        #expect(try world.gongkai("county", ["notice", "edit", "n1", "--title", "2021年低保公示"]).status == 0)
+        try world.sync("county")
+        let down = try world.syncUp(Self.township)
+        #expect(down.stdout.contains("synced: pushed 0, pulled 1, conflicts 0"), "\(down.stdout)")
+        try world.sync("village")
+        #expect(try notices(world, "village").first?.contains("title=2021年低保公示") == true)
+        for db in ["village", "county", "county.sqlite", ThreeLevels.townshipDB(Self.township)] {
+            #expect(try notices(world, db) == (try notices(world, "village")), "\(db)")
+        }
+        // And a second upstream sync moves nothing (2 requests)
+        let idle = try world.syncUp(Self.township)
+        #expect(idle.stdout.contains("synced: pushed 0, pulled 0, conflicts 0") && idle.stderr.contains("请求 2 次"), "\(idle.stderr)")
+    }
+
+    @Test func aConflictMadeTwoLevelsApartShowsTheSameAtAllThree() throws {
+        let world = try ThreeLevels(villages: [Self.township: [Self.village]])
+        try world.laptop("village", unit: Self.village, parent: Self.township)
+        try world.laptop("county", unit: ThreeLevels.countyCode)
+        #expect(try world.gongkai("village", ["notice", "add", "--id", "n1", "--title", "公示", "--category", "民生", "--channel", "公开栏",
+                                              "--published-on", "2021-03-01"]).status == 0)
+        try world.sync("village")
+        try world.syncUp(Self.township)
+        try world.sync("county")
+        // Given the same title edited at the county and in the village, neither having synced
+        #expect(try world.gongkai("county", ["notice", "edit", "n1", "--title", "县里改的标题"]).status == 0)
+        #expect(try world.gongkai("village", ["notice", "edit", "n1", "--title", "村里改的标题"]).status == 0)
+        // When everyone syncs: the county first, then the village up through its township, then back down
+        try world.sync("county")
+        try world.sync("village")
+        try world.syncUp(Self.township)
+        try world.sync("village")
+        try world.sync("county")
+        // Then the village, the township's server, the county's server and the county's laptop show one and the same conflict
+        let seen = try world.conflicts("village")
+        #expect(seen.count == 1 && seen[0].contains("title"), "\(seen)")
+        #expect(seen[0].contains("县里改的标题") && seen[0].contains("村里改的标题"), "\(seen)")
+        for db in [ThreeLevels.townshipDB(Self.township), "county.sqlite", "county"] {
+            #expect(try world.conflicts(db) == seen, "\(db)")
+        }
+    }
+}
