@@ -25,6 +25,7 @@ struct ServeCommand: AsyncParsableCommand, ExampleProviding {
         "gongkai serve --db town.sqlite --host 0.0.0.0 --port 8080",
         "gongkai serve --db town.sqlite --port 8443 --tls-cert server.pem --tls-key server.key",
         "gongkai serve --store postgresql://gongkai@db.county/gongkai --port 8801   # 县级平台: 可在同一数据库上运行多个",
+        "gongkai serve --db town.sqlite --upstream https://county.example.cn --upstream-token gk_… --every 10m   # 乡镇服务器定时向县同步",
     ]
 
     @OptionGroup var server: ServerStoreOptions
@@ -32,6 +33,11 @@ struct ServeCommand: AsyncParsableCommand, ExampleProviding {
     @Option(help: ArgumentHelp("监听的端口; 0 表示任选一个空闲端口", valueName: "PORT")) var port = 8080
     @Option(name: .customLong("tls-cert"), help: ArgumentHelp("HTTPS 证书链 (PEM)", valueName: "FILE")) var tlsCert: String?
     @Option(name: .customLong("tls-key"), help: ArgumentHelp("HTTPS 私钥 (PEM)", valueName: "FILE")) var tlsKey: String?
+    @Option(help: ArgumentHelp("上级 (县) 服务器的地址: 本服务器启动时及此后每隔 --every 向它同步一次", valueName: "URL")) var upstream: String?
+    @Option(name: .customLong("upstream-token"), help: ArgumentHelp("上级发给本单位的中继令牌 (gongkai admin issue-token --relay)", valueName: "TOKEN"))
+    var upstreamToken: String?
+    @Option(name: .customLong("upstream-cacert"), help: ArgumentHelp("上级服务器自签证书的 CA (PEM)", valueName: "FILE")) var upstreamCacert: String?
+    @Option(help: ArgumentHelp("向上级同步的间隔: 秒数, 或 30s、10m、1h (至少 10 秒)", valueName: "INTERVAL")) var every = "10m"
 
     func run() async throws {
         guard (tlsCert == nil) == (tlsKey == nil) else { throw CLIError.usage("--tls-cert 和 --tls-key 要一起使用") }
@@ -40,6 +46,7 @@ struct ServeCommand: AsyncParsableCommand, ExampleProviding {
         guard unit.isTownship else {
             throw CLIError.failure("\(opened.location) 是村级副本; 服务器数据库请用 gongkai admin add-unit 创建")
         }
+        let upstream = try upstreamSchedule(opened)
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "gongkai")
         logger.logLevel = .info
@@ -56,6 +63,9 @@ struct ServeCommand: AsyncParsableCommand, ExampleProviding {
                 let line = "gongkai serve: \(unit.name) (\(unit.code)) 正在监听 \(scheme)://\(host):\(bound)\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             }
+            let upstreamLogger = logger
+            let syncingUp = upstream.map { schedule in Task { await schedule.run(logger: upstreamLogger) } }
+            defer { syncingUp?.cancel() }
             try await app.runService()
             // Every committed write into the database file itself: a copy of the file alone
             // made after `serve` stopped holds everything.
@@ -72,5 +82,29 @@ struct ServeCommand: AsyncParsableCommand, ExampleProviding {
             logger.critical("服务器停止: \(error)")
             throw error
         }
+    }
+
+    /// The upstream sync `--upstream` asks for, checked before anything is served.
+    private func upstreamSchedule(_ opened: ServerDatabase) throws -> UpstreamSchedule? {
+        guard let upstream else {
+            guard upstreamToken == nil, upstreamCacert == nil else { throw CLIError.usage("--upstream-token 和 --upstream-cacert 要与 --upstream 一起使用") }
+            return nil
+        }
+        guard upstream.hasPrefix("http://") || upstream.hasPrefix("https://") else {
+            throw CLIError.usage("--upstream 应以 http:// 或 https:// 开头, 例如 https://county.example.cn")
+        }
+        guard let seconds = UpstreamSchedule.seconds(of: every), seconds >= UpstreamSchedule.shortest else {
+            throw CLIError.usage("--every \(every) 不是有效的间隔: 写秒数或 30s、10m、1h, 至少 \(UpstreamSchedule.shortest) 秒")
+        }
+        guard case .sqlite(let replica) = opened else {
+            throw CLIError.usage("--upstream 只用于乡镇服务器的 SQLite 数据库 (--db); 县级平台 (PostgreSQL) 不向上同步")
+        }
+        let remembered = try replica.syncing.rememberedServer()
+        guard let token = upstreamToken ?? (remembered?.url == upstream ? remembered?.token : nil) else {
+            throw CLIError.usage("请用 --upstream-token 指定上级发给本单位的中继令牌 (上级运行 gongkai admin issue-token --unit 本单位代码 --relay)")
+        }
+        let cacert = upstreamCacert.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? (remembered?.url == upstream ? remembered?.caCertificate : nil)
+        if let cacert, !FileManager.default.fileExists(atPath: cacert) { throw CLIError.failure("找不到证书文件 \(cacert)") }
+        return UpstreamSchedule(replica: replica, url: upstream, token: token, caCertificate: cacert, seconds: seconds)
     }
 }

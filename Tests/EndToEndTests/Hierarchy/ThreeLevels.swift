@@ -16,8 +16,9 @@ final class ThreeLevels {
 
     static let countyCode = "640522000000"
 
-    /// `villages`: each township's code and its villages' codes.
-    init(villages: [String: [String]]) throws {
+    /// `villages`: each township's code and its villages' codes. `upstreamEvery`: the township
+    /// servers sync up on their own (`serve --upstream … --every`).
+    init(villages: [String: [String]], upstreamEvery: String? = nil) throws {
         let w = workspace
         #expect(try w.gongkai(["admin", "add-unit", "--unit", Self.countyCode, "--name", "海原县"], db: "county.sqlite").status == 0)
         for (township, villageCodes) in villages.sorted(by: { $0.key < $1.key }) {
@@ -34,7 +35,8 @@ final class ThreeLevels {
         }
         county = try ServerProcess(workspace: w, db: "county.sqlite")
         for township in villages.keys {
-            townships[township] = try ServerProcess(workspace: w, db: Self.townshipDB(township))
+            let upstream = upstreamEvery.map { ["--upstream", county.url, "--upstream-token", relayTokens[township]!, "--every", $0] } ?? []
+            townships[township] = try ServerProcess(workspace: w, db: Self.townshipDB(township), extra: upstream)
         }
     }
 

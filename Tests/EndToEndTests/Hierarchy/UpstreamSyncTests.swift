@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import TestTiers
 
 /// Village → township → county through the real binaries: a township's server database syncs up
 /// to the county with `gongkai sync --db`, relaying its villages' versions unchanged.
@@ -76,5 +77,24 @@ import TestSupport
         for db in [ThreeLevels.townshipDB(Self.township), "county.sqlite", "county"] {
             #expect(try world.conflicts(db) == seen, "\(db)")
         }
+    }
+
+    @Test(.tags(.slow)) func aTownshipServerSyncsUpOnItsOwn() throws {
+        // Given township servers that sync up every 10 seconds, and a village's notice synced to its township
+        let world = try ThreeLevels(villages: [Self.township: [Self.village]], upstreamEvery: "10s")
+        try world.laptop("village", unit: Self.village, parent: Self.township)
+        #expect(try world.gongkai("village", ["notice", "add", "--id", "n1", "--title", "低保公示", "--category", "民生", "--channel", "公开栏",
+                                              "--published-on", "2021-03-01"]).status == 0)
+        try world.sync("village")
+        // Then within a round or two it reaches the county, with nobody running a command
+        let server = try #require(world.townships[Self.township])
+        let deadline = Date().addingTimeInterval(40)
+        while !server.log.contains("推送 1,") && Date() < deadline { usleep(100_000) }
+        #expect(server.log.contains("向上级同步 \(world.county.url): 推送 1, 拉取 0, 冲突 0, 拒收 0"), "\(server.log)")
+        #expect(try notices(world, "county.sqlite") == (try notices(world, "village")))
+        // And a bad interval is refused before anything is served
+        let refused = try world.gongkai(ThreeLevels.townshipDB(Self.township),
+                                        ["serve", "--port", "0", "--upstream", world.county.url, "--upstream-token", "x", "--every", "5s"])
+        #expect(refused.status == 2 && refused.stderr.contains("至少 10 秒"), "\(refused.stderr)")
     }
 }
