@@ -142,7 +142,11 @@ public struct PostgresReportSource: ReportSource {
             try add(.cases, date: "filed_on") { $0.cases = $1 }
             for (code, received) in year.requestsReceivedByUnit where shares[code] != nil { shares[code]!.requestsReceived = received }
             for (code, concluded) in year.requestsConcludedByUnit where shares[code] != nil { shares[code]!.requestsConcluded = concluded }
-            for row in try session.rows("SELECT unit, max(synced_at) AS synced_at FROM sites WHERE synced_at IS NOT NULL GROUP BY unit") {
+            // As on SQLite: a relay's own syncs up are not a device of its unit syncing.
+            for row in try session.rows("""
+                SELECT unit, max(synced_at) AS synced_at FROM sites
+                WHERE synced_at IS NOT NULL AND (owner IS NULL OR owner NOT IN (SELECT hash FROM device_tokens WHERE relay)) GROUP BY unit
+                """) {
                 let code = try row.text("unit")
                 guard shares[code] != nil else { continue }
                 shares[code]!.lastSync = try row.integer("synced_at")

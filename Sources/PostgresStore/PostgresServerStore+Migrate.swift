@@ -98,10 +98,12 @@ extension PostgresServerStore {
     public func reportSource(unit code: String? = nil) throws -> PostgresReportSource {
         let served = try servedUnit()
         guard let code, code != served.code else { return PostgresReportSource(pool: pool, unit: served, units: nil) }
-        let unit = try pool.withSession { session in
-            try session.rows("SELECT code, name, parent, is_township FROM units WHERE code = $1", [.text(code)]).first.map(PostgresServerStore.unit)
+        let (unit, tree) = try pool.withSession { session in
+            (try session.rows("SELECT code, name, parent, is_township FROM units WHERE code = $1", [.text(code)]).first.map(PostgresServerStore.unit),
+             try PostgresServerStore.tree(session))
         }
         guard let unit else { throw PostgresStoreError.unknownUnit(code: code) }
-        return PostgresReportSource(pool: pool, unit: unit, units: [unit.code])
+        // The unit and every unit below it (a township's villages).
+        return PostgresReportSource(pool: pool, unit: unit, units: tree.subtree(of: unit.code).sorted())
     }
 }

@@ -124,6 +124,24 @@ public struct PostgresServingStore: Sendable, SyncServingStore {
         }
     }
 
+    public func noteRelayedSyncs(_ syncs: [RelayedSync], as peer: SyncPeer, now: Int64) throws {
+        guard peer.relays, !syncs.isEmpty else { return }
+        try pool.transaction { session in
+            let offered = syncs.map(\.site.site.rawValue)
+            var known: [SiteID: String] = [:]
+            for row in try session.rows("SELECT site, unit FROM sites WHERE site = ANY($1)", [.texts(offered)]) {
+                if let site = SiteID(try row.text("site")) { known[site] = try row.text("unit") }
+            }
+            let serverSite = SiteID(try session.row("SELECT site FROM store_identity").text("site")) ?? SiteID(bits: 0)
+            for sync in RelayAdoption.syncs(syncs, knownUnits: known, scope: peer.scope, serverSite: serverSite, now: now) {
+                try session.run("""
+                INSERT INTO sites AS s (site, device_name, unit, counter, seen_at, synced_at) VALUES ($1, $2, $3, 0, $4, $5)
+                ON CONFLICT (site) DO UPDATE SET synced_at = greatest(coalesce(s.synced_at, 0), excluded.synced_at)
+                """, [.text(sync.site.site.rawValue), .text(sync.site.deviceName), .text(sync.site.unit), .integer(now), .integer(sync.at)])
+            }
+        }
+    }
+
     public func peerFinishedSync(_ sender: SiteInfo, as peer: SyncPeer, now: Int64) throws {
         try registerPeer(sender, as: peer, counter: nil, now: now)
         // One statement, so one transaction: the sync is counted, and refusals it did not see

@@ -45,4 +45,17 @@ public enum RelayAdoption {
     public static func relayedSites(_ held: [(site: SiteID, unit: String)], scope: SyncScope, serverSite: SiteID) -> Set<SiteID> {
         Set(held.filter { $0.site != serverSite && scope.mayWrite($0.unit) }.map(\.site))
     }
+
+    /// The relayed syncs a store takes: of sites whose unit (as the store knows it; as relayed,
+    /// for a site it has not met) the relay may write, never the server's own, one per site (the
+    /// latest), none later than `now`.
+    public static func syncs(_ relayed: [RelayedSync], knownUnits: [SiteID: String], scope: SyncScope, serverSite: SiteID,
+                             now: Int64) -> [RelayedSync] {
+        var latest: [SiteID: RelayedSync] = [:]
+        for sync in relayed where sync.site.site != serverSite && scope.mayWrite(knownUnits[sync.site.site] ?? sync.site.unit) {
+            let taken = RelayedSync(site: sync.site, at: min(sync.at, now))
+            if taken.at > latest[sync.site.site]?.at ?? .min { latest[sync.site.site] = taken }
+        }
+        return latest.values.sorted { $0.site.site < $1.site.site }
+    }
 }

@@ -38,6 +38,19 @@ enum WireMessages {
         json.integer(request.pushed)
         json.raw(",\"sender\":")
         WireRecords.write(request.sender, to: &json)
+        // A relay's word of its devices' syncs: absent from a laptop's, as before relays.
+        if !request.syncs.isEmpty {
+            json.raw(",\"syncs\":[")
+            for (index, sync) in request.syncs.enumerated() {
+                if index > 0 { json.raw(",") }
+                json.raw("{\"at\":")
+                json.integer(sync.at)
+                json.raw(",\"site\":")
+                WireRecords.write(sync.site, to: &json)
+                json.raw("}")
+            }
+            json.raw("]")
+        }
         json.raw("}")
         return json.bytes
     }

@@ -25,8 +25,24 @@ extension WireRecords {
     static func doneRequest(_ bytes: [UInt8]) throws -> DoneRequest {
         try JSONScanner.read(bytes) { json in
             var protocolVersion: Int?, sender: SiteInfo?, digest: String?, pushed: Int?, pulled: Int?, conflicts: Int?
+            var syncs: [RelayedSync] = []
             try json.object { json, key in
                 switch key {
+                case "syncs":
+                    try json.array { json in
+                        guard syncs.count < SyncLimits.maximumBatchRecords else { throw json.invalid("syncs 多于 \(SyncLimits.maximumBatchRecords) 个") }
+                        var site: SiteInfo?, at: Int64?
+                        try json.object { json, key in
+                            switch key {
+                            case "site": site = try readSite(from: &json, lenient: true)
+                            case "at": at = try json.integer(in: SyncLimits.times)
+                            default: try json.skipValue()
+                            }
+                        }
+                        guard let site else { throw json.missing("site") }
+                        guard let at else { throw json.missing("at") }
+                        syncs.append(RelayedSync(site: site, at: at))
+                    }
                 case "protocolVersion": protocolVersion = try json.integer()
                 case "sender": sender = try readSite(from: &json)
                 case "digest": digest = try json.string(maximum: 128)
@@ -42,7 +58,8 @@ extension WireRecords {
             guard let pushed else { throw json.missing("pushed") }
             guard let pulled else { throw json.missing("pulled") }
             guard let conflicts else { throw json.missing("conflicts") }
-            return DoneRequest(protocolVersion: protocolVersion, sender: sender, digest: digest, pushed: pushed, pulled: pulled, conflicts: conflicts)
+            return DoneRequest(protocolVersion: protocolVersion, sender: sender, digest: digest, pushed: pushed, pulled: pulled, conflicts: conflicts,
+                               syncs: syncs)
         }
     }
 

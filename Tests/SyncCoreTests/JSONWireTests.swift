@@ -82,6 +82,17 @@ struct JSONWireTests {
         #expect(object["sites"] == nil && object["units"] == nil)
     }
 
+    @Test("a relay's end of sync carries its devices' last syncs, read back the same; a laptop's has no such key")
+    func relayDone() throws {
+        let syncs = [RelayedSync(site: SiteInfo(site: SiteID("00000000000000a1")!, deviceName: "园河村笔记本", unit: "640522100201"), at: 1_700_000_000),
+                     RelayedSync(site: SiteInfo(site: SiteID("00000000000000a2")!, deviceName: "新村", unit: "640522100203"), at: -5)]
+        let relayed = DoneRequest(sender: Self.sender, digest: "ab", pushed: 1, pulled: 2, conflicts: 0, syncs: syncs)
+        #expect(try Wire.doneRequest(Wire.encode(relayed)) == relayed)
+        #expect(try Wire.doneRequest(Self.rewrittenByFoundation(Wire.encode(relayed))) == relayed)
+        let plain = Wire.encode(DoneRequest(sender: Self.sender, digest: "ab", pushed: 1, pulled: 2, conflicts: 0))
+        #expect(!String(decoding: plain, as: UTF8.self).contains("syncs"))
+    }
+
     @Test("a pull's answer reads back the same, and so does Foundation's rewrite of it", arguments: propertySeeds(count: 30))
     func pulls(seed: UInt64) throws {
         var random = SeededGenerator(seed: seed)

@@ -53,16 +53,18 @@ struct ReportOptions: ParsableArguments {
 struct ReportSourceOptions: ParsableArguments {
     @OptionGroup var replica: ReplicaOptions
     @Option(help: ArgumentHelp("PostgreSQL 服务器数据库 (县级平台), 代替 --db", valueName: "URL")) var store: String?
-    @Option(help: ArgumentHelp("报告的单位 (与 --store 一起用); 默认为服务器服务的单位", valueName: "CODE")) var unit: String?
+    @Option(help: ArgumentHelp("报告的单位及其下级 (如县级服务器上的某乡镇); 默认为本副本或服务器自己的单位", valueName: "CODE")) var unit: String?
 
     func validate() throws {
         if store != nil && replica.db != nil { throw ValidationError("--db 和 --store 只能选一个") }
-        if unit != nil && store == nil { throw ValidationError("--unit 与 --store 一起使用 (副本文件的报告是其本单位的)") }
     }
 
     /// The source, and what to close once the report is made.
     func open() throws -> (source: any ReportSource, close: () -> Void) {
-        guard let store else { return (try replica.open().figures, {}) }
+        guard let store else {
+            let figures = try replica.open().figures
+            return (try unit.map { try figures.scoped(to: $0) } ?? figures, {})
+        }
         let opened = try PostgresServerStore.open(try PostgresLocation(store))
         return (try opened.reportSource(unit: unit), { opened.close() })
     }

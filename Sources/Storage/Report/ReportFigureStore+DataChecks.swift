@@ -28,8 +28,11 @@ extension ReportFigureStore {
         return try database.withConnection { connection in
             var problems: [DataProblem] = []
             for (kind, condition, message) in checks {
-                let sql = "SELECT id, unit FROM \(kind.rawValue) WHERE deleted = 0 AND (\(condition)) AND (\(relevant[kind]!)) ORDER BY id"
-                for row in try connection.rows(sql, [.text(start), .text(end)]) {
+                let sql = """
+                    SELECT id, unit FROM \(kind.rawValue) WHERE deleted = 0 AND (\(condition)) AND (\(relevant[kind]!)) AND \(ReportFigureStore.inScope)
+                    ORDER BY id
+                    """
+                for row in try connection.rows(sql, arguments([.text(start), .text(end)])) {
                     problems.append(DataProblem(kind: kind, id: try row.text("id"), unit: try row.text("unit"), problem: message))
                 }
             }
@@ -46,8 +49,11 @@ extension ReportFigureStore {
         return try database.withConnection { connection in
             var records: [DataProblem] = []
             for kind in RecordKind.importable {
-                let sql = "SELECT id, unit, conflicts FROM \(kind.rawValue) WHERE conflicts > 0 AND \(dates[kind]!) BETWEEN ? AND ? ORDER BY id"
-                for row in try connection.rows(sql, [.text("\(year)-01-01"), .text("\(year)-12-31")]) {
+                let sql = """
+                    SELECT id, unit, conflicts FROM \(kind.rawValue) WHERE conflicts > 0 AND \(dates[kind]!) BETWEEN ?1 AND ?2 AND \(ReportFigureStore.inScope)
+                    ORDER BY id
+                    """
+                for row in try connection.rows(sql, arguments([.text("\(year)-01-01"), .text("\(year)-12-31")])) {
                     records.append(DataProblem(kind: kind, id: try row.text("id"), unit: try row.text("unit"),
                                                problem: "有 \(try row.integer("conflicts")) 个字段存在未解决的冲突"))
                 }

@@ -5,9 +5,38 @@ import Report
 /// counts. Reads only.
 public struct ReportFigureStore: Sendable {
     let database: Database
+    /// The unit reported on and the units counted (its subtree), when not the replica's own
+    /// unit and everything it holds.
+    let scope: (unit: GovernmentUnit, units: [String])?
 
     init(_ database: Database) {
         self.database = database
+        scope = nil
+    }
+
+    private init(_ database: Database, scope: (unit: GovernmentUnit, units: [String])) {
+        self.database = database
+        self.scope = scope
+    }
+
+    /// The report of one unit this replica holds and of the units below it (a county's server
+    /// reporting one of its townships): the same figures that unit's own server counts.
+    public func scoped(to code: String) throws(ReplicaError) -> ReportFigureStore {
+        let units = try UnitStore(database)
+        guard let unit = try units.all().first(where: { $0.code == code }) else { throw ReplicaError.unknownUnit(code: code) }
+        if code == (try units.identity().unit.code) { return self }
+        return ReportFigureStore(database, scope: (unit, try units.tree().subtree(of: code).sorted()))
+    }
+
+    /// Every query of the report is limited to its units by this condition, bound as `?9`: the
+    /// units as a JSON array, or NULL for everything the replica holds.
+    static let inScope = "(?9 IS NULL OR unit IN (SELECT value FROM json_each(?9)))"
+
+    /// `values` (bound as ?1, ?2, …) and the report's units as ?9.
+    func arguments(_ values: [SQLiteValue]) -> [SQLiteValue] {
+        var arguments = values + Array(repeating: SQLiteValue.null, count: max(0, 8 - values.count))
+        arguments.append(scope.map { scope in .text("[" + scope.units.map { "\"\($0)\"" }.joined(separator: ",") + "]") } ?? .null)
+        return arguments
     }
 
     /// The figures of `year` over every record this replica holds (a village's own, or on the
@@ -25,8 +54,8 @@ public struct ReportFigureStore: Sendable {
                        coalesce(sum(published_on <= ?2), 0) AS published_to_date,
                        coalesce(sum(repealed_on BETWEEN ?1 AND ?2), 0) AS repealed,
                        coalesce(sum(made_on <= ?2 AND (repealed_on IS NULL OR repealed_on > ?2)), 0) AS in_force
-                FROM documents WHERE deleted = 0 GROUP BY kind
-                """, [.text(start), .text(end)]) {
+                FROM documents WHERE deleted = 0 AND \(ReportFigureStore.inScope) GROUP BY kind
+                """, arguments([.text(start), .text(end)])) {
                 guard let kind = DocumentKind(rawValue: try row.text("kind")) else { continue }
                 var counts = ReportFigures.DocumentCounts()
                 counts.made = try row.int("made")
@@ -39,23 +68,26 @@ public struct ReportFigureStore: Sendable {
             for row in try connection.rows("""
                 SELECT kind, coalesce(sum(established_on <= ?1 AND (abolished_on IS NULL OR abolished_on > ?1)), 0) AS last_year,
                              coalesce(sum(established_on <= ?2 AND (abolished_on IS NULL OR abolished_on > ?2)), 0) AS this_year
-                FROM matters WHERE deleted = 0 GROUP BY kind
-                """, [.text(lastYearEnd), .text(end)]) {
+                FROM matters WHERE deleted = 0 AND \(ReportFigureStore.inScope) GROUP BY kind
+                """, arguments([.text(lastYearEnd), .text(end)])) {
                 guard let kind = MatterKind(rawValue: try row.text("kind")) else { continue }
                 figures.mattersInForceLastYear[kind] = try row.int("last_year")
                 figures.mattersInForce[kind] = try row.int("this_year")
             }
             for row in try connection.rows("""
-                SELECT kind, coalesce(sum("count"), 0) AS decisions FROM decisions WHERE deleted = 0 AND decided_on BETWEEN ? AND ? GROUP BY kind
-                """, [.text(start), .text(end)]) {
+                SELECT kind, coalesce(sum("count"), 0) AS decisions FROM decisions
+                WHERE deleted = 0 AND decided_on BETWEEN ?1 AND ?2 AND \(ReportFigureStore.inScope) GROUP BY kind
+                """, arguments([.text(start), .text(end)])) {
                 guard let kind = MatterKind(rawValue: try row.text("kind")) else { continue }
                 figures.decisions[kind] = try row.int("decisions")
             }
-            figures.feesFen = try connection.integer("SELECT coalesce(sum(amount_yuan), 0) FROM fees WHERE deleted = 0 AND collected_on BETWEEN ? AND ?",
-                                                     [.text(start), .text(end)])
+            figures.feesFen = try connection.integer("""
+                SELECT coalesce(sum(amount_yuan), 0) FROM fees WHERE deleted = 0 AND collected_on BETWEEN ?1 AND ?2 AND \(ReportFigureStore.inScope)
+                """, arguments([.text(start), .text(end)]))
             let procurement = try connection.row("""
-                SELECT count(*) AS contracts, coalesce(sum(amount_yuan), 0) AS fen FROM procurement WHERE deleted = 0 AND contracted_on BETWEEN ? AND ?
-                """, [.text(start), .text(end)])
+                SELECT count(*) AS contracts, coalesce(sum(amount_yuan), 0) AS fen FROM procurement
+                WHERE deleted = 0 AND contracted_on BETWEEN ?1 AND ?2 AND \(ReportFigureStore.inScope)
+                """, arguments([.text(start), .text(end)]))
             figures.procurementCount = try procurement.int("contracts")
             figures.procurementFen = try procurement.integer("fen")
             // Table 3 and the units' request counts in one pass over the requests, summed here:
@@ -63,7 +95,7 @@ public struct ReportFigureStore: Sendable {
             var groups: [RequestGroup: RequestSums] = [:]
             let statement = try connection.prepare(RequestQueries.table3)
             defer { statement.reset() }
-            try statement.bind([.text(start), .text(end)])
+            try statement.bind(arguments([.text(start), .text(end)]))
             let (unit, applicant, outcome) = (try statement.column("unit"), try statement.column("applicant_type"), try statement.column("outcome"))
             let (received, carriedIn, concluded) = (try statement.column("received"), try statement.column("carried_in"), try statement.column("concluded"))
             let (carriedOut, feesFen) = (try statement.column("carried_out"), try statement.column("fees_fen"))
@@ -81,15 +113,15 @@ public struct ReportFigureStore: Sendable {
             }
             for row in try connection.rows("""
                 SELECT "group", CASE WHEN concluded_on <= ?2 THEN result END AS result_by_year_end, count(*) AS cases
-                FROM cases WHERE deleted = 0 AND filed_on BETWEEN ?1 AND ?2 GROUP BY 1, 2
-                """, [.text(start), .text(end)]) {
+                FROM cases WHERE deleted = 0 AND filed_on BETWEEN ?1 AND ?2 AND \(ReportFigureStore.inScope) GROUP BY 1, 2
+                """, arguments([.text(start), .text(end)])) {
                 figures.addCases(group: try row.text("group"), resultByYearEnd: try row.optionalText("result_by_year_end"),
                                  count: try row.int("cases"))
             }
             for row in try connection.rows("""
                 SELECT CAST(substr(published_on, 6, 2) AS INTEGER) AS month, category, count(*) AS notices
-                FROM notices WHERE deleted = 0 AND published_on BETWEEN ? AND ? GROUP BY 1, 2
-                """, [.text(start), .text(end)]) {
+                FROM notices WHERE deleted = 0 AND published_on BETWEEN ?1 AND ?2 AND \(ReportFigureStore.inScope) GROUP BY 1, 2
+                """, arguments([.text(start), .text(end)])) {
                 figures.addNotices(month: try row.int("month"), category: try row.text("category"), count: try row.int("notices"))
             }
             return figures
@@ -101,7 +133,7 @@ public struct ReportFigureStore: Sendable {
     public func unitFigures(_ year: ReportFigures) throws(ReplicaError) -> [UnitFigures] {
         let start = "\(year.year)-01-01"
         let end = "\(year.year)-12-31"
-        let units = try UnitStore(database).all()
+        let units = try UnitStore(database).all().filter { unit in scope?.units.contains(unit.code) ?? true }
         return try database.withConnection { connection in
             var shares = Dictionary(uniqueKeysWithValues: units.map { ($0.code, UnitFigures(unit: $0)) })
             func add(_ sql: String, _ update: (inout UnitFigures, Int) -> Void) throws {
@@ -115,7 +147,12 @@ public struct ReportFigureStore: Sendable {
             try add("SELECT unit, count(*) AS records FROM cases WHERE deleted = 0 AND filed_on BETWEEN ?1 AND ?2 GROUP BY unit") { $0.cases = $1 }
             for (code, received) in year.requestsReceivedByUnit where shares[code] != nil { shares[code]!.requestsReceived = received }
             for (code, concluded) in year.requestsConcludedByUnit where shares[code] != nil { shares[code]!.requestsConcluded = concluded }
-            for row in try connection.rows("SELECT unit, max(synced_at) AS synced_at FROM sites WHERE synced_at IS NOT NULL GROUP BY unit") {
+            // A unit's devices, wherever they synced (a township relays its villages' syncs); a
+            // relay's own syncs up are not a device of its unit syncing.
+            for row in try connection.rows("""
+                SELECT unit, max(synced_at) AS synced_at FROM sites
+                WHERE synced_at IS NOT NULL AND (owner IS NULL OR owner NOT IN (SELECT hash FROM device_tokens WHERE relay = 1)) GROUP BY unit
+                """) {
                 let unit = try row.text("unit")
                 guard shares[unit] != nil else { continue }
                 shares[unit]!.lastSync = try row.integer("synced_at")
@@ -137,7 +174,7 @@ enum RequestQueries {
                received_on <= ?2 AND (concluded_on IS NULL OR concluded_on > ?2) AS carried_out,
                CASE WHEN concluded_on BETWEEN ?1 AND ?2 THEN coalesce(fee_yuan, 0) ELSE 0 END AS fees_fen
         FROM requests
-        WHERE deleted = 0
+        WHERE deleted = 0 AND \(ReportFigureStore.inScope)
           AND (received_on BETWEEN ?1 AND ?2
                OR (received_on < ?1 AND (concluded_on IS NULL OR concluded_on >= ?1))
                OR concluded_on BETWEEN ?1 AND ?2

@@ -227,6 +227,27 @@ public struct ServingStore: Sendable, SyncServingStore {
         }
     }
 
+    public func noteRelayedSyncs(_ syncs: [RelayedSync], as peer: SyncPeer, now: Int64) throws {
+        guard peer.relays, !syncs.isEmpty else { return }
+        try database.syncConnection { connection in
+            try connection.transaction {
+                var known: [SiteID: String] = [:]
+                for sync in syncs {
+                    if let row = try connection.rows("SELECT unit FROM sites WHERE site = ?", [.text(sync.site.site.rawValue)]).first {
+                        known[sync.site.site] = try row.text("unit")
+                    }
+                }
+                let serverSite = SiteID(try connection.row("SELECT site FROM replica").text("site")) ?? SiteID(bits: 0)
+                for sync in RelayAdoption.syncs(syncs, knownUnits: known, scope: peer.scope, serverSite: serverSite, now: now) {
+                    try connection.run("""
+                    INSERT INTO sites (site, device_name, unit, counter, seen_at, synced_at) VALUES (?1, ?2, ?3, 0, ?4, ?5)
+                    ON CONFLICT (site) DO UPDATE SET synced_at = max(coalesce(synced_at, 0), excluded.synced_at)
+                    """, [.text(sync.site.site.rawValue), .text(sync.site.deviceName), .text(sync.site.unit), .integer(now), .integer(sync.at)])
+                }
+            }
+        }
+    }
+
     /// Keeps what this push refused (for `report check`), and forgets refusals of records it
     /// now accepted.
     static func noteRefusals(_ connection: Connection, _ refused: [Refusal], of records: [RemoteRecord], from site: SiteID, now: Int64) throws {

@@ -167,6 +167,18 @@ public struct SyncingStore: Sendable, SyncClientStore {
         }
     }
 
+    public func relayedSyncs() throws -> [RelayedSync] {
+        try database.withConnection { connection in
+            try connection.rows("""
+            SELECT site, device_name, unit, synced_at FROM sites WHERE synced_at IS NOT NULL AND site <> (SELECT site FROM replica) ORDER BY site
+            """).compactMap { row throws(SQLiteError) -> RelayedSync? in
+                guard let site = SiteID(try row.text("site")) else { return nil }
+                return RelayedSync(site: SiteInfo(site: site, deviceName: SyncLimits.cleanedDeviceName(try row.text("device_name")), unit: try row.text("unit")),
+                                   at: try row.integer("synced_at"))
+            }
+        }
+    }
+
     public func scopeDigest() throws -> String {
         try ServingStore(database).digest(scope: .everything)
     }

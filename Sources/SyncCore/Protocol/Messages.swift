@@ -203,14 +203,32 @@ public struct DoneRequest: Sendable, Equatable {
     public let pushed: Int
     public let pulled: Int
     public let conflicts: Int
+    /// A relay's word of when the devices below it last finished a sync with it (empty from a
+    /// laptop; servers of before relays skip the key).
+    public let syncs: [RelayedSync]
 
-    public init(protocolVersion: Int = syncProtocolVersion, sender: SiteInfo, digest: String, pushed: Int, pulled: Int, conflicts: Int) {
+    public init(protocolVersion: Int = syncProtocolVersion, sender: SiteInfo, digest: String, pushed: Int, pulled: Int, conflicts: Int,
+                syncs: [RelayedSync] = []) {
         self.protocolVersion = protocolVersion
         self.sender = sender
         self.digest = digest
         self.pushed = pushed
         self.pulled = pulled
         self.conflicts = conflicts
+        self.syncs = syncs
+    }
+}
+
+/// When a device last finished a sync with a server below this one, as that server relays it:
+/// so that a county's report gives each village's last sync as its township's does.
+public struct RelayedSync: Sendable, Equatable {
+    public let site: SiteInfo
+    /// Unix seconds.
+    public let at: Int64
+
+    public init(site: SiteInfo, at: Int64) {
+        self.site = site
+        self.at = at
     }
 }
 

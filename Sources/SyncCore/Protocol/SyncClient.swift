@@ -109,7 +109,7 @@ public struct SyncClient: Sendable {
             let digest = try store.scopeDigest()
             report.conflicts = try store.openConflictCount()
             let done = try await transport.done(DoneRequest(sender: sender, digest: digest, pushed: report.pushed,
-                                                            pulled: report.pulled, conflicts: report.conflicts))
+                                                            pulled: report.pulled, conflicts: report.conflicts, syncs: try store.relayedSyncs()))
             report.requests += 1
             report.converged = done.converged
             try store.recordSuccess(at: clock(), converged: report.converged ?? false)

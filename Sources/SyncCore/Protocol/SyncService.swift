@@ -35,6 +35,7 @@ public struct SyncService: Sendable {
         guard request.protocolVersion == syncProtocolVersion else {
             throw SyncRefused.protocolMismatch(server: syncProtocolVersion, client: request.protocolVersion)
         }
+        if peer.relays && !request.syncs.isEmpty { try store.noteRelayedSyncs(request.syncs, as: peer, now: now) }
         try store.peerFinishedSync(request.sender, as: peer, now: now)
         let digest = try store.digest(scope: peer.scope)
         return DoneResponse(converged: digest == request.digest, digest: digest)

@@ -32,6 +32,10 @@ public protocol SyncServingStore: Sendable {
     func digest(scope: SyncScope) throws -> String
     /// A peer finished a sync session (for reports of who has synced when).
     func peerFinishedSync(_ sender: SiteInfo, as peer: SyncPeer, now: Int64) throws
+    /// A relay says when the devices below it last finished a sync with it: each site of its
+    /// subtree takes the later of what this store holds and what is relayed (a site it has not
+    /// met is registered, owned by no device); anything outside the relay's scope is left out.
+    func noteRelayedSyncs(_ syncs: [RelayedSync], as peer: SyncPeer, now: Int64) throws
     /// What a presented device token allows: the unit and scope it serves, or why not. A read
     /// that never waits for a write in progress.
     func access(forToken token: String) throws -> TokenCheck
@@ -72,6 +76,9 @@ public protocol SyncClientStore: Sendable {
     /// The server no longer has the history the cursors point into (it was restored): push
     /// everything again and pull from the start. Merging is idempotent, so nothing doubles.
     func restartSync() throws
+    /// When the devices that sync with this replica (a township's server) last finished a sync
+    /// with it, for the server above (`DoneRequest.syncs`); empty on a laptop.
+    func relayedSyncs() throws -> [RelayedSync]
     /// The digest of every record this replica holds, to compare with the server's.
     func scopeDigest() throws -> String
     func recordSuccess(at time: Int64, converged: Bool) throws

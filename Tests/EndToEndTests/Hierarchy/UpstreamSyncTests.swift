@@ -97,4 +97,39 @@ import TestTiers
                                         ["serve", "--port", "0", "--upstream", world.county.url, "--upstream-token", "x", "--every", "5s"])
         #expect(refused.status == 2 && refused.stderr.contains("至少 10 秒"), "\(refused.stderr)")
     }
+
+    @Test func theCountysReportOfATownshipIsTheTownshipsOwn() throws {
+        // Given a township whose two villages synced every kind of record, relayed to the county,
+        // and another township's village beside it
+        let world = try ThreeLevels(villages: [Self.township: [Self.village, "640522100202"], Self.otherTownship: [Self.otherVillage]])
+        try world.laptop("v1", unit: Self.village, parent: Self.township)
+        try world.laptop("v2", unit: "640522100202", parent: Self.township)
+        try world.laptop("other", unit: Self.otherVillage, parent: Self.otherTownship)
+        for (kind, text) in kindFixtures.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            let imported = try world.gongkai("v1", ["import", kind.rawValue, world.workspace.write("\(kind.rawValue).csv", text)])
+            #expect(imported.status == 0, "\(kind): \(imported.stderr)")
+        }
+        for laptop in ["v2", "other"] {
+            #expect(try world.gongkai(laptop, ["notice", "add", "--title", "村务公开", "--category", "村务", "--channel", "公开栏",
+                                               "--published-on", "2021-06-01"]).status == 0)
+        }
+        for laptop in ["v1", "v2", "other"] { try world.sync(laptop) }
+        try world.syncUp(Self.township)
+        try world.syncUp(Self.otherTownship)
+        // Then the county's report of the township is the township server's own, in every format
+        for year in ["2020", "2021"] {
+            for format in ["md", "html", "csv", "json"] {
+                let arguments = ["report", "annual", "--year", year, "--format", format]
+                let own = try world.gongkai(ThreeLevels.townshipDB(Self.township), arguments)
+                let county = try world.gongkai("county.sqlite", arguments + ["--unit", Self.township])
+                #expect(own.status == 0 && county.status == 0, "\(own.stderr) \(county.stderr)")
+                #expect(county.stdout == own.stdout, "\(year) \(format)")
+            }
+        }
+        // And it counts nothing of the other township (whose village's notice the county holds)
+        let wholeCounty = try world.gongkai("county.sqlite", ["report", "annual", "--year", "2021", "--format", "json"])
+        let township = try world.gongkai("county.sqlite", ["report", "annual", "--year", "2021", "--format", "json", "--unit", Self.township])
+        #expect(wholeCounty.stdout != township.stdout)
+        #expect(!township.stdout.contains(Self.otherVillage) && wholeCounty.stdout.contains(Self.otherVillage))
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import RecordRules
 import Records
+import Report
 import Storage
 import SyncCore
 import Testing
@@ -100,5 +101,30 @@ struct RelayContractTests {
         #expect(response.changed == 0)
         #expect(response.refused.map(\.id).sorted() == [forged.id, elsewhere.id].sorted())
         #expect(try !fixture.peer(of: F.guanqiao).scope.mayRead(intruder.code))
+    }
+
+    @Test("a relay passes on when its villages' laptops last synced; its own syncing up is no device of the township syncing",
+          arguments: ServingStoreImplementation.available)
+    func relayedSyncTimes(implementation: ServingStoreImplementation) async throws {
+        let fixture = try F.make(implementation)
+        try fixture.issue(Self.relayToken, F.xian.code, true)
+        let town = try await townshipServer(fixture.scratch)
+        // Given the township's own figures: each village's laptop synced at 1_700_000_000, the township's office never
+        let own = try town.figures.unitFigures(try town.figures.reportFigures(year: 2021)).map { "\($0.unit.code) \($0.lastSync.map(String.init) ?? "—")" }
+        #expect(own == ["\(F.xian.code) —", "\(F.yuanhe.code) 1700000000", "\(Self.newVillage.code) 1700000000"])
+        // When the township syncs up (at 1_700_000_100)
+        _ = try await SyncClient(store: town.syncing, transport: upstream(fixture, token: Self.relayToken), clock: { 1_700_000_100 }).sync()
+        // Then the county's figures of the township say the same
+        let source = try fixture.report(F.xian.code)
+        let county = try source.unitFigures(try source.reportFigures(year: 2021)).map { "\($0.unit.code) \($0.lastSync.map(String.init) ?? "—")" }
+        #expect(county.sorted() == own.sorted())
+        // And a relay's word on a site outside its subtree changes nothing
+        let service = SyncService(store: fixture.store)
+        let intruder = SiteInfo(site: SiteID("00000000000000f9")!, deviceName: "别乡电脑", unit: F.guanqiaoVillage.code)
+        _ = try service.done(DoneRequest(sender: try town.syncing.siteInfo(), digest: "", pushed: 0, pulled: 0, conflicts: 0,
+                                         syncs: [RelayedSync(site: intruder, at: 1_700_000_050)]),
+                             peer: try fixture.peer(of: F.xian, token: Self.relayToken), now: 1_700_000_200)
+        let other = try fixture.report(F.guanqiao.code)
+        #expect(try other.unitFigures(try other.reportFigures(year: 2021)).allSatisfy { $0.lastSync == nil })
     }
 }

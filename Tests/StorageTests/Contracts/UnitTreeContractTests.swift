@@ -1,6 +1,7 @@
 import Foundation
 import PostgresStore
 import Records
+import Report
 import Storage
 import SyncCore
 import Testing
@@ -21,6 +22,8 @@ struct CountyFixture: Sendable {
     let addUnit: @Sendable (GovernmentUnit) throws -> Void
     /// Issues a token (a relay's when true) for a unit.
     let issue: @Sendable (_ token: String, _ unit: String, _ relays: Bool) throws -> Void
+    /// The report source of a unit and the units below it.
+    let report: @Sendable (_ unit: String) throws -> any ReportSource
     let scratch: Scratch
     var database: TestDatabase? = nil
 
@@ -35,7 +38,8 @@ struct CountyFixture: Sendable {
                                             deviceName: "县服务器", now: 1_600_000_000)
             fixture = CountyFixture(store: server.serving, addUnit: { unit in
                 _ = try server.units.addVillage(code: unit.code, name: unit.name, parent: unit.parent)
-            }, issue: { token, unit, relays in _ = try server.devices.issueToken(token, unit: unit, relays: relays, now: 1) }, scratch: scratch)
+            }, issue: { token, unit, relays in _ = try server.devices.issueToken(token, unit: unit, relays: relays, now: 1) },
+               report: { unit in try server.figures.scoped(to: unit) }, scratch: scratch)
         case .postgresql:
             let database = try TestPostgres.database()
             let server = try PostgresServerStore.create(database.location, unit: county, site: SiteID("c0c0c0c0c0c0c0c0")!,
@@ -43,7 +47,7 @@ struct CountyFixture: Sendable {
             fixture = CountyFixture(store: server.serving, addUnit: { unit in
                 _ = try server.addVillage(code: unit.code, name: unit.name, parent: unit.parent)
             }, issue: { token, unit, relays in _ = try server.issueToken(token, unit: unit, relays: relays, now: 1) },
-               scratch: scratch, database: database)
+               report: { unit in try server.reportSource(unit: unit) }, scratch: scratch, database: database)
         }
         for unit in units { try fixture.addUnit(unit) }
         for unit in [county] + units { try fixture.issue(token(of: unit), unit.code, false) }
