@@ -38,7 +38,7 @@ let package = Package(
         // the client's and the service's logic, the store and transport protocols.
         .target(name: "SyncCore", dependencies: ["Codecs"]),
         // The protocol's messages as bytes: JSON both ways, gzip.
-        .target(name: "SyncWire", dependencies: ["SyncCore", "Codecs", "CGzip"]),
+        .target(name: "SyncWire", dependencies: ["SyncCore", "Codecs", "CGzip", .product(name: "Crypto", package: "swift-crypto")]),
         // The libcurl transport (`CurlTransport`), the client's side of HTTP.
         .target(name: "SyncHTTP", dependencies: ["SyncCore", "SyncWire", "CCurl"]),
         // What every store of records does alike, whatever holds the rows: a remote record checked,
@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "SyncCoreTests", dependencies: ["TestTiers", "SyncCore", "SyncWire", "TestSupport"]),
         .testTarget(name: "StorageTests", dependencies: [
-            "TestTiers", "Storage", "PostgresStore", "RecordRules", "Records", "SyncCore", "CSQLite", "TestSupport",
+            "TestTiers", "Storage", "PostgresStore", "RecordRules", "Records", "SyncCore", "SyncWire", "CSQLite", "TestSupport",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "PostgresStoreTests", dependencies: [

@@ -17,7 +17,7 @@ struct Gongkai: ParsableCommand, ExampleProviding {
             KindCommand<DocumentOptions>.self, KindCommand<MatterOptions>.self, KindCommand<DecisionOptions>.self,
             KindCommand<FeeOptions>.self, KindCommand<ProcurementOptions>.self,
             SyncCommand.self, ConflictsCommand.self, ResetSiteCommand.self, NarrativeCommand.self,
-            ReportCommand.self, ServeCommand.self, AdminCommand.self, BackupCommand.self,
+            BundleCommand.self, ReportCommand.self, ServeCommand.self, AdminCommand.self, BackupCommand.self,
         ]
     )
 

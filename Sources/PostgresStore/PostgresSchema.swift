@@ -17,6 +17,7 @@ enum PostgresSchema {
         Migration(version: 4, name: "records' unit checked by the store, not by a foreign key", sql: version4),
         Migration(version: 5, name: "the change feed's horizon as a function planned once per connection", sql: version5),
         Migration(version: 6, name: "relay tokens", sql: version6),
+        Migration(version: 7, name: "syncs by bundle", sql: version7),
     ]
 
     static var latestVersion: Int { all.last!.version }
@@ -166,6 +167,11 @@ enum PostgresSchema {
     // unit's subtree, as on SQLite (migration 11 there).
     private static let version6 = """
     ALTER TABLE device_tokens ADD COLUMN relay boolean NOT NULL DEFAULT false
+    """
+
+    // When each site's last bundle (a file carried on a stick) was taken, as on SQLite (12).
+    private static let version7 = """
+    ALTER TABLE sites ADD COLUMN bundled_at bigint
     """
 
     /// A migration's statements: split at each `;` outside a `$$` body (the extended protocol

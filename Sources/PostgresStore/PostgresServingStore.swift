@@ -142,6 +142,12 @@ public struct PostgresServingStore: Sendable, SyncServingStore {
         }
     }
 
+    public func peerSentBundle(_ sender: SiteInfo, now: Int64) throws {
+        _ = try pool.withSession { session in
+            try session.run("UPDATE sites SET bundled_at = $1 WHERE site = $2", [.integer(now), .text(sender.site.rawValue)])
+        }
+    }
+
     public func peerFinishedSync(_ sender: SiteInfo, as peer: SyncPeer, now: Int64) throws {
         try registerPeer(sender, as: peer, counter: nil, now: now)
         // One statement, so one transaction: the sync is counted, and refusals it did not see

@@ -27,4 +27,10 @@ public struct DeviceToken: Sendable, Equatable {
     public static func hash(of token: String) -> String {
         Hex.string(Array(SHA256.hash(data: Array(token.utf8))))
     }
+
+    /// The name a token goes by in a bundle file, whose MAC is keyed with the token's hash: a
+    /// digest of that hash, so that the key never travels.
+    public static func bundleName(ofHash hash: String) -> String {
+        Hex.string(Array(SHA256.hash(data: Array("gongkai-bundle-device:\(hash)".utf8)).prefix(12)))
+    }
 }

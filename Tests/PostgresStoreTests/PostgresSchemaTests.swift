@@ -18,6 +18,7 @@ struct PostgresSchemaTests {
             4: "0d14bf972943cd13eb921ff4a50ac31846033c24c2dcf2986663575988441946",
             5: "1f2f30fac9a33dc399952f0e5e22370fe596966bfb7434456833b628d45ee1fb",
             6: "f9de5fa9f28c23955cc9283d45ec5c5ca11de6a4bc8e4db9635a32a45f0e775d",
+            7: "ae549b611461f55bebdbac271df3a009e236777b889695cdc00a9d9196dfad66",
         ]
         for migration in PostgresSchema.all {
             let digest = SHA256.hash(data: Data(migration.sql.utf8)).map { String(format: "%02x", $0) }.joined()

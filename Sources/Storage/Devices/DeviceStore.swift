@@ -75,8 +75,12 @@ public struct DeviceStore: Sendable {
 
     /// What a presented token allows (a read: it never waits for a write in progress).
     public func access(forToken token: String) throws(ReplicaError) -> TokenCheck {
-        let hash = DeviceStore.tokenHash(token)
-        return try database.withReader { connection in
+        try access(forHash: DeviceStore.tokenHash(token))
+    }
+
+    /// What the token of this hash allows.
+    func access(forHash hash: String) throws(ReplicaError) -> TokenCheck {
+        try database.withReader { connection in
             let rows = try connection.rows("""
             SELECT t.revoked_at, t.relay, u.code, u.name, u.parent, u.is_township FROM device_tokens t JOIN units u ON u.code = t.unit
             WHERE t.hash = ?
@@ -88,6 +92,16 @@ public struct DeviceStore: Sendable {
                                        scope: .of(unit: unit.code, in: try UnitStore.tree(connection)), device: hash,
                                        relays: try row.flag("relay")))
         }
+    }
+
+    /// The token a bundle file names (`DeviceToken.bundleName(ofHash:)`): its hash, which keys
+    /// the file's MAC, and what it allows; nil when this server never issued it.
+    public func bundleKey(named name: String) throws(ReplicaError) -> (key: String, access: TokenCheck)? {
+        let hashes = try database.withReader { connection in
+            try connection.rows("SELECT hash FROM device_tokens").map { row throws(SQLiteError) in try row.text("hash") }
+        }
+        guard let hash = hashes.first(where: { DeviceToken.bundleName(ofHash: $0) == name }) else { return nil }
+        return (hash, try access(forHash: hash))
     }
 
     static func tokenHash(_ token: String) -> String { DeviceToken.hash(of: token) }

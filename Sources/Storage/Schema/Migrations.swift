@@ -15,6 +15,7 @@ enum Migrations {
         Migration(version: 9, name: "the remembered server's certificate authority", sql: version9),
         Migration(version: 10, name: "each unit's change feed indexed", sql: version10),
         Migration(version: 11, name: "relay tokens", sql: version11),
+        Migration(version: 12, name: "syncs by bundle", sql: version12),
     ]
 
     /// See `ReplicaSchema.oldestSameRecords`.
@@ -335,5 +336,15 @@ extension Migrations {
     // it speaks for the sites of its unit's subtree, not only for sites of its own.
     static let version11 = """
     ALTER TABLE device_tokens ADD COLUMN relay INTEGER NOT NULL DEFAULT 0;
+    """
+}
+
+extension Migrations {
+    // Sync by a file on a stick: on a server, when each site's last bundle was taken; on the
+    // syncing side, when the last reply was taken and whether it left both sides agreeing.
+    static let version12 = """
+    ALTER TABLE sites ADD COLUMN bundled_at INTEGER;
+    ALTER TABLE sync_state ADD COLUMN last_bundle INTEGER;
+    ALTER TABLE sync_state ADD COLUMN last_bundle_converged INTEGER;
     """
 }

@@ -248,6 +248,12 @@ public struct ServingStore: Sendable, SyncServingStore {
         }
     }
 
+    public func peerSentBundle(_ sender: SiteInfo, now: Int64) throws {
+        try database.syncConnection { connection in
+            try connection.run("UPDATE sites SET bundled_at = ? WHERE site = ?", [.integer(now), .text(sender.site.rawValue)])
+        }
+    }
+
     /// Keeps what this push refused (for `report check`), and forgets refusals of records it
     /// now accepted.
     static func noteRefusals(_ connection: Connection, _ refused: [Refusal], of records: [RemoteRecord], from site: SiteID, now: Int64) throws {

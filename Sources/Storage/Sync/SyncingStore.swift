@@ -37,7 +37,7 @@ public struct SyncingStore: Sendable, SyncClientStore {
         }
     }
 
-    public func acknowledgePush(through seq: Int64, sent: [RemoteRecord], refused: [Refusal], now: Int64) throws {
+    public func acknowledgePush(through seq: Int64, sent: [RecordKey], refused: [Refusal], now: Int64) throws {
         try database.withConnection { connection in
             try connection.transaction {
                 try connection.run("UPDATE sync_state SET push_seq = max(push_seq, ?)", [.integer(seq)])
@@ -100,6 +100,23 @@ public struct SyncingStore: Sendable, SyncClientStore {
     }
 
     public func applyPulled(_ response: PullResponse, now: Int64) throws -> (changed: Int, refused: [Refusal]) {
+        let applied = try apply(response, movingCursorFrom: nil, now: now)
+        return (applied.changed, applied.refused)
+    }
+
+    public func applyBundledPage(_ response: PullResponse, from cursor: SyncCursor?, now: Int64) throws -> (changed: Int, refused: [Refusal], moved: Bool) {
+        try apply(response, movingCursorFrom: .some(cursor), now: now)
+    }
+
+    public func recordBundleTaken(at time: Int64, converged: Bool) throws {
+        try database.withConnection { connection in
+            try connection.run("UPDATE sync_state SET last_bundle = ?, last_bundle_converged = ?", [.integer(time), .integer(converged ? 1 : 0)])
+        }
+    }
+
+    /// Merges a page; moves the pull cursor to its end always (`expected` nil), or only while it
+    /// stands at `expected` (a bundled page).
+    private func apply(_ response: PullResponse, movingCursorFrom expected: SyncCursor??, now: Int64) throws -> (changed: Int, refused: [Refusal], moved: Bool) {
         try database.syncWrite(now: now) { connection, session in
             let own = try UnitStore.identity(connection).unit
             if own.isTownship { try SyncingStore.adoptUnits(connection, response.units, below: own.code) }
@@ -123,8 +140,16 @@ public struct SyncingStore: Sendable, SyncClientStore {
                 case .refused(let reason): refused.append(Refusal(kind: record.kind, id: record.id, reason: reason))
                 }
             }
-            try connection.run("UPDATE sync_state SET pull_mark = ?, pull_seq = ?",
-                               [.text(response.next.mark), .integer(response.next.seq)])
+            var moved = true
+            if let expected {
+                let row = try connection.row("SELECT pull_mark, pull_seq FROM sync_state")
+                let current = try row.optionalText("pull_mark").map { SyncCursor(mark: $0, seq: try row.integer("pull_seq")) }
+                moved = current == expected
+            }
+            if moved {
+                try connection.run("UPDATE sync_state SET pull_mark = ?, pull_seq = ?",
+                                   [.text(response.next.mark), .integer(response.next.seq)])
+            }
             // A record refused once that the server now holds exactly as this replica does
             // (its author synced what it lacked) is refused no more.
             if try connection.integer("SELECT count(*) FROM rejections") > 0 {
@@ -134,7 +159,7 @@ public struct SyncingStore: Sendable, SyncClientStore {
                     """, [.text(kind.rawValue)])
                 }
             }
-            return (changed, refused)
+            return (changed, refused, moved)
         }
     }
 

@@ -45,6 +45,19 @@ public struct RemoteRecord: Sendable, Equatable {
     }
 
     public var contentBytes: Int { RemoteRecord.contentBytes(id: id, version: version) }
+
+    public var key: RecordKey { RecordKey(kind: kind, id: id) }
+}
+
+/// Which record: its kind's key and its id.
+public struct RecordKey: Sendable, Hashable {
+    public let kind: String
+    public let id: String
+
+    public init(kind: String, id: String) {
+        self.kind = kind
+        self.id = id
+    }
 }
 
 /// Where a pull stopped: the last change sequence number of the server the puller has seen,

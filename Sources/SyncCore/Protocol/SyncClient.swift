@@ -68,7 +68,7 @@ public struct SyncClient: Sendable {
                     restarted = true
                     break pushing
                 }
-                try store.acknowledgePush(through: batch.through, sent: batch.records, refused: response.refused, now: clock())
+                try store.acknowledgePush(through: batch.through, sent: batch.records.map(\.key), refused: response.refused, now: clock())
                 report.pushed += batch.records.count - response.refused.count
                 report.refused += response.refused
                 progress?(report)

@@ -11,9 +11,15 @@ public struct SyncService: Sendable {
     }
 
     public func push(_ request: PushRequest, peer: SyncPeer, now: Int64) throws -> PushResponse {
+        try push(request, peer: peer, declaredCounter: request.senderCounter, now: now)
+    }
+
+    /// `declaredCounter`: checked against the sender's changes held (nil for a bundle, which may
+    /// come late and carry an older count).
+    func push(_ request: PushRequest, peer: SyncPeer, declaredCounter: UInt64?, now: Int64) throws -> PushResponse {
         try checkVersions(protocolVersion: request.protocolVersion, schemaVersion: request.schemaVersion)
         try checkBatch(request.records)
-        try store.registerPeer(request.sender, as: peer, counter: request.senderCounter, now: now)
+        try store.registerPeer(request.sender, as: peer, counter: declaredCounter, now: now)
         let peer = peer.relays ? try store.adoptRelayed(sites: request.sites, units: request.units, as: peer, now: now) : peer
         let response = try store.applyPushed(request.records, from: request.sender, as: peer, now: now)
         guard let cursor = request.cursor, try !store.knows(cursor) else { return response }
@@ -21,8 +27,12 @@ public struct SyncService: Sendable {
     }
 
     public func pull(_ request: PullRequest, peer: SyncPeer, now: Int64) throws -> PullResponse {
+        try pull(request, peer: peer, declaredCounter: request.senderCounter, now: now)
+    }
+
+    func pull(_ request: PullRequest, peer: SyncPeer, declaredCounter: UInt64?, now: Int64) throws -> PullResponse {
         try checkVersions(protocolVersion: request.protocolVersion, schemaVersion: request.schemaVersion)
-        try store.registerPeer(request.sender, as: peer, counter: request.senderCounter, now: now)
+        try store.registerPeer(request.sender, as: peer, counter: declaredCounter, now: now)
         let known = try request.cursor.map(store.knows) ?? true
         let page = try store.changes(after: known ? request.cursor : nil, for: request.sender.site, scope: peer.scope,
                                      limit: max(1, min(request.limit, SyncService.maximumPage)), now: now)

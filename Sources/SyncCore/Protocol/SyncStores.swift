@@ -32,6 +32,8 @@ public protocol SyncServingStore: Sendable {
     func digest(scope: SyncScope) throws -> String
     /// A peer finished a sync session (for reports of who has synced when).
     func peerFinishedSync(_ sender: SiteInfo, as peer: SyncPeer, now: Int64) throws
+    /// A peer's bundle (a file carried on a stick) was taken, at `now`: its last sync by bundle.
+    func peerSentBundle(_ sender: SiteInfo, now: Int64) throws
     /// A relay says when the devices below it last finished a sync with it: each site of its
     /// subtree takes the later of what this store holds and what is relayed (a site it has not
     /// met is registered, owned by no device); anything outside the relay's scope is left out.
@@ -62,7 +64,7 @@ public protocol SyncClientStore: Sendable {
     func pendingChanges(after seq: Int64?, limit: Int) throws -> (records: [RemoteRecord], through: Int64)
     /// The server took a batch: move the push cursor, and remember what it refused and why
     /// (forgetting earlier refusals of the records it now took).
-    func acknowledgePush(through seq: Int64, sent: [RemoteRecord], refused: [Refusal], now: Int64) throws
+    func acknowledgePush(through seq: Int64, sent: [RecordKey], refused: [Refusal], now: Int64) throws
     /// Records the server refused before go again with this sync: what made them refused may be
     /// gone (another device has since synced the change they carry).
     func retryRefused(now: Int64) throws
@@ -73,6 +75,13 @@ public protocol SyncClientStore: Sendable {
     /// Merges pulled versions and moves the pull cursor, in one transaction. Returns how many
     /// records changed locally and which were refused.
     func applyPulled(_ response: PullResponse, now: Int64) throws -> (changed: Int, refused: [Refusal])
+    /// A page carried in a bundle's reply: its versions merged like a pull's, and the pull cursor
+    /// moved to the page's end only while it stands where the page began (`from`; nil: the
+    /// start), all in one transaction. A reply imported late, twice or out of order so merges
+    /// what it carries and leaves the cursor where it is. Returns whether the cursor moved.
+    func applyBundledPage(_ response: PullResponse, from cursor: SyncCursor?, now: Int64) throws -> (changed: Int, refused: [Refusal], moved: Bool)
+    /// A bundle's reply was taken: when, and whether this replica then held what the server did.
+    func recordBundleTaken(at time: Int64, converged: Bool) throws
     /// The server no longer has the history the cursors point into (it was restored): push
     /// everything again and pull from the start. Merging is idempotent, so nothing doubles.
     func restartSync() throws

@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import RecordRules
+import Storage
+import SyncCore
+import SyncWire
+
+struct BundleCommand: ParsableCommand, ExampleProviding {
+    static let configuration = CommandConfiguration(
+        commandName: "bundle",
+        abstract: "用 U 盘等拷贝的文件同步 (没有网络时): 村导出, 乡镇导入并写回复, 村导入回复; 乡镇与县之间同样。",
+        discussion: """
+        导出的文件 (.gkb) 含有对方还没有的全部修改, 带有校验和签名; 不含令牌, 也不含其他单位的记录。
+        同一个文件导入两次、晚到或先后颠倒都不会出错; 不完整或被改动的文件整份拒绝。
+        """,
+        subcommands: [BundleExport.self, BundleImport.self]
+    )
+
+    static let examples = [
+        "gongkai bundle export --output 园河村-1201.gkb --token gk_…   # 村: 第一次导出时给出乡镇发的令牌, 之后会记住",
+        "gongkai bundle import --db town.sqlite 园河村-1201.gkb --reply 园河村-回复.gkb   # 乡镇服务器: 导入并写回复",
+        "gongkai bundle import 园河村-回复.gkb   # 村: 导入乡镇的回复",
+        "gongkai bundle export --db town.sqlite --output 西安镇-1201.gkb   # 乡镇服务器向县 (用中继令牌)",
+    ]
+}
+
+/// The device token that signs a bundle: given now (and remembered), or remembered by `sync`.
+private func bundleToken(_ replica: Replica, given: String?) throws -> String {
+    if let given {
+        guard given.hasPrefix("gk_"), given.count > 10 else { throw CLIError.usage("--token 应是上级发放的设备令牌 (以 gk_ 开头)") }
+        if try replica.syncing.rememberedToken() == nil { try replica.syncing.rememberToken(given) }
+        return given
+    }
+    guard let token = try replica.syncing.rememberedToken() else {
+        throw CLIError.usage("这份副本还没有令牌: 第一次请用 --token 给出上级发给这台电脑的令牌 (gongkai admin issue-token 发放的), 之后会记住")
+    }
+    return token
+}
+
+struct BundleExport: ParsableCommand, ExampleProviding {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "写出同步文件: 上级还没有的全部修改, 以及本机已收到的位置。")
+
+    static let examples = ["gongkai bundle export --output 园河村-1201.gkb"]
+
+    @OptionGroup var replica: ReplicaOptions
+    @Option(help: ArgumentHelp("写出的文件 (.gkb)", valueName: "FILE")) var output: String
+    @Option(help: ArgumentHelp("上级发给这台电脑的令牌; 用过一次后记住", valueName: "TOKEN")) var token: String?
+
+    func run() throws {
+        let local = try replica.open()
+        let key = DeviceToken.hash(of: try bundleToken(local, given: token))
+        let bundle = try BundleClient(store: local.syncing, clock: { WallClock.now() }).bundle()
+        let header = BundleFile.Header(direction: .up, sender: bundle.done.sender, recipient: nil,
+                                       device: DeviceToken.bundleName(ofHash: key), created: WallClock.now())
+        try OutputFile.write(Data(BundleFile.write(bundle, header: header, key: key)), to: output)
+        print("bundle: \(bundle.done.pushed) 条修改待上级导入")
+        Terminal.error("把 \(output) 带到上级, 在那里运行 gongkai bundle import \((output as NSString).lastPathComponent) --reply 回复.gkb; 再把回复带回来导入")
+    }
+}
+
+struct BundleImport: ParsableCommand, ExampleProviding {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "导入同步文件: 在上级导入下级的文件 (可写回复), 或在下级导入上级的回复。全部导入或全部不导入。")
+
+    static let examples = [
+        "gongkai bundle import --db town.sqlite 园河村-1201.gkb --reply 园河村-回复.gkb",
+        "gongkai bundle import 园河村-回复.gkb",
+    ]
+
+    @OptionGroup var replica: ReplicaOptions
+    @Argument(help: ArgumentHelp("要导入的文件 (.gkb)", valueName: "FILE")) var file: String
+    @Option(help: ArgumentHelp("在上级导入时, 把对方缺少的修改写成回复文件", valueName: "FILE")) var reply: String?
+    @Option(help: ArgumentHelp("导入回复时所用的令牌 (默认用记住的)", valueName: "TOKEN")) var token: String?
+
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: file) else { throw CLIError.failure("找不到或无法读取文件 \(file)") }
+        let bytes = Array(data)
+        let local = try replica.open()
+        do {
+            switch try BundleFile.header(of: bytes).direction {
+            case .up: try answer(bytes, local)
+            case .reply:
+                guard reply == nil else { throw CLIError.usage("--reply 只在上级导入下级的文件时使用; 这是上级的回复") }
+                try take(bytes, local)
+            }
+        } catch let problem as BundleFile.Problem {
+            throw CLIError.failure("\(file): \(problem.description)")
+        } catch let refused as SyncRefused {
+            throw CLIError.failure("\(file): 同步被拒绝: \(refused.description)")
+        }
+    }
+
+    /// On the server: the lower side's bundle merged, and the reply written.
+    private func answer(_ bytes: [UInt8], _ local: Replica) throws {
+        let named = try BundleFile.header(of: bytes)
+        guard let (key, check) = try local.devices.bundleKey(named: named.device) else {
+            throw CLIError.failure("\(file): 文件所用的令牌不是本服务器发放的 (来自 \(named.sender.unit) 的 \(named.sender.deviceName)); 不予导入。请确认带到了正确的上级")
+        }
+        let access: DeviceAccess
+        switch check {
+        case .valid(let granted): access = granted
+        case .revoked: throw CLIError.failure("\(file): 写出它的设备 (\(named.sender.unit) 的 \(named.sender.deviceName)) 的令牌已吊销; 不予导入")
+        case .unknown: throw CLIError.failure("\(file): 文件所用的令牌不是本服务器发放的; 不予导入")
+        }
+        let (header, bundle) = try BundleFile.openUp(bytes, key: key)
+        let answer = try SyncService(store: local.serving).answer(bundle, peer: access.peer, now: WallClock.now())
+        let merged = answer.acks.reduce(0) { $0 + $1.response.changed }
+        let refused = answer.acks.flatMap(\.response.refused)
+        for refusal in refused { Terminal.error("未接受: \(refusal.kind) \(refusal.id): \(refusal.reason)") }
+        print("bundle: 来自 \(header.sender.unit) \(header.sender.deviceName): 合并 \(merged), 拒收 \(refused.count)")
+        guard let reply else {
+            Terminal.error("未写回复 (加 --reply 文件 可把对方缺少的修改带回去); 对方下次的文件会重新带上未确认的修改")
+            return
+        }
+        let own = try local.syncing.siteInfo()
+        let replyHeader = BundleFile.Header(direction: .reply, sender: own, recipient: header.sender.site, device: header.device, created: WallClock.now())
+        try OutputFile.write(Data(BundleFile.write(answer, header: replyHeader, key: key)), to: reply)
+        let records = answer.pages.reduce(0) { $0 + $1.records.count }
+        Terminal.error("回复含 \(records) 条对方缺少的记录; 带回去后在那台电脑上运行 gongkai bundle import \((reply as NSString).lastPathComponent)")
+    }
+
+    /// On the lower side: the server's reply taken.
+    private func take(_ bytes: [UInt8], _ local: Replica) throws {
+        let own = try local.syncing.siteInfo()
+        let header = try BundleFile.header(of: bytes)
+        guard header.recipient == own.site else {
+            throw CLIError.failure("\(file): 这份回复是写给另一台电脑的 (站点 \(header.recipient?.rawValue ?? "?")), 本机站点是 \(own.site); 不予导入")
+        }
+        let key = DeviceToken.hash(of: try bundleToken(local, given: token))
+        let (_, reply) = try BundleFile.openReply(bytes, key: key)
+        let report = try BundleClient(store: local.syncing, clock: { WallClock.now() }).take(reply)
+        for refusal in report.refused {
+            Terminal.error("未被接受: \(refusal.kind) \(refusal.id): \(refusal.reason)")
+        }
+        if report.restarted { Terminal.error("上级的数据曾从备份恢复; 下次导出的文件会重新带上全部记录") }
+        Terminal.error(report.converged == true ? "已与上级核对: 一致" : "与上级尚不一致 (之后本机又有修改, 或上级另有更新); 再交换一次文件即可")
+        print("bundle: 确认推送 \(report.pushed), 拉取 \(report.pulled), 冲突 \(report.conflicts)")
+    }
+}

@@ -1,0 +1,295 @@
+import Codecs
+import Crypto
+import SyncCore
+
+/// A bundle as a file (`.gkb`): self-describing and checked whole before anything is applied.
+///
+///     gongkai-bundle 1
+///     {"body_bytes":…,"body_sha256":"…","created":…,"device":"…","direction":"up","sender":{…},"unit":"…"}
+///     mac <HMAC-SHA256 of the two lines above and the body, hex>
+///     <body: gzip of the messages, each framed as "TAG LENGTH [NUMBER]\n" + the wire's JSON + "\n">
+///
+/// The MAC's key is the SHA-256 of the device's token, which the device computes from its token
+/// and the server keeps instead of the token: the file carries no token, and neither side can be
+/// impersonated by someone holding only files that travelled. `device` names the token (a digest
+/// of that key, never the key), so that the server finds whose it is.
+public enum BundleFile {
+    public static let magic = "gongkai-bundle 1"
+    /// The most a body may hold once decompressed (a reply of 200 pages of 4 MB at most).
+    public static let maximumBodyBytes = 1 << 30
+
+    public enum Direction: String, Sendable {
+        /// From a laptop, or a township's server, to the server it syncs to.
+        case up
+        /// The server's answer to one.
+        case reply
+    }
+
+    public struct Header: Sendable, Equatable {
+        public let direction: Direction
+        /// Who wrote it: the lower side's site (up), or the server's (reply).
+        public let sender: SiteInfo
+        /// For a reply, the site it answers.
+        public let recipient: SiteID?
+        /// The token it is signed with, by name (`DeviceToken.bundleName(ofHash:)`).
+        public let device: String
+        public let created: Int64
+
+        public init(direction: Direction, sender: SiteInfo, recipient: SiteID?, device: String, created: Int64) {
+            (self.direction, self.sender, self.recipient, self.device, self.created) = (direction, sender, recipient, device, created)
+        }
+    }
+
+    /// A bundle refused, and why, in words for the user.
+    public struct Problem: Error, Equatable, CustomStringConvertible {
+        public let description: String
+    }
+
+    // MARK: Writing
+
+    public static func write(_ bundle: UpBundle, header: Header, key: String) -> [UInt8] {
+        var body: [UInt8] = []
+        for push in bundle.pushes { frame("push", Wire.encode(push.request), number: push.through, into: &body) }
+        frame("pull", Wire.encode(bundle.pull), into: &body)
+        frame("done", Wire.encode(bundle.done), into: &body)
+        return seal(body, header: header, key: key)
+    }
+
+    public static func write(_ reply: ReplyBundle, header: Header, key: String) -> [UInt8] {
+        var body: [UInt8] = []
+        frame("asked", cursorBytes(reply.asked), into: &body)
+        frame("base", cursorBytes(reply.base), into: &body)
+        for ack in reply.acks {
+            var keys = JSONWriter()
+            keys.raw("[")
+            for (index, key) in ack.sent.enumerated() {
+                if index > 0 { keys.raw(",") }
+                keys.raw("[")
+                keys.string(key.kind)
+                keys.raw(",")
+                keys.string(key.id)
+                keys.raw("]")
+            }
+            keys.raw("]")
+            frame("sent", keys.bytes, number: ack.through, into: &body)
+            frame("ack", Wire.encode(ack.response), number: ack.through, into: &body)
+        }
+        for page in reply.pages { frame("page", Wire.encode(page), into: &body) }
+        frame("finished", Wire.encode(reply.finished), into: &body)
+        return seal(body, header: header, key: key)
+    }
+
+    private static func cursorBytes(_ cursor: SyncCursor?) -> [UInt8] {
+        var json = JSONWriter()
+        if let cursor { WireRecords.write(cursor, to: &json) } else { json.raw("null") }
+        return json.bytes
+    }
+
+    private static func frame(_ tag: String, _ bytes: [UInt8], number: Int64? = nil, into body: inout [UInt8]) {
+        body += Array("\(tag) \(bytes.count)\(number.map { " \($0)" } ?? "")\n".utf8)
+        body += bytes
+        body.append(UInt8(ascii: "\n"))
+    }
+
+    private static func seal(_ body: [UInt8], header: Header, key: String) -> [UInt8] {
+        let compressed = Gzip.compress(body)
+        var json = JSONWriter()
+        json.raw("{\"body_bytes\":")
+        json.integer(compressed.count)
+        json.raw(",\"body_sha256\":")
+        json.string(Hex.string(Array(SHA256.hash(data: compressed))))
+        json.raw(",\"created\":")
+        json.integer(header.created)
+        json.raw(",\"device\":")
+        json.string(header.device)
+        json.raw(",\"direction\":")
+        json.string(header.direction.rawValue)
+        if let recipient = header.recipient {
+            json.raw(",\"recipient\":")
+            json.string(recipient.rawValue)
+        }
+        json.raw(",\"sender\":")
+        WireRecords.write(header.sender, to: &json)
+        json.raw("}")
+        let signed = Array("\(magic)\n".utf8) + json.bytes + [UInt8(ascii: "\n")]
+        return signed + Array("mac \(mac(signed + compressed, key: key))\n".utf8) + compressed
+    }
+
+    private static func mac(_ bytes: [UInt8], key: String) -> String {
+        Hex.string(Array(HMAC<SHA256>.authenticationCode(for: bytes, using: SymmetricKey(data: Array(key.utf8)))))
+    }
+
+    // MARK: Reading
+
+    /// The header of a file that is whole (every byte its header promises, none altered);
+    /// whether it is genuine is checked by `open` with the key of the device it names.
+    public static func header(of bytes: [UInt8]) throws(Problem) -> Header {
+        try parts(of: bytes).header
+    }
+
+    /// The messages of a bundle whose MAC `key` confirms.
+    public static func openUp(_ bytes: [UInt8], key: String) throws(Problem) -> (header: Header, bundle: UpBundle) {
+        let (header, frames) = try open(bytes, key: key, expecting: .up)
+        do {
+            var pushes: [BundledPush] = [], pull: PullRequest?, done: DoneRequest?
+            for frame in frames {
+                switch frame.tag {
+                case "push":
+                    guard let through = frame.number else { throw Problem(description: "push 缺少序号") }
+                    pushes.append(BundledPush(request: try Wire.pushRequest(frame.bytes), through: through))
+                case "pull": pull = try Wire.pullRequest(frame.bytes)
+                case "done": done = try Wire.doneRequest(frame.bytes)
+                default: throw Problem(description: "未知的内容 \(frame.tag.prefix(20))")
+                }
+            }
+            guard let pull, let done else { throw Problem(description: "缺少拉取或结束部分") }
+            return (header, UpBundle(pushes: pushes, pull: pull, done: done))
+        } catch let problem as Problem {
+            throw Problem(description: "同步文件内容不完整: \(problem.description)")
+        } catch {
+            throw Problem(description: "同步文件内容无法读取: \(error)")
+        }
+    }
+
+    public static func openReply(_ bytes: [UInt8], key: String) throws(Problem) -> (header: Header, reply: ReplyBundle) {
+        let (header, frames) = try open(bytes, key: key, expecting: .reply)
+        do {
+            var acks: [BundledAck] = [], pages: [PullResponse] = [], finished: DoneResponse?
+            var asked: SyncCursor??, base: SyncCursor??, sent: [RecordKey]?
+            for frame in frames {
+                switch frame.tag {
+                case "asked": asked = .some(try cursor(frame.bytes))
+                case "base": base = .some(try cursor(frame.bytes))
+                case "sent": sent = try keys(frame.bytes)
+                case "ack":
+                    guard let through = frame.number, let keys = sent else { throw Problem(description: "确认部分不完整") }
+                    acks.append(BundledAck(through: through, sent: keys, response: try Wire.pushResponse(frame.bytes)))
+                    sent = nil
+                case "page": pages.append(try Wire.pullResponse(frame.bytes))
+                case "finished": finished = try Wire.doneResponse(frame.bytes)
+                default: throw Problem(description: "未知的内容 \(frame.tag.prefix(20))")
+                }
+            }
+            guard let asked, let base, let finished else { throw Problem(description: "缺少游标或结束部分") }
+            return (header, ReplyBundle(acks: acks, asked: asked, base: base, pages: pages, finished: finished))
+        } catch let problem as Problem {
+            throw Problem(description: "同步文件内容不完整: \(problem.description)")
+        } catch {
+            throw Problem(description: "同步文件内容无法读取: \(error)")
+        }
+    }
+
+    private static func cursor(_ bytes: [UInt8]) throws -> SyncCursor? {
+        try JSONScanner.read(bytes) { json in try json.null() ? nil : WireRecords.readCursor(from: &json) }
+    }
+
+    private static func keys(_ bytes: [UInt8]) throws -> [RecordKey] {
+        try JSONScanner.read(bytes) { json in
+            var keys: [RecordKey] = []
+            try json.array { json in
+                var pair: [String] = []
+                try json.array { json in pair.append(try json.string(maximum: 256)) }
+                guard pair.count == 2 else { throw json.invalid("记录应为 [类别, id]") }
+                keys.append(RecordKey(kind: pair[0], id: pair[1]))
+            }
+            return keys
+        }
+    }
+
+    private struct Frame {
+        let tag: String
+        let number: Int64?
+        let bytes: [UInt8]
+    }
+
+    private static func open(_ bytes: [UInt8], key: String, expecting direction: Direction) throws(Problem) -> (Header, [Frame]) {
+        let (header, signed, macText, compressed) = try parts(of: bytes)
+        guard mac(signed + compressed, key: key) == macText else {
+            throw Problem(description: "同步文件的签名与令牌不符: 它不是由持有该令牌的设备 (或本服务器) 写的, 或已被改动; 不予导入")
+        }
+        guard header.direction == direction else {
+            throw Problem(description: direction == .reply
+                          ? "这是发往服务器的同步文件, 不是服务器的回复; 请在服务器上用 gongkai bundle import 导入它"
+                          : "这是服务器的回复文件; 请在写出原文件的电脑上导入它")
+        }
+        let body: [UInt8]
+        do {
+            body = try Gzip.decompress(compressed, limit: maximumBodyBytes)
+        } catch {
+            throw Problem(description: "同步文件内容无法解压: \(error)")
+        }
+        var frames: [Frame] = []
+        var index = 0
+        while index < body.count {
+            guard let newline = body[index...].firstIndex(of: UInt8(ascii: "\n")) else { throw Problem(description: "同步文件内容不完整: 分段标记缺少换行") }
+            let words = String(decoding: body[index..<newline], as: UTF8.self).split(separator: " ")
+            guard (2...3).contains(words.count), let length = Int(words[1]), length >= 0, newline + 1 + length < body.count,
+                  body[newline + 1 + length] == UInt8(ascii: "\n") else {
+                throw Problem(description: "同步文件内容不完整: 分段 \(words.first.map(String.init)?.prefix(20) ?? "") 长度不符")
+            }
+            let number = words.count == 3 ? Int64(words[2]) : nil
+            if words.count == 3 && number == nil { throw Problem(description: "同步文件内容不完整: 分段序号无效") }
+            frames.append(Frame(tag: String(words[0]), number: number, bytes: Array(body[(newline + 1)..<(newline + 1 + length)])))
+            index = newline + 2 + length
+        }
+        return (header, frames)
+    }
+
+    /// The header, the bytes the MAC covers before the body, the MAC, and the body, once the
+    /// file is found whole.
+    private static func parts(of bytes: [UInt8]) throws(Problem) -> (header: Header, signed: [UInt8], mac: String, body: [UInt8]) {
+        let notABundle = Problem(description: "这不是 gongkai 的同步文件 (.gkb): 开头不是 \"\(magic)\"")
+        // Not a bundle at all is said first, however short the file.
+        let start = bytes.prefix(magic.utf8.count)
+        guard Array("gongkai-bundle ".utf8).starts(with: start.prefix(15)), start.count >= 15 || !bytes.contains(UInt8(ascii: "\n")) else {
+            throw notABundle
+        }
+        var lines: [ArraySlice<UInt8>] = []
+        var index = 0
+        while lines.count < 3 {
+            guard let newline = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) else {
+                throw lines.isEmpty ? notABundle : Problem(description: "同步文件不完整: 文件头被截断 (只有 \(bytes.count) 字节); 请重新拷贝")
+            }
+            lines.append(bytes[index..<newline])
+            index = newline + 1
+        }
+        guard String(decoding: lines[0], as: UTF8.self) == magic else {
+            if String(decoding: lines[0], as: UTF8.self).hasPrefix("gongkai-bundle ") {
+                throw Problem(description: "同步文件的格式 \"\(String(decoding: lines[0], as: UTF8.self).prefix(40))\" 比这个 gongkai 新; 请升级 gongkai 后再导入")
+            }
+            throw notABundle
+        }
+        let macLine = String(decoding: lines[2], as: UTF8.self)
+        guard macLine.hasPrefix("mac "), macLine.utf8.count == 68 else { throw Problem(description: "同步文件已损坏: 签名行无效") }
+        let body = Array(bytes[index...])
+        let header: Header, bodyBytes: Int, digest: String
+        do {
+            (header, bodyBytes, digest) = try JSONScanner.read(Array(lines[1])) { json in
+                var direction: Direction?, sender: SiteInfo?, recipient: SiteID?, device: String?, created: Int64?, bodyBytes: Int?, digest: String?
+                try json.object { json, key in
+                    switch key {
+                    case "direction": direction = Direction(rawValue: try json.string(maximum: 16))
+                    case "sender": sender = try WireRecords.readSite(from: &json, lenient: true)
+                    case "recipient": recipient = SiteID(try json.string(maximum: 64))
+                    case "device": device = try json.string(maximum: 64)
+                    case "created": created = try json.integer(in: SyncLimits.times)
+                    case "body_bytes": bodyBytes = try json.integer(in: 0...Int(Int32.max))
+                    case "body_sha256": digest = try json.string(maximum: 64)
+                    default: try json.skipValue()
+                    }
+                }
+                guard let direction, let sender, let device, let created, let bodyBytes, let digest else { throw json.missing("direction/sender/device") }
+                return (Header(direction: direction, sender: sender, recipient: recipient, device: device, created: created), bodyBytes, digest)
+            }
+        } catch {
+            throw Problem(description: "同步文件已损坏: 文件头无法读取 (\(error))")
+        }
+        guard body.count >= bodyBytes else {
+            throw Problem(description: "同步文件不完整: 应有 \(bodyBytes) 字节的内容, 只有 \(body.count) 字节; 可能拷贝未完成, 请重新拷贝")
+        }
+        guard body.count == bodyBytes, Hex.string(Array(SHA256.hash(data: body))) == digest else {
+            throw Problem(description: "同步文件已损坏或被改动: 内容与文件头记下的摘要不符; 请重新拷贝或重新导出")
+        }
+        return (header, Array(bytes[..<lines[2].startIndex]), String(macLine.dropFirst(4)), body)
+    }
+}
