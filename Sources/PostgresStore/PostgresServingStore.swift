@@ -133,7 +133,7 @@ public struct PostgresServingStore: Sendable, SyncServingStore {
                 if let site = SiteID(try row.text("site")) { known[site] = try row.text("unit") }
             }
             let serverSite = SiteID(try session.row("SELECT site FROM store_identity").text("site")) ?? SiteID(bits: 0)
-            for sync in RelayAdoption.syncs(syncs, knownUnits: known, scope: peer.scope, serverSite: serverSite, now: now) {
+            for sync in RelayAdoption.syncs(syncs, knownUnits: known, scope: peer.scope, serverSite: serverSite) {
                 try session.run("""
                 INSERT INTO sites AS s (site, device_name, unit, counter, seen_at, synced_at) VALUES ($1, $2, $3, 0, $4, $5)
                 ON CONFLICT (site) DO UPDATE SET synced_at = greatest(coalesce(s.synced_at, 0), excluded.synced_at)

@@ -48,13 +48,13 @@ public enum RelayAdoption {
 
     /// The relayed syncs a store takes: of sites whose unit (as the store knows it; as relayed,
     /// for a site it has not met) the relay may write, never the server's own, one per site (the
-    /// latest), none later than `now`.
-    public static func syncs(_ relayed: [RelayedSync], knownUnits: [SiteID: String], scope: SyncScope, serverSite: SiteID,
-                             now: Int64) -> [RelayedSync] {
+    /// latest). The times are the relay's clock's, taken as they are: a relay is trusted with its
+    /// subtree's records already, and a county's clock running behind a township's must not
+    /// change what the township's own report says.
+    public static func syncs(_ relayed: [RelayedSync], knownUnits: [SiteID: String], scope: SyncScope, serverSite: SiteID) -> [RelayedSync] {
         var latest: [SiteID: RelayedSync] = [:]
         for sync in relayed where sync.site.site != serverSite && scope.mayWrite(knownUnits[sync.site.site] ?? sync.site.unit) {
-            let taken = RelayedSync(site: sync.site, at: min(sync.at, now))
-            if taken.at > latest[sync.site.site]?.at ?? .min { latest[sync.site.site] = taken }
+            if sync.at > latest[sync.site.site]?.at ?? .min { latest[sync.site.site] = sync }
         }
         return latest.values.sorted { $0.site.site < $1.site.site }
     }

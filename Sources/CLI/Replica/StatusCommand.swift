@@ -42,6 +42,8 @@ enum StatusFormatter {
             ("device", .string(status.identity.deviceName)),
             ("schema_version", .integer(status.schemaVersion)),
             ("last_sync_converged", status.lastSyncConverged.map(JSONValue.bool) ?? .null),
+            ("last_bundle", status.lastBundle.map { .string(WallClock.iso($0)) } ?? .null),
+            ("last_bundle_converged", status.lastBundleConverged.map(JSONValue.bool) ?? .null),
             ("server", .optionalString(status.serverURL)),
             ("rejected", .array(status.rejections.map { rejection in
                 .object([("kind", .string(rejection.kind)), ("id", .string(rejection.id)), ("reason", .string(rejection.reason)),
@@ -71,6 +73,9 @@ enum StatusFormatter {
         var last = status.lastSync.map(WallClock.format) ?? "从未同步"
         if let converged = status.lastSyncConverged { last += converged ? " (与服务器一致)" : " (与服务器不一致, 请再同步一次)" }
         lines.append("上次同步: " + last)
+        if let bundle = status.lastBundle {
+            lines.append("上次用文件同步: \(WallClock.format(bundle))" + (status.lastBundleConverged == true ? " (与上级一致)" : " (之后仍有未交换的修改)"))
+        }
         if let server = status.serverURL { lines.append("服务器: \(server)") }
         if !status.rejections.isEmpty {
             lines.append("服务器拒收的记录 (\(status.rejections.count)):")

@@ -17,7 +17,8 @@ struct AdminListUnits: ParsableCommand, ExampleProviding {
         for summary in units {
             let parent = summary.unit.parent.map { "上级 \($0)" } ?? "本服务器的单位"
             let last = summary.lastSync.map(WallClock.format) ?? "从未同步"
-            print("\(summary.unit.code)  \(summary.unit.name)  \(parent)  记录 \(summary.records) 条  最近同步 \(last)")
+            let bundle = summary.lastBundle.map { "  最近文件同步 \(WallClock.format($0))" } ?? ""
+            print("\(summary.unit.code)  \(summary.unit.name)  \(parent)  记录 \(summary.records) 条  最近同步 \(last)\(bundle)")
         }
     }
 
@@ -28,6 +29,7 @@ struct AdminListUnits: ParsableCommand, ExampleProviding {
             ("parent", summary.unit.parent.map(JSONValue.string) ?? .null),
             ("records", .number(String(summary.records))),
             ("last_sync", summary.lastSync.map { .string(WallClock.iso($0)) } ?? .null),
+            ("last_bundle", summary.lastBundle.map { .string(WallClock.iso($0)) } ?? .null),
         ])
     }
 }

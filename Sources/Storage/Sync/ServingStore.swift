@@ -238,7 +238,7 @@ public struct ServingStore: Sendable, SyncServingStore {
                     }
                 }
                 let serverSite = SiteID(try connection.row("SELECT site FROM replica").text("site")) ?? SiteID(bits: 0)
-                for sync in RelayAdoption.syncs(syncs, knownUnits: known, scope: peer.scope, serverSite: serverSite, now: now) {
+                for sync in RelayAdoption.syncs(syncs, knownUnits: known, scope: peer.scope, serverSite: serverSite) {
                     try connection.run("""
                     INSERT INTO sites (site, device_name, unit, counter, seen_at, synced_at) VALUES (?1, ?2, ?3, 0, ?4, ?5)
                     ON CONFLICT (site) DO UPDATE SET synced_at = max(coalesce(synced_at, 0), excluded.synced_at)

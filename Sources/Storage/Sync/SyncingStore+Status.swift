@@ -16,6 +16,10 @@ public struct ReplicaStatus: Sendable, Equatable {
     public let lastSync: Int64?
     /// Whether that sync ended with the server's digest equal to this replica's.
     public let lastSyncConverged: Bool?
+    /// Unix seconds of the last bundle reply taken (sync by a file on a stick), and whether both
+    /// sides then agreed.
+    public let lastBundle: Int64?
+    public let lastBundleConverged: Bool?
     /// Records the server refused, and why.
     public let rejections: [Rejection]
     /// The server `gongkai sync` uses when none is named.
@@ -45,7 +49,7 @@ extension SyncingStore {
             var deleted: [RecordKind: Int] = [:]
             var conflicts = 0
             var pending = 0
-            let sync = try connection.row("SELECT push_seq, last_sync, last_converged, server_url FROM sync_state")
+            let sync = try connection.row("SELECT push_seq, last_sync, last_converged, last_bundle, last_bundle_converged, server_url FROM sync_state")
             let rejections = try connection.rows("SELECT kind, id, reason, refused_at FROM rejections ORDER BY kind, id").map { row throws(SQLiteError) in
                 Rejection(kind: try row.text("kind"), id: try row.text("id"), reason: try row.text("reason"), refusedAt: try row.integer("refused_at"))
             }
@@ -61,7 +65,9 @@ extension SyncingStore {
             }
             return ReplicaStatus(identity: try UnitStore.identity(connection), records: live, deleted: deleted,
                                  pendingChanges: pending, openConflicts: conflicts, lastSync: try sync.optionalInteger("last_sync"),
-                                 lastSyncConverged: try sync.optionalInteger("last_converged").map { $0 == 1 }, rejections: rejections,
+                                 lastSyncConverged: try sync.optionalInteger("last_converged").map { $0 == 1 },
+                                 lastBundle: try sync.optionalInteger("last_bundle"),
+                                 lastBundleConverged: try sync.optionalInteger("last_bundle_converged").map { $0 == 1 }, rejections: rejections,
                                  serverURL: try sync.optionalText("server_url"),
                                  schemaVersion: try Migrator.schemaVersion(connection))
         }

@@ -5,8 +5,10 @@ public struct UnitSummary: Sendable, Equatable {
     public let unit: GovernmentUnit
     /// Live records of every kind.
     public let records: Int
-    /// The last finished sync of any of its devices (on a server), or nil.
+    /// The last finished sync of any of its devices (on a server), by network or by bundle, or nil.
     public let lastSync: Int64?
+    /// The last bundle of any of its devices taken here, or nil.
+    public let lastBundle: Int64?
 }
 
 extension UnitStore {
@@ -20,11 +22,15 @@ extension UnitStore {
                     counts[try row.text("unit"), default: 0] += try row.int("records")
                 }
             }
-            var synced: [String: Int64] = [:]
-            for row in try connection.rows("SELECT unit, max(synced_at) AS synced_at FROM sites WHERE synced_at IS NOT NULL GROUP BY unit") {
-                synced[try row.text("unit")] = try row.integer("synced_at")
+            var synced: [String: Int64] = [:], bundled: [String: Int64] = [:]
+            for row in try connection.rows("""
+                SELECT unit, max(synced_at) AS synced_at, max(bundled_at) AS bundled_at FROM sites
+                WHERE synced_at IS NOT NULL OR bundled_at IS NOT NULL GROUP BY unit
+                """) {
+                synced[try row.text("unit")] = try row.optionalInteger("synced_at")
+                bundled[try row.text("unit")] = try row.optionalInteger("bundled_at")
             }
-            return units.map { UnitSummary(unit: $0, records: counts[$0.code] ?? 0, lastSync: synced[$0.code]) }
+            return units.map { UnitSummary(unit: $0, records: counts[$0.code] ?? 0, lastSync: synced[$0.code], lastBundle: bundled[$0.code]) }
         }
     }
 
