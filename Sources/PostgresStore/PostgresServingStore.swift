@@ -27,17 +27,44 @@ public struct PostgresServingStore: Sendable, SyncServingStore {
     }
 
     public func access(forToken token: String) throws -> TokenCheck {
-        let hash = DeviceToken.hash(of: token)
-        return try pool.withSession { session in
+        try access(forHash: DeviceToken.hash(of: token))
+    }
+
+    /// What the token of this hash allows.
+    func access(forHash hash: String) throws -> TokenCheck {
+        try pool.withSession { session in
             let rows = try session.rows("""
-            SELECT t.revoked_at, t.relay, u.code, u.name, u.parent, u.is_township FROM device_tokens t JOIN units u ON u.code = t.unit
-            WHERE t.hash = $1
+            SELECT t.revoked_at, t.relay, u.code, u.name, u.parent, u.is_township,
+                   EXISTS (SELECT 1 FROM units c WHERE c.parent = u.code) AS has_children,
+                   EXISTS (SELECT 1 FROM units p WHERE p.code = u.parent) AS has_parent
+            FROM device_tokens t JOIN units u ON u.code = t.unit WHERE t.hash = $1
             """, [.text(hash)])
             guard let row = rows.first else { return .unknown }
             if try row.optionalInteger("revoked_at") != nil { return .revoked }
             let unit = try PostgresServerStore.unit(row)
-            return .valid(DeviceAccess(unit: PostgresServerStore.info(unit), scope: .of(unit: unit.code, in: try PostgresServerStore.tree(session)),
-                                       device: hash, relays: try row.flag("relay")))
+            // A village (no unit below it, one above): the tree around it is all the rule needs,
+            // and a request of a county's hundreds of villages reads no other unit.
+            let tree = try row.flag("has_parent") && !row.flag("has_children")
+                ? UnitTree([(unit.code, unit.parent), (unit.parent!, nil)]) : try PostgresServerStore.tree(session)
+            return .valid(DeviceAccess(unit: PostgresServerStore.info(unit), scope: .of(unit: unit.code, in: tree), device: hash,
+                                       relays: try row.flag("relay")))
+        }
+    }
+
+    /// The token a bundle file names (`DeviceToken.bundleName(ofHash:)`): its hash, which keys
+    /// the file's MAC, and what it allows; nil when this store never issued it.
+    public func bundleKey(named name: String) throws -> (key: String, access: TokenCheck)? {
+        let hashes = try pool.withSession { session in try session.rows("SELECT hash FROM device_tokens").map { try $0.text("hash") } }
+        guard let hash = hashes.first(where: { DeviceToken.bundleName(ofHash: $0) == name }) else { return nil }
+        return (hash, try access(forHash: hash))
+    }
+
+    /// The store's own site, as a reply it writes names it.
+    public func siteInfo() throws -> SiteInfo {
+        try pool.withSession { session in
+            let row = try session.row("SELECT site, device_name, unit FROM store_identity")
+            guard let site = SiteID(try row.text("site")) else { throw PostgresStoreError.corrupt("站点 id 无效") }
+            return SiteInfo(site: site, deviceName: try row.text("device_name"), unit: try row.text("unit"))
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PostgresStore
 import RecordRules
 import Storage
 import SyncCore
@@ -66,9 +67,11 @@ struct BundleImport: ParsableCommand, ExampleProviding {
     static let examples = [
         "gongkai bundle import --db town.sqlite 园河村-1201.gkb --reply 园河村-回复.gkb",
         "gongkai bundle import 园河村-回复.gkb",
+        "gongkai bundle import --store postgresql://gongkai@db.county/gongkai 西安镇-1201.gkb --reply 西安镇-回复.gkb   # 县级平台",
     ]
 
     @OptionGroup var replica: ReplicaOptions
+    @Option(help: ArgumentHelp("PostgreSQL 服务器数据库 (县级平台), 代替 --db: 在那里导入下级的文件", valueName: "URL")) var store: String?
     @Argument(help: ArgumentHelp("要导入的文件 (.gkb)", valueName: "FILE")) var file: String
     @Option(help: ArgumentHelp("在上级导入时, 把对方缺少的修改写成回复文件", valueName: "FILE")) var reply: String?
     @Option(help: ArgumentHelp("导入回复时所用的令牌 (默认用记住的)", valueName: "TOKEN")) var token: String?
@@ -76,10 +79,21 @@ struct BundleImport: ParsableCommand, ExampleProviding {
     func run() throws {
         guard let data = FileManager.default.contents(atPath: file) else { throw CLIError.failure("找不到或无法读取文件 \(file)") }
         let bytes = Array(data)
-        let local = try replica.open()
         do {
+            if let store {
+                guard replica.db == nil else { throw CLIError.usage("--db 和 --store 只能选一个") }
+                guard try BundleFile.header(of: bytes).direction == .up else {
+                    throw CLIError.failure("\(file): 这是上级的回复文件, 应在写出原文件的电脑上导入, 不是在县级平台上")
+                }
+                let opened = try PostgresServerStore.open(try PostgresLocation(store))
+                defer { opened.close() }
+                try answer(bytes, Answering(serving: opened.serving, bundleKey: opened.serving.bundleKey(named:), site: opened.serving.siteInfo))
+                return
+            }
+            let local = try replica.open()
             switch try BundleFile.header(of: bytes).direction {
-            case .up: try answer(bytes, local)
+            case .up:
+                try answer(bytes, Answering(serving: local.serving, bundleKey: { try local.devices.bundleKey(named: $0) }, site: local.syncing.siteInfo))
             case .reply:
                 guard reply == nil else { throw CLIError.usage("--reply 只在上级导入下级的文件时使用; 这是上级的回复") }
                 try take(bytes, local)
@@ -91,10 +105,17 @@ struct BundleImport: ParsableCommand, ExampleProviding {
         }
     }
 
+    /// The server a file is answered on: a SQLite file or a county's PostgreSQL store.
+    private struct Answering {
+        let serving: any SyncServingStore
+        let bundleKey: (String) throws -> (key: String, access: TokenCheck)?
+        let site: () throws -> SiteInfo
+    }
+
     /// On the server: the lower side's bundle merged, and the reply written.
-    private func answer(_ bytes: [UInt8], _ local: Replica) throws {
+    private func answer(_ bytes: [UInt8], _ server: Answering) throws {
         let named = try BundleFile.header(of: bytes)
-        guard let (key, check) = try local.devices.bundleKey(named: named.device) else {
+        guard let (key, check) = try server.bundleKey(named.device) else {
             throw CLIError.failure("\(file): 文件所用的令牌不是本服务器发放的 (来自 \(named.sender.unit) 的 \(named.sender.deviceName)); 不予导入。请确认带到了正确的上级")
         }
         let access: DeviceAccess
@@ -104,7 +125,7 @@ struct BundleImport: ParsableCommand, ExampleProviding {
         case .unknown: throw CLIError.failure("\(file): 文件所用的令牌不是本服务器发放的; 不予导入")
         }
         let (header, bundle) = try BundleFile.openUp(bytes, key: key)
-        let answer = try SyncService(store: local.serving).answer(bundle, peer: access.peer, now: WallClock.now())
+        let answer = try SyncService(store: server.serving).answer(bundle, peer: access.peer, now: WallClock.now())
         let merged = answer.acks.reduce(0) { $0 + $1.response.changed }
         let refused = answer.acks.flatMap(\.response.refused)
         for refusal in refused { Terminal.error("未接受: \(refusal.kind) \(refusal.id): \(refusal.reason)") }
@@ -113,7 +134,7 @@ struct BundleImport: ParsableCommand, ExampleProviding {
             Terminal.error("未写回复 (加 --reply 文件 可把对方缺少的修改带回去); 对方下次的文件会重新带上未确认的修改")
             return
         }
-        let own = try local.syncing.siteInfo()
+        let own = try server.site()
         let replyHeader = BundleFile.Header(direction: .reply, sender: own, recipient: header.sender.site, device: header.device, created: WallClock.now())
         try OutputFile.write(Data(BundleFile.write(answer, header: replyHeader, key: key)), to: reply)
         let records = answer.pages.reduce(0) { $0 + $1.records.count }

@@ -82,14 +82,19 @@ public struct DeviceStore: Sendable {
     func access(forHash hash: String) throws(ReplicaError) -> TokenCheck {
         try database.withReader { connection in
             let rows = try connection.rows("""
-            SELECT t.revoked_at, t.relay, u.code, u.name, u.parent, u.is_township FROM device_tokens t JOIN units u ON u.code = t.unit
-            WHERE t.hash = ?
+            SELECT t.revoked_at, t.relay, u.code, u.name, u.parent, u.is_township,
+                   EXISTS (SELECT 1 FROM units c WHERE c.parent = u.code) AS has_children,
+                   EXISTS (SELECT 1 FROM units p WHERE p.code = u.parent) AS has_parent
+            FROM device_tokens t JOIN units u ON u.code = t.unit WHERE t.hash = ?
             """, [.text(hash)])
             guard let row = rows.first else { return .unknown }
             if try row.optionalInteger("revoked_at") != nil { return .revoked }
             let unit = try UnitStore.unit(row)
-            return .valid(DeviceAccess(unit: UnitStore.info(unit),
-                                       scope: .of(unit: unit.code, in: try UnitStore.tree(connection)), device: hash,
+            // A village (no unit below it, one above): the tree around it is all the rule needs,
+            // and a request of a county's hundreds of villages reads no other unit.
+            let tree = try row.flag("has_parent") && !row.flag("has_children")
+                ? UnitTree([(unit.code, unit.parent), (unit.parent!, nil)]) : try UnitStore.tree(connection)
+            return .valid(DeviceAccess(unit: UnitStore.info(unit), scope: .of(unit: unit.code, in: tree), device: hash,
                                        relays: try row.flag("relay")))
         }
     }

@@ -102,4 +102,35 @@ import TestSupport
             #expect(own.status == 0 && county.stdout == own.stdout, "\(format)")
         }
     }
+
+    @Test(.enabled(if: TestPostgres.url != nil, Comment(rawValue: TestPostgres.missing)))
+    func aCountyOnPostgreSQLTakesATownshipsFile() throws {
+        // Given a county platform on PostgreSQL, and a township server whose village synced
+        let database = try TestPostgres.database()
+        let url = database.location.url
+        let w = Workspace()
+        let county = "640522000000", township = Self.township
+        #expect(try GongkaiProcess.run(["admin", "add-unit", "--store", url, "--unit", county, "--name", "海原县"]).status == 0)
+        #expect(try GongkaiProcess.run(["admin", "add-unit", "--store", url, "--unit", township, "--name", "西安镇", "--parent", county]).status == 0)
+        let relay = try GongkaiProcess.run(["admin", "issue-token", "--store", url, "--unit", township, "--relay"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try w.gongkai(["admin", "add-unit", "--unit", township, "--name", "西安镇"], db: "town.sqlite").status == 0)
+        #expect(try w.gongkai(["admin", "add-unit", "--unit", Self.village, "--name", "园河村", "--parent", township], db: "town.sqlite").status == 0)
+        // (a township's server has issued its villages' tokens: only then does it judge their syncs)
+        #expect(try w.gongkai(["admin", "issue-token", "--unit", Self.village], db: "town.sqlite").status == 0)
+        #expect(try w.gongkai(["notice", "add", "--unit", Self.village, "--title", "低保公示", "--category", "民生", "--channel", "公开栏",
+                               "--published-on", "2021-03-01"], db: "town.sqlite").status == 0)
+        // When the township's file is imported into the county's store, and the reply taken back
+        #expect(try w.gongkai(["bundle", "export", "--output", w.path("town.gkb"), "--token", relay], db: "town.sqlite").status == 0)
+        let answered = try GongkaiProcess.run(["bundle", "import", "--store", url, w.path("town.gkb"), "--reply", w.path("county.gkb")])
+        #expect(answered.status == 0 && answered.stdout.contains("合并 1, 拒收 0"), "\(answered.stderr)")
+        let taken = try w.gongkai(["bundle", "import", w.path("county.gkb")], db: "town.sqlite")
+        #expect(taken.status == 0 && taken.stderr.contains("已与上级核对: 一致"), "\(taken.stderr)")
+        // Then the county's report of the township is the township's own; a reply is not taken by the county
+        let own = try w.gongkai(["report", "annual", "--year", "2021", "--format", "json"], db: "town.sqlite")
+        let theirs = try GongkaiProcess.run(["report", "annual", "--store", url, "--unit", township, "--year", "2021", "--format", "json"])
+        #expect(own.status == 0 && theirs.stdout == own.stdout)
+        let wrongWay = try GongkaiProcess.run(["bundle", "import", "--store", url, w.path("county.gkb")])
+        #expect(wrongWay.status == 1 && wrongWay.stderr.contains("回复文件"), "\(wrongWay.stderr)")
+    }
 }

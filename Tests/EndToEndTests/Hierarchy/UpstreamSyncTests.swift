@@ -125,6 +125,12 @@ import TestTiers
                 #expect(own.status == 0 && county.status == 0, "\(own.stderr) \(county.stderr)")
                 #expect(county.stdout == own.stdout, "\(year) \(format)")
             }
+            // The Word document too, byte for byte (a PDF carries the time it was printed)
+            let arguments = ["report", "annual", "--year", year, "--format", "docx", "--output"]
+            #expect(try world.gongkai(ThreeLevels.townshipDB(Self.township), arguments + [world.workspace.path("own-\(year).docx")]).status == 0)
+            #expect(try world.gongkai("county.sqlite", arguments + [world.workspace.path("county-\(year).docx"), "--unit", Self.township]).status == 0)
+            #expect(FileManager.default.contents(atPath: world.workspace.path("own-\(year).docx"))
+                    == FileManager.default.contents(atPath: world.workspace.path("county-\(year).docx")), "\(year) docx")
         }
         // And it counts nothing of the other township (whose village's notice the county holds)
         let wholeCounty = try world.gongkai("county.sqlite", ["report", "annual", "--year", "2021", "--format", "json"])
