@@ -144,8 +144,9 @@ public struct PostgresReportSource: ReportSource {
             for (code, concluded) in year.requestsConcludedByUnit where shares[code] != nil { shares[code]!.requestsConcluded = concluded }
             // As on SQLite: a relay's own syncs up are not a device of its unit syncing.
             for row in try session.rows("""
-                SELECT unit, max(synced_at) AS synced_at FROM sites
-                WHERE synced_at IS NOT NULL AND (owner IS NULL OR owner NOT IN (SELECT hash FROM device_tokens WHERE relay)) GROUP BY unit
+                SELECT unit, greatest(max(synced_at), max(bundled_at)) AS synced_at FROM sites
+                WHERE (synced_at IS NOT NULL OR bundled_at IS NOT NULL)
+                  AND (owner IS NULL OR owner NOT IN (SELECT hash FROM device_tokens WHERE relay)) GROUP BY unit
                 """) {
                 let code = try row.text("unit")
                 guard shares[code] != nil else { continue }

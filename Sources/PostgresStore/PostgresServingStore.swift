@@ -169,20 +169,15 @@ public struct PostgresServingStore: Sendable, SyncServingStore {
         }
     }
 
-    public func peerSentBundle(_ sender: SiteInfo, now: Int64) throws {
-        _ = try pool.withSession { session in
-            try session.run("UPDATE sites SET bundled_at = $1 WHERE site = $2", [.integer(now), .text(sender.site.rawValue)])
-        }
-    }
-
-    public func peerFinishedSync(_ sender: SiteInfo, as peer: SyncPeer, now: Int64) throws {
+    public func peerFinishedSync(_ sender: SiteInfo, as peer: SyncPeer, by means: SyncMeans, now: Int64) throws {
         try registerPeer(sender, as: peer, counter: nil, now: now)
         // One statement, so one transaction: the sync is counted, and refusals it did not see
         // again (the laptop renamed or fixed those records) are forgotten.
         _ = try pool.withSession { session in
             try session.run("""
             WITH finished AS (
-                UPDATE sites SET synced_at = $1, finished_syncs = finished_syncs + 1 WHERE site = $2 RETURNING finished_syncs - 1 AS number
+                UPDATE sites SET \(means == .network ? "synced_at" : "bundled_at") = $1, finished_syncs = finished_syncs + 1 WHERE site = $2
+                RETURNING finished_syncs - 1 AS number
             )
             DELETE FROM push_refusals WHERE site = $2 AND sync_number < (SELECT number FROM finished)
             """, [.integer(now), .text(sender.site.rawValue)])

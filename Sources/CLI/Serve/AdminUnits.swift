@@ -4,7 +4,7 @@ import Storage
 
 struct AdminListUnits: ParsableCommand, ExampleProviding {
     static let configuration = CommandConfiguration(
-        commandName: "list-units", abstract: "列出服务器登记的单位: 代码、名称、上级、记录数、最近同步。")
+        commandName: "list-units", abstract: "列出服务器登记的单位: 代码、名称、上级、记录数、最近网络同步和文件同步。")
 
     static let examples = ["gongkai admin list-units --db town.sqlite", "gongkai admin list-units --db town.sqlite --json"]
 
@@ -16,9 +16,10 @@ struct AdminListUnits: ParsableCommand, ExampleProviding {
         if json { return print(JSONValue.array(units.map(Self.json)).rendered()) }
         for summary in units {
             let parent = summary.unit.parent.map { "上级 \($0)" } ?? "本服务器的单位"
-            let last = summary.lastSync.map(WallClock.format) ?? "从未同步"
-            let bundle = summary.lastBundle.map { "  最近文件同步 \(WallClock.format($0))" } ?? ""
-            print("\(summary.unit.code)  \(summary.unit.name)  \(parent)  记录 \(summary.records) 条  最近同步 \(last)\(bundle)")
+            let last = summary.lastSync.map { "最近网络同步 \(WallClock.format($0))" }
+            let bundle = summary.lastBundle.map { "最近文件同步 \(WallClock.format($0))" }
+            let syncs = [last, bundle].compactMap { $0 }.joined(separator: "  ")
+            print("\(summary.unit.code)  \(summary.unit.name)  \(parent)  记录 \(summary.records) 条  \(syncs.isEmpty ? "从未同步" : syncs)")
         }
     }
 

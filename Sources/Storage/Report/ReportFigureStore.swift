@@ -147,11 +147,12 @@ public struct ReportFigureStore: Sendable {
             try add("SELECT unit, count(*) AS records FROM cases WHERE deleted = 0 AND filed_on BETWEEN ?1 AND ?2 GROUP BY unit") { $0.cases = $1 }
             for (code, received) in year.requestsReceivedByUnit where shares[code] != nil { shares[code]!.requestsReceived = received }
             for (code, concluded) in year.requestsConcludedByUnit where shares[code] != nil { shares[code]!.requestsConcluded = concluded }
-            // A unit's devices, wherever they synced (a township relays its villages' syncs); a
-            // relay's own syncs up are not a device of its unit syncing.
+            // A unit's devices' last sync by any means, wherever they synced (a township relays its
+            // villages' syncs); a relay's own syncs up are not a device of its unit syncing.
             for row in try connection.rows("""
-                SELECT unit, max(synced_at) AS synced_at FROM sites
-                WHERE synced_at IS NOT NULL AND (owner IS NULL OR owner NOT IN (SELECT hash FROM device_tokens WHERE relay = 1)) GROUP BY unit
+                SELECT unit, max(max(coalesce(synced_at, 0)), max(coalesce(bundled_at, 0))) AS synced_at FROM sites
+                WHERE (synced_at IS NOT NULL OR bundled_at IS NOT NULL)
+                  AND (owner IS NULL OR owner NOT IN (SELECT hash FROM device_tokens WHERE relay = 1)) GROUP BY unit
                 """) {
                 let unit = try row.text("unit")
                 guard shares[unit] != nil else { continue }

@@ -212,12 +212,13 @@ public struct ServingStore: Sendable, SyncServingStore {
         }
     }
 
-    public func peerFinishedSync(_ sender: SiteInfo, as peer: SyncPeer, now: Int64) throws {
+    public func peerFinishedSync(_ sender: SiteInfo, as peer: SyncPeer, by means: SyncMeans, now: Int64) throws {
         try registerPeer(sender, as: peer, counter: nil, now: now)
         try database.withConnection { connection in
             try connection.transaction {
                 let site = SQLiteValue.text(sender.site.rawValue)
-                try connection.run("UPDATE sites SET synced_at = ? WHERE site = ?", [.integer(now), site])
+                let column = means == .network ? "synced_at" : "bundled_at"
+                try connection.run("UPDATE sites SET \(column) = ? WHERE site = ?", [.integer(now), site])
                 // Refusals this sync did not see again: the laptop renamed or fixed those records.
                 try connection.run("""
                     DELETE FROM push_refusals WHERE site = ?1 AND sync_number < (SELECT finished_syncs FROM sites WHERE site = ?1)
@@ -245,12 +246,6 @@ public struct ServingStore: Sendable, SyncServingStore {
                     """, [.text(sync.site.site.rawValue), .text(sync.site.deviceName), .text(sync.site.unit), .integer(now), .integer(sync.at)])
                 }
             }
-        }
-    }
-
-    public func peerSentBundle(_ sender: SiteInfo, now: Int64) throws {
-        try database.syncConnection { connection in
-            try connection.run("UPDATE sites SET bundled_at = ? WHERE site = ?", [.integer(now), .text(sender.site.rawValue)])
         }
     }
 

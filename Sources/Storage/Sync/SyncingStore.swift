@@ -195,7 +195,8 @@ public struct SyncingStore: Sendable, SyncClientStore {
     public func relayedSyncs() throws -> [RelayedSync] {
         try database.withConnection { connection in
             try connection.rows("""
-            SELECT site, device_name, unit, synced_at FROM sites WHERE synced_at IS NOT NULL AND site <> (SELECT site FROM replica) ORDER BY site
+            SELECT site, device_name, unit, max(coalesce(synced_at, 0), coalesce(bundled_at, 0)) AS synced_at FROM sites
+            WHERE (synced_at IS NOT NULL OR bundled_at IS NOT NULL) AND site <> (SELECT site FROM replica) ORDER BY site
             """).compactMap { row throws(SQLiteError) -> RelayedSync? in
                 guard let site = SiteID(try row.text("site")) else { return nil }
                 return RelayedSync(site: SiteInfo(site: site, deviceName: SyncLimits.cleanedDeviceName(try row.text("device_name")), unit: try row.text("unit")),

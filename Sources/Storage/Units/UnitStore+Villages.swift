@@ -5,7 +5,8 @@ public struct UnitSummary: Sendable, Equatable {
     public let unit: GovernmentUnit
     /// Live records of every kind.
     public let records: Int
-    /// The last finished sync of any of its devices (on a server), by network or by bundle, or nil.
+    /// The last finished sync of any of its devices over the network (on a server; for a unit
+    /// below a township's server, as that server relays it), or nil.
     public let lastSync: Int64?
     /// The last bundle of any of its devices taken here, or nil.
     public let lastBundle: Int64?

@@ -157,8 +157,7 @@ extension SyncService {
             request = PullRequest(schemaVersion: request.schemaVersion, sender: sender, senderCounter: request.senderCounter, cursor: page.next,
                                   limit: request.limit)
         }
-        let finished = try done(bundle.done, peer: peer, now: now)
-        try store.peerSentBundle(sender, now: now)
+        let finished = try done(bundle.done, peer: peer, by: .bundle, now: now)
         return ReplyBundle(acks: acks, asked: bundle.pull.cursor, base: base, pages: pages, finished: finished)
     }
 }

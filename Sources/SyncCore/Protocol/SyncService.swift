@@ -42,11 +42,15 @@ public struct SyncService: Sendable {
     }
 
     public func done(_ request: DoneRequest, peer: SyncPeer, now: Int64) throws -> DoneResponse {
+        try done(request, peer: peer, by: .network, now: now)
+    }
+
+    func done(_ request: DoneRequest, peer: SyncPeer, by means: SyncMeans, now: Int64) throws -> DoneResponse {
         guard request.protocolVersion == syncProtocolVersion else {
             throw SyncRefused.protocolMismatch(server: syncProtocolVersion, client: request.protocolVersion)
         }
         if peer.relays && !request.syncs.isEmpty { try store.noteRelayedSyncs(request.syncs, as: peer, now: now) }
-        try store.peerFinishedSync(request.sender, as: peer, now: now)
+        try store.peerFinishedSync(request.sender, as: peer, by: means, now: now)
         let digest = try store.digest(scope: peer.scope)
         return DoneResponse(converged: digest == request.digest, digest: digest)
     }

@@ -30,10 +30,9 @@ public protocol SyncServingStore: Sendable {
     func changes(after cursor: SyncCursor?, for peer: SiteID, scope: SyncScope, limit: Int, now: Int64) throws -> PullResponse
     /// The digest of every record `scope` may read.
     func digest(scope: SyncScope) throws -> String
-    /// A peer finished a sync session (for reports of who has synced when).
-    func peerFinishedSync(_ sender: SiteInfo, as peer: SyncPeer, now: Int64) throws
-    /// A peer's bundle (a file carried on a stick) was taken, at `now`: its last sync by bundle.
-    func peerSentBundle(_ sender: SiteInfo, now: Int64) throws
+    /// A peer finished a sync session, over the network or by a bundle (a file on a stick): its
+    /// last sync by that means (for `admin list-units` and the report's view of who synced when).
+    func peerFinishedSync(_ sender: SiteInfo, as peer: SyncPeer, by means: SyncMeans, now: Int64) throws
     /// A relay says when the devices below it last finished a sync with it: each site of its
     /// subtree takes the later of what this store holds and what is relayed (a site it has not
     /// met is registered, owned by no device); anything outside the relay's scope is left out.
@@ -106,4 +105,10 @@ extension SyncClientStore {
 /// a transient one (another writer holds the database) is worth trying again shortly.
 public protocol StoreFailure: Error, CustomStringConvertible {
     var isTransient: Bool { get }
+}
+
+/// How a sync session came: over the network, or as a bundle (a file carried on a stick).
+public enum SyncMeans: Sendable, Equatable {
+    case network
+    case bundle
 }

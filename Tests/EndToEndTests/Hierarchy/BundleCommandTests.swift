@@ -36,6 +36,11 @@ import TestSupport
         #expect(status["last_bundle"] is String && status["last_sync"] is NSNull)
         let units = try JSONSerialization.jsonObject(with: Data(try world.gongkai(town, ["admin", "list-units", "--json"]).stdout.utf8)) as? [[String: Any]] ?? []
         #expect(units.first { $0["code"] as? String == Self.village }?["last_bundle"] is String)
+        #expect(units.first { $0["code"] as? String == Self.village }?["last_sync"] is NSNull)
+        // (a village that syncs only by file has synced, for the report's checks)
+        let checks = try JSONSerialization.jsonObject(with: Data(try world.gongkai(town, ["report", "check", "--year", "2021", "--json"]).stdout.utf8))
+            as? [[String: Any]] ?? []
+        #expect(checks.first { $0["id"] as? String == "DATA-SYNC" }?["ok"] as? Bool == true)
         // And an edit on the township's side comes back with the next exchange (the token remembered)
         #expect(try world.gongkai(town, ["notice", "edit", "\(Self.village):n1", "--title", "2021年低保公示"]).status == 0)
         #expect(try w.gongkai(["bundle", "export", "--output", w.path("up2.gkb")], db: "v.sqlite").status == 0)
