@@ -27,6 +27,20 @@ import TestTiers
         try world.laptop("county", unit: ThreeLevels.countyCode)
         let townships = Self.villages.keys.sorted()
         var created: [String: String] = [:]  // notice id → unit
+        // Every title written, and those a later edit overwrote having seen them (standing, or in
+        // conflict, on the replica that edited): the rest must survive, standing or in conflict.
+        var written: [String: Set<String>] = [:], overwritten: [String: Set<String>] = [:]
+        func retitle(_ db: String, _ id: String, _ title: String) throws {
+            if let current = try notices(db).first(where: { $0["id"] as? String == id })?["title"] as? String {
+                overwritten[id, default: []].insert(current)
+            }
+            let conflicts = try JSONSerialization.jsonObject(with: Data(try world.gongkai(db, ["conflicts", "--json"]).stdout.utf8)) as? [[String: Any]] ?? []
+            for conflict in conflicts where conflict["id"] as? String == id && conflict["field"] as? String == "title" {
+                overwritten[id, default: []].formUnion((conflict["losing_values"] as? [String]) ?? [])
+            }
+            #expect(try world.gongkai(db, ["notice", "edit", id, "--title", title]).status == 0)
+            written[id, default: []].insert(title)
+        }
         var lateReplies: [(db: String, path: String)] = []
         func notices(_ db: String, unit: String? = nil) throws -> [[String: Any]] {
             let result = try world.gongkai(db, ["export", "notices", "--format", "json"] + (unit.map { ["--unit", $0] } ?? []))
@@ -62,14 +76,15 @@ import TestTiers
                 #expect(try world.gongkai(laptop.name, ["notice", "add", "--id", id, "--title", "公示\(step)", "--category", "村务",
                                                         "--channel", "公开栏", "--published-on", "2021-03-01"]).status == 0)
                 created["\(laptop.unit):\(id)"] = laptop.unit
+                written["\(laptop.unit):\(id)", default: []].insert("公示\(step)")
             case 3:
                 // The same notice edited in the village and at the township's server or the county's
                 // laptop, neither having seen the other's edit: a conflict one or two levels apart
                 let other = [ThreeLevels.townshipDB(laptop.township), "county"].randomElement(using: &random)!
                 let held = Set(try notices(other).compactMap { $0["id"] as? String })
                 if let id = try notices(laptop.name).compactMap({ $0["id"] as? String }).filter(held.contains).randomElement(using: &random) {
-                    #expect(try world.gongkai(laptop.name, ["notice", "edit", id, "--title", "村改于\(step)"]).status == 0)
-                    #expect(try world.gongkai(other, ["notice", "edit", id, "--title", "上级改于\(step)"]).status == 0)
+                    try retitle(laptop.name, id, "村改于\(step)")
+                    try retitle(other, id, "上级改于\(step)")
                 }
             case 2, 4: try world.sync(laptop.name)
             case 5: try cut(["sync", "--server", world.laptops[laptop.name]!.server.url, "--token", world.laptops[laptop.name]!.token],
@@ -106,6 +121,17 @@ import TestTiers
             // Every notice captured in the village is there, once
             #expect(Set(try notices(laptop.name).compactMap { $0["id"] as? String }) == Set(created.filter { $0.value == laptop.unit }.keys),
                     "seed \(seed): \(laptop.unit)")
+        }
+        // No write lost: every title no later edit overwrote stands, or is listed in conflict
+        let standing = Dictionary(try notices("county.sqlite").map { ($0["id"] as? String ?? "", $0["title"] as? String ?? "") }, uniquingKeysWith: { a, _ in a })
+        let countyConflicts = try JSONSerialization.jsonObject(with: Data(try world.gongkai("county.sqlite", ["conflicts", "--json"]).stdout.utf8))
+            as? [[String: Any]] ?? []
+        for (id, titles) in written {
+            let losing = Set(countyConflicts.filter { $0["id"] as? String == id && $0["field"] as? String == "title" }
+                .flatMap { ($0["losing_values"] as? [String]) ?? [] })
+            for title in titles.subtracting(overwritten[id] ?? []) {
+                #expect(standing[id] == title || losing.contains(title), "seed \(seed): \(id) lost \(title)")
+            }
         }
         // And every conflict shows alike at every level
         let everywhere = try world.conflicts("county.sqlite")
