@@ -235,6 +235,15 @@ struct SyncTests {
         #expect(!plan.contains("TEMP B-TREE"), "\(query) sorts: \(plan)")
     }
 
+    @Test("a township's pull (several units) reads each unit's rows of the index, not every row after its cursor", arguments: RecordKind.allCases)
+    func subtreeFeedScan(kind: RecordKind) throws {
+        let scratch = Scratch()
+        let replica = try makeReplica(scratch)
+        let query = RecordTable(kind).subtreeFeedQuery
+        let plan = try queryPlan(query, in: replica)
+        #expect(plan.contains("USING INDEX \(kind.rawValue)_feed (unit=? AND seq>?)"), "\(query): \(plan)")
+    }
+
     /// SQLite's plan of one of the product's queries, its placeholders bound to 0.
     func queryPlan(_ query: String, in replica: Replica) throws -> String {
         let placeholders = query.components(separatedBy: "?").count - 1

@@ -1,3 +1,4 @@
+import Codecs
 import RecordRules
 import Records
 import SyncCore
@@ -14,6 +15,7 @@ struct RecordTable: Sendable {
     private let pendingSQL: String
     private let changesNotFromSQL: String
     private let changesOfUnitNotFromSQL: String
+    private let changesOfUnitsNotFromSQL: String
     /// Every field of a new record and the deleted-field, sorted: the field list of its clock.
     private let createdFieldNames: [String]
     private let createdClockFields: String
@@ -46,6 +48,12 @@ struct RecordTable: Sendable {
         changesOfUnitNotFromSQL = """
         SELECT \(selectColumns) FROM \(kind.rawValue) WHERE seq > ? AND (origin IS NULL OR origin <> ?) AND unit = ? ORDER BY seq LIMIT ?
         """
+        // A subtree (a township's relay on a county): each unit's range of the (unit, seq) index,
+        // the units bound as one JSON array.
+        changesOfUnitsNotFromSQL = """
+        SELECT \(selectColumns) FROM \(kind.rawValue)
+        WHERE seq > ? AND (origin IS NULL OR origin <> ?) AND unit IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?
+        """
         createdFieldNames = (fields.map(\.name) + [deletedField]).sorted()
         createdClockFields = createdFieldNames.joined(separator: ",")
     }
@@ -58,6 +66,8 @@ struct RecordTable: Sendable {
     /// The one a village's device pulls through, for the test that holds it to a range scan of
     /// the `(unit, seq)` index (migration 10).
     var unitFeedQuery: String { changesOfUnitNotFromSQL }
+    /// The one a township's device (several units) pulls through.
+    var subtreeFeedQuery: String { changesOfUnitsNotFromSQL }
 
     /// A kind's table, named without building its statements (status reads counts only).
     static func name(of kind: RecordKind) -> String { kind.rawValue }
@@ -145,15 +155,25 @@ struct RecordTable: Sendable {
     /// whose version did not come verbatim from the server; with `notFrom`, none whose version is
     /// exactly what that site pushed (passed over in SQL, never decoded). `truncated` when rows
     /// may remain after the last one returned.
-    func changes(_ connection: Connection, after seq: Int64, pendingOnly: Bool, notFrom origin: String? = nil, ofUnit unit: String? = nil,
+    func changes(_ connection: Connection, after seq: Int64, pendingOnly: Bool, notFrom origin: String? = nil, ofUnits units: Set<String>? = nil,
                  limit: Int, byteBudget: Int) throws -> (records: [StoredRecord], truncated: Bool) {
         precondition(origin == nil || !pendingOnly, "a server's changes are not pending")
-        precondition(unit == nil || origin != nil, "only a server's changes are read by unit")
+        precondition(units == nil || origin != nil, "only a server's changes are read by unit")
         let statement: Statement
-        switch (origin, unit) {
-        case (let origin?, let unit?):
+        switch (origin, units) {
+        case (let origin?, let units?) where units.count == 1:
             statement = try connection.prepare(changesOfUnitNotFromSQL)
-            try statement.bind([.integer(seq), .text(origin), .text(unit), .integer(Int64(limit))])
+            try statement.bind([.integer(seq), .text(origin), .text(units.first!), .integer(Int64(limit))])
+        case (let origin?, let units?):
+            statement = try connection.prepare(changesOfUnitsNotFromSQL)
+            var json = JSONWriter()
+            json.raw("[")
+            for (index, unit) in units.sorted().enumerated() {
+                if index > 0 { json.raw(",") }
+                json.string(unit)
+            }
+            json.raw("]")
+            try statement.bind([.integer(seq), .text(origin), .text(String(decoding: json.bytes, as: UTF8.self)), .integer(Int64(limit))])
         case (let origin?, nil):
             statement = try connection.prepare(changesNotFromSQL)
             try statement.bind([.integer(seq), .text(origin), .integer(Int64(limit))])

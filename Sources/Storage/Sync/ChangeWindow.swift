@@ -10,13 +10,13 @@ struct ChangeWindow {
     /// No table was cut short: nothing follows the last record.
     let complete: Bool
 
-    init(_ connection: Connection, after seq: Int64, pendingOnly: Bool, notFrom origin: String? = nil, ofUnit unit: String? = nil,
+    init(_ connection: Connection, after seq: Int64, pendingOnly: Bool, notFrom origin: String? = nil, ofUnits units: Set<String>? = nil,
          limit: Int, byteBudget: Int) throws {
         var rows: [StoredRecord] = []
         var cutoff = Int64.max
         for kind in RecordKind.allCases {
             let (records, truncated) = try RecordTable(kind).changes(connection, after: seq, pendingOnly: pendingOnly, notFrom: origin,
-                                                                      ofUnit: unit, limit: limit, byteBudget: byteBudget)
+                                                                      ofUnits: units, limit: limit, byteBudget: byteBudget)
             if truncated, let last = records.last { cutoff = min(cutoff, last.seq) }
             rows += records
         }

@@ -129,8 +129,9 @@ public struct ServingStore: Sendable, SyncServingStore {
     }
 
     public func changes(after cursor: SyncCursor?, for peer: SiteID, scope: SyncScope, limit: Int, now: Int64) throws -> PullResponse {
-        // A village's device reads one unit: its rows are picked in SQL, never decoded otherwise.
-        let unit = scope.readable.flatMap { $0.count == 1 ? $0.first : nil }
+        // A device reads its unit's subtree (a village one unit): its rows are picked in SQL, never
+        // decoded otherwise.
+        let units = scope.readable
         let page = try database.withReader { connection in
             let start = cursor?.seq ?? 0
             var position = start
@@ -142,7 +143,7 @@ public struct ServingStore: Sendable, SyncServingStore {
             // over here, scanning on (up to 20 pages' worth) until a page of records is found. A
             // page holds at most `limit` records and `syncBatchByteBudget` of content.
             scanning: while more && scanned < 20 * limit {
-                let window = try ChangeWindow(connection, after: position, pendingOnly: false, notFrom: peer.rawValue, ofUnit: unit,
+                let window = try ChangeWindow(connection, after: position, pendingOnly: false, notFrom: peer.rawValue, ofUnits: units,
                                               limit: limit, byteBudget: syncBatchByteBudget)
                 let batch = window.records.prefix(limit)
                 more = !window.complete || window.records.count > limit
