@@ -76,6 +76,11 @@ import TestSupport
         let altered = try world.gongkai(town, ["bundle", "import", w.path("flipped.gkb")])
         #expect(altered.status == 1 && altered.stderr.contains("损坏或被改动"), "\(altered.stderr)")
         #expect(try w.dump(town) == before)
+        // The genuine file carried to the wrong server (the county never issued that token)
+        let countyBefore = try w.dump("county.sqlite")
+        let elsewhere = try world.gongkai("county.sqlite", ["bundle", "import", w.path("up.gkb")])
+        #expect(elsewhere.status == 1 && elsewhere.stderr.contains("不是本服务器发放的"), "\(elsewhere.stderr)")
+        #expect(try w.dump("county.sqlite") == countyBefore)
         // The genuine file, once the device's token is revoked
         #expect(try world.gongkai(town, ["admin", "revoke-token", "--token", token]).status == 0)
         let afterRevoke = try w.dump(town)

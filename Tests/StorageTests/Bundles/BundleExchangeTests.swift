@@ -140,6 +140,30 @@ struct BundleExchangeTests {
                 "seed \(seed)")
     }
 
+    @Test("a bundle carries no token and no other unit's records, either way")
+    func carriesNothingElse() throws {
+        let world = try World()
+        for (index, laptop) in world.laptops.enumerated() {
+            _ = try laptop.replica.records.create(.notices, id: "n\(index)", input: ["title": "公示", "category": "村务", "channel": "公开栏",
+                                                                                  "published_on": "2021-03-01"], now: 1_700_000_000)
+        }
+        // Given every laptop's records on the server, and a second export of the first village's laptop
+        for index in world.laptops.indices { try world.take(index, try world.answer(try world.export(index, now: 1_700_000_010), now: 1_700_000_010),
+                                                            now: 1_700_000_010) }
+        _ = try world.laptops[0].replica.records.update(.notices, id: "n0", input: ["title": "改"], now: 1_700_000_020)
+        let up = try world.export(0, now: 1_700_000_030)
+        let reply = try world.answer(up, now: 1_700_000_040)
+        for bytes in [up, reply] {
+            #expect(!bytes.windowContaining(Array(world.laptops[0].token.utf8)))
+            #expect(!bytes.windowContaining(Array(DeviceToken.hash(of: world.laptops[0].token).utf8)))
+        }
+        let key = DeviceToken.hash(of: world.laptops[0].token)
+        #expect(try BundleFile.openUp(up, key: key).bundle.pushes.flatMap(\.request.records).allSatisfy { $0.unit == "640522100201" })
+        // The reply holds the other laptop of the same village's record, and nothing of the other village
+        let pulled = try BundleFile.openReply(reply, key: key).reply.pages.flatMap(\.records)
+        #expect(pulled.map(\.id) == ["n1"])
+    }
+
     @Test("a bundle from a revoked device's token is refused, and a reply is taken only by the laptop it answers")
     func revokedAndMisdelivered() throws {
         let world = try World()
@@ -154,5 +178,13 @@ struct BundleExchangeTests {
         let named = try BundleFile.header(of: bytes)
         #expect(try world.server.devices.bundleKey(named: named.device)?.access == .revoked)
         #expect(try world.server.devices.bundleKey(named: "000000000000000000000000") == nil)
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Whether `needle` occurs anywhere in these bytes.
+    func windowContaining(_ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, needle.count <= count else { return false }
+        return (0...(count - needle.count)).contains { start in self[start..<(start + needle.count)].elementsEqual(needle) }
     }
 }
