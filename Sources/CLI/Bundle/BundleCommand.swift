@@ -25,11 +25,13 @@ struct BundleCommand: ParsableCommand, ExampleProviding {
     ]
 }
 
-/// The device token that signs a bundle: given now (and remembered), or remembered by `sync`.
+/// The device token that signs a bundle: given now (and remembered, for `sync` too), or
+/// remembered by `sync` or an earlier export.
 private func bundleToken(_ replica: Replica, given: String?) throws -> String {
     if let given {
         guard given.hasPrefix("gk_"), given.count > 10 else { throw CLIError.usage("--token 应是上级发放的设备令牌 (以 gk_ 开头)") }
-        if try replica.syncing.rememberedToken() == nil { try replica.syncing.rememberToken(given) }
+        // Remembered, replacing one before (a laptop given a new token uses it from now on).
+        try replica.syncing.rememberToken(given)
         return given
     }
     guard let token = try replica.syncing.rememberedToken() else {

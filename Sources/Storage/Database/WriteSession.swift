@@ -63,7 +63,9 @@ final class WriteSession {
         if code == unit { return true }
         guard isTownship else { return false }
         if units == nil { units = try UnitStore.tree(connection) }
-        return units!.codes.contains(code) && units!.contains(code, within: unit)
+        // The one scope rule, over the units this replica holds (a unit it does not hold is
+        // nobody's here).
+        return units!.codes.contains(code) && SyncScope.of(unit: unit, in: units!).mayWrite(code)
     }
 
     /// A row of `unit` changed its digest from `old` (nil for a new row) to `new`.
