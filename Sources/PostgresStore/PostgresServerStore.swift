@@ -68,6 +68,27 @@ public struct PostgresServerStore: Sendable {
         }
     }
 
+    /// Every unit, the served one first, then by code, with its live records and its devices'
+    /// last syncs by network and by file (`admin list-units`).
+    public func unitSummaries() throws -> [UnitSummary] {
+        try pool.withSession { session in
+            let served = try session.row("SELECT unit FROM store_identity").text("unit")
+            var counts: [String: Int] = [:]
+            for row in try session.rows("SELECT unit, count(*) AS records FROM records WHERE NOT deleted GROUP BY unit") {
+                counts[try row.text("unit")] = Int(try row.integer("records"))
+            }
+            var synced: [String: Int64] = [:], bundled: [String: Int64] = [:]
+            for row in try session.rows("SELECT unit, max(synced_at) AS synced_at, max(bundled_at) AS bundled_at FROM sites GROUP BY unit") {
+                synced[try row.text("unit")] = try row.optionalInteger("synced_at")
+                bundled[try row.text("unit")] = try row.optionalInteger("bundled_at")
+            }
+            let units = try session.rows("SELECT code, name, parent, is_township FROM units ORDER BY code COLLATE \"C\"").map(PostgresServerStore.unit)
+            return (units.filter { $0.code == served } + units.filter { $0.code != served }).map { unit in
+                UnitSummary(unit: unit, records: counts[unit.code] ?? 0, lastSync: synced[unit.code], lastBundle: bundled[unit.code])
+            }
+        }
+    }
+
     /// The server's units as a tree.
     static func tree(_ session: PostgresSession) throws -> UnitTree {
         UnitTree(try session.rows("SELECT code, parent FROM units").map { row in

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RecordRules
 import Records
 import Storage
 
@@ -6,13 +7,18 @@ struct AdminListUnits: ParsableCommand, ExampleProviding {
     static let configuration = CommandConfiguration(
         commandName: "list-units", abstract: "列出服务器登记的单位: 代码、名称、上级、记录数、最近网络同步和文件同步。")
 
-    static let examples = ["gongkai admin list-units --db town.sqlite", "gongkai admin list-units --db town.sqlite --json"]
+    static let examples = [
+        "gongkai admin list-units --db town.sqlite", "gongkai admin list-units --db town.sqlite --json",
+        "gongkai admin list-units --store postgresql://gongkai@db.county/gongkai   # 县级平台",
+    ]
 
-    @OptionGroup var replica: ReplicaOptions
+    @OptionGroup var server: ServerStoreOptions
     @Flag(help: "以 JSON 输出, 供脚本读取") var json = false
 
     func run() throws {
-        let units = try replica.open().units.unitSummaries()
+        let opened = try server.open()
+        defer { try? opened.close() }
+        let units = try opened.unitSummaries()
         if json { return print(JSONValue.array(units.map(Self.json)).rendered()) }
         for summary in units {
             let parent = summary.unit.parent.map { "上级 \($0)" } ?? "本服务器的单位"

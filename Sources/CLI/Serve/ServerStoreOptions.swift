@@ -57,6 +57,13 @@ enum ServerDatabase {
         }
     }
 
+    func unitSummaries() throws -> [UnitSummary] {
+        switch self {
+        case .sqlite(let replica): try replica.units.unitSummaries()
+        case .postgres(let store): try store.unitSummaries()
+        }
+    }
+
     func issueToken(_ token: String, unit: String, relays: Bool, now: Int64) throws -> GovernmentUnit {
         switch self {
         case .sqlite(let replica): try replica.devices.issueToken(token, unit: unit, relays: relays, now: now)

@@ -1,16 +1,5 @@
+import RecordRules
 import Records
-
-/// A unit as the township administrator sees it: what it holds and when it last synced.
-public struct UnitSummary: Sendable, Equatable {
-    public let unit: GovernmentUnit
-    /// Live records of every kind.
-    public let records: Int
-    /// The last finished sync of any of its devices over the network (on a server; for a unit
-    /// below a township's server, as that server relays it), or nil.
-    public let lastSync: Int64?
-    /// The last bundle of any of its devices taken here, or nil.
-    public let lastBundle: Int64?
-}
 
 extension UnitStore {
     /// Every unit, this replica's own first, with its record count and last sync.

@@ -140,6 +140,12 @@ import TestSupport
         let own = try w.gongkai(["report", "annual", "--year", "2021", "--format", "json"], db: "town.sqlite")
         let theirs = try GongkaiProcess.run(["report", "annual", "--store", url, "--unit", township, "--year", "2021", "--format", "json"])
         #expect(own.status == 0 && theirs.stdout == own.stdout)
+        // The county's list of units shows the township's last sync by file, none by network
+        let units = try JSONSerialization.jsonObject(with: Data(try GongkaiProcess.run(["admin", "list-units", "--store", url, "--json"]).stdout.utf8))
+            as? [[String: Any]] ?? []
+        #expect(units.map { $0["code"] as? String } == [county, township, Self.village])
+        #expect(units[1]["last_bundle"] is String && units[1]["last_sync"] is NSNull, "\(units)")
+        #expect(units[2]["records"] as? Int == 1)
         let wrongWay = try GongkaiProcess.run(["bundle", "import", "--store", url, w.path("county.gkb")])
         #expect(wrongWay.status == 1 && wrongWay.stderr.contains("回复文件"), "\(wrongWay.stderr)")
     }
