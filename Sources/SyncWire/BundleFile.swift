@@ -293,3 +293,46 @@ public enum BundleFile {
         return (header, Array(bytes[..<lines[2].startIndex]), String(macLine.dropFirst(4)), body)
     }
 }
+
+/// The three steps of an exchange by file, for every caller alike (the `bundle` command, the
+/// tests): the lower side writes its file, the server answers it, the lower side takes the reply.
+extension BundleFile {
+    /// The lower side's file: what `client`'s store has not had acknowledged, signed with `key`
+    /// (the token's hash) and naming the token as `device`.
+    public static func export(_ client: BundleClient, key: String, device: String, now: Int64) throws -> (bundle: UpBundle, bytes: [UInt8]) {
+        let bundle = try client.bundle()
+        let header = Header(direction: .up, sender: bundle.done.sender, recipient: nil, device: device, created: now)
+        return (bundle, write(bundle, header: header, key: key))
+    }
+
+    /// The server's answer to a lower side's file: the token it names looked up (`token`: its
+    /// key and what it allows, or nil when the server never issued it), the file checked whole,
+    /// answered by `service` as the token's peer, and the reply written and signed alike.
+    public static func answer(_ bytes: [UInt8], service: SyncService, server: SiteInfo, now: Int64,
+                              token: (String) throws -> (key: String, access: TokenCheck)?) throws -> (header: Header, reply: ReplyBundle, bytes: [UInt8]) {
+        let named = try header(of: bytes)
+        let who = "\(named.sender.unit) 的 \(named.sender.deviceName)"
+        guard let (key, check) = try token(named.device) else {
+            throw Problem(description: "文件所用的令牌不是本服务器发放的 (来自 \(who)); 不予导入。请确认带到了正确的上级")
+        }
+        guard case .valid(let access) = check else {
+            throw Problem(description: check == .revoked ? "写出它的设备 (\(who)) 的令牌已吊销; 不予导入" : "文件所用的令牌不是本服务器发放的; 不予导入")
+        }
+        let (header, bundle) = try openUp(bytes, key: key)
+        let reply = try service.answer(bundle, peer: access.peer, now: now)
+        let replyHeader = Header(direction: .reply, sender: server, recipient: header.sender.site, device: header.device, created: now)
+        return (header, reply, write(reply, header: replyHeader, key: key))
+    }
+
+    /// The lower side takes the server's reply: only the one written to its own site, whose MAC
+    /// its own token's hash (`key`) confirms.
+    public static func take(_ bytes: [UInt8], _ client: BundleClient, key: String) throws -> SyncReport {
+        let own = try client.store.siteInfo()
+        let header = try header(of: bytes)
+        guard header.recipient == own.site else {
+            throw Problem(description: "这份回复是写给另一台电脑的 (站点 \(header.recipient?.rawValue ?? "?")), 本机站点是 \(own.site); 不予导入")
+        }
+        let (_, reply) = try openReply(bytes, key: key)
+        return try client.take(reply)
+    }
+}

@@ -53,10 +53,9 @@ struct BundleExport: ParsableCommand, ExampleProviding {
     func run() throws {
         let local = try replica.open()
         let key = DeviceToken.hash(of: try bundleToken(local, given: token))
-        let bundle = try BundleClient(store: local.syncing, clock: { WallClock.now() }).bundle()
-        let header = BundleFile.Header(direction: .up, sender: bundle.done.sender, recipient: nil,
-                                       device: DeviceToken.bundleName(ofHash: key), created: WallClock.now())
-        try OutputFile.write(Data(BundleFile.write(bundle, header: header, key: key)), to: output)
+        let (bundle, bytes) = try BundleFile.export(BundleClient(store: local.syncing, clock: { WallClock.now() }), key: key,
+                                                    device: DeviceToken.bundleName(ofHash: key), now: WallClock.now())
+        try OutputFile.write(Data(bytes), to: output)
         print("bundle: \(bundle.done.pushed) 条修改待上级导入")
         Terminal.error("把 \(output) 带到上级, 在那里运行 gongkai bundle import \((output as NSString).lastPathComponent) --reply 回复.gkb; 再把回复带回来导入")
     }
@@ -116,18 +115,8 @@ struct BundleImport: ParsableCommand, ExampleProviding {
 
     /// On the server: the lower side's bundle merged, and the reply written.
     private func answer(_ bytes: [UInt8], _ server: Answering) throws {
-        let named = try BundleFile.header(of: bytes)
-        guard let (key, check) = try server.bundleKey(named.device) else {
-            throw CLIError.failure("\(file): 文件所用的令牌不是本服务器发放的 (来自 \(named.sender.unit) 的 \(named.sender.deviceName)); 不予导入。请确认带到了正确的上级")
-        }
-        let access: DeviceAccess
-        switch check {
-        case .valid(let granted): access = granted
-        case .revoked: throw CLIError.failure("\(file): 写出它的设备 (\(named.sender.unit) 的 \(named.sender.deviceName)) 的令牌已吊销; 不予导入")
-        case .unknown: throw CLIError.failure("\(file): 文件所用的令牌不是本服务器发放的; 不予导入")
-        }
-        let (header, bundle) = try BundleFile.openUp(bytes, key: key)
-        let answer = try SyncService(store: server.serving).answer(bundle, peer: access.peer, now: WallClock.now())
+        let (header, answer, replyBytes) = try BundleFile.answer(bytes, service: SyncService(store: server.serving), server: try server.site(),
+                                                                 now: WallClock.now(), token: server.bundleKey)
         let merged = answer.acks.reduce(0) { $0 + $1.response.changed }
         let refused = answer.acks.flatMap(\.response.refused)
         for refusal in refused { Terminal.error("未接受: \(refusal.kind) \(refusal.id): \(refusal.reason)") }
@@ -136,23 +125,15 @@ struct BundleImport: ParsableCommand, ExampleProviding {
             Terminal.error("未写回复 (加 --reply 文件 可把对方缺少的修改带回去); 对方下次的文件会重新带上未确认的修改")
             return
         }
-        let own = try server.site()
-        let replyHeader = BundleFile.Header(direction: .reply, sender: own, recipient: header.sender.site, device: header.device, created: WallClock.now())
-        try OutputFile.write(Data(BundleFile.write(answer, header: replyHeader, key: key)), to: reply)
+        try OutputFile.write(Data(replyBytes), to: reply)
         let records = answer.pages.reduce(0) { $0 + $1.records.count }
         Terminal.error("回复含 \(records) 条对方缺少的记录; 带回去后在那台电脑上运行 gongkai bundle import \((reply as NSString).lastPathComponent)")
     }
 
     /// On the lower side: the server's reply taken.
     private func take(_ bytes: [UInt8], _ local: Replica) throws {
-        let own = try local.syncing.siteInfo()
-        let header = try BundleFile.header(of: bytes)
-        guard header.recipient == own.site else {
-            throw CLIError.failure("\(file): 这份回复是写给另一台电脑的 (站点 \(header.recipient?.rawValue ?? "?")), 本机站点是 \(own.site); 不予导入")
-        }
         let key = DeviceToken.hash(of: try bundleToken(local, given: token))
-        let (_, reply) = try BundleFile.openReply(bytes, key: key)
-        let report = try BundleClient(store: local.syncing, clock: { WallClock.now() }).take(reply)
+        let report = try BundleFile.take(bytes, BundleClient(store: local.syncing, clock: { WallClock.now() }), key: key)
         for refusal in report.refused {
             Terminal.error("未被接受: \(refusal.kind) \(refusal.id): \(refusal.reason)")
         }

@@ -35,29 +35,20 @@ struct BundleExchangeTests {
         }
 
         func export(_ index: Int, now: Int64) throws -> [UInt8] {
-            let laptop = laptops[index]
-            let key = DeviceToken.hash(of: laptop.token)
-            let bundle = try BundleClient(store: laptop.replica.syncing, clock: { now }).bundle()
-            return BundleFile.write(bundle, header: BundleFile.Header(direction: .up, sender: bundle.done.sender, recipient: nil,
-                                                                      device: DeviceToken.bundleName(ofHash: key), created: now), key: key)
+            let key = DeviceToken.hash(of: laptops[index].token)
+            return try BundleFile.export(BundleClient(store: laptops[index].replica.syncing, clock: { now }), key: key,
+                                         device: DeviceToken.bundleName(ofHash: key), now: now).bytes
         }
 
         /// The server takes an up bundle and writes its reply, as `gongkai bundle import --reply` does.
         func answer(_ bytes: [UInt8], now: Int64) throws -> [UInt8] {
-            let named = try BundleFile.header(of: bytes)
-            guard let (key, check) = try server.devices.bundleKey(named: named.device), case .valid(let access) = check else {
-                throw CancellationError()
-            }
-            let (header, bundle) = try BundleFile.openUp(bytes, key: key)
-            let reply = try SyncService(store: server.serving).answer(bundle, peer: access.peer, now: now)
-            return BundleFile.write(reply, header: BundleFile.Header(direction: .reply, sender: try server.syncing.siteInfo(),
-                                                                     recipient: header.sender.site, device: header.device, created: now), key: key)
+            try BundleFile.answer(bytes, service: SyncService(store: server.serving), server: try server.syncing.siteInfo(), now: now,
+                                  token: server.devices.bundleKey(named:)).bytes
         }
 
         @discardableResult
         func take(_ index: Int, _ bytes: [UInt8], now: Int64) throws -> SyncReport {
-            let (_, reply) = try BundleFile.openReply(bytes, key: DeviceToken.hash(of: laptops[index].token))
-            return try BundleClient(store: laptops[index].replica.syncing, clock: { now }).take(reply)
+            try BundleFile.take(bytes, BundleClient(store: laptops[index].replica.syncing, clock: { now }), key: DeviceToken.hash(of: laptops[index].token))
         }
 
         /// The records of `unit` as `replica` holds them (values and versions).
@@ -171,12 +162,16 @@ struct BundleExchangeTests {
                                                                                  "published_on": "2021-03-01"], now: 1_700_000_000)
         let bytes = try world.export(0, now: 1_700_000_000)
         let reply = try world.answer(bytes, now: 1_700_000_010)
-        // A reply for laptop 0 opened by laptop 1's key is refused
-        #expect { try world.take(1, reply, now: 1_700_000_020) } throws: { error in "\(error)".contains("签名与令牌不符") }
+        // A reply for laptop 0 is refused by laptop 1, and opened with laptop 1's key it does not open
+        #expect { try world.take(1, reply, now: 1_700_000_020) } throws: { error in "\(error)".contains("写给另一台电脑") }
+        #expect { try BundleFile.openReply(reply, key: DeviceToken.hash(of: world.laptops[1].token)) } throws: { error in
+            "\(error)".contains("签名与令牌不符")
+        }
         // Once laptop 0's token is revoked, its bundles are refused
         _ = try world.server.devices.revokeToken(world.laptops[0].token, now: 1_700_000_030)
         let named = try BundleFile.header(of: bytes)
         #expect(try world.server.devices.bundleKey(named: named.device)?.access == .revoked)
+        #expect { try world.answer(bytes, now: 1_700_000_040) } throws: { error in "\(error)".contains("已吊销") }
         #expect(try world.server.devices.bundleKey(named: "000000000000000000000000") == nil)
     }
 }
