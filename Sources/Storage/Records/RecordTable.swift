@@ -1,4 +1,3 @@
-import Codecs
 import RecordRules
 import Records
 import SyncCore
@@ -166,14 +165,7 @@ struct RecordTable: Sendable {
             try statement.bind([.integer(seq), .text(origin), .text(units.first!), .integer(Int64(limit))])
         case (let origin?, let units?):
             statement = try connection.prepare(changesOfUnitsNotFromSQL)
-            var json = JSONWriter()
-            json.raw("[")
-            for (index, unit) in units.sorted().enumerated() {
-                if index > 0 { json.raw(",") }
-                json.string(unit)
-            }
-            json.raw("]")
-            try statement.bind([.integer(seq), .text(origin), .text(String(decoding: json.bytes, as: UTF8.self)), .integer(Int64(limit))])
+            try statement.bind([.integer(seq), .text(origin), .jsonArray(units), .integer(Int64(limit))])
         case (let origin?, nil):
             statement = try connection.prepare(changesNotFromSQL)
             try statement.bind([.integer(seq), .text(origin), .integer(Int64(limit))])

@@ -35,7 +35,7 @@ public struct ReportFigureStore: Sendable {
     /// `values` (bound as ?1, ?2, …) and the report's units as ?9.
     func arguments(_ values: [SQLiteValue]) -> [SQLiteValue] {
         var arguments = values + Array(repeating: SQLiteValue.null, count: max(0, 8 - values.count))
-        arguments.append(scope.map { scope in .text("[" + scope.units.map { "\"\($0)\"" }.joined(separator: ",") + "]") } ?? .null)
+        arguments.append(scope.map { .jsonArray($0.units) } ?? .null)
         return arguments
     }
 

@@ -1,3 +1,5 @@
+import Codecs
+
 /// A value bound to or read from SQLite. Only the types the replica uses: no floating point.
 public enum SQLiteValue: Hashable, Sendable {
     case null
@@ -28,4 +30,19 @@ extension SQLiteValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
 
 extension Optional where Wrapped == String {
     var sqlite: SQLiteValue { map(SQLiteValue.text) ?? .null }
+}
+
+extension SQLiteValue {
+    /// Strings as one JSON array, bound as text for `json_each(?)`: a set of values (a subtree's
+    /// units) in one bound argument, whatever its size. Sorted, so the same set binds the same text.
+    static func jsonArray(_ strings: some Sequence<String>) -> SQLiteValue {
+        var json = JSONWriter()
+        json.raw("[")
+        for (index, string) in strings.sorted().enumerated() {
+            if index > 0 { json.raw(",") }
+            json.string(string)
+        }
+        json.raw("]")
+        return .text(String(decoding: json.bytes, as: UTF8.self))
+    }
 }
