@@ -80,7 +80,10 @@ let package = Package(
                            "OfficeFiles",
                            "CFatalSignal",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                           .product(name: "Logging", package: "swift-log")]
+                           .product(name: "Logging", package: "swift-log")],
+            // SwiftPM exports every symbol of an executable on Linux (42,000 here); nothing looks
+            // them up, and without them each start relocates and searches less (docs/PERFORMANCE.md).
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))]
         ),
         // Benchmarks beside their baselines, outside the test suite: `swift run -c release gongkai-bench`.
         .executableTarget(name: "Bench", dependencies: ["CSQLite", "Records", "Storage", "PostgresStore", "SyncCore", "SyncWire", "SyncHTTP", "Report",
@@ -107,6 +110,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ReportTests", dependencies: ["TestTiers", "Report", "Storage", "PostgresStore", "Records", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestTiers", "CLI", "Storage", "Records", "SyncCore", "SyncWire", "Report", "OfficeFiles", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestTiers", "CLI", "Storage", "Records", "SyncCore", "SyncWire", "Report", "OfficeFiles", "TestSupport",
+                                                     .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ]
 )
