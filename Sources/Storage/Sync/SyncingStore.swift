@@ -100,6 +100,11 @@ public struct SyncingStore: Sendable, SyncClientStore {
     }
 
     public func applyPulled(_ response: PullResponse, now: Int64) throws -> (changed: Int, refused: [Refusal]) {
+        // An empty page that leaves the cursor where it stands (a no-op sync's pull) changes
+        // nothing: no write transaction for it.
+        if response.records.isEmpty, response.sites.isEmpty, response.units.isEmpty, !response.restarted, try pullCursor() == response.next {
+            return (0, [])
+        }
         let applied = try apply(response, movingCursorFrom: nil, now: now)
         return (applied.changed, applied.refused)
     }
