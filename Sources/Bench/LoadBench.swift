@@ -83,6 +83,12 @@ enum LoadBench {
         }
         rounds.append(try round("steady (5 new each)", laptops, servers: serves, parallel: parallel, records: villages * 5))
         rounds.append(try round("no-op", laptops, servers: serves, parallel: parallel, records: 0))
+        // The no-op round's baseline, in the same shape: each process a plain libcurl client
+        // (curl) making two light requests to the same server, the floor of any such sync.
+        let health = serves.map { $0.url + "/v1/health" }
+        let floor = try round("curl, two GET /v1/health", count: laptops.count, parallel: parallel, records: 0) { index in
+            ("/usr/bin/curl", ["-sf", health[index % health.count], health[index % health.count]])
+        }
         // Every record on the server, once.
         let held = if let postgres { try postgres.recordCount(of: .notices) } else { try Replica.open(at: serverPath).records.all(.notices).count }
         precondition(held == villages * (records + 5), "the server holds \(held) notices, not \(villages * (records + 5))")
@@ -94,7 +100,9 @@ enum LoadBench {
                             baseline: String(format: "one sync p50 %.2f s, p99 %.2f s, max %.2f s", round.percentile(0.5), round.percentile(0.99),
                                              round.syncs.max() ?? 0),
                             ratio: "server holds all \(held)")
-        }
+        } + [BenchRow(figure: "", measured: "", baseline: String(format: "%@, %d processes: %.1f s; p50 %.2f s, p99 %.2f s", floor.name,
+                                                                floor.syncs.count, floor.wall, floor.percentile(0.5), floor.percentile(0.99)),
+                      ratio: "")]
     }
 
     static func villageCode(_ index: Int) -> String { String(format: "640522%03d%03d", 100 + index / 1_000, index % 1_000) }
@@ -111,11 +119,20 @@ enum LoadBench {
     /// Every laptop syncs once, `parallel` at a time; the wall time of the round and of each sync.
     static func round(_ name: String, _ laptops: [(db: String, token: String)], servers: [ServeProcess], parallel: Int,
                       records: Int) throws -> Round {
+        let urls = servers.map(\.url)
+        return try round(name, count: laptops.count, parallel: parallel, records: records) { index in
+            // Villages split between the servers, each always to the same one.
+            (gongkaiBinary, ["sync", "--db", laptops[index].db, "--server", urls[index % urls.count], "--token", laptops[index].token])
+        }
+    }
+
+    /// `count` runs of the program `command` names for each index, `parallel` at a time.
+    static func round(_ name: String, count: Int, parallel: Int, records: Int,
+                      command: @escaping @Sendable (Int) -> (path: String, arguments: [String])) throws -> Round {
         let next = Mutex(0)
         let times = Mutex<[Double]>([])
         let failures = Mutex<[String]>([])
         let group = DispatchGroup()
-        let urls = servers.map(\.url)
         let start = DispatchTime.now().uptimeNanoseconds
         // Threads of their own: a worker blocks in waitpid, and Dispatch's pool would run only a
         // few at once.
@@ -125,12 +142,10 @@ enum LoadBench {
                 defer { group.leave() }
                 while true {
                     let index = next.withLock { value -> Int in defer { value += 1 }; return value }
-                    guard index < laptops.count else { return }
-                    let laptop = laptops[index]
+                    guard index < count else { return }
                     do {
-                        // Villages split between the servers, each always to the same one.
-                        let seconds = try spawnSeconds(gongkaiBinary, ["sync", "--db", laptop.db, "--server", urls[index % urls.count],
-                                                                       "--token", laptop.token])
+                        let (path, arguments) = command(index)
+                        let seconds = try spawnSeconds(path, arguments)
                         times.withLock { $0.append(seconds) }
                     } catch {
                         failures.withLock { $0.append("\(error)") }
