@@ -48,10 +48,17 @@ struct SyncRoutes: Sendable {
             let pull = try Wire.pullRequest(body)
             try check(pull.sender, against: access)
             let (service, now) = (service, now())
-            let response = try await lanes.read { try service.pull(pull, peer: access.peer, now: now) }
+            var response = try await lanes.read { try service.pull(pull, peer: access.peer, now: now) }
+            // A page that holds nothing ends the sync it carries the end of (no `done` follows).
+            let finish = service.finish(of: pull, after: response)
+            if let finish {
+                let done = try await lanes.write { try service.done(finish, peer: access.peer, now: now) }
+                response = response.finished(done)
+            }
             let json = Wire.encode(response)
             await sessions.record(session: session, access: access, client: context.client, sender: pull.sender,
                                   pulled: response.records.count, bytesIn: body.count, bytesOut: json.count)
+            if let done = response.done { await sessions.finish(session: session, access: access, converged: done.converged) }
             return json
         } }
         router.post("/v1/done") { request, context in await handle(request, context) { body, access, session in

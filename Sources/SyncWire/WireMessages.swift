@@ -12,6 +12,11 @@ enum WireMessages {
             json.raw(",\"cursor\":")
             WireRecords.write(cursor, to: &json)
         }
+        // The end of the sync, without the sender and version the pull already names.
+        if let finish = request.finish {
+            json.raw(",\"finish\":")
+            write(finish, to: &json, naming: false)
+        }
         json.raw(",\"limit\":")
         json.integer(request.limit)
         json.raw(",\"protocolVersion\":")
@@ -26,18 +31,29 @@ enum WireMessages {
 
     static func write(_ request: DoneRequest) -> [UInt8] {
         var json = JSONWriter()
+        write(request, to: &json, naming: true)
+        return json.bytes
+    }
+
+    /// A done request's object; `naming` writes its sender and protocol version too (a pull's
+    /// `finish` takes both from the pull).
+    static func write(_ request: DoneRequest, to json: inout JSONWriter, naming: Bool) {
         json.raw("{\"conflicts\":")
         json.integer(request.conflicts)
         json.raw(",\"digest\":")
         json.string(request.digest)
-        json.raw(",\"protocolVersion\":")
-        json.integer(request.protocolVersion)
+        if naming {
+            json.raw(",\"protocolVersion\":")
+            json.integer(request.protocolVersion)
+        }
         json.raw(",\"pulled\":")
         json.integer(request.pulled)
         json.raw(",\"pushed\":")
         json.integer(request.pushed)
-        json.raw(",\"sender\":")
-        WireRecords.write(request.sender, to: &json)
+        if naming {
+            json.raw(",\"sender\":")
+            WireRecords.write(request.sender, to: &json)
+        }
         // A relay's word of its devices' syncs: absent from a laptop's, as before relays.
         if !request.syncs.isEmpty {
             json.raw(",\"syncs\":[")
@@ -52,7 +68,6 @@ enum WireMessages {
             json.raw("]")
         }
         json.raw("}")
-        return json.bytes
     }
 
     static func write(_ response: PushResponse) -> [UInt8] {
@@ -79,12 +94,16 @@ enum WireMessages {
 
     static func write(_ response: DoneResponse) -> [UInt8] {
         var json = JSONWriter()
+        write(response, to: &json)
+        return json.bytes
+    }
+
+    static func write(_ response: DoneResponse, to json: inout JSONWriter) {
         json.raw("{\"converged\":")
         json.bool(response.converged)
         json.raw(",\"digest\":")
         json.string(response.digest)
         json.raw("}")
-        return json.bytes
     }
 
     static func write(_ error: WireError) -> [UInt8] {
@@ -193,19 +212,21 @@ enum WireMessages {
     }
 
     static func doneResponse(_ bytes: [UInt8]) throws -> DoneResponse {
-        try JSONScanner.read(bytes) { json in
-            var converged: Bool?, digest: String?
-            try json.object { json, key in
-                switch key {
-                case "converged": converged = try json.bool()
-                case "digest": digest = try json.string(maximum: 128)
-                default: try json.skipValue()
-                }
+        try JSONScanner.read(bytes) { json in try readDoneResponse(from: &json) }
+    }
+
+    static func readDoneResponse(from json: inout JSONScanner) throws -> DoneResponse {
+        var converged: Bool?, digest: String?
+        try json.object { json, key in
+            switch key {
+            case "converged": converged = try json.bool()
+            case "digest": digest = try json.string(maximum: 128)
+            default: try json.skipValue()
             }
-            guard let converged else { throw json.missing("converged") }
-            guard let digest else { throw json.missing("digest") }
-            return DoneResponse(converged: converged, digest: digest)
         }
+        guard let converged else { throw json.missing("converged") }
+        guard let digest else { throw json.missing("digest") }
+        return DoneResponse(converged: converged, digest: digest)
     }
 
     /// An error body, or nil when the bytes are not one.

@@ -35,7 +35,14 @@ enum WireRecords {
 
     static func write(_ response: PullResponse) -> [UInt8] {
         var json = JSONWriter(capacity: 256 + response.records.count * 192)
-        json.raw("{\"more\":")
+        // The answer to the pull's `finish`, when the server took it: absent otherwise, as before.
+        if let done = response.done {
+            json.raw("{\"done\":")
+            WireMessages.write(done, to: &json)
+            json.raw(",\"more\":")
+        } else {
+            json.raw("{\"more\":")
+        }
         json.bool(response.more)
         json.raw(",\"next\":")
         write(response.next, to: &json)
@@ -109,8 +116,10 @@ enum WireRecords {
     static func pullResponse(_ bytes: [UInt8]) throws -> PullResponse {
         try JSONScanner.read(bytes) { json in
             var records: [RemoteRecord]?, sites: [SiteInfo]?, units: [UnitInfo]?, next: SyncCursor?, more: Bool?, restarted: Bool?
+            var done: DoneResponse?
             try json.object { json, key in
                 switch key {
+                case "done": done = try WireMessages.readDoneResponse(from: &json)
                 case "records": records = try readRecords(from: &json)
                 case "sites":
                     var read: [SiteInfo] = []
@@ -132,7 +141,7 @@ enum WireRecords {
             guard let next else { throw json.missing("next") }
             guard let more else { throw json.missing("more") }
             guard let restarted else { throw json.missing("restarted") }
-            return PullResponse(records: records, sites: sites, units: units, next: next, more: more, restarted: restarted)
+            return PullResponse(records: records, sites: sites, units: units, next: next, more: more, restarted: restarted, done: done)
         }
     }
 

@@ -7,53 +7,43 @@ extension WireRecords {
         try JSONScanner.read(bytes) { json in
             var envelope = RequestEnvelope()
             var limit: Int?
+            var finish: DoneFields?
             try json.object { json, key in
                 if try envelope.read(key, from: &json) { return }
                 switch key {
                 // Older clients asked for their batch size; the server caps any page at its own.
                 case "limit": limit = try json.integer(in: 1...Int(Int32.max))
+                case "finish": finish = try readDone(from: &json)
                 default: try json.skipValue()
                 }
             }
             let known = try envelope.complete(json)
             guard let limit else { throw json.missing("limit") }
+            // The end of the sync is the pull's sender's, in the pull's protocol version.
+            let end = try finish.map { fields in
+                try fields.request(protocolVersion: known.protocolVersion, sender: known.sender, json)
+            }
             return PullRequest(protocolVersion: known.protocolVersion, schemaVersion: known.schemaVersion, sender: known.sender,
-                               senderCounter: known.counter, cursor: envelope.cursor, limit: limit)
+                               senderCounter: known.counter, cursor: envelope.cursor, limit: limit, finish: end)
         }
     }
 
     static func doneRequest(_ bytes: [UInt8]) throws -> DoneRequest {
         try JSONScanner.read(bytes) { json in
-            var protocolVersion: Int?, sender: SiteInfo?, digest: String?, pushed: Int?, pulled: Int?, conflicts: Int?
-            var syncs: [RelayedSync] = []
-            try json.object { json, key in
-                switch key {
-                case "syncs":
-                    try json.array { json in
-                        guard syncs.count < SyncLimits.maximumBatchRecords else { throw json.invalid("syncs 多于 \(SyncLimits.maximumBatchRecords) 个") }
-                        var site: SiteInfo?, at: Int64?
-                        try json.object { json, key in
-                            switch key {
-                            case "site": site = try readSite(from: &json, lenient: true)
-                            case "at": at = try json.integer(in: SyncLimits.times)
-                            default: try json.skipValue()
-                            }
-                        }
-                        guard let site else { throw json.missing("site") }
-                        guard let at else { throw json.missing("at") }
-                        syncs.append(RelayedSync(site: site, at: at))
-                    }
-                case "protocolVersion": protocolVersion = try json.integer()
-                case "sender": sender = try readSite(from: &json)
-                case "digest": digest = try json.string(maximum: 128)
-                case "pushed": pushed = try json.integer(in: 0...Int(Int32.max))
-                case "pulled": pulled = try json.integer(in: 0...Int(Int32.max))
-                case "conflicts": conflicts = try json.integer(in: 0...Int(Int32.max))
-                default: try json.skipValue()
-                }
-            }
-            guard let protocolVersion else { throw json.missing("protocolVersion") }
-            guard let sender else { throw json.missing("sender") }
+            let fields = try readDone(from: &json)
+            guard let protocolVersion = fields.protocolVersion else { throw json.missing("protocolVersion") }
+            guard let sender = fields.sender else { throw json.missing("sender") }
+            return try fields.request(protocolVersion: protocolVersion, sender: sender, json)
+        }
+    }
+
+    /// The members of a done request as read: on their own (`/v1/done`) they name their sender
+    /// and version; inside a pull (`finish`) they take the pull's.
+    struct DoneFields {
+        var protocolVersion: Int?, sender: SiteInfo?, digest: String?, pushed: Int?, pulled: Int?, conflicts: Int?
+        var syncs: [RelayedSync] = []
+
+        func request(protocolVersion: Int, sender: SiteInfo, _ json: JSONScanner) throws -> DoneRequest {
             guard let digest else { throw json.missing("digest") }
             guard let pushed else { throw json.missing("pushed") }
             guard let pulled else { throw json.missing("pulled") }
@@ -61,6 +51,37 @@ extension WireRecords {
             return DoneRequest(protocolVersion: protocolVersion, sender: sender, digest: digest, pushed: pushed, pulled: pulled, conflicts: conflicts,
                                syncs: syncs)
         }
+    }
+
+    static func readDone(from json: inout JSONScanner) throws -> DoneFields {
+        var fields = DoneFields()
+        try json.object { json, key in
+            switch key {
+            case "syncs":
+                try json.array { json in
+                    guard fields.syncs.count < SyncLimits.maximumBatchRecords else { throw json.invalid("syncs 多于 \(SyncLimits.maximumBatchRecords) 个") }
+                    var site: SiteInfo?, at: Int64?
+                    try json.object { json, key in
+                        switch key {
+                        case "site": site = try readSite(from: &json, lenient: true)
+                        case "at": at = try json.integer(in: SyncLimits.times)
+                        default: try json.skipValue()
+                        }
+                    }
+                    guard let site else { throw json.missing("site") }
+                    guard let at else { throw json.missing("at") }
+                    fields.syncs.append(RelayedSync(site: site, at: at))
+                }
+            case "protocolVersion": fields.protocolVersion = try json.integer()
+            case "sender": fields.sender = try readSite(from: &json)
+            case "digest": fields.digest = try json.string(maximum: 128)
+            case "pushed": fields.pushed = try json.integer(in: 0...Int(Int32.max))
+            case "pulled": fields.pulled = try json.integer(in: 0...Int(Int32.max))
+            case "conflicts": fields.conflicts = try json.integer(in: 0...Int(Int32.max))
+            default: try json.skipValue()
+            }
+        }
+        return fields
     }
 
     static func readCursor(from json: inout JSONScanner) throws -> SyncCursor {

@@ -42,6 +42,6 @@ struct RestoreTests {
         // Once reconciled, syncs are cheap again.
         let quiet = try await harness.sync(a, transport: transport)
         #expect(!quiet.restarted)
-        #expect(quiet.requests == 2)
+        #expect(quiet.requests == 1)
     }
 }

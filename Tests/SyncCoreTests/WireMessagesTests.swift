@@ -62,6 +62,33 @@ struct WireMessagesTests {
         #expect(try Wire.doneRequest(Wire.encode(done)) == done)
     }
 
+    @Test("a pull carries the end of its sync without naming its sender twice, and its page the answer")
+    func pullWithEnd() throws {
+        // Given a pull that carries the end of its sync (a relay's, with its devices' syncs)
+        let sender = SiteInfo(site: SiteID("00000000000000a1")!, deviceName: "乡镇服务器", unit: "640522100000")
+        let village = SiteInfo(site: SiteID("00000000000000b2")!, deviceName: "笔记本", unit: "640522100201")
+        let end = DoneRequest(sender: sender, digest: String(repeating: "0f", count: 32), pushed: 3, pulled: 0, conflicts: 2,
+                              syncs: [RelayedSync(site: village, at: 1_700_000_000)])
+        let pull = PullRequest(schemaVersion: 9, sender: sender, senderCounter: 12, cursor: nil, limit: 500, finish: end)
+        // When written and read back by the server's reader
+        let bytes = Wire.encode(pull)
+        // Then the same request; the end's object holds no sender or version of its own
+        #expect(try Wire.pullRequest(bytes) == pull)
+        let finish = try #require(try foundationObject(bytes)["finish"] as? [String: Any])
+        #expect(finish["sender"] == nil && finish["protocolVersion"] == nil)
+        #expect(finish["digest"] as? String == end.digest && finish["pushed"] as? Int == 3 && finish["conflicts"] as? Int == 2)
+        // A pull of before (no end) reads as one without
+        let before = PullRequest(schemaVersion: 9, sender: sender, senderCounter: 12, cursor: nil, limit: 500)
+        #expect(try Wire.pullRequest(Wire.encode(before)).finish == nil)
+        #expect(!String(decoding: Wire.encode(before), as: UTF8.self).contains("finish"))
+        // A page with the answer, and one without (a server of before writes none)
+        let page = PullResponse(records: [], sites: [], units: [], next: SyncCursor(mark: "m", seq: 3), more: false)
+        let answered = page.finished(DoneResponse(converged: true, digest: String(repeating: "0f", count: 32)))
+        #expect(try Wire.pullResponse(Wire.encode(answered)) == answered)
+        #expect(try Wire.pullResponse(Wire.encode(page)).done == nil)
+        #expect(!String(decoding: Wire.encode(page), as: UTF8.self).contains("done"))
+    }
+
     @Test("/v1/health writes the oldest write's age in exact thousandths")
     func health() throws {
         let object = try foundationObject(Wire.encode(ServerHealth(status: "ok", writesWaiting: 2, oldestWriteSeconds: 1.2345)))

@@ -160,14 +160,21 @@ public struct PullRequest: Sendable, Equatable {
     /// Nil for a first pull (or to start over).
     public let cursor: SyncCursor?
     public let limit: Int
+    /// The end of the sync, for the server to take with this pull when its page holds nothing
+    /// (`SyncService.finish(of:after:)`): a sync with nothing to pull then needs no `done`
+    /// request. The same sender and protocol version as the pull's. Servers of before it skip
+    /// the key, and the client sends `done` as ever.
+    public let finish: DoneRequest?
 
-    public init(protocolVersion: Int = syncProtocolVersion, schemaVersion: Int, sender: SiteInfo, senderCounter: UInt64, cursor: SyncCursor?, limit: Int) {
+    public init(protocolVersion: Int = syncProtocolVersion, schemaVersion: Int, sender: SiteInfo, senderCounter: UInt64, cursor: SyncCursor?, limit: Int,
+                finish: DoneRequest? = nil) {
         self.protocolVersion = protocolVersion
         self.schemaVersion = schemaVersion
         self.sender = sender
         self.senderCounter = senderCounter
         self.cursor = cursor
         self.limit = limit
+        self.finish = finish
     }
 }
 
@@ -196,15 +203,23 @@ public struct PullResponse: Sendable, Equatable {
     public let more: Bool
     /// The cursor sent was from a history the server no longer has; this page starts from zero.
     public let restarted: Bool
+    /// The answer to the request's `finish`, when the server took it with this page.
+    public let done: DoneResponse?
 
     public init(records: [RemoteRecord], sites: [SiteInfo], units: [UnitInfo], next: SyncCursor, more: Bool,
-                restarted: Bool = false) {
+                restarted: Bool = false, done: DoneResponse? = nil) {
         self.records = records
         self.sites = sites
         self.units = units
         self.next = next
         self.more = more
         self.restarted = restarted
+        self.done = done
+    }
+
+    /// This page with the answer to its request's `finish`.
+    public func finished(_ done: DoneResponse) -> PullResponse {
+        PullResponse(records: records, sites: sites, units: units, next: next, more: more, restarted: restarted, done: done)
     }
 }
 

@@ -74,15 +74,26 @@ public struct SyncClient: Sendable {
                 progress?(report)
                 (batch, push) = try next.get()
             }
+            // The end of the sync as it stands: what was done, and the digest of the scope now.
+            func ending() throws -> DoneRequest {
+                DoneRequest(sender: sender, digest: try store.scopeDigest(), pushed: report.pushed, pulled: report.pulled,
+                            conflicts: try store.openConflictCount(), syncs: try store.relayedSyncs())
+            }
+            var ended: (request: DoneRequest, response: DoneResponse)?
             if !restarted {
-                func request(after cursor: SyncCursor?) throws -> PullRequest {
-                    PullRequest(schemaVersion: schema, sender: sender, senderCounter: try store.counter(), cursor: cursor, limit: batchSize)
+                func request(after cursor: SyncCursor?, finish: DoneRequest? = nil) throws -> PullRequest {
+                    PullRequest(schemaVersion: schema, sender: sender, senderCounter: try store.counter(), cursor: cursor, limit: batchSize,
+                                finish: finish)
                 }
                 func fetch(_ request: PullRequest?) async throws -> PullResponse? {
                     guard let request else { return nil }
                     return try await transport.pull(request)
                 }
-                var page = try await transport.pull(request(after: try store.pullCursor()))
+                // The end goes with the first pull: when there is nothing to pull the server takes
+                // it there, and no `done` request follows (a server of before it skips it).
+                let finish = try ending()
+                var page = try await transport.pull(request(after: try store.pullCursor(), finish: finish))
+                if let done = page.done, page.records.isEmpty, !page.more, !page.restarted { ended = (finish, done) }
                 while true {
                     report.requests += 1
                     if page.restarted {
@@ -106,12 +117,16 @@ public struct SyncClient: Sendable {
                 report.restarted = true
                 continue
             }
-            let digest = try store.scopeDigest()
-            report.conflicts = try store.openConflictCount()
-            let done = try await transport.done(DoneRequest(sender: sender, digest: digest, pushed: report.pushed,
-                                                            pulled: report.pulled, conflicts: report.conflicts, syncs: try store.relayedSyncs()))
-            report.requests += 1
-            report.converged = done.converged
+            let end: (request: DoneRequest, response: DoneResponse)
+            if let ended {
+                end = ended
+            } else {
+                let request = try ending()
+                end = (request, try await transport.done(request))
+                report.requests += 1
+            }
+            report.conflicts = end.request.conflicts
+            report.converged = end.response.converged
             try store.recordSuccess(at: clock(), converged: report.converged ?? false)
             return report
         }

@@ -41,6 +41,15 @@ public struct SyncService: Sendable {
                             restarted: true)
     }
 
+    /// The end of the sync a pull carries, when the server is to take it with this page: the
+    /// page holds nothing and nothing follows it, so the client's digest, made before it asked,
+    /// is still its digest after. Run by the caller with `done` (on the HTTP server, on its
+    /// write lane) and handed back with the page (`PullResponse.finished`).
+    public func finish(of request: PullRequest, after page: PullResponse) -> DoneRequest? {
+        guard let finish = request.finish, page.records.isEmpty, !page.more, !page.restarted else { return nil }
+        return finish
+    }
+
     public func done(_ request: DoneRequest, peer: SyncPeer, now: Int64) throws -> DoneResponse {
         try done(request, peer: peer, by: .network, now: now)
     }

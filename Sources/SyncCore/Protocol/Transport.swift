@@ -76,7 +76,10 @@ public struct InProcessTransport: SyncTransport {
     }
 
     public func pull(_ request: PullRequest) async throws -> PullResponse {
-        try service.pull(request, peer: try peer, now: clock())
+        let peer = try peer
+        let page = try service.pull(request, peer: peer, now: clock())
+        guard let finish = service.finish(of: request, after: page) else { return page }
+        return page.finished(try service.done(finish, peer: peer, now: clock()))
     }
 
     public func done(_ request: DoneRequest) async throws -> DoneResponse {
