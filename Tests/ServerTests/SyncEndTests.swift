@@ -102,8 +102,10 @@ struct SyncEndTests {
         defer { Task { await stop() } }
         let laptop = harness.laptops[0]
         let sender = try laptop.syncing.siteInfo()
+        // Given a pull with no end (a laptop of before); When it finds nothing
         let page = try await transport.pull(PullRequest(schemaVersion: try laptop.database.schemaVersion(), sender: sender, senderCounter: 0,
                                                         cursor: nil, limit: 10))
+        // Then no done comes with the page, nothing is counted finished, and its done is answered
         #expect(page.records.isEmpty && page.done == nil)
         #expect(try finishedSyncs(harness, laptop) == 0)
         let done = try await transport.done(DoneRequest(sender: sender, digest: try laptop.syncing.scopeDigest(), pushed: 0, pulled: 0, conflicts: 0))
@@ -118,9 +120,11 @@ struct SyncEndTests {
         defer { Task { await stop() } }
         let laptop = harness.laptops[0]
         let sender = try laptop.syncing.siteInfo()
+        // Given an end whose digest is not the laptop's; When it goes with a pull that finds nothing
         let wrong = DoneRequest(sender: sender, digest: String(repeating: "ab", count: 32), pushed: 0, pulled: 0, conflicts: 0)
         let page = try await transport.pull(PullRequest(schemaVersion: try laptop.database.schemaVersion(), sender: sender, senderCounter: 0,
                                                         cursor: nil, limit: 10, finish: wrong))
+        // Then the answer says not converged and gives the server's digest of the scope
         #expect(page.done?.converged == false)
         #expect(page.done?.digest == (try laptop.syncing.scopeDigest()))
     }

@@ -22,7 +22,7 @@ public struct ReportFigureStore: Sendable {
     /// The report of one unit this replica holds and of the units below it (a county's server
     /// reporting one of its townships): the same figures that unit's own server counts.
     public func scoped(to code: String) throws(ReplicaError) -> ReportFigureStore {
-        let units = try UnitStore(database)
+        let units = UnitStore(database)
         guard let unit = try units.all().first(where: { $0.code == code }) else { throw ReplicaError.unknownUnit(code: code) }
         if code == (try units.identity().unit.code) { return self }
         return ReportFigureStore(database, scope: (unit, try units.tree().subtree(of: code).sorted()))
