@@ -40,6 +40,12 @@ struct SyncEndTests {
         return try harness.server.exporter.header().sites.first { $0.site == site }?.finishedSyncs ?? 0
     }
 
+    /// A laptop's first pull, with the end of a sync or (a laptop of before) without one.
+    func firstPull(_ laptop: Replica, finish: DoneRequest? = nil) throws -> PullRequest {
+        PullRequest(schemaVersion: try laptop.database.schemaVersion(), sender: try laptop.syncing.siteInfo(), senderCounter: 0,
+                    cursor: nil, limit: 10, finish: finish)
+    }
+
     @Test("a sync with nothing to pull ends on its first pull: a push-only sync is its pushes and one pull, a no-op sync one request",
           arguments: TransportKind.allCases)
     func nothingToPull(kind: TransportKind) async throws {
@@ -103,8 +109,7 @@ struct SyncEndTests {
         let laptop = harness.laptops[0]
         let sender = try laptop.syncing.siteInfo()
         // Given a pull with no end (a laptop of before); When it finds nothing
-        let page = try await transport.pull(PullRequest(schemaVersion: try laptop.database.schemaVersion(), sender: sender, senderCounter: 0,
-                                                        cursor: nil, limit: 10))
+        let page = try await transport.pull(try firstPull(laptop))
         // Then no done comes with the page, nothing is counted finished, and its done is answered
         #expect(page.records.isEmpty && page.done == nil)
         #expect(try finishedSyncs(harness, laptop) == 0)
@@ -122,8 +127,7 @@ struct SyncEndTests {
         let sender = try laptop.syncing.siteInfo()
         // Given an end whose digest is not the laptop's; When it goes with a pull that finds nothing
         let wrong = DoneRequest(sender: sender, digest: String(repeating: "ab", count: 32), pushed: 0, pulled: 0, conflicts: 0)
-        let page = try await transport.pull(PullRequest(schemaVersion: try laptop.database.schemaVersion(), sender: sender, senderCounter: 0,
-                                                        cursor: nil, limit: 10, finish: wrong))
+        let page = try await transport.pull(try firstPull(laptop, finish: wrong))
         // Then the answer says not converged and gives the server's digest of the scope
         #expect(page.done?.converged == false)
         #expect(page.done?.digest == (try laptop.syncing.scopeDigest()))
