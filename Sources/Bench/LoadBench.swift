@@ -19,6 +19,7 @@ enum LoadBench {
         let wall: Double
         let syncs: [Double]
         let records: Int
+        let cpu: CPUSpent
 
         func percentile(_ p: Double) -> Double { TestSupport.percentile(syncs, p) ?? 0 }
     }
@@ -86,22 +87,27 @@ enum LoadBench {
         // The no-op round's baseline, in the same shape: each process a plain libcurl client
         // (curl) making two light requests to the same server, the floor of any such sync.
         let health = serves.map { $0.url + "/v1/health" }
-        let floor = try round("curl, two GET /v1/health", count: laptops.count, parallel: parallel, records: 0) { index in
+        let floor = try round("curl, two GET /v1/health", count: laptops.count, parallel: parallel, records: 0, servers: serves) { index in
             ("/usr/bin/curl", ["-sf", health[index % health.count], health[index % health.count]])
         }
         // Every record on the server, once.
         let held = if let postgres { try postgres.recordCount(of: .notices) } else { try Replica.open(at: serverPath).records.all(.notices).count }
         precondition(held == villages * (records + 5), "the server holds \(held) notices, not \(villages * (records + 5))")
+        // The CPU beside each round: the two cores are shared by the server and the fifty
+        // processes that stand for laptops (docs/PERFORMANCE.md, "Where a round's CPU goes").
+        let rest = if case .postgres = store { "PostgreSQL and the rest" } else { "the rest" }
         return rounds.map { round in
             let rate = round.records > 0 ? String(format: ", %.0f records/s", Double(round.records) / round.wall) : ""
             return BenchRow(figure: "load \(villages) × \(records), \(parallel) at a time, \(store.name): \(round.name) round",
-                            measured: String(format: "%.1f s for %d syncs (%.1f syncs/s%@)", round.wall, round.syncs.count,
-                                             Double(round.syncs.count) / round.wall, rate),
+                            measured: String(format: "%.1f s for %d syncs (%.1f syncs/s%@); %@", round.wall, round.syncs.count,
+                                             Double(round.syncs.count) / round.wall, rate,
+                                             round.cpu.summary(programs: "syncs", count: round.syncs.count, rest: rest)),
                             baseline: String(format: "one sync p50 %.2f s, p99 %.2f s, max %.2f s", round.percentile(0.5), round.percentile(0.99),
                                              round.syncs.max() ?? 0),
                             ratio: "server holds all \(held)")
-        } + [BenchRow(figure: "", measured: "", baseline: String(format: "%@, %d processes: %.1f s; p50 %.2f s, p99 %.2f s", floor.name,
-                                                                floor.syncs.count, floor.wall, floor.percentile(0.5), floor.percentile(0.99)),
+        } + [BenchRow(figure: "", measured: floor.cpu.summary(programs: "curl", count: floor.syncs.count, rest: rest),
+                      baseline: String(format: "%@, %d processes: %.1f s; p50 %.2f s, p99 %.2f s", floor.name,
+                                       floor.syncs.count, floor.wall, floor.percentile(0.5), floor.percentile(0.99)),
                       ratio: "")]
     }
 
@@ -120,15 +126,17 @@ enum LoadBench {
     static func round(_ name: String, _ laptops: [(db: String, token: String)], servers: [ServeProcess], parallel: Int,
                       records: Int) throws -> Round {
         let urls = servers.map(\.url)
-        return try round(name, count: laptops.count, parallel: parallel, records: records) { index in
+        return try round(name, count: laptops.count, parallel: parallel, records: records, servers: servers) { index in
             // Villages split between the servers, each always to the same one.
             (gongkaiBinary, ["sync", "--db", laptops[index].db, "--server", urls[index % urls.count], "--token", laptops[index].token])
         }
     }
 
     /// `count` runs of the program `command` names for each index, `parallel` at a time.
-    static func round(_ name: String, count: Int, parallel: Int, records: Int,
+    static func round(_ name: String, count: Int, parallel: Int, records: Int, servers: [ServeProcess],
                       command: @escaping @Sendable (Int) -> (path: String, arguments: [String])) throws -> Round {
+        let serverIDs = servers.map(\.process.processIdentifier)
+        let cpuBefore = CPUAccount.now(servers: serverIDs)
         let next = Mutex(0)
         let times = Mutex<[Double]>([])
         let failures = Mutex<[String]>([])
@@ -155,9 +163,10 @@ enum LoadBench {
         }
         group.wait()
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let cpu = CPUAccount.now(servers: serverIDs).since(cpuBefore)
         let failed = failures.withLock { $0 }
         guard failed.isEmpty else { throw LoadFailed(round: name, failures: failed) }
-        return Round(name: name, wall: wall, syncs: times.withLock { $0 }, records: records)
+        return Round(name: name, wall: wall, syncs: times.withLock { $0 }, records: records, cpu: cpu)
     }
 
     struct LoadFailed: Error, CustomStringConvertible {
