@@ -13,8 +13,16 @@ public struct PostgresReportSource: ReportSource {
 
     /// A field's standing value, as text.
     private static func field(_ name: String) -> String { "(fields->>'\(name)')" }
-    /// A money field in fen (its canonical text is yuan with at most two decimals).
-    private static func fen(_ name: String) -> String { "((fields->>'\(name)')::numeric * 100)::bigint" }
+    /// A money field in fen (its canonical text is yuan with at most two decimals), as numeric:
+    /// its sums are exact however large (a bigint sum would fail past 2^63), read as text.
+    private static func fen(_ name: String) -> String { "round((fields->>'\(name)')::numeric * 100)" }
+
+    /// A numeric sum of fen read from its text.
+    private static func fen(_ row: PostgresSession.Row, _ column: String) throws -> Int128 {
+        let text = try row.text(column)
+        guard let fen = Int128(text) else { throw PostgresStoreError.corrupt("\(column) 不是整数: \(text.prefix(60))") }
+        return fen
+    }
 
     /// `kind = '…' AND NOT deleted`, and the unit when the report is of one unit.
     private func live(_ kind: RecordKind, deleted: Bool = false) -> String {
@@ -81,16 +89,15 @@ public struct PostgresReportSource: ReportSource {
                 guard let kind = MatterKind(rawValue: try row.text("kind")) else { continue }
                 figures.decisions[kind] = Int(try row.integer("decisions"))
             }
-            figures.feesFen = try rows(session, """
-                SELECT coalesce(sum(\(PostgresReportSource.fen("amount_yuan"))), 0)::bigint AS fen
-                FROM records WHERE \(live(.fees)) AND \(f("collected_on")) BETWEEN :start AND :end
-                """, year: year)[0].integer("fen")
-            let procurement = try rows(session, """
-                SELECT count(*) AS contracts, coalesce(sum(\(PostgresReportSource.fen("amount_yuan"))), 0)::bigint AS fen
-                FROM records WHERE \(live(.procurement)) AND \(f("contracted_on")) BETWEEN :start AND :end
-                """, year: year)[0]
-            figures.procurementCount = Int(try procurement.integer("contracts"))
-            figures.procurementFen = try procurement.integer("fen")
+            for amount in [ReportAmount.fees, .procurement] {
+                for row in try rows(session, """
+                    SELECT unit, count(*) AS records, coalesce(sum(\(PostgresReportSource.fen(amount.field))), 0)::text AS fen
+                    FROM records WHERE \(live(amount.kind)) AND \(f(amount.date)) BETWEEN :start AND :end GROUP BY unit
+                    """, year: year) {
+                    figures.addAmount(amount, unit: try row.text("unit"), fen: try PostgresReportSource.fen(row, "fen"))
+                    if amount == .procurement { figures.procurementCount += Int(try row.integer("records")) }
+                }
+            }
             let (received, concluded) = (f("received_on"), f("concluded_on"))
             for row in try rows(session, """
                 SELECT unit, \(f("applicant_type")) AS applicant_type, \(f("outcome")) AS outcome,
@@ -98,13 +105,13 @@ public struct PostgresReportSource: ReportSource {
                        count(*) FILTER (WHERE \(received) < :start AND (\(concluded) IS NULL OR \(concluded) >= :start)) AS carried_in,
                        count(*) FILTER (WHERE \(concluded) BETWEEN :start AND :end) AS concluded,
                        count(*) FILTER (WHERE \(received) <= :end AND (\(concluded) IS NULL OR \(concluded) > :end)) AS carried_out,
-                       coalesce(sum(CASE WHEN \(concluded) BETWEEN :start AND :end THEN coalesce(\(PostgresReportSource.fen("fee_yuan")), 0) ELSE 0 END), 0)::bigint AS fees_fen
+                       coalesce(sum(CASE WHEN \(concluded) BETWEEN :start AND :end THEN coalesce(\(PostgresReportSource.fen("fee_yuan")), 0) ELSE 0 END), 0)::text AS fees_fen
                 FROM records WHERE \(live(.requests)) GROUP BY 1, 2, 3
                 """, year: year) {
                 figures.addRequests(unit: try row.text("unit"), applicant: try row.optionalText("applicant_type"), outcome: try row.optionalText("outcome"),
                                     received: Int(try row.integer("received")), carriedIn: Int(try row.integer("carried_in")),
                                     concluded: Int(try row.integer("concluded")), carriedOut: Int(try row.integer("carried_out")),
-                                    feesFen: try row.integer("fees_fen"))
+                                    feesFen: try PostgresReportSource.fen(row, "fees_fen"))
             }
             for row in try rows(session, """
                 SELECT \(f("group")) AS "group", CASE WHEN \(f("concluded_on")) <= :end THEN \(f("result")) END AS result_by_year_end, count(*) AS cases
@@ -190,6 +197,24 @@ public struct PostgresReportSource: ReportSource {
                     ORDER BY id COLLATE "C"
                     """, year: year) {
                     problems.append(DataProblem(kind: kind, id: try row.text("id"), unit: try row.text("unit"), problem: message))
+                }
+            }
+            return problems
+        }
+    }
+
+    public func implausibleAmounts(year: Int) throws -> [DataProblem] {
+        let f = PostgresReportSource.field
+        return try pool.transaction("REPEATABLE READ", readOnly: true) { session in
+            var problems: [DataProblem] = []
+            for amount in ReportAmount.allCases {
+                for row in try rows(session, """
+                    SELECT id, unit, \(f(amount.field)) AS amount FROM records
+                    WHERE \(live(amount.kind)) AND (\(f(amount.field)))::numeric > :maximum::numeric AND \(f(amount.date)) BETWEEN :start AND :end
+                    ORDER BY id COLLATE "C"
+                    """, year: year, [":maximum": .text(amount.maximum.description)]) {
+                    problems.append(DataProblem(kind: amount.kind, id: try row.text("id"), unit: try row.text("unit"),
+                                                problem: amount.problem(try row.text("amount"))))
                 }
             }
             return problems

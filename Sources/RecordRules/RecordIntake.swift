@@ -34,7 +34,7 @@ public enum RecordIntake {
         guard let kind = RecordKind(rawValue: remote.kind) else { return .refused("未知的记录类别 \(remote.kind)") }
         // A version the store already holds exactly (a resent batch) was checked when it came.
         if let stored, stored.unit == remote.unit, stored.version == remote.version { return .unchanged(exactlyUpstream: true) }
-        if let problem = RemoteRecordCheck.problem(with: remote) { return .refused(problem) }
+        if let problem = RemoteRecordCheck.problem(with: remote, plausible: authority != nil) { return .refused(problem) }
         if let authority, let problem = remote.version.authorshipProblem(against: stored?.version, authority: authority) {
             return .refused(problem.description)
         }

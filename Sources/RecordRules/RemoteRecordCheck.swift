@@ -4,8 +4,10 @@ import SyncCore
 /// Checks a record version that came from another replica before it may be merged: a known
 /// kind, a well-formed id and unit, only the kind's fields, every value in canonical form (a
 /// peer cannot slip in "2020-02-30"), and a version whose clock covers its own entries.
+/// `plausible`: amounts held to their plausible maximum too (a server taking a push); a laptop
+/// takes what its server holds.
 public enum RemoteRecordCheck {
-    public static func problem(with record: RemoteRecord) -> String? {
+    public static func problem(with record: RemoteRecord, plausible: Bool) -> String? {
         guard let kind = RecordKind(rawValue: record.kind) else { return "未知的记录类别 \(record.kind)" }
         if let problem = RecordID.problem(with: record.id) { return problem }
         if let problem = UnitCode.problem(with: record.unit) { return problem }
@@ -26,8 +28,11 @@ public enum RemoteRecordCheck {
             guard let field = kind.field(named: name) else { return "\(kind.label)没有字段 \(name)" }
             for entry in register {
                 guard let value = entry.value else { continue }
-                guard case .success(value?) = field.normalize(value) else {
-                    return "字段 \(name) 的值 \"\(value.prefix(40))\" 无效"
+                switch field.normalize(value, plausible: plausible) {
+                case .success(value?): break
+                case .failure(let problem) where field.plausibleMaximum != nil && field.normalize(value, plausible: false) == .success(value):
+                    return "字段 \(name): \(problem.message)"
+                default: return "字段 \(name) 的值 \"\(value.prefix(40))\" 无效"
                 }
             }
         }

@@ -56,6 +56,31 @@ struct ValueTests {
         #expect(Yuan(fen: fen).roundedToWanYuan(decimals: decimals).wanYuanDescription == wan)
     }
 
+    @Test("a sum of fen beyond 64 bits prints exactly; round limits print as an official writes them")
+    func wideSumsAndLimits() {
+        let nineThousand = Int128(9_300) * Int128(Yuan.maximumFen)
+        #expect(nineThousand > Int128(Int64.max))
+        #expect(Yuan.text(fen: nineThousand) == "93000000000000000")
+        #expect(Yuan.text(fen: nineThousand + 5) == "93000000000000000.05")
+        #expect(Yuan.text(fen: -150) == "-1.5")
+        #expect(Yuan.plausibleRequestFee.chineseDescription == "100万元")
+        #expect(Yuan.plausibleFee.chineseDescription == "10亿元")
+        #expect(Yuan.plausibleProcurement.chineseDescription == "100亿元")
+        #expect(Yuan(fen: 12_345).chineseDescription == "123.45元")
+    }
+
+    @Test("an amount beyond its field's plausible maximum is refused at capture and taken from a server", arguments: [
+        (RecordKind.requests, "fee_yuan", "1000000", "1000000.01"), (.fees, "amount_yuan", "1000000000", "1000000000.01"),
+        (.procurement, "amount_yuan", "10000000000", "10000000001"),
+    ])
+    func plausibleAmounts(kind: RecordKind, field: String, largest: String, beyond: String) {
+        let spec = kind.field(named: field)!
+        #expect(spec.normalize(largest) == .success(largest))
+        guard case .failure(let problem) = spec.normalize(beyond) else { Issue.record("\(beyond) accepted"); return }
+        #expect(problem.message.contains("合理上限"), "\(problem.message)")
+        #expect(spec.normalize(beyond, plausible: false) == .success(beyond))
+    }
+
     @Test("counts are whole numbers of at least one")
     func counts() {
         let count = RecordKind.decisions.field(named: "count")!

@@ -33,10 +33,14 @@ enum ReportSourceImplementation: String, CaseIterable, Sendable {
             let town = try ReportSourceImplementation.town(scratch)
             // r2's outcome lost, as data from an older version or a damaged file can be
             try tamper(town, "UPDATE requests SET outcome = NULL WHERE id = '\(townUnit.code):r2'")
+            // f3's amount as an earlier release could take it: 20亿元, beyond a fee's plausible maximum
+            try tamper(town, "UPDATE fees SET amount_yuan = 200000000000 WHERE id = '\(village.code):f3'")
             return ReportSourceFixture(source: town.figures, scratch: scratch)
         case .postgresql:
             let (database, store) = try TestPostgres.moved(try ReportSourceImplementation.town(scratch))
             try TestPostgres.execute("UPDATE records SET fields = fields - 'outcome' WHERE id = '\(townUnit.code):r2'", in: database)
+            try TestPostgres.execute("UPDATE records SET fields = jsonb_set(fields, '{amount_yuan}', '\"2000000000\"') WHERE id = '\(village.code):f3'",
+                                     in: database)
             return ReportSourceFixture(source: try store.reportSource(), scratch: scratch, database: database)
         }
     }
@@ -47,13 +51,19 @@ enum ReportSourceImplementation: String, CaseIterable, Sendable {
             _ = try town.units.addVillage(code: village.code, name: village.name)
             // Requests: two received in 2021 by the township (one granted, one concluded without an
             // outcome), one carried in from 2020 by the village and still open, one deleted.
-            try load(town, .requests, "id,unit,received_on,applicant_type,concluded_on,outcome", [
-                "r1,\(townUnit.code),2021-03-01,natural_person,2021-03-10,granted",
-                "r2,\(townUnit.code),2021-04-01,natural_person,2021-04-20,granted",
-                "r3,\(village.code),2020-12-20,commercial_enterprise,,",
-                "r4,\(village.code),2021-05-01,natural_person,,",
+            try load(town, .requests, "id,unit,received_on,applicant_type,concluded_on,outcome,fee_yuan", [
+                "r1,\(townUnit.code),2021-03-01,natural_person,2021-03-10,granted,12.34",
+                "r2,\(townUnit.code),2021-04-01,natural_person,2021-04-20,granted,",
+                "r3,\(village.code),2020-12-20,commercial_enterprise,,,",
+                "r4,\(village.code),2021-05-01,natural_person,,,",
             ])
             try town.records.delete(.requests, id: "\(village.code):r4", now: 1_700_000_001)
+            // Amounts with decimals, in both units and years; f3 is made implausible above.
+            try load(town, .fees, "id,unit,collected_on,amount_yuan", [
+                "f1,\(townUnit.code),2021-04-01,120.5", "f2,\(village.code),2021-05-01,0.05", "f3,\(village.code),2021-07-01,5",
+                "f4,\(village.code),2022-01-01,7",
+            ])
+            try load(town, .procurement, "id,unit,title,contracted_on,amount_yuan", ["p1,\(village.code),村委会办公设备,2021-06-01,35000.1"])
             try load(town, .notices, "id,unit,title,category,channel,published_on", [
                 "n1,\(village.code),通知,finance,门户网站,2021-03-05",
                 "n2,\(village.code),通知,finance,门户网站,2021-03-06",
@@ -103,6 +113,20 @@ struct ReportSourceContractTests {
         #expect(figures.requestsReceivedByUnit.filter { $0.value > 0 } == [townUnit.code: 2])
         // Another year counts other records
         #expect(try fixture.source.reportFigures(year: 2022).noticesPublished == 1)
+    }
+
+    @Test("amounts are summed exactly by unit and year; a record beyond its plausible maximum is named", arguments: ReportSourceImplementation.available)
+    func amounts(implementation: ReportSourceImplementation) throws {
+        let fixture = try implementation.make()
+        let figures = try fixture.source.reportFigures(year: 2021)
+        #expect(figures.amountsByUnit[.fees] == [townUnit.code: 12_050, village.code: 200_000_000_005])
+        #expect(figures.amountsByUnit[.procurement] == [village.code: 3_500_010])
+        #expect(figures.procurementCount == 1)
+        #expect(figures.total(.requestFees) == 1_234)
+        let implausible = try fixture.source.implausibleAmounts(year: 2021)
+        #expect(implausible == [DataProblem(kind: .fees, id: "\(village.code):f3", unit: village.code,
+                                            problem: "行政事业性收费金额 2000000000 元, 超过一条记录的合理上限 10亿元")])
+        #expect(try fixture.source.implausibleAmounts(year: 2022).isEmpty)
     }
 
     @Test("each unit's share: the township first, then its villages", arguments: ReportSourceImplementation.available)

@@ -78,7 +78,7 @@ struct RequestFiguresPropertyTests {
             var concluded: [RequestOutcome?: [ApplicantType?: Int]] = [:]
             for request in standing where within(request.concluded) { concluded[request.outcome, default: [:]][request.applicant, default: 0] += 1 }
             #expect(figures.concluded.mapValues(nonZero).filter { !$0.value.isEmpty } == concluded, "seed \(seed) year \(year) concluded")
-            #expect(figures.requestFeesFen == standing.filter { within($0.concluded) }.reduce(0) { $0 + $1.feeFen }, "seed \(seed) year \(year) fees")
+            #expect(figures.total(.requestFees) == standing.filter { within($0.concluded) }.reduce(0) { $0 + Int128($1.feeFen) }, "seed \(seed) year \(year) fees")
             for code in Self.villages {
                 let unit = try #require(units.first { $0.unit.code == code })
                 #expect(unit.requestsReceived == standing.filter { $0.unit == code && within($0.received) }.count, "seed \(seed) year \(year) \(code)")

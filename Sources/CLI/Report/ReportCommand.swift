@@ -171,7 +171,14 @@ struct ReportCheck: ParsableCommand, ExampleProviding {
     func run() throws {
         let (source, close) = try records.open()
         defer { close() }
-        let (_, checks) = try report.build(source)
+        let checks: [CheckResult]
+        do {
+            checks = try report.build(source).1
+        } catch let beyond as AmountBeyondReport {
+            // No report can be made of such a year: say which records make it so, and only that.
+            checks = [try ReportChecks.amounts(try source.reportFigures(year: report.year), source: source)]
+            Terminal.error(beyond.description.components(separatedBy: ";").first! + "; 其余检查要等金额改正后才能进行")
+        }
         if json {
             print(JSONValue.array(checks.map(JSONRenderer.check)).rendered())
         } else {

@@ -86,9 +86,13 @@ public struct FieldSpec: Sendable {
     public let headerAliases: [String]
     /// Shown when asking for the value at a terminal.
     public let example: String
+    /// For an amount: the most one record may plausibly hold. Larger is refused at capture and by
+    /// a server taking a push (a misplaced decimal point, fen typed as yuan), and listed by
+    /// `report check` when an earlier release took it. Values held already merge as they are.
+    public let plausibleMaximum: Yuan?
 
     public init(_ name: String, _ label: String, _ type: FieldType, required: Bool = false,
-                default defaultValue: String? = nil, headers: [String] = [], example: String = "") {
+                default defaultValue: String? = nil, headers: [String] = [], example: String = "", plausibleMaximum: Yuan? = nil) {
         self.name = name
         self.label = label
         self.type = type
@@ -96,6 +100,7 @@ public struct FieldSpec: Sendable {
         self.defaultValue = defaultValue
         headerAliases = headers
         self.example = example
+        self.plausibleMaximum = plausibleMaximum
     }
 
     public var choice: EnumChoice? {
@@ -106,7 +111,9 @@ public struct FieldSpec: Sendable {
     }
 
     /// Checks typed text and returns the canonical stored text, or nil for an empty value.
-    public func normalize(_ raw: String) -> Result<String?, FieldProblem> {
+    /// `plausible`: also hold an amount to `plausibleMaximum` (capture, a server taking a push);
+    /// a laptop taking its server's values checks their form only.
+    public func normalize(_ raw: String, plausible: Bool = true) -> Result<String?, FieldProblem> {
         var text = raw.trimmingSpaces()
         if text.isEmpty { return .success(nil) }
         switch type {
@@ -130,7 +137,11 @@ public struct FieldSpec: Sendable {
             }
         case .money:
             switch Yuan.parse(text) {
-            case .success(let amount): return .success(amount.description)
+            case .success(let amount):
+                if plausible, let maximum = plausibleMaximum, amount > maximum {
+                    return failure("金额 \(amount) 元超过一条记录的合理上限 \(maximum.chineseDescription); 请检查单位是否为元、小数点是否错位")
+                }
+                return .success(amount.description)
             case .failure(let problem): return failure("\"\(text)\" \(problem.message)")
             }
         case .count:

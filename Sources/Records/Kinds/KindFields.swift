@@ -36,13 +36,15 @@ enum KindFields {
 
     static let fees: [FieldSpec] = [
         FieldSpec("collected_on", "收费日期", .date, required: true, headers: ["收费日期", "日期"], example: "2021-04-01"),
-        FieldSpec("amount_yuan", "金额（元）", .money, required: true, headers: ["金额", "金额（元）", "金额(元)"], example: "120.50"),
+        FieldSpec("amount_yuan", "金额（元）", .money, required: true, headers: ["金额", "金额（元）", "金额(元)"], example: "120.50",
+                  plausibleMaximum: Yuan.plausibleFee),
     ]
 
     static let procurement: [FieldSpec] = [
         FieldSpec("title", "采购项目", .text(maxLength: title), required: true, headers: ["项目", "采购项目", "名称"], example: "村委会办公设备采购"),
         FieldSpec("contracted_on", "签约日期", .date, required: true, headers: ["签约日期", "日期"], example: "2020-08-01"),
-        FieldSpec("amount_yuan", "金额（元）", .money, required: true, headers: ["金额", "金额（元）", "金额(元)"], example: "35000"),
+        FieldSpec("amount_yuan", "金额（元）", .money, required: true, headers: ["金额", "金额（元）", "金额(元)"], example: "35000",
+                  plausibleMaximum: Yuan.plausibleProcurement),
     ]
 
     static let requests: [FieldSpec] = [
@@ -53,7 +55,8 @@ enum KindFields {
         FieldSpec("content", "申请内容", .text(maxLength: longText), headers: ["申请内容", "内容"], example: "2020年低保户名单"),
         FieldSpec("concluded_on", "办结日期", .date, headers: ["办结日期", "答复日期"], example: "2021-03-20"),
         FieldSpec("outcome", "办理结果", .choice(EnumChoice(RequestOutcome.self)), headers: ["办理结果", "结果"], example: "予以公开"),
-        FieldSpec("fee_yuan", "信息处理费（元）", .money, headers: ["信息处理费", "收费金额"], example: "0"),
+        FieldSpec("fee_yuan", "信息处理费（元）", .money, headers: ["信息处理费", "收费金额"], example: "0",
+                  plausibleMaximum: Yuan.plausibleRequestFee),
     ]
 
     static let cases: [FieldSpec] = [

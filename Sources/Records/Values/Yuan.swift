@@ -8,6 +8,16 @@ public struct Yuan: Hashable, Comparable, Sendable, Codable, CustomStringConvert
 
     public init(fen: Int64) { self.fen = fen }
 
+    // The most one record may plausibly hold (spec: docs/PROTOCOL.md, "Amounts"): a request's
+    // information-processing fee, a fee collected, a procurement contract. Larger is a misplaced
+    // decimal point or fen typed as yuan, refused at capture and by the server.
+    public static let plausibleRequestFee = Yuan(fen: 1_000_000 * 100)
+    public static let plausibleFee = Yuan(fen: 1_000_000_000 * 100)
+    public static let plausibleProcurement = Yuan(fen: 10_000_000_000 * 100)
+    /// The most one figure of a report (a year's fees, procurement or request fees over a unit's
+    /// subtree) may plausibly be; `report check` names the units and records beyond it.
+    public static let plausibleReportTotal = Yuan(fen: 100_000_000_000 * 100)
+
     /// Parses `1234`, `1234.5`, `1,234.50`, `1234.50元`, `¥1234.50`. At most two decimals.
     public static func parse(_ text: String) -> Result<Yuan, YuanProblem> {
         var body = Substring(text.trimmingSpaces())
@@ -47,12 +57,16 @@ public struct Yuan: Hashable, Comparable, Sendable, Codable, CustomStringConvert
     }
 
     /// Canonical text: no grouping, no trailing zeros (`1234.5`, `1234`, `0.05`).
-    public var description: String {
-        let whole = fen / 100
-        let cents = fen % 100
-        if cents == 0 { return String(whole) }
-        if cents % 10 == 0 { return "\(whole).\(cents / 10)" }
-        return "\(whole).\(cents < 10 ? "0" : "")\(cents)"
+    public var description: String { Yuan.text(fen: Int128(fen)) }
+
+    /// The canonical text of any number of fen, a sum too large for one amount included.
+    public static func text(fen: Int128) -> String {
+        let sign = fen < 0 ? "-" : ""
+        let whole = fen.magnitude / 100
+        let cents = fen.magnitude % 100
+        if cents == 0 { return sign + String(whole) }
+        if cents % 10 == 0 { return "\(sign)\(whole).\(cents / 10)" }
+        return "\(sign)\(whole).\(cents < 10 ? "0" : "")\(cents)"
     }
 
     /// The amount in 万元 exactly, trailing zeros dropped (7730.28, 96171.6, 1234.056789, 0):
@@ -84,6 +98,16 @@ public struct Yuan: Hashable, Comparable, Sendable, Codable, CustomStringConvert
         for _ in 0..<dropped { step *= 10 }
         let magnitude = (fen.magnitude + UInt64(step / 2)) / UInt64(step) * UInt64(step)
         return Yuan(fen: fen < 0 ? -Int64(magnitude) : Int64(magnitude))
+    }
+
+    /// A round amount as an official writes it: 100万元, 10亿元, 1000亿元; other amounts in 元.
+    public var chineseDescription: String {
+        let yuan = fen / 100
+        guard fen % 100 == 0, yuan > 0 else { return "\(self)元" }
+        for (unit, size) in [("亿元", Int64(100_000_000)), ("万元", Int64(10_000))] where yuan % size == 0 {
+            return "\(yuan / size)\(unit)"
+        }
+        return "\(yuan)元"
     }
 
     public static func < (lhs: Yuan, rhs: Yuan) -> Bool { lhs.fen < rhs.fen }

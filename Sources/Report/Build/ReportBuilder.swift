@@ -9,6 +9,8 @@ public enum ReportBuilder {
         public let unwrittenSections: [NarrativeSection]
         /// Placeholders in the written text that are not known.
         public let unknownPlaceholders: [String]
+        /// What the tables were computed from.
+        public let figures: ReportFigures
     }
 
     /// `amountDecimals`: decimals of 万元 printed in table 2 (0...6; 6, the default, is exact).
@@ -16,12 +18,15 @@ public enum ReportBuilder {
                              amountDecimals: Int = Yuan.wanYuanDecimals) throws -> Built {
         let unit = try source.reportingUnit()
         let figures = try source.reportFigures(year: year)
+        if let beyond = ReportAmount.allCases.first(where: { figures.total($0) > Int128(Yuan.maximumFen) }) {
+            throw AmountBeyondReport(year: year, amount: beyond, fen: figures.total(beyond))
+        }
         let version = version ?? FormatVersion.forYear(year)
         let table3 = Table3Layout.build(figures, version: version)
         let headline = Headline(noticesPublished: figures.noticesPublished,
                                 requestsReceived: table3.row("new_received")!.values.last!,
                                 requestsConcluded: table3.row("results_total")!.values.last!)
-        let requestFees = Yuan(fen: figures.requestFeesFen)
+        let requestFees = figures.yuan(.requestFees)
         let values = Narrative.values((year, headline, table3.row("carried_over_out")!.values.last!, requestFees))
         var sections: [NarrativeSection: String] = [:]
         var unwritten: [NarrativeSection] = []
@@ -48,6 +53,20 @@ public enum ReportBuilder {
                                   table3: table3,
                                   table4: Table4Layout.build(figures), sections: sections,
                                   appendix: Appendix(units: units, noticesByMonth: months))
-        return Built(report: report, unwrittenSections: unwritten, unknownPlaceholders: unknown)
+        return Built(report: report, unwrittenSections: unwritten, unknownPlaceholders: unknown, figures: figures)
+    }
+}
+
+/// A year whose amounts sum beyond what a report can print (records taken by an earlier release,
+/// before amounts were held to a plausible maximum): no report is made of it, and `report check`
+/// names the units and records.
+public struct AmountBeyondReport: Error, Sendable, CustomStringConvertible {
+    public let year: Int
+    public let amount: ReportAmount
+    public let fen: Int128
+
+    public var description: String {
+        "\(year) 年的\(amount.label)合计 \(Yuan.text(fen: fen)) 元, 远超合理范围, 无法生成报告 (多半是某些记录的金额单位或小数点有误); "
+            + "请运行 gongkai report check --year \(year) 查看是哪个单位的哪些记录, 改正后再生成"
     }
 }

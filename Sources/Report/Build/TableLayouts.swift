@@ -30,7 +30,7 @@ enum Table2Layout {
                              rows: [Table2.Row(label: Label("fees", MatterKind.fees.label), cells: [.count(lastYear(.fees)), .change(change(.fees))])]),
                 Table2.Group(label: "第二十条第（九）项", columns: [Label("projects", "采购项目数量"), Label("amount_yuan", "采购总金额")],
                              rows: [Table2.Row(label: Label("procurement", "政府集中采购"),
-                                               cells: [.count(figures.procurementCount), .yuan(Yuan(fen: figures.procurementFen))])]),
+                                               cells: [.count(figures.procurementCount), .yuan(figures.yuan(.procurement))])]),
             ])
         case .v2021:
             let decisionColumn = [Label("decisions", "本年处理决定数量")]
@@ -47,7 +47,7 @@ enum Table2Layout {
                              rows: [Table2.Row(label: Label("penalty", MatterKind.penalty.label), cells: [.count(decisions(.penalty))]),
                                     Table2.Row(label: Label("coercion", MatterKind.coercion.label), cells: [.count(decisions(.coercion))])]),
                 Table2.Group(label: "第二十条第（八）项", columns: [Label("amount_wan_yuan", "本年收费金额（单位：万元）")],
-                             rows: [Table2.Row(label: Label("fees", MatterKind.fees.label), cells: [.wanYuan(Yuan(fen: figures.feesFen).roundedToWanYuan(decimals: amountDecimals))])]),
+                             rows: [Table2.Row(label: Label("fees", MatterKind.fees.label), cells: [.wanYuan(figures.yuan(.fees).roundedToWanYuan(decimals: amountDecimals))])]),
             ])
         }
     }

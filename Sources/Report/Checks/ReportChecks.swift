@@ -47,6 +47,7 @@ public enum ReportChecks {
         }
         results.append(CheckResult("NONNEG", .error, ok: negative.isEmpty,
                                    negative.isEmpty ? "除“本年增/减”外各格均不小于 0" : "出现负数: \(negative.joined(separator: ", "))"))
+        results.append(try amounts(built.figures, source: source))
         let problems = try source.dataProblems(year: report.year).map(ref)
         results.append(CheckResult("DATA-OPEN", .error, ok: problems.isEmpty,
                                    problems.isEmpty ? "没有缺结果、缺日期或日期颠倒的记录" : "\(problems.count) 条记录的数据有误, 会使表格不准确",
@@ -131,6 +132,28 @@ public enum ReportChecks {
     }
 
     // MARK: - Data
+
+    /// The year's amounts: each total within what a report of a county may plausibly hold, and no
+    /// record beyond what one record may. A failure names the units with the largest shares and
+    /// the records beyond their limit. Also what `report check` says of a year whose totals are
+    /// too large for a report to be made at all (`AmountBeyondReport`).
+    public static func amounts(_ figures: ReportFigures, source: any ReportSource) throws -> CheckResult {
+        let records = try source.implausibleAmounts(year: figures.year).map(ref)
+        var details: [String] = []
+        for amount in ReportAmount.allCases where figures.total(amount) > Int128(Yuan.plausibleReportTotal.fen) {
+            let shares = figures.amountsByUnit[amount, default: [:]].sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3)
+            details.append("\(amount.label)合计 \(Yuan.text(fen: figures.total(amount))) 元, 超过合理范围 \(Yuan.plausibleReportTotal.chineseDescription) (最多的单位: "
+                           + shares.map { "\($0.key) \(Yuan.text(fen: $0.value)) 元" }.joined(separator: ", ") + ")")
+        }
+        if !records.isEmpty {
+            let units = Set(records.map(\.unit)).sorted()
+            details.append("\(records.count) 条记录的金额超过一条记录的合理上限 (单位: \(units.joined(separator: ", ")))")
+        }
+        guard !details.isEmpty else { return CheckResult("DATA-AMOUNT", .error, ok: true, "各项金额合计都在合理范围内, 没有金额超过合理上限的记录") }
+        return CheckResult("DATA-AMOUNT", .error, ok: false,
+                           details.joined(separator: "; ") + "; 请检查这些记录的金额单位是否为元、小数点是否错位 (gongkai fee edit … --amount-yuan …)",
+                           records: records)
+    }
 
     static func syncState(_ report: AnnualReport, source: any ReportSource) throws -> CheckResult {
         var calendar = Calendar(identifier: .gregorian)

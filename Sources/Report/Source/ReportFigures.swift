@@ -24,17 +24,16 @@ public struct ReportFigures: Sendable, Equatable {
     public var mattersInForce: [MatterKind: Int] = [:]
     /// The sum of `count` over decisions made in the year.
     public var decisions: [MatterKind: Int] = [:]
-    public var feesFen: Int64 = 0
     public var procurementCount = 0
-    public var procurementFen: Int64 = 0
+    /// The year's amounts in fen, by unit: exact however large (no one amount is over 2^63 fen,
+    /// and a sum is kept in a type twice as wide), so that a sum too large is told, not a crash.
+    public var amountsByUnit: [ReportAmount: [String: Int128]] = [:]
 
     public var newReceived: ByApplicant = [:]
     public var carriedOverIn: ByApplicant = [:]
     /// Concluded in the year, by outcome (nil: concluded without an outcome, a data error).
     public var concluded: [RequestOutcome?: ByApplicant] = [:]
     public var carriedOverOut: ByApplicant = [:]
-    /// Information-processing fees on requests concluded in the year.
-    public var requestFeesFen: Int64 = 0
     /// Requests received and concluded in the year, by unit code (from the same pass as table 3).
     public var requestsReceivedByUnit: [String: Int] = [:]
     public var requestsConcludedByUnit: [String: Int] = [:]
@@ -58,7 +57,7 @@ public struct ReportFigures: Sendable, Equatable {
     /// received in the year, carried in, concluded in the year, carried out, and the fees of
     /// those concluded.
     public mutating func addRequests(unit: String, applicant: String?, outcome: String?, received: Int, carriedIn: Int, concluded: Int,
-                                     carriedOut: Int, feesFen: Int64) {
+                                     carriedOut: Int, feesFen: Int128) {
         let applicant = applicant.flatMap(ApplicantType.init(rawValue:))
         let outcome = outcome.flatMap(RequestOutcome.init(rawValue:))
         requestsReceivedByUnit[unit, default: 0] += received
@@ -67,8 +66,26 @@ public struct ReportFigures: Sendable, Equatable {
         carriedOverIn[applicant, default: 0] += carriedIn
         if concluded > 0 { self.concluded[outcome, default: [:]][applicant, default: 0] += concluded }
         carriedOverOut[applicant, default: 0] += carriedOut
-        requestFeesFen += feesFen
+        addAmount(.requestFees, unit: unit, fen: feesFen)
     }
+
+    /// A unit's share of one of the year's amounts.
+    public mutating func addAmount(_ amount: ReportAmount, unit: String, fen: Int128) {
+        amountsByUnit[amount, default: [:]][unit, default: 0] += fen
+    }
+
+    /// One of the year's amounts over every unit, in fen, exact.
+    public func total(_ amount: ReportAmount) -> Int128 {
+        amountsByUnit[amount, default: [:]].values.reduce(0, +)
+    }
+
+    /// One of the year's amounts as the report prints it. `ReportBuilder` refuses a year whose
+    /// totals are beyond what an amount holds; elsewhere (last year's figures for a check that
+    /// reads only counts) one beyond is held at the largest.
+    public func yuan(_ amount: ReportAmount) -> Yuan {
+        Yuan(fen: Int64(clamping: min(total(amount), Int128(Yuan.maximumFen))))
+    }
+
 
     /// Cases filed in the year of a group, by their result at the year's end (nil: pending). A
     /// group or result that is not a known one is left out where it cannot be placed.
@@ -85,6 +102,48 @@ public struct ReportFigures: Sendable, Equatable {
         guard let category = NoticeCategory(rawValue: category) else { return }
         noticesByMonth[month, default: [:]][category, default: 0] += count
         noticesPublished += count
+    }
+}
+
+/// The amounts a report sums: table 2's fees (2021 format) and procurement (2019), and the
+/// information-processing fees of the requests concluded (the narrative of section 六).
+public enum ReportAmount: String, CaseIterable, Sendable {
+    case fees, procurement, requestFees
+
+    /// Its name in a message.
+    public var label: String {
+        switch self {
+        case .fees: "行政事业性收费金额"
+        case .procurement: "政府集中采购金额"
+        case .requestFees: "信息处理费"
+        }
+    }
+
+    /// The records it is summed from, their amount field, and the date that places one in a year.
+    public var kind: RecordKind {
+        switch self {
+        case .fees: .fees
+        case .procurement: .procurement
+        case .requestFees: .requests
+        }
+    }
+
+    public var field: String { self == .requestFees ? "fee_yuan" : "amount_yuan" }
+
+    public var date: String {
+        switch self {
+        case .fees: "collected_on"
+        case .procurement: "contracted_on"
+        case .requestFees: "concluded_on"
+        }
+    }
+
+    /// The most one record may plausibly hold (the field's own rule).
+    public var maximum: Yuan { kind.field(named: field)!.plausibleMaximum! }
+
+    /// What `report check` says of a record beyond it.
+    public func problem(_ amount: String) -> String {
+        "\(label) \(amount) 元, 超过一条记录的合理上限 \(maximum.chineseDescription)"
     }
 }
 

@@ -14,6 +14,9 @@ public protocol ReportSource: Sendable {
     func narrativeText(id: String) throws -> String?
     /// Records that break the rules between fields and bear on `year`'s report.
     func dataProblems(year: Int) throws -> [DataProblem]
+    /// Records that bear on `year`'s amounts and hold more than one record plausibly may
+    /// (`FieldSpec.plausibleMaximum`): taken by an earlier release, or written into the file.
+    func implausibleAmounts(year: Int) throws -> [DataProblem]
     /// Records of `year` with open conflicts.
     func conflictedRecords(year: Int) throws -> [DataProblem]
     /// Live documents of `kind` made by the end of `year`: their ids and units.

@@ -40,6 +40,24 @@ extension ReportFigureStore {
         }
     }
 
+    /// Records bearing on `year`'s amounts whose amount is beyond what one record may plausibly be.
+    public func implausibleAmounts(year: Int) throws(ReplicaError) -> [DataProblem] {
+        try database.withConnection { connection in
+            var problems: [DataProblem] = []
+            for amount in ReportAmount.allCases {
+                let sql = """
+                    SELECT id, unit, \(amount.field) AS fen FROM \(amount.kind.rawValue)
+                    WHERE deleted = 0 AND \(amount.field) > ?3 AND \(amount.date) BETWEEN ?1 AND ?2 AND \(ReportFigureStore.inScope) ORDER BY id
+                    """
+                for row in try connection.rows(sql, arguments([.text("\(year)-01-01"), .text("\(year)-12-31"), .integer(amount.maximum.fen)])) {
+                    problems.append(DataProblem(kind: amount.kind, id: try row.text("id"), unit: try row.text("unit"),
+                                                problem: amount.problem(Yuan.text(fen: Int128(try row.integer("fen"))))))
+                }
+            }
+            return problems
+        }
+    }
+
     /// Records of `year` (by the date that places each kind in a year) with open conflicts.
     public func conflictedRecords(year: Int) throws(ReplicaError) -> [DataProblem] {
         let dates: [RecordKind: String] = [

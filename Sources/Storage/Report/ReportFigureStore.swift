@@ -81,15 +81,17 @@ public struct ReportFigureStore: Sendable {
                 guard let kind = MatterKind(rawValue: try row.text("kind")) else { continue }
                 figures.decisions[kind] = try row.int("decisions")
             }
-            figures.feesFen = try connection.integer("""
-                SELECT coalesce(sum(amount_yuan), 0) FROM fees WHERE deleted = 0 AND collected_on BETWEEN ?1 AND ?2 AND \(ReportFigureStore.inScope)
-                """, arguments([.text(start), .text(end)]))
-            let procurement = try connection.row("""
-                SELECT count(*) AS contracts, coalesce(sum(amount_yuan), 0) AS fen FROM procurement
-                WHERE deleted = 0 AND contracted_on BETWEEN ?1 AND ?2 AND \(ReportFigureStore.inScope)
-                """, arguments([.text(start), .text(end)]))
-            figures.procurementCount = try procurement.int("contracts")
-            figures.procurementFen = try procurement.integer("fen")
+            // Amounts by unit, each sum split at 10^9 fen so that SQLite's 64-bit sum cannot overflow
+            // whatever an earlier release took (put together in Swift, exactly).
+            for (amount, table, date) in [(ReportAmount.fees, "fees", "collected_on"), (.procurement, "procurement", "contracted_on")] {
+                for row in try connection.rows("""
+                    SELECT unit, count(*) AS records, \(ReportFigureStore.splitSum("amount_yuan")) FROM \(table)
+                    WHERE deleted = 0 AND \(date) BETWEEN ?1 AND ?2 AND \(ReportFigureStore.inScope) GROUP BY unit
+                    """, arguments([.text(start), .text(end)])) {
+                    figures.addAmount(amount, unit: try row.text("unit"), fen: try ReportFigureStore.splitSum(row))
+                    if amount == .procurement { figures.procurementCount += try row.int("records") }
+                }
+            }
             // Table 3 and the units' request counts in one pass over the requests, summed here:
             // SQLite's GROUP BY would sort every row first. The columns are found by name once.
             var groups: [RequestGroup: RequestSums] = [:]
@@ -163,6 +165,17 @@ public struct ReportFigureStore: Sendable {
     }
 }
 
+extension ReportFigureStore {
+    /// A sum of fen in two parts that cannot overflow: the billions and the rest.
+    static func splitSum(_ column: String) -> String {
+        "coalesce(sum(\(column) / 1000000000), 0) AS high, coalesce(sum(\(column) % 1000000000), 0) AS low"
+    }
+
+    static func splitSum(_ row: Row) throws(SQLiteError) -> Int128 {
+        Int128(try row.integer("high")) * 1_000_000_000 + Int128(try row.integer("low"))
+    }
+}
+
 /// The pass over the requests. It keeps only the rows one of its sums counts (the WHERE is the
 /// disjunction of their conditions, so no count changes): a township's earlier years are passed
 /// over in the scan. Each row gives its group and its 0/1 flags; `reportFigures` sums them.
@@ -197,13 +210,14 @@ private struct RequestSums {
     var carriedIn: Int64 = 0
     var concluded: Int64 = 0
     var carriedOut: Int64 = 0
-    var feesFen: Int64 = 0
+    /// Exact: 64-bit fees an earlier release took would overflow 64 bits summed.
+    var feesFen: Int128 = 0
 
     mutating func add(received: Int64, carriedIn: Int64, concluded: Int64, carriedOut: Int64, feesFen: Int64) {
         self.received += received
         self.carriedIn += carriedIn
         self.concluded += concluded
         self.carriedOut += carriedOut
-        self.feesFen += feesFen
+        self.feesFen += Int128(feesFen)
     }
 }
