@@ -49,13 +49,31 @@ struct RequestRefused: Error {
 
 /// JSON responses, gzip-compressed when the client accepts it.
 enum JSONBody {
-    static func response(_ json: [UInt8], status: HTTPResponse.Status = .ok, compress: Bool) -> Response {
+    /// Bytes handed to the connection at a time: the writer waits while the socket is full, so
+    /// an answer is written only as fast as the client reads it.
+    static let chunkBytes = 65_536
+
+    /// `holding`: a request's place at its token's gate, kept until the answer is written.
+    static func response(_ json: [UInt8], status: HTTPResponse.Status = .ok, compress: Bool, holding place: GatePlace? = nil) -> Response {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         var body = json
         if compress {
             body = Gzip.compress(json)
             headers[.contentEncoding] = "gzip"
         }
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        guard let place, body.count > chunkBytes else {
+            return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        }
+        let bytes = body
+        return Response(status: status, headers: headers, body: ResponseBody(contentLength: bytes.count) { writer in
+            withExtendedLifetime(place) {}
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(offset + chunkBytes, bytes.count)
+                try await writer.write(ByteBuffer(bytes: bytes[offset..<end]))
+                offset = end
+            }
+            try await writer.finish(nil)
+        })
     }
 }

@@ -11,10 +11,13 @@ public struct SyncRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The client's address, for the log.
     public let client: String
+    /// The connection, whose requests its token's gate counts.
+    let connection: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         client = source.channel.remoteAddress?.ipAddress ?? "?"
+        connection = source.channel
     }
 }
 
@@ -118,21 +121,36 @@ struct SyncRoutes: Sendable {
                         _ body: @Sendable ([UInt8], DeviceAccess, String) async throws -> [UInt8]) async -> Response {
         let compress = accepts(request)
         var admitted: DeviceAccess?
-        defer { if let admitted { gate.leave(admitted.device) } }
         do {
             let access = try await authenticate(request)
-            guard gate.enter(access.device) else {
-                throw RequestRefused(.tooManyRequests, code: "too_many_requests",
-                                     message: "此设备同时发来的请求超过 \(configuration.maximumRequestsPerToken) 个; 请稍候再试")
-            }
+            // The request keeps its place until its answer is written, not just computed.
+            let place = try enter(access.device, on: context.connection)
             admitted = access
             let bytes = try await read(request)
             let session = request.headers[HTTPField.Name("X-Gongkai-Session")!] ?? "anonymous"
-            return JSONBody.response(try await body(bytes, access, String(session.prefix(64))), compress: compress)
+            return JSONBody.response(try await body(bytes, access, String(session.prefix(64))), compress: compress, holding: place)
         } catch {
             let refused = RequestRefused.from(error)
             log(refused, error, request, context, device: admitted?.device)
             return refused.response(compress: compress)
+        }
+    }
+
+    /// A place at the device's gate for a request on `connection`, or the refusal (429).
+    private func enter(_ device: String, on connection: any Channel) throws -> GatePlace {
+        let id = ObjectIdentifier(connection)
+        switch gate.enter(device, connection: id) {
+        case .tooManyRequests:
+            throw RequestRefused(.tooManyRequests, code: "too_many_requests",
+                                 message: "此设备同时发来的请求超过 \(configuration.maximumRequestsPerToken) 个; 请稍候再试")
+        case .tooManyConnections:
+            throw RequestRefused(.tooManyRequests, code: "too_many_connections",
+                                 message: "此设备同时打开的连接超过 \(configuration.maximumConnectionsPerToken) 个; 请稍候再试")
+        case .admitted(let newConnection):
+            if newConnection {
+                connection.closeFuture.whenComplete { [gate] _ in gate.disconnected(device, connection: id) }
+            }
+            return GatePlace(gate: gate, device: device)
         }
     }
 

@@ -18,11 +18,13 @@ public enum SyncServer {
         let refusals = RefusalSummary(logger: logger, seconds: configuration.refusalSummarySeconds)
         let routes = SyncRoutes(store: store, service: SyncService(store: store), configuration: configuration,
                                 sessions: SessionLog(logger: logger), lanes: DatabaseLanes(concurrentWrites: store.takesConcurrentWrites),
-                                gate: TokenGate(limit: configuration.maximumRequestsPerToken), refusals: refusals)
+                                gate: TokenGate(limit: configuration.maximumRequestsPerToken, connectionLimit: configuration.maximumConnectionsPerToken),
+                                refusals: refusals)
         routes.register(on: router)
+        let connections = ConnectionLedger(perAddress: configuration.maximumConnectionsPerAddress)
         return Application(
             responder: JSONErrorResponder(inner: router.buildResponder()),
-            server: try httpServer(configuration),
+            server: try httpServer(configuration, connections: connections, refusals: refusals),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "gongkai"),
             services: [RefusalSummaryFlusher(summary: refusals, seconds: configuration.refusalSummarySeconds)],
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
@@ -34,11 +36,15 @@ public enum SyncServer {
 extension SyncServer {
     /// HTTP/1.1, or HTTPS when a certificate and key are given; either way with the timeouts
     /// that close idle, stalled and crawling connections.
-    static func httpServer(_ configuration: ServerConfiguration) throws -> HTTPServerBuilder {
+    static func httpServer(_ configuration: ServerConfiguration, connections: ConnectionLedger, refusals: RefusalSummary) throws -> HTTPServerBuilder {
         let window = TimeAmount.seconds(configuration.bodyWindowSeconds)
         let (minimum, maximum) = (configuration.minimumBodyBytesPerWindow, TimeAmount.seconds(configuration.maximumRequestSeconds))
         let http1 = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [SlowRequestGuard(window: window, minimumBytesPerWindow: minimum, maximumDuration: maximum)],
+            additionalChannelHandlers: [
+                ConnectionCap(ledger: connections) { address in refusals.refused(code: "too_many_connections", client: address, path: "(连接)") },
+                SlowRequestGuard(window: window, minimumBytesPerWindow: minimum, maximumDuration: maximum),
+                AnswerDrainGuard(window: window, minimumBytesPerWindow: minimum, maximumDuration: maximum),
+            ],
             idleTimeout: .seconds(configuration.idleTimeoutSeconds))
         guard let certificatePath = configuration.tlsCertificatePath, let keyPath = configuration.tlsKeyPath else {
             return .http1(configuration: http1)

@@ -36,10 +36,28 @@ public final class RawHTTPConnection {
     private var buffered: [UInt8] = []
     public private(set) var isClosed = false
 
-    /// Connects to 127.0.0.1:`port`; a read waits at most `readTimeout` seconds.
-    public init(port: Int, readTimeout: Double = 30) throws {
+    /// Connects to 127.0.0.1:`port`; a read waits at most `readTimeout` seconds. `source`: the
+    /// loopback address to connect from (127.0.0.2 is another client to the server);
+    /// `receiveBuffer`: the kernel's receive buffer in bytes, small for a client that reads nothing.
+    public init(port: Int, readTimeout: Double = 30, source: String? = nil, receiveBuffer: Int32? = nil) throws {
         socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw Failed(what: "socket: errno \(errno)") }
+        if var size = receiveBuffer {
+            setsockopt(socket, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else {
+                let failure = Failed(what: "bind to \(source): errno \(errno)")
+                Glibc.close(socket)
+                throw failure
+            }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")

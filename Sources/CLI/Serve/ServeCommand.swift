@@ -38,9 +38,15 @@ struct ServeCommand: AsyncParsableCommand, ExampleProviding {
     var upstreamToken: String?
     @Option(name: .customLong("upstream-cacert"), help: ArgumentHelp("上级服务器自签证书的 CA (PEM)", valueName: "FILE")) var upstreamCacert: String?
     @Option(help: ArgumentHelp("向上级同步的间隔: 秒数, 或 30s、10m、1h (至少 10 秒)", valueName: "INTERVAL")) var every = "10m"
+    @Option(name: .customLong("max-connections-per-address"),
+            help: ArgumentHelp("同一客户端地址最多同时打开的连接数 (许多村经同一路由器或政务外网出口同步时调大)", valueName: "N"))
+    var maxConnectionsPerAddress = ServerConfiguration().maximumConnectionsPerAddress
 
     func run() async throws {
         guard (tlsCert == nil) == (tlsKey == nil) else { throw CLIError.usage("--tls-cert 和 --tls-key 要一起使用") }
+        guard (8...100_000).contains(maxConnectionsPerAddress) else {
+            throw CLIError.usage("--max-connections-per-address 应在 8 到 100000 之间, 收到 \(maxConnectionsPerAddress)")
+        }
         let opened = try server.open()
         let unit = try opened.servedUnit()
         guard unit.isTownship else {
@@ -55,6 +61,7 @@ struct ServeCommand: AsyncParsableCommand, ExampleProviding {
         configuration.port = port
         configuration.tlsCertificatePath = tlsCert
         configuration.tlsKeyPath = tlsKey
+        configuration.maximumConnectionsPerAddress = maxConnectionsPerAddress
         let scheme = tlsCert == nil ? "http" : "https"
         let host = host
         gongkai_log_fatal_signals("gongkai serve: 致命错误, 进程退出 (信号 ")

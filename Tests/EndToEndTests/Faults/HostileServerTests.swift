@@ -10,8 +10,10 @@ import TestTiers
 
 /// Sends raw bytes to a port and returns the HTTP status of the answer (nil when the server
 /// closed the connection without one).
-func rawExchange(port: Int, _ bytes: [UInt8]) -> Int? {
-    guard let connection = try? RawHTTPConnection(port: port, readTimeout: 10) else { return -1 }
+/// `source`: the loopback address the request comes from (a hostile client's own, so that one
+/// address's connection cap does not refuse the honest laptops on 127.0.0.1).
+func rawExchange(port: Int, _ bytes: [UInt8], source: String? = nil) -> Int? {
+    guard let connection = try? RawHTTPConnection(port: port, readTimeout: 10, source: source) else { return -1 }
     connection.send(bytes)
     connection.finishSending()
     return try? connection.readResponse().status
@@ -87,7 +89,9 @@ struct HostileServerTests {
             default: // valid JSON of the wrong shape
                 bytes = request("POST", path, headers: json, body: Array(#"{"protocolVersion":"1","records":[{"kind":7}],"limit":-5}"#.utf8))
             }
-            let status = rawExchange(port: port, bytes)
+            // From fifty addresses of their own: requests the server is still reading count against
+            // their address's connection cap, and each round should reach the parser.
+            let status = rawExchange(port: port, bytes, source: "127.0.1.\(round % 50 + 1)")
             summary.faults += 1
             let key = status.map(String.init) ?? "closed"
             statuses[key, default: 0] += 1
