@@ -89,7 +89,7 @@ let package = Package(
         .executableTarget(name: "Bench", dependencies: ["CSQLite", "Records", "Storage", "PostgresStore", "SyncCore", "SyncWire", "SyncHTTP", "Report",
                                                         "TestSupport"]),
         // Seeded randomness for tests and benchmarks.
-        .target(name: "TestSupport", dependencies: ["CSQLite", "Records", "Storage", "PostgresStore", "SyncCore",
+        .target(name: "TestSupport", dependencies: ["CSQLite", "Records", "RecordRules", "Storage", "PostgresStore", "SyncCore",
                                                     .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // The test tiers: tags for slow, privileged and browser tests, and the fast tier's switch.
         .target(name: "TestTiers"),
@@ -110,7 +110,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "ReportTests", dependencies: ["TestTiers", "Report", "Storage", "PostgresStore", "Records", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestTiers", "CLI", "Storage", "Records", "SyncCore", "SyncWire", "Report", "OfficeFiles", "TestSupport",
+        .testTarget(name: "EndToEndTests", dependencies: ["TestTiers", "CLI", "Storage", "Records", "RecordRules", "SyncCore", "SyncWire", "Report", "OfficeFiles", "TestSupport",
                                                      .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     ]
 )

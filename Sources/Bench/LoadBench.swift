@@ -61,10 +61,10 @@ enum LoadBench {
             let token = "gk_load_\(index)_" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
             if let sqlite {
                 _ = try sqlite.units.addVillage(code: unit.code, name: unit.name)
-                _ = try sqlite.devices.issueToken(token, unit: unit.code, now: 1_700_000_000)
+                _ = try sqlite.devices.issueToken(token, unit: unit.code, secret: testServerSecret, now: 1_700_000_000)
             } else if let postgres {
                 _ = try postgres.addVillage(code: unit.code, name: unit.name)
-                _ = try postgres.issueToken(token, unit: unit.code, now: 1_700_000_000)
+                _ = try postgres.issueToken(token, unit: unit.code, secret: testServerSecret, now: 1_700_000_000)
             }
             let db = directory.path("laptop\(index).sqlite")
             let laptop = try Replica.create(at: db, unit: unit, site: SiteID(bits: 0xA000 + UInt64(index)), deviceName: "笔记本\(index)",

@@ -18,6 +18,7 @@ enum PostgresSchema {
         Migration(version: 5, name: "the change feed's horizon as a function planned once per connection", sql: version5),
         Migration(version: 6, name: "relay tokens", sql: version6),
         Migration(version: 7, name: "syncs by bundle", sql: version7),
+        Migration(version: 8, name: "bundle keys sealed with the server's secret", sql: version8),
     ]
 
     static var latestVersion: Int { all.last!.version }
@@ -172,6 +173,11 @@ enum PostgresSchema {
     // When each site's last bundle (a file carried on a stick) was taken, as on SQLite (12).
     private static let version7 = """
     ALTER TABLE sites ADD COLUMN bundled_at bigint
+    """
+
+    // Each device's bundle key, sealed with the server's secret, as on SQLite (13 there).
+    private static let version8 = """
+    ALTER TABLE device_tokens ADD COLUMN bundle_key text
     """
 
     /// A migration's statements: split at each `;` outside a `$$` body (the extended protocol

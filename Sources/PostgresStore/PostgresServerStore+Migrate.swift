@@ -37,8 +37,9 @@ extension PostgresServerStore {
                       .integer(site.syncedAt), .integer(site.finishedSyncs)])
             }
             for token in header.tokens {
-                try session.run("INSERT INTO device_tokens (hash, unit, issued_at, revoked_at, relay) VALUES ($1, $2, $3, $4, $5)",
-                                [.text(token.hash), .text(token.unit), .integer(token.issuedAt), .integer(token.revokedAt), .flag(token.relays)])
+                try session.run("INSERT INTO device_tokens (hash, unit, issued_at, revoked_at, relay, bundle_key) VALUES ($1, $2, $3, $4, $5, $6)",
+                                [.text(token.hash), .text(token.unit), .integer(token.issuedAt), .integer(token.revokedAt), .flag(token.relays),
+                                 .text(token.bundleKey)])
             }
             for refusal in header.refusals {
                 try session.run("""

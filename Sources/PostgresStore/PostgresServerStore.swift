@@ -96,16 +96,18 @@ public struct PostgresServerStore: Sendable {
         })
     }
 
-    /// Registers a device token for a unit (only its hash is kept).
-    /// `relays`: the token of a server below this one (a township's syncing up), which speaks
-    /// for every site of its unit's subtree.
-    public func issueToken(_ token: String, unit code: String, relays: Bool = false, now: Int64) throws -> GovernmentUnit {
+    /// Registers a device token for a unit (only its hash is kept, and its bundle key sealed with
+    /// the server's secret). `relays`: the token of a server below this one (a township's syncing
+    /// up), which speaks for every site of its unit's subtree.
+    public func issueToken(_ token: String, unit code: String, relays: Bool = false, secret: ServerSecret, now: Int64) throws -> GovernmentUnit {
         try pool.transaction { session in
             guard let row = try session.rows("SELECT code, name, parent, is_township FROM units WHERE code = $1", [.text(code)]).first else {
                 throw PostgresStoreError.unknownUnit(code: code)
             }
-            try session.run("INSERT INTO device_tokens (hash, unit, issued_at, relay) VALUES ($1, $2, $3, $4)",
-                            [.text(DeviceToken.hash(of: token)), .text(code), .integer(now), .flag(relays)])
+            let hash = DeviceToken.hash(of: token)
+            let sealed = BundleKey.seal(BundleKey.derive(token: token), tokenHash: hash, secret: secret)
+            try session.run("INSERT INTO device_tokens (hash, unit, issued_at, relay, bundle_key) VALUES ($1, $2, $3, $4, $5)",
+                            [.text(hash), .text(code), .integer(now), .flag(relays), .text(sealed)])
             return try PostgresServerStore.unit(row)
         }
     }
@@ -141,13 +143,14 @@ public struct PostgresServerStore: Sendable {
     public func deviceTokens() throws -> [DeviceToken] {
         try pool.withSession { session in
             let sites = try session.rows("SELECT owner, device_name, synced_at FROM sites WHERE owner IS NOT NULL ORDER BY device_name")
-            return try session.rows("SELECT hash, unit, issued_at, revoked_at FROM device_tokens ORDER BY issued_at, hash").map { row in
+            return try session.rows("SELECT hash, unit, issued_at, revoked_at, bundle_key IS NOT NULL AS keyed FROM device_tokens ORDER BY issued_at, hash").map { row in
                 let hash = try row.text("hash")
                 let owned = try sites.filter { try $0.text("owner") == hash }
                 return DeviceToken(id: String(hash.prefix(DeviceToken.idLength)), unit: try row.text("unit"),
                                    devices: try owned.map { try $0.text("device_name") }, issuedAt: try row.integer("issued_at"),
                                    revokedAt: try row.optionalInteger("revoked_at"),
-                                   lastSync: try owned.compactMap { try $0.optionalInteger("synced_at") }.max())
+                                   lastSync: try owned.compactMap { try $0.optionalInteger("synced_at") }.max(),
+                                   signsBundlesWithKey: try row.flag("keyed"))
             }
         }
     }

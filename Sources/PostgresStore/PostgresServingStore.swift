@@ -51,12 +51,14 @@ public struct PostgresServingStore: Sendable, SyncServingStore {
         }
     }
 
-    /// The token a bundle file names (`DeviceToken.bundleName(ofHash:)`): its hash, which keys
-    /// the file's MAC, and what it allows; nil when this store never issued it.
-    public func bundleKey(named name: String) throws -> (key: String, access: TokenCheck)? {
-        let hashes = try pool.withSession { session in try session.rows("SELECT hash FROM device_tokens").map { try $0.text("hash") } }
-        guard let hash = hashes.first(where: { DeviceToken.bundleName(ofHash: $0) == name }) else { return nil }
-        return (hash, try access(forHash: hash))
+    /// The token a bundle file names (`DeviceToken.bundleName(ofHash:)`): its hash, its bundle key
+    /// as sealed, and what it allows; nil when this store never issued it.
+    public func bundleToken(named name: String) throws -> BundleToken? {
+        let tokens = try pool.withSession { session in
+            try session.rows("SELECT hash, bundle_key FROM device_tokens").map { (hash: try $0.text("hash"), sealed: try $0.optionalText("bundle_key")) }
+        }
+        guard let token = tokens.first(where: { DeviceToken.bundleName(ofHash: $0.hash) == name }) else { return nil }
+        return BundleToken(hash: token.hash, sealedKey: token.sealed, access: try access(forHash: token.hash))
     }
 
     /// The store's own site, as a reply it writes names it.

@@ -14,9 +14,14 @@ public struct DeviceToken: Sendable, Equatable {
     public let revokedAt: Int64?
     /// When a device of it last finished a sync.
     public let lastSync: Int64?
+    /// Whether the server holds its bundle key (`BundleKey`): false for a token issued before
+    /// bundle files were signed with one, whose files are checked on its hash, which every copy
+    /// of the server's database holds (issue the laptop a new token to close that).
+    public let signsBundlesWithKey: Bool
 
-    public init(id: String, unit: String, devices: [String], issuedAt: Int64, revokedAt: Int64?, lastSync: Int64?) {
+    public init(id: String, unit: String, devices: [String], issuedAt: Int64, revokedAt: Int64?, lastSync: Int64?, signsBundlesWithKey: Bool) {
         (self.id, self.unit, self.devices, self.issuedAt, self.revokedAt, self.lastSync) = (id, unit, devices, issuedAt, revokedAt, lastSync)
+        self.signsBundlesWithKey = signsBundlesWithKey
     }
 
     /// What either store says of a token it does not have, or of an id that names several.
@@ -28,8 +33,8 @@ public struct DeviceToken: Sendable, Equatable {
         Hex.string(Array(SHA256.hash(data: Array(token.utf8))))
     }
 
-    /// The name a token goes by in a bundle file, whose MAC is keyed with the token's hash: a
-    /// digest of that hash, so that the key never travels.
+    /// The name a token goes by in a bundle file: a digest of its hash, so that the hash never
+    /// travels.
     public static func bundleName(ofHash hash: String) -> String {
         Hex.string(Array(SHA256.hash(data: Array("gongkai-bundle-device:\(hash)".utf8)).prefix(12)))
     }

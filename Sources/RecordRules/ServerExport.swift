@@ -31,9 +31,12 @@ public enum ServerExport {
 
     public struct Token: Sendable, Equatable {
         public let hash: String, unit: String, issuedAt: Int64, revokedAt: Int64?, relays: Bool
+        /// The device's bundle key, sealed with the server's secret (which moves beside the store, not in it).
+        public let bundleKey: String?
 
-        public init(hash: String, unit: String, issuedAt: Int64, revokedAt: Int64?, relays: Bool = false) {
+        public init(hash: String, unit: String, issuedAt: Int64, revokedAt: Int64?, relays: Bool = false, bundleKey: String? = nil) {
             (self.hash, self.unit, self.issuedAt, self.revokedAt, self.relays) = (hash, unit, issuedAt, revokedAt, relays)
+            self.bundleKey = bundleKey
         }
     }
 

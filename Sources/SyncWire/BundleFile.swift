@@ -4,17 +4,21 @@ import SyncCore
 
 /// A bundle as a file (`.gkb`): self-describing and checked whole before anything is applied.
 ///
-///     gongkai-bundle 1
+///     gongkai-bundle 2
 ///     {"body_bytes":…,"body_sha256":"…","created":…,"device":"…","direction":"up","sender":{…},"unit":"…"}
-///     mac <HMAC-SHA256 of the two lines above and the body, hex>
+///     mac2 <HMAC-SHA256 under the device's key, hex, or -> <HMAC-SHA256 under the token's hash, hex, or ->
 ///     <body: gzip of the messages, each framed as "TAG LENGTH [NUMBER]\n" + the wire's JSON + "\n">
 ///
-/// The MAC's key is the SHA-256 of the device's token, which the device computes from its token
-/// and the server keeps instead of the token: the file carries no token, and neither side can be
-/// impersonated by someone holding only files that travelled. `device` names the token (a digest
-/// of that key, never the key), so that the server finds whose it is.
+/// Both MACs cover the two lines above them and the body. The first is keyed with the device's
+/// key (`BundleKey.derive`: only the token's holder computes it; the server keeps it sealed with a
+/// secret of its own, apart from its database). The second is keyed with the token's SHA-256,
+/// which every copy of the server's database holds: format 1 had only it, and a server takes it
+/// only for a token it holds no key for (one issued before format 2), saying so. The file carries
+/// no token; `device` names the token (a digest of its hash), so that the server finds whose it is.
 public enum BundleFile {
-    public static let magic = "gongkai-bundle 1"
+    public static let magic = "gongkai-bundle 2"
+    /// The first format, signed with the token's hash only (what a laptop of the previous release writes).
+    public static let magicVersion1 = "gongkai-bundle 1"
     /// The most a body may hold once decompressed (a reply of 200 pages of 4 MB at most).
     public static let maximumBodyBytes = 1 << 30
 
@@ -45,17 +49,48 @@ public enum BundleFile {
         public let description: String
     }
 
+    /// The keys a file is signed with: the device's key and, unless the file is for a device of the
+    /// first format only, the token's hash.
+    public struct Signing: Sendable, Equatable {
+        public let key: String?
+        public let hash: String?
+
+        /// A device's file, or a server's reply to a device whose key it holds: both MACs.
+        public static func both(key: String, hash: String) -> Signing { Signing(key: key, hash: hash) }
+        /// A server's reply to a device whose key it does not hold: the hash's MAC alone.
+        public static func hashOnly(_ hash: String) -> Signing { Signing(key: nil, hash: hash) }
+        /// Format 1, as the previous release wrote it (for a device of that release, and tests).
+        public static func version1(hash: String) -> Signing { Signing(key: nil, hash: hash, version1: true) }
+
+        let version1: Bool
+
+        private init(key: String?, hash: String?, version1: Bool = false) {
+            (self.key, self.hash, self.version1) = (key, hash, version1)
+        }
+    }
+
+    /// Which MAC a reader takes.
+    public enum Verification: Sendable {
+        /// A server holding the device's key: that key's MAC, and the hash's when the file has one
+        /// too (a byte changed anywhere is refused).
+        case key(String, hash: String)
+        /// A server holding no key for the device's token (issued before format 2): the hash's MAC.
+        case hash(String)
+        /// A device reading its server's reply: the key's MAC when the reply has one, else the hash's.
+        case either(key: String, hash: String)
+    }
+
     // MARK: Writing
 
-    public static func write(_ bundle: UpBundle, header: Header, key: String) -> [UInt8] {
+    public static func write(_ bundle: UpBundle, header: Header, signing: Signing) -> [UInt8] {
         var body: [UInt8] = []
         for push in bundle.pushes { frame("push", Wire.encode(push.request), number: push.through, into: &body) }
         frame("pull", Wire.encode(bundle.pull), into: &body)
         frame("done", Wire.encode(bundle.done), into: &body)
-        return seal(body, header: header, key: key)
+        return seal(body, header: header, signing: signing)
     }
 
-    public static func write(_ reply: ReplyBundle, header: Header, key: String) -> [UInt8] {
+    public static func write(_ reply: ReplyBundle, header: Header, signing: Signing) -> [UInt8] {
         var body: [UInt8] = []
         frame("asked", cursorBytes(reply.asked), into: &body)
         frame("base", cursorBytes(reply.base), into: &body)
@@ -76,7 +111,7 @@ public enum BundleFile {
         }
         for page in reply.pages { frame("page", Wire.encode(page), into: &body) }
         frame("finished", Wire.encode(reply.finished), into: &body)
-        return seal(body, header: header, key: key)
+        return seal(body, header: header, signing: signing)
     }
 
     private static func cursorBytes(_ cursor: SyncCursor?) -> [UInt8] {
@@ -91,7 +126,7 @@ public enum BundleFile {
         body.append(UInt8(ascii: "\n"))
     }
 
-    private static func seal(_ body: [UInt8], header: Header, key: String) -> [UInt8] {
+    private static func seal(_ body: [UInt8], header: Header, signing: Signing) -> [UInt8] {
         let compressed = Gzip.compress(body)
         var json = JSONWriter()
         json.raw("{\"body_bytes\":")
@@ -111,8 +146,11 @@ public enum BundleFile {
         json.raw(",\"sender\":")
         WireRecords.write(header.sender, to: &json)
         json.raw("}")
-        let signed = Array("\(magic)\n".utf8) + json.bytes + [UInt8(ascii: "\n")]
-        return signed + Array("mac \(mac(signed + compressed, key: key))\n".utf8) + compressed
+        let signed = Array("\(signing.version1 ? magicVersion1 : magic)\n".utf8) + json.bytes + [UInt8(ascii: "\n")]
+        let covered = signed + compressed
+        if signing.version1 { return signed + Array("mac \(mac(covered, key: signing.hash ?? ""))\n".utf8) + compressed }
+        let macs = [signing.key, signing.hash].map { $0.map { mac(covered, key: $0) } ?? "-" }
+        return signed + Array("mac2 \(macs[0]) \(macs[1])\n".utf8) + compressed
     }
 
     private static func mac(_ bytes: [UInt8], key: String) -> String {
@@ -127,9 +165,10 @@ public enum BundleFile {
         try parts(of: bytes).header
     }
 
-    /// The messages of a bundle whose MAC `key` confirms.
-    public static func openUp(_ bytes: [UInt8], key: String) throws(Problem) -> (header: Header, bundle: UpBundle) {
-        let (header, frames) = try open(bytes, key: key, expecting: .up)
+    /// The messages of a bundle whose MAC confirms it, and whether it was the device's key's MAC
+    /// (false: the token's hash, which a copy of the server's database also holds).
+    public static func openUp(_ bytes: [UInt8], verifying: Verification) throws(Problem) -> (header: Header, bundle: UpBundle, signedWithKey: Bool) {
+        let (header, frames, signedWithKey) = try open(bytes, verifying: verifying, expecting: .up)
         do {
             var pushes: [BundledPush] = [], pull: PullRequest?, done: DoneRequest?
             for frame in frames {
@@ -143,7 +182,7 @@ public enum BundleFile {
                 }
             }
             guard let pull, let done else { throw Problem(description: "缺少拉取或结束部分") }
-            return (header, UpBundle(pushes: pushes, pull: pull, done: done))
+            return (header, UpBundle(pushes: pushes, pull: pull, done: done), signedWithKey)
         } catch let problem as Problem {
             throw Problem(description: "同步文件内容不完整: \(problem.description)")
         } catch {
@@ -151,8 +190,8 @@ public enum BundleFile {
         }
     }
 
-    public static func openReply(_ bytes: [UInt8], key: String) throws(Problem) -> (header: Header, reply: ReplyBundle) {
-        let (header, frames) = try open(bytes, key: key, expecting: .reply)
+    public static func openReply(_ bytes: [UInt8], verifying: Verification) throws(Problem) -> (header: Header, reply: ReplyBundle) {
+        let (header, frames, _) = try open(bytes, verifying: verifying, expecting: .reply)
         do {
             var acks: [BundledAck] = [], pages: [PullResponse] = [], finished: DoneResponse?
             var asked: SyncCursor??, base: SyncCursor??, sent: [RecordKey]?
@@ -202,10 +241,31 @@ public enum BundleFile {
         let bytes: [UInt8]
     }
 
-    private static func open(_ bytes: [UInt8], key: String, expecting direction: Direction) throws(Problem) -> (Header, [Frame]) {
-        let (header, signed, macText, compressed) = try parts(of: bytes)
-        guard mac(signed + compressed, key: key) == macText else {
-            throw Problem(description: "同步文件的签名与令牌不符: 它不是由持有该令牌的设备 (或本服务器) 写的, 或已被改动; 不予导入")
+    private static func open(_ bytes: [UInt8], verifying: Verification, expecting direction: Direction) throws(Problem) -> (Header, [Frame], Bool) {
+        let (header, signed, macs, compressed) = try parts(of: bytes)
+        let covered = signed + compressed
+        let forged = Problem(description: "同步文件的签名与令牌不符: 它不是由持有该令牌的设备 (或本服务器) 写的, 或已被改动; 不予导入")
+        let signedWithKey: Bool
+        switch verifying {
+        case .key(let key, let hash):
+            guard let keyed = macs.key else {
+                throw Problem(description: macs.version1
+                              ? "这份文件由旧版 gongkai 写出, 只用令牌的摘要签名, 而这台设备的令牌已有自己的签名密钥; 不予导入。请升级写出它的电脑上的 gongkai, 再导出一次"
+                              : "同步文件缺少设备密钥的签名: 它不是由持有该令牌的设备写的; 不予导入")
+            }
+            guard mac(covered, key: key) == keyed, macs.hash.map({ mac(covered, key: hash) == $0 }) ?? true else { throw forged }
+            signedWithKey = true
+        case .hash(let hash):
+            guard let hashed = macs.hash, mac(covered, key: hash) == hashed else { throw forged }
+            signedWithKey = false
+        case .either(let key, let hash):
+            if let keyed = macs.key {
+                guard mac(covered, key: key) == keyed, macs.hash.map({ mac(covered, key: hash) == $0 }) ?? true else { throw forged }
+                signedWithKey = true
+            } else {
+                guard let hashed = macs.hash, mac(covered, key: hash) == hashed else { throw forged }
+                signedWithKey = false
+            }
         }
         guard header.direction == direction else {
             throw Problem(description: direction == .reply
@@ -232,12 +292,19 @@ public enum BundleFile {
             frames.append(Frame(tag: String(words[0]), number: number, bytes: Array(body[(newline + 1)..<(newline + 1 + length)])))
             index = newline + 2 + length
         }
-        return (header, frames)
+        return (header, frames, signedWithKey)
+    }
+
+    /// The MACs a file carries: the device key's and the token hash's, each when present.
+    private struct MACs {
+        let key: String?
+        let hash: String?
+        let version1: Bool
     }
 
     /// The header, the bytes the MAC covers before the body, the MAC, and the body, once the
     /// file is found whole.
-    private static func parts(of bytes: [UInt8]) throws(Problem) -> (header: Header, signed: [UInt8], mac: String, body: [UInt8]) {
+    private static func parts(of bytes: [UInt8]) throws(Problem) -> (header: Header, signed: [UInt8], macs: MACs, body: [UInt8]) {
         let notABundle = Problem(description: "这不是 gongkai 的同步文件 (.gkb): 开头不是 \"\(magic)\"")
         // Not a bundle at all is said first, however short the file.
         let start = bytes.prefix(magic.utf8.count)
@@ -253,14 +320,14 @@ public enum BundleFile {
             lines.append(bytes[index..<newline])
             index = newline + 1
         }
-        guard String(decoding: lines[0], as: UTF8.self) == magic else {
-            if String(decoding: lines[0], as: UTF8.self).hasPrefix("gongkai-bundle ") {
-                throw Problem(description: "同步文件的格式 \"\(String(decoding: lines[0], as: UTF8.self).prefix(40))\" 比这个 gongkai 新; 请升级 gongkai 后再导入")
+        let first = String(decoding: lines[0], as: UTF8.self)
+        guard first == magic || first == magicVersion1 else {
+            if first.hasPrefix("gongkai-bundle ") {
+                throw Problem(description: "同步文件的格式 \"\(first.prefix(40))\" 比这个 gongkai 新; 请升级 gongkai 后再导入")
             }
             throw notABundle
         }
-        let macLine = String(decoding: lines[2], as: UTF8.self)
-        guard macLine.hasPrefix("mac "), macLine.utf8.count == 68 else { throw Problem(description: "同步文件已损坏: 签名行无效") }
+        let macs = try macs(String(decoding: lines[2], as: UTF8.self), version1: first == magicVersion1)
         let body = Array(bytes[index...])
         let header: Header, bodyBytes: Int, digest: String
         do {
@@ -290,49 +357,81 @@ public enum BundleFile {
         guard body.count == bodyBytes, Hex.string(Array(SHA256.hash(data: body))) == digest else {
             throw Problem(description: "同步文件已损坏或被改动: 内容与文件头记下的摘要不符; 请重新拷贝或重新导出")
         }
-        return (header, Array(bytes[..<lines[2].startIndex]), String(macLine.dropFirst(4)), body)
+        return (header, Array(bytes[..<lines[2].startIndex]), macs, body)
+    }
+
+    /// The signature line: `mac HEX` (format 1), `mac2 HEX|- HEX|-` (format 2, at least one MAC).
+    private static func macs(_ line: String, version1: Bool) throws(Problem) -> MACs {
+        let damaged = Problem(description: "同步文件已损坏: 签名行无效")
+        let words = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        func mac(_ word: String) throws(Problem) -> String? {
+            if word == "-" { return nil }
+            guard word.utf8.count == 64, word.utf8.allSatisfy({ Hex.value(ofLowercase: $0) != nil }) else { throw damaged }
+            return word
+        }
+        if version1 {
+            guard words.count == 2, words[0] == "mac", let hash = try mac(words[1]) else { throw damaged }
+            return MACs(key: nil, hash: hash, version1: true)
+        }
+        guard words.count == 3, words[0] == "mac2" else { throw damaged }
+        let macs = MACs(key: try mac(words[1]), hash: try mac(words[2]), version1: false)
+        guard macs.key != nil || macs.hash != nil else { throw damaged }
+        return macs
     }
 }
 
 /// The three steps of an exchange by file, for every caller alike (the `bundle` command, the
 /// tests): the lower side writes its file, the server answers it, the lower side takes the reply.
 extension BundleFile {
-    /// The lower side's file: what `client`'s store has not had acknowledged, signed with `key`
-    /// (the token's hash) and naming the token as `device`.
-    public static func export(_ client: BundleClient, key: String, device: String, now: Int64) throws -> (bundle: UpBundle, bytes: [UInt8]) {
+    /// The lower side's file: what `client`'s store has not had acknowledged, signed with the
+    /// token's key and hash (`signing`) and naming the token as `device`.
+    public static func export(_ client: BundleClient, signing: Signing, device: String, now: Int64) throws -> (bundle: UpBundle, bytes: [UInt8]) {
         let bundle = try client.bundle()
         let header = Header(direction: .up, sender: bundle.done.sender, recipient: nil, device: device, created: now)
-        return (bundle, write(bundle, header: header, key: key))
+        return (bundle, write(bundle, header: header, signing: signing))
     }
+
+
 
     /// The server's answer to a lower side's file: the token it names looked up (`token`: its
     /// key and what it allows, or nil when the server never issued it), the file checked whole,
     /// answered by `service` as the token's peer, and the reply written and signed alike.
+    /// `signedWithKey`: false when the file was taken on the token's hash alone (a token issued
+    /// before format 2, for which the server holds no key): the caller says so.
     public static func answer(_ bytes: [UInt8], service: SyncService, server: SiteInfo, now: Int64,
-                              token: (String) throws -> (key: String, access: TokenCheck)?) throws -> (header: Header, reply: ReplyBundle, bytes: [UInt8]) {
+                              token: (String) throws -> BundleKeys?) throws
+        -> (header: Header, reply: ReplyBundle, bytes: [UInt8], signedWithKey: Bool) {
         let named = try header(of: bytes)
         let who = "\(named.sender.unit) 的 \(named.sender.deviceName)"
-        guard let (key, check) = try token(named.device) else {
+        guard let keys = try token(named.device) else {
             throw Problem(description: "文件所用的令牌不是本服务器发放的 (来自 \(who)); 不予导入。请确认带到了正确的上级")
         }
-        guard case .valid(let access) = check else {
-            throw Problem(description: check == .revoked ? "写出它的设备 (\(who)) 的令牌已吊销; 不予导入" : "文件所用的令牌不是本服务器发放的; 不予导入")
+        guard case .valid(let access) = keys.access else {
+            throw Problem(description: keys.access == .revoked ? "写出它的设备 (\(who)) 的令牌已吊销; 不予导入" : "文件所用的令牌不是本服务器发放的; 不予导入")
         }
-        let (header, bundle) = try openUp(bytes, key: key)
+        let (header, bundle, signedWithKey) = try openUp(bytes, verifying: keys.key.map { .key($0, hash: keys.hash) } ?? .hash(keys.hash))
         let reply = try service.answer(bundle, peer: access.peer, now: now)
         let replyHeader = Header(direction: .reply, sender: server, recipient: header.sender.site, device: header.device, created: now)
-        return (header, reply, write(reply, header: replyHeader, key: key))
+        // A reply is written as the device can read it: format 1 to a laptop of the previous release.
+        let signing: Signing = try formatVersion(of: bytes) == 1 ? .version1(hash: keys.hash)
+            : keys.key.map { .both(key: $0, hash: keys.hash) } ?? .hashOnly(keys.hash)
+        return (header, reply, write(reply, header: replyHeader, signing: signing), signedWithKey)
+    }
+
+    /// 1 or 2, for a file that is whole.
+    public static func formatVersion(of bytes: [UInt8]) throws(Problem) -> Int {
+        try parts(of: bytes).macs.version1 ? 1 : 2
     }
 
     /// The lower side takes the server's reply: only the one written to its own site, whose MAC
-    /// its own token's hash (`key`) confirms.
-    public static func take(_ bytes: [UInt8], _ client: BundleClient, key: String) throws -> SyncReport {
+    /// its own token's key (or, from a server that holds none for it, its hash) confirms.
+    public static func take(_ bytes: [UInt8], _ client: BundleClient, key: String, hash: String) throws -> SyncReport {
         let own = try client.store.siteInfo()
         let header = try header(of: bytes)
         guard header.recipient == own.site else {
             throw Problem(description: "这份回复是写给另一台电脑的 (站点 \(header.recipient?.rawValue ?? "?")), 本机站点是 \(own.site); 不予导入")
         }
-        let (_, reply) = try openReply(bytes, key: key)
+        let (_, reply) = try openReply(bytes, verifying: .either(key: key, hash: hash))
         return try client.take(reply)
     }
 }

@@ -55,6 +55,7 @@ final class StartedProcess {
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["GONGKAI_DB"] = nil
+        env["XDG_CONFIG_HOME"] = TestConfiguration.home
         for (key, value) in environment { env[key] = value }
         process.environment = env
         if let directory { process.currentDirectoryURL = directory }
@@ -78,6 +79,16 @@ final class StartedProcess {
                          stdout: String(decoding: try Data(contentsOf: scratch.appendingPathComponent("out")), as: UTF8.self),
                          stderr: String(decoding: try Data(contentsOf: scratch.appendingPathComponent("err")), as: UTF8.self))
     }
+}
+
+/// Where the binaries run by the tests keep their configuration (a PostgreSQL store's server
+/// key among it): a folder of this test run's own, never the user's.
+enum TestConfiguration {
+    static let home: String = {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gongkai-test-config-\(ProcessInfo.processInfo.processIdentifier)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
 }
 
 /// A scratch directory with a replica path, removed afterwards.

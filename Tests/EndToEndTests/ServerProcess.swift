@@ -16,6 +16,9 @@ final class ServerProcess {
         let output = Pipe()
         process.executableURL = GongkaiProcess.binary
         process.arguments = ["serve"] + (store.map { ["--store", $0] } ?? ["--db", workspace.path(db)]) + ["--port", "0"] + extra
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_CONFIG_HOME"] = TestConfiguration.home
+        process.environment = environment
         process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: logURL)
         try process.run()

@@ -143,7 +143,7 @@ struct ReportCheckTests {
     func unsyncedVillage() async throws {
         let scratch = Scratch()
         let town = try goodTownship(scratch)
-        _ = try town.devices.issueToken("gk_test", unit: "640522100201", now: 1)
+        _ = try town.devices.issueToken("gk_test", unit: "640522100201", secret: testServerSecret, now: 1)
         let laptop = try Replica.create(at: scratch.path("laptop.sqlite"), unit: GovernmentUnit(code: "640522100201", name: "园河村", parent: townUnit.code),
                                         site: SiteID("00000000000000b1")!, deviceName: "笔记本", now: 1)
         let scope = SyncScope(readable: ["640522100201"], writable: ["640522100201"])

@@ -37,7 +37,7 @@ struct HostileRequestTests {
 
     func setUp(_ configure: @escaping (inout ServerConfiguration) -> Void = { _ in }) async throws -> (SyncHarness, RunningServer, RawClient) {
         let harness = try SyncHarness(laptops: 1)
-        _ = try harness.server.devices.issueToken(Self.token, unit: village.code, now: 1)
+        _ = try harness.server.devices.issueToken(Self.token, unit: village.code, secret: testServerSecret, now: 1)
         _ = try harness.server.records.create(.fees, id: "f1", unit: village.code, input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1)
         let server = try await RunningServer.start(harness.server.serving, configure: configure)
         return (harness, server, RawClient(base: server.url))

@@ -16,7 +16,7 @@ struct ReadsBesideWritesTests {
     func readsDoNotWaitForWrites() async throws {
         // Given a server with a laptop's records, on loopback
         let harness = try SyncHarness(laptops: 1)
-        _ = try harness.server.devices.issueToken(Self.token, unit: village.code, now: 1)
+        _ = try harness.server.devices.issueToken(Self.token, unit: village.code, secret: testServerSecret, now: 1)
         let laptop = harness.laptops[0]
         for index in 0..<20 { _ = try laptop.records.create(.fees, id: "f\(index)", input: ["collected_on": "2021-01-01", "amount_yuan": "1"], now: 1) }
         let server = try await RunningServer.start(harness.server.serving)
@@ -69,11 +69,11 @@ struct ReadsBesideWritesTests {
     @Test("a token gets at most 4 requests handled at once; the next is answered 429, and taken again once one ends")
     func requestsPerToken() async throws {
         let harness = try SyncHarness(laptops: 1)
-        _ = try harness.server.devices.issueToken(Self.token, unit: village.code, now: 1)
+        _ = try harness.server.devices.issueToken(Self.token, unit: village.code, secret: testServerSecret, now: 1)
         let server = try await RunningServer.start(harness.server.serving)
         defer { Task { await server.stop() } }
         let port = server.port
-        _ = try harness.server.devices.issueToken(Self.token + "2", unit: village.code, now: 1)
+        _ = try harness.server.devices.issueToken(Self.token + "2", unit: village.code, secret: testServerSecret, now: 1)
         // The in-process server answers on this process's few task threads: the raw client blocks elsewhere.
         try await blocking { try Self.fiveAtOnce(port: port) }
     }

@@ -17,7 +17,7 @@ enum TransportKind: String, CaseIterable, Sendable {
             return (harness.transport(scope), {})
         case .http:
             let token = "gk_contract_\(UUID().uuidString)"
-            _ = try harness.server.devices.issueToken(token, unit: village.code, now: 1)
+            _ = try harness.server.devices.issueToken(token, unit: village.code, secret: testServerSecret, now: 1)
             let server = try await RunningServer.start(harness.server.serving)
             return (server.transport(token: token), { await server.stop() })
         }

@@ -37,6 +37,7 @@ struct SchemaTests {
             10: "22a8a963177477051839ade7fd3fc6d61d9ab29f8ba5de369ff4f9ded84587fc",
             11: "93c611bc55abeae4cf4b4a9ace6355d108e44c7e9743ef9b127a0fb8a3bd34ed",
             12: "59e7e4f8cb6c66ddc70d016870575ee805c6ec865d40a3d61ed7dbc5b3565dec",
+            13: "31e819a91dabc557482b917ad0a03a670d302c8feb734f120835954950472923",
         ]
         for migration in Migrations.all {
             let digest = SHA256.hash(data: Data(migration.sql.utf8)).map { String(format: "%02x", $0) }.joined()

@@ -18,7 +18,7 @@ struct SiteBindingTests {
         let harness = try SyncHarness(laptops: 0)
         _ = try harness.server.units.addVillage(code: "640522100202", name: "别村")
         for (token, unit) in [("gk_a1", village.code), ("gk_a2", village.code), ("gk_b", "640522100202")] {
-            _ = try harness.server.devices.issueToken(token, unit: unit, now: 1)
+            _ = try harness.server.devices.issueToken(token, unit: unit, secret: testServerSecret, now: 1)
         }
         let site = SiteID("00000000000000a1")!
         let laptop = SiteInfo(site: site, deviceName: "笔记本", unit: village.code)
@@ -34,7 +34,7 @@ struct SiteBindingTests {
         }
         // And nobody may name the server's own site
         let own = SiteInfo(site: SiteID("5e5e5e5e5e5e5e5e")!, deviceName: "x", unit: township.code)
-        _ = try harness.server.devices.issueToken("gk_town", unit: township.code, now: 1)
+        _ = try harness.server.devices.issueToken("gk_town", unit: township.code, secret: testServerSecret, now: 1)
         #expect(throws: SyncRefused.siteTaken(site: own.site)) {
             try harness.server.serving.registerPeer(own, as: try peer(harness.server, token: "gk_town"), counter: 0, now: 3)
         }

@@ -10,6 +10,9 @@ import Testing
 struct BundleFileTests {
     static let sender = JSONWireTests.sender
     static let key = "3f2a9c01b7de" + String(repeating: "ab", count: 26)
+    /// The token's hash, which the first format was signed with and the server's database holds.
+    static let hash = "77aa" + String(repeating: "cd", count: 30)
+    static let signing = BundleFile.Signing.both(key: key, hash: hash)
 
     static func upBundle(seed: UInt64) -> UpBundle {
         let records = JSONWireTests.randomRecords(seed: seed)
@@ -31,8 +34,8 @@ struct BundleFileTests {
     @Test("an up bundle and a reply read back as written", arguments: propertySeeds(count: 10))
     func roundTrip(seed: UInt64) throws {
         let bundle = Self.upBundle(seed: seed)
-        let bytes = BundleFile.write(bundle, header: Self.header(.up), key: Self.key)
-        let read = try BundleFile.openUp(bytes, key: Self.key)
+        let bytes = BundleFile.write(bundle, header: Self.header(.up), signing: Self.signing)
+        let read = try BundleFile.openUp(bytes, verifying: .key(Self.key, hash: Self.hash))
         #expect(read.bundle == bundle, "seed \(seed)")
         #expect(read.header == Self.header(.up))
         let reply = ReplyBundle(acks: bundle.pushes.map { BundledAck(through: $0.through, sent: $0.request.records.map(\.key),
@@ -41,20 +44,20 @@ struct BundleFileTests {
                                 pages: [PullResponse(records: bundle.pushes[0].request.records, sites: [Self.sender], units: [],
                                                      next: SyncCursor(mark: "m", seq: 9), more: false)],
                                 finished: DoneResponse(converged: false, digest: String(repeating: "1", count: 64)))
-        let replyBytes = BundleFile.write(reply, header: Self.header(.reply), key: Self.key)
-        #expect(try BundleFile.openReply(replyBytes, key: Self.key).reply == reply, "seed \(seed)")
+        let replyBytes = BundleFile.write(reply, header: Self.header(.reply), signing: Self.signing)
+        #expect(try BundleFile.openReply(replyBytes, verifying: .either(key: Self.key, hash: Self.hash)).reply == reply, "seed \(seed)")
         // A file of one direction is not taken as the other
-        #expect(throws: BundleFile.Problem.self) { try BundleFile.openReply(bytes, key: Self.key) }
-        #expect(throws: BundleFile.Problem.self) { try BundleFile.openUp(replyBytes, key: Self.key) }
+        #expect(throws: BundleFile.Problem.self) { try BundleFile.openReply(bytes, verifying: .either(key: Self.key, hash: Self.hash)) }
+        #expect(throws: BundleFile.Problem.self) { try BundleFile.openUp(replyBytes, verifying: .key(Self.key, hash: Self.hash)) }
     }
 
     @Test("a file cut at every twentieth of its length is refused whole, saying it is incomplete")
     func truncated() throws {
-        let bytes = BundleFile.write(Self.upBundle(seed: 7), header: Self.header(.up), key: Self.key)
+        let bytes = BundleFile.write(Self.upBundle(seed: 7), header: Self.header(.up), signing: Self.signing)
         for twentieth in 0..<20 {
             let cut = Array(bytes.prefix(bytes.count * twentieth / 20))
             do {
-                _ = try BundleFile.openUp(cut, key: Self.key)
+                _ = try BundleFile.openUp(cut, verifying: .key(Self.key, hash: Self.hash))
                 Issue.record("a file cut to \(cut.count) of \(bytes.count) bytes was taken")
             } catch {
                 let message = error.description
@@ -66,24 +69,45 @@ struct BundleFileTests {
     @Test("a byte flipped anywhere, or the wrong key, is refused whole, saying why", arguments: propertySeeds(count: 5))
     func altered(seed: UInt64) throws {
         var random = SeededGenerator(seed: seed)
-        let bytes = BundleFile.write(Self.upBundle(seed: seed), header: Self.header(.up), key: Self.key)
+        let bytes = BundleFile.write(Self.upBundle(seed: seed), header: Self.header(.up), signing: Self.signing)
         for _ in 0..<40 {
             var flipped = bytes
             let position = Int.random(in: 0..<bytes.count, using: &random)
             flipped[position] ^= UInt8(1 << Int.random(in: 0..<8, using: &random))
             do {
-                _ = try BundleFile.openUp(flipped, key: Self.key)
+                _ = try BundleFile.openUp(flipped, verifying: .key(Self.key, hash: Self.hash))
                 Issue.record("seed \(seed): a file with byte \(position) flipped was taken")
             } catch {
                 #expect(!error.description.isEmpty)
             }
         }
-        #expect { try BundleFile.openUp(bytes, key: "another key") } throws: { error in
+        #expect { try BundleFile.openUp(bytes, verifying: .key("another key", hash: Self.hash)) } throws: { error in
             "\(error)".contains("签名与令牌不符")
         }
         // And a file that is no bundle at all says so
-        #expect { try BundleFile.openUp(Array("id,title\n1,公示\n".utf8), key: Self.key) } throws: { error in
+        #expect { try BundleFile.openUp(Array("id,title\n1,公示\n".utf8), verifying: .key(Self.key, hash: Self.hash)) } throws: { error in
             "\(error)".contains("不是 gongkai 的同步文件")
         }
+    }
+
+    @Test("a server holding the device's key takes only that key's MAC: the hash's alone, or a file of the first format, is refused")
+    func keyRequired() throws {
+        // Given a device's file signed with its key and its token's hash
+        let bundle = Self.upBundle(seed: 3)
+        let both = BundleFile.write(bundle, header: Self.header(.up), signing: Self.signing)
+        #expect(try BundleFile.openUp(both, verifying: .key(Self.key, hash: Self.hash)).signedWithKey)
+        // When someone who holds only the token's hash (a copy of the server's database) signs one
+        let hashOnly = BundleFile.write(bundle, header: Self.header(.up), signing: .hashOnly(Self.hash))
+        let version1 = BundleFile.write(bundle, header: Self.header(.up), signing: .version1(hash: Self.hash))
+        // Then a server that holds the device's key refuses both, saying why
+        #expect { try BundleFile.openUp(hashOnly, verifying: .key(Self.key, hash: Self.hash)) } throws: { "\($0)".contains("缺少设备密钥的签名") }
+        #expect { try BundleFile.openUp(version1, verifying: .key(Self.key, hash: Self.hash)) } throws: { "\($0)".contains("旧版 gongkai") }
+        // And a key derived from the hash is no key either
+        #expect { try BundleFile.openUp(both, verifying: .key(Self.hash, hash: Self.hash)) } throws: { "\($0)".contains("签名与令牌不符") }
+        // And a server that holds no key for an old token takes the hash's MAC, of either format, and says so
+        #expect(try BundleFile.openUp(version1, verifying: .hash(Self.hash)).signedWithKey == false)
+        #expect(try BundleFile.openUp(both, verifying: .hash(Self.hash)).signedWithKey == false)
+        #expect(try BundleFile.formatVersion(of: version1) == 1 && BundleFile.formatVersion(of: both) == 2)
+        #expect(String(decoding: version1.prefix(16), as: UTF8.self) == BundleFile.magicVersion1)
     }
 }

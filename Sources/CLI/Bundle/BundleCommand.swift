@@ -52,9 +52,11 @@ struct BundleExport: ParsableCommand, ExampleProviding {
 
     func run() throws {
         let local = try replica.open()
-        let key = DeviceToken.hash(of: try bundleToken(local, given: token))
-        let (bundle, bytes) = try BundleFile.export(BundleClient(store: local.syncing, clock: { WallClock.now() }), key: key,
-                                                    device: DeviceToken.bundleName(ofHash: key), now: WallClock.now())
+        let token = try bundleToken(local, given: token)
+        let hash = DeviceToken.hash(of: token)
+        let (bundle, bytes) = try BundleFile.export(BundleClient(store: local.syncing, clock: { WallClock.now() }),
+                                                    signing: .both(key: BundleKey.derive(token: token), hash: hash),
+                                                    device: DeviceToken.bundleName(ofHash: hash), now: WallClock.now())
         try OutputFile.write(Data(bytes), to: output)
         print("bundle: \(bundle.done.pushed) 条修改待上级导入")
         Terminal.error("把 \(output) 带到上级, 在那里运行 gongkai bundle import \((output as NSString).lastPathComponent) --reply 回复.gkb; 再把回复带回来导入")
@@ -86,15 +88,18 @@ struct BundleImport: ParsableCommand, ExampleProviding {
                 guard try BundleFile.header(of: bytes).direction == .up else {
                     throw CLIError.failure("\(file): 这是上级的回复文件, 应在写出原文件的电脑上导入, 不是在县级平台上")
                 }
-                let opened = try PostgresServerStore.open(try PostgresLocation(store))
+                let location = try PostgresLocation(store)
+                let opened = try PostgresServerStore.open(location)
                 defer { opened.close() }
-                try answer(bytes, Answering(serving: opened.serving, bundleKey: opened.serving.bundleKey(named:), site: opened.serving.siteInfo))
+                try answer(bytes, Answering(serving: opened.serving, bundleToken: opened.serving.bundleToken(named:), site: opened.serving.siteInfo,
+                                            secretPath: ServerSecretFile.path(for: location)))
                 return
             }
             let local = try replica.open()
             switch try BundleFile.header(of: bytes).direction {
             case .up:
-                try answer(bytes, Answering(serving: local.serving, bundleKey: { try local.devices.bundleKey(named: $0) }, site: local.syncing.siteInfo))
+                try answer(bytes, Answering(serving: local.serving, bundleToken: { try local.devices.bundleToken(named: $0) }, site: local.syncing.siteInfo,
+                                            secretPath: ServerSecretFile.path(forDatabaseAt: local.path)))
             case .reply:
                 guard reply == nil else { throw CLIError.usage("--reply 只在上级导入下级的文件时使用; 这是上级的回复") }
                 try take(bytes, local)
@@ -109,14 +114,31 @@ struct BundleImport: ParsableCommand, ExampleProviding {
     /// The server a file is answered on: a SQLite file or a county's PostgreSQL store.
     private struct Answering {
         let serving: any SyncServingStore
-        let bundleKey: (String) throws -> (key: String, access: TokenCheck)?
+        let bundleToken: (String) throws -> BundleToken?
         let site: () throws -> SiteInfo
+        /// Where the server's secret is, which opens the devices' bundle keys.
+        let secretPath: String
+
+        /// The keys of the token a file names: its bundle key opened with the server's secret.
+        func keys(named name: String) throws -> BundleKeys? {
+            guard let token = try bundleToken(name) else { return nil }
+            let secret = try ServerSecretFile.forBundles(secretPath, holdsKeys: token.sealedKey != nil)
+            guard let keys = token.keys(secret: secret) else {
+                throw CLIError.failure("服务器密钥文件 \(secretPath) 与数据库不符 (是另一台服务器的?), 无法核对同步文件的签名; 请找回这个数据库的密钥文件, "
+                                       + "或为该设备重新发放令牌")
+            }
+            return keys
+        }
     }
 
     /// On the server: the lower side's bundle merged, and the reply written.
     private func answer(_ bytes: [UInt8], _ server: Answering) throws {
-        let (header, answer, replyBytes) = try BundleFile.answer(bytes, service: SyncService(store: server.serving), server: try server.site(),
-                                                                 now: WallClock.now(), token: server.bundleKey)
+        let (header, answer, replyBytes, signedWithKey) = try BundleFile.answer(bytes, service: SyncService(store: server.serving), server: try server.site(),
+                                                                                now: WallClock.now(), token: server.keys(named:))
+        if !signedWithKey {
+            Terminal.error("注意: 这台设备的令牌发放于旧版, 服务器没有它的签名密钥, 文件只能按令牌摘要核对 (数据库的副本也能伪造这种签名); "
+                           + "请为它重新发放令牌 (gongkai admin issue-token --unit \(header.sender.unit)) 并吊销旧的")
+        }
         let merged = answer.acks.reduce(0) { $0 + $1.response.changed }
         let refused = answer.acks.flatMap(\.response.refused)
         for refusal in refused { Terminal.error("未接受: \(refusal.kind) \(refusal.id): \(refusal.reason)") }
@@ -132,8 +154,9 @@ struct BundleImport: ParsableCommand, ExampleProviding {
 
     /// On the lower side: the server's reply taken.
     private func take(_ bytes: [UInt8], _ local: Replica) throws {
-        let key = DeviceToken.hash(of: try bundleToken(local, given: token))
-        let report = try BundleFile.take(bytes, BundleClient(store: local.syncing, clock: { WallClock.now() }), key: key)
+        let token = try bundleToken(local, given: token)
+        let report = try BundleFile.take(bytes, BundleClient(store: local.syncing, clock: { WallClock.now() }),
+                                         key: BundleKey.derive(token: token), hash: DeviceToken.hash(of: token))
         for refusal in report.refused {
             Terminal.error("未被接受: \(refusal.kind) \(refusal.id): \(refusal.reason)")
         }

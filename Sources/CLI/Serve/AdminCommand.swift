@@ -97,7 +97,8 @@ struct AdminIssueToken: ParsableCommand, ExampleProviding {
         let token = "gk_" + (0..<3).map { _ in Hex.string(generator.next() as UInt64) }.joined()
         let opened = try server.open()
         defer { try? opened.close() }
-        let owner = try opened.issueToken(token, unit: unit, relays: relay, now: WallClock.now())
+        let secret = try ServerSecretFile.loadOrCreate(ServerSecretFile.path(for: opened))
+        let owner = try opened.issueToken(token, unit: unit, relays: relay, secret: secret, now: WallClock.now())
         print(token)
         if relay {
             Terminal.error("以上是 \(owner.code) \(owner.name) 的中继令牌, 只显示这一次; 在该单位的服务器上运行 gongkai sync --db 服务器数据库 --server 地址 --token 令牌")

@@ -33,7 +33,8 @@ struct AdminListTokens: ParsableCommand, ExampleProviding {
             let devices = token.devices.isEmpty ? "(尚未同步)" : token.devices.joined(separator: ", ")
             let state = token.revokedAt.map { "已吊销 \(WallClock.format($0))" } ?? "有效"
             let last = token.lastSync.map(WallClock.format) ?? "从未同步"
-            print("\(token.id)  \(token.unit)  \(devices)  发放 \(WallClock.format(token.issuedAt))  最近同步 \(last)  \(state)")
+            let signing = token.signsBundlesWithKey ? "" : "  旧版令牌: 同步文件只能按摘要核对, 建议重新发放"
+            print("\(token.id)  \(token.unit)  \(devices)  发放 \(WallClock.format(token.issuedAt))  最近同步 \(last)  \(state)\(signing)")
         }
     }
 
@@ -45,6 +46,7 @@ struct AdminListTokens: ParsableCommand, ExampleProviding {
             ("created", .string(WallClock.iso(token.issuedAt))),
             ("last_used", token.lastSync.map { .string(WallClock.iso($0)) } ?? .null),
             ("revoked", token.revokedAt.map { .string(WallClock.iso($0)) } ?? .null),
+            ("bundle_key", .bool(token.signsBundlesWithKey)),
         ])
     }
 }

@@ -30,6 +30,13 @@ struct AdminMigrate: ParsableCommand, ExampleProviding {
         guard header.identity.unit.isTownship else {
             throw CLIError.failure("\(from) 是村级副本, 不是服务器数据库; 迁移的是乡镇服务器的数据库 (gongkai admin add-unit 创建的)")
         }
+        // The server's secret goes with it (the devices' bundle keys are sealed with it), beside the store.
+        let (secretFrom, secretTo) = (ServerSecretFile.path(forDatabaseAt: from), ServerSecretFile.path(for: location))
+        let secret = secretFrom == secretTo ? nil : try ServerSecretFile.load(secretFrom)
+        if secret != nil, FileManager.default.fileExists(atPath: secretTo),
+           FileManager.default.contents(atPath: secretTo) != FileManager.default.contents(atPath: secretFrom) {
+            throw CLIError.failure("\(secretTo) 已有另一个服务器密钥; 请确认后移走它, 再迁移 (迁移会把 \(secretFrom) 复制过去)")
+        }
         var reported = 0
         let store = try PostgresServerStore.migrate(into: location, header: header, nextRecords: { seq in
             try exporter.records(after: seq, limit: 5_000)
@@ -41,6 +48,10 @@ struct AdminMigrate: ParsableCommand, ExampleProviding {
             }
         })
         store.close()
+        if secret != nil, !FileManager.default.fileExists(atPath: secretTo) {
+            try ServerSecretFile.write(Array(FileManager.default.contents(atPath: secretFrom) ?? Data()), to: secretTo)
+            Terminal.error("服务器密钥已复制到 \(secretTo); 在其他运行 serve 的机器上也要放一份 (或用 GONGKAI_SERVER_KEY 指定)")
+        }
         print("已迁移到 \(location): \(header.units.count) 个单位, \(header.recordCount) 条记录, \(header.sites.count) 台设备, "
               + "\(header.tokens.count) 个令牌, \(header.published.count) 个已发布报告版本")
         print("下一步: gongkai serve --store \(location)")

@@ -64,10 +64,10 @@ enum ServerDatabase {
         }
     }
 
-    func issueToken(_ token: String, unit: String, relays: Bool, now: Int64) throws -> GovernmentUnit {
+    func issueToken(_ token: String, unit: String, relays: Bool, secret: ServerSecret, now: Int64) throws -> GovernmentUnit {
         switch self {
-        case .sqlite(let replica): try replica.devices.issueToken(token, unit: unit, relays: relays, now: now)
-        case .postgres(let store): try store.issueToken(token, unit: unit, relays: relays, now: now)
+        case .sqlite(let replica): try replica.devices.issueToken(token, unit: unit, relays: relays, secret: secret, now: now)
+        case .postgres(let store): try store.issueToken(token, unit: unit, relays: relays, secret: secret, now: now)
         }
     }
 

@@ -13,7 +13,8 @@ struct SyncCommand: AsyncParsableCommand, ExampleProviding {
         discussion: """
         首次同步用 --server 和 --token 指定服务器和设备令牌, 之后会记住, 直接运行 gongkai sync 即可。
         网络中断不会丢失或重复任何记录; 再次运行会从上次完成的批次继续。
-        --with 指定另一个副本文件 (例如 U 盘上乡镇的副本), 在本机直接同步, 不需要网络。
+        --with 指定另一个副本文件 (例如同一单位另一台电脑的副本), 在本机直接同步, 不需要网络; 服务器数据库及其副本不能这样用,
+        没有网络时请用 gongkai bundle (同步文件)。
         """
     )
 
@@ -21,7 +22,7 @@ struct SyncCommand: AsyncParsableCommand, ExampleProviding {
         "gongkai sync --server http://192.168.1.10:8080 --token gk_0123456789abcdef0123456789abcdef0123456789abcdef",
         "gongkai sync   # 使用记住的服务器和令牌",
         "gongkai sync --server https://gongkai.example.gov.cn --token gk_… --cacert 乡镇CA.pem",
-        "gongkai sync --with /media/usb/town.sqlite",
+        "gongkai sync --with /media/usb/园河村-2号机.sqlite   # 同一村另一台电脑的副本",
     ]
 
     @OptionGroup var replica: ReplicaOptions
@@ -47,6 +48,12 @@ struct SyncCommand: AsyncParsableCommand, ExampleProviding {
             return
         }
         let other = try Replica.open(at: with, now: WallClock.now())
+        // A server's database (or a copy of it) holds every device token's hash: it never leaves
+        // the server, and a village without a network syncs by bundle files instead.
+        if try other.devices.servesDevices() {
+            throw CLIError.failure("\(with) 是服务器数据库 (或其副本), 含有各设备令牌的摘要, 不应带出服务器, 也不能用来同步; 没有网络时请用同步文件: "
+                                   + "在本机 gongkai bundle export --output 文件.gkb, 在乡镇 gongkai bundle import 文件.gkb --reply 回复.gkb, 带回后 gongkai bundle import 回复.gkb")
+        }
         let identity = try local.units.identity()
         guard identity.site != (try other.units.identity()).site else {
             throw CLIError.failure("两个文件的站点 id 相同 (\(identity.site)): 一个是另一个的复制品; 请在复制品上运行 gongkai reset-site")

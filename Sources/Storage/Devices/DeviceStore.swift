@@ -10,17 +10,20 @@ public struct DeviceStore: Sendable {
         self.database = database
     }
 
-    /// Registers a device token for a unit of this server. Only the token's hash is stored.
+    /// Registers a device token for a unit of this server. Only the token's hash is stored, and
+    /// the device's bundle key sealed with the server's secret (`BundleKey`), never the token.
     /// `relays`: the token of a server below this one (a township's syncing to its county),
     /// which speaks for every site of its unit's subtree.
-    public func issueToken(_ token: String, unit code: String, relays: Bool = false, now: Int64) throws(ReplicaError) -> GovernmentUnit {
+    public func issueToken(_ token: String, unit code: String, relays: Bool = false, secret: ServerSecret, now: Int64) throws(ReplicaError) -> GovernmentUnit {
         try database.withConnection { connection in
             try connection.transaction {
                 guard let row = try connection.rows("SELECT code, name, parent, is_township FROM units WHERE code = ?", [.text(code)]).first else {
                     throw ReplicaError.unknownUnit(code: code)
                 }
-                try connection.run("INSERT INTO device_tokens (hash, unit, issued_at, relay) VALUES (?, ?, ?, ?)",
-                                   [.text(DeviceStore.tokenHash(token)), .text(code), .integer(now), .integer(relays ? 1 : 0)])
+                let hash = DeviceStore.tokenHash(token)
+                let sealed = BundleKey.seal(BundleKey.derive(token: token), tokenHash: hash, secret: secret)
+                try connection.run("INSERT INTO device_tokens (hash, unit, issued_at, relay, bundle_key) VALUES (?, ?, ?, ?, ?)",
+                                   [.text(hash), .text(code), .integer(now), .integer(relays ? 1 : 0), .text(sealed)])
                 return try UnitStore.unit(row)
             }
         }
@@ -62,13 +65,14 @@ public struct DeviceStore: Sendable {
     public func deviceTokens() throws(ReplicaError) -> [DeviceToken] {
         try database.withConnection { connection in
             let sites = try connection.rows("SELECT owner, device_name, synced_at FROM sites WHERE owner IS NOT NULL ORDER BY device_name")
-            return try connection.rows("SELECT hash, unit, issued_at, revoked_at FROM device_tokens ORDER BY issued_at, hash").map { row in
+            return try connection.rows("SELECT hash, unit, issued_at, revoked_at, bundle_key IS NOT NULL AS keyed FROM device_tokens ORDER BY issued_at, hash").map { row in
                 let hash = try row.text("hash")
                 let owned = try sites.filter { site throws(SQLiteError) in try site.text("owner") == hash }
                 return DeviceToken(id: String(hash.prefix(DeviceToken.idLength)), unit: try row.text("unit"),
                                    devices: try owned.map { site throws(SQLiteError) in try site.text("device_name") },
                                    issuedAt: try row.integer("issued_at"), revokedAt: try row.optionalInteger("revoked_at"),
-                                   lastSync: try owned.compactMap { site throws(SQLiteError) in try site.optionalInteger("synced_at") }.max())
+                                   lastSync: try owned.compactMap { site throws(SQLiteError) in try site.optionalInteger("synced_at") }.max(),
+                                   signsBundlesWithKey: try row.flag("keyed"))
             }
         }
     }
@@ -99,14 +103,21 @@ public struct DeviceStore: Sendable {
         }
     }
 
-    /// The token a bundle file names (`DeviceToken.bundleName(ofHash:)`): its hash, which keys
-    /// the file's MAC, and what it allows; nil when this server never issued it.
-    public func bundleKey(named name: String) throws(ReplicaError) -> (key: String, access: TokenCheck)? {
-        let hashes = try database.withReader { connection in
-            try connection.rows("SELECT hash FROM device_tokens").map { row throws(SQLiteError) in try row.text("hash") }
+    /// The token a bundle file names (`DeviceToken.bundleName(ofHash:)`): its hash, its bundle
+    /// key as sealed, and what it allows; nil when this server never issued it.
+    public func bundleToken(named name: String) throws(ReplicaError) -> BundleToken? {
+        let tokens = try database.withReader { connection in
+            try connection.rows("SELECT hash, bundle_key FROM device_tokens").map { row throws(SQLiteError) in
+                (hash: try row.text("hash"), sealed: try row.optionalText("bundle_key"))
+            }
         }
-        guard let hash = hashes.first(where: { DeviceToken.bundleName(ofHash: $0) == name }) else { return nil }
-        return (hash, try access(forHash: hash))
+        guard let token = tokens.first(where: { DeviceToken.bundleName(ofHash: $0.hash) == name }) else { return nil }
+        return BundleToken(hash: token.hash, sealedKey: token.sealed, access: try access(forHash: token.hash))
+    }
+
+    /// Whether any token's bundle key is sealed here (then the server's secret is needed to read them).
+    public func holdsBundleKeys() throws(ReplicaError) -> Bool {
+        try database.withReader { connection in try connection.integer("SELECT count(*) FROM device_tokens WHERE bundle_key IS NOT NULL") > 0 }
     }
 
     static func tokenHash(_ token: String) -> String { DeviceToken.hash(of: token) }

@@ -16,6 +16,7 @@ enum Migrations {
         Migration(version: 10, name: "each unit's change feed indexed", sql: version10),
         Migration(version: 11, name: "relay tokens", sql: version11),
         Migration(version: 12, name: "syncs by bundle", sql: version12),
+        Migration(version: 13, name: "bundle keys sealed with the server's secret", sql: version13),
     ]
 
     /// See `ReplicaSchema.oldestSameRecords`.
@@ -346,5 +347,14 @@ extension Migrations {
     ALTER TABLE sites ADD COLUMN bundled_at INTEGER;
     ALTER TABLE sync_state ADD COLUMN last_bundle INTEGER;
     ALTER TABLE sync_state ADD COLUMN last_bundle_converged INTEGER;
+    """
+}
+
+extension Migrations {
+    // A bundle file is signed with a key derived from the device's token (format 2); the server
+    // keeps that key sealed with a secret of its own, apart from this file (`BundleKey`). NULL for
+    // a token issued before: its files are checked on the token's hash, as format 1 was.
+    static let version13 = """
+    ALTER TABLE device_tokens ADD COLUMN bundle_key TEXT;
     """
 }

@@ -28,9 +28,10 @@ public struct ServerExporter: Sendable {
                                       counter: try row.integer("counter"), seenAt: try row.integer("seen_at"), owner: try row.optionalText("owner"),
                                       syncedAt: try row.optionalInteger("synced_at"), finishedSyncs: try row.integer("finished_syncs"))
                 }
-            let tokens = try connection.rows("SELECT hash, unit, issued_at, revoked_at, relay FROM device_tokens ORDER BY hash").map { row throws(SQLiteError) in
+            let tokens = try connection.rows("SELECT hash, unit, issued_at, revoked_at, relay, bundle_key FROM device_tokens ORDER BY hash").map { row throws(SQLiteError) in
                 ServerExport.Token(hash: try row.text("hash"), unit: try row.text("unit"), issuedAt: try row.integer("issued_at"),
-                                   revokedAt: try row.optionalInteger("revoked_at"), relays: try row.flag("relay"))
+                                   revokedAt: try row.optionalInteger("revoked_at"), relays: try row.flag("relay"),
+                                   bundleKey: try row.optionalText("bundle_key"))
             }
             let refusals = try connection.rows("SELECT site, kind, id, unit, reason, refused_at, sync_number FROM push_refusals ORDER BY site, kind, id")
                 .map { row throws(SQLiteError) in

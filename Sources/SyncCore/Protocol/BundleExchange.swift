@@ -161,3 +161,16 @@ extension SyncService {
         return ReplyBundle(acks: acks, asked: bundle.pull.cursor, base: base, pages: pages, finished: finished)
     }
 }
+
+/// What a server holds of the token a bundle file names: the device's key when it holds one (nil
+/// for a token issued before bundle files were signed with it), the token's hash, and what the
+/// token allows.
+public struct BundleKeys: Sendable {
+    public let key: String?
+    public let hash: String
+    public let access: TokenCheck
+
+    public init(key: String?, hash: String, access: TokenCheck) {
+        (self.key, self.hash, self.access) = (key, hash, access)
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import RecordRules
 import Records
 import Storage
 import SyncCore
@@ -9,6 +10,8 @@ public let township = GovernmentUnit(code: "640522100000", name: "西安镇", is
 public let village = GovernmentUnit(code: "640522100201", name: "园河村", parent: "640522100000")
 public let secondVillage = GovernmentUnit(code: "640522100202", name: "别村", parent: "640522100000")
 public let siteOne = SiteID("00000000000000a1")!
+/// The server secret that seals the tests' bundle keys (a real server's is random, in a file of its own).
+public let testServerSecret = ServerSecret(bytes: Array(repeating: 7, count: ServerSecret.byteCount))!
 
 /// Three requests, one of each kind of row: concluded in the year, open at its end, carried in.
 public let requestsCSV = """

@@ -95,38 +95,3 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: w.path("x.sqlite")))
     }
 }
-
-/// The USB stick workflow of the README, step by step, with the real binary.
-@Suite struct USBStickTests {
-    static let village = TestSupport.village.code
-
-    @Test func aVillageWithoutANetworkSyncsThroughACopyOnAStick() throws {
-        // Given a township server with a village laptop that synced once over the network
-        let town = try Township(villages: [Self.village])
-        try town.laptop("a", unit: Self.village)
-        #expect(try town.gongkai("a", ["fee", "add", "--collected-on", "2021-04-01", "--amount-yuan", "5"]).status == 0)
-        try town.sync("a")
-        let w = town.workspace
-
-        // When the township copies its database onto the stick and makes the copy a replica of its own
-        #expect(try w.gongkai(["backup", "--to", w.path("usb.sqlite")], db: "town.sqlite").status == 0)
-        #expect(try w.gongkai(["reset-site", "--yes"], db: "usb.sqlite").status == 0)
-        // and the village, offline, captures more and syncs with the stick
-        #expect(try town.gongkai("a", ["notice", "add", "--title", "2021年低保公示", "--category", "民生", "--channel", "公开栏", "--published-on", "2021-05-01"]).status == 0)
-        let atVillage = try town.gongkai("a", ["sync", "--with", w.path("usb.sqlite")])
-        #expect(atVillage.status == 0, "\(atVillage.stderr)")
-        // and back at the township the stick is synced into the server's database
-        let atTownship = try w.gongkai(["sync", "--with", w.path("usb.sqlite")], db: "town.sqlite")
-        #expect(atTownship.status == 0, "\(atTownship.stderr)")
-
-        // Then the server holds the village's new notice, and the laptop's next network sync is clean
-        #expect(try town.records("town.sqlite", kind: "notices", unit: Self.village).count == 1)
-        #expect(try town.records("town.sqlite", kind: "fees", unit: Self.village).count == 1)
-        // (its cursor was the stick's, so it checks everything again once: nothing new, nothing doubled)
-        let online = try town.sync("a")
-        #expect(online.stderr.contains("一致"), "\(online.stderr)")
-        #expect(online.stdout.hasSuffix("pulled 0, conflicts 0\n"), "\(online.stdout)")
-        #expect(try town.records("town.sqlite", kind: "notices", unit: Self.village).count == 1)
-        #expect(try town.records("a.sqlite", kind: "fees", unit: Self.village).count == 1)
-    }
-}

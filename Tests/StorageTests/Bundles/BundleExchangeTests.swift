@@ -26,7 +26,7 @@ struct BundleExchangeTests {
             for village in BundleExchangeTests.villages { _ = try server.units.addVillage(code: village, name: "村\(village.suffix(3))") }
             for (index, village) in [BundleExchangeTests.villages[0], BundleExchangeTests.villages[0], BundleExchangeTests.villages[1]].enumerated() {
                 let token = "gk_bundle_\(index)"
-                _ = try server.devices.issueToken(token, unit: village, now: 1)
+                _ = try server.devices.issueToken(token, unit: village, secret: testServerSecret, now: 1)
                 let laptop = try Replica.create(at: scratch.path("laptop\(index).sqlite"),
                                                 unit: GovernmentUnit(code: village, name: "村", parent: township.code),
                                                 site: SiteID(String(format: "%016x", 0xA1 + index))!, deviceName: "笔记本\(index)", now: 1_600_000_000)
@@ -35,20 +35,23 @@ struct BundleExchangeTests {
         }
 
         func export(_ index: Int, now: Int64) throws -> [UInt8] {
-            let key = DeviceToken.hash(of: laptops[index].token)
-            return try BundleFile.export(BundleClient(store: laptops[index].replica.syncing, clock: { now }), key: key,
-                                         device: DeviceToken.bundleName(ofHash: key), now: now).bytes
+            let hash = DeviceToken.hash(of: laptops[index].token)
+            return try BundleFile.export(BundleClient(store: laptops[index].replica.syncing, clock: { now }),
+                                         signing: .both(key: BundleKey.derive(token: laptops[index].token), hash: hash),
+                                         device: DeviceToken.bundleName(ofHash: hash), now: now).bytes
         }
 
         /// The server takes an up bundle and writes its reply, as `gongkai bundle import --reply` does.
         func answer(_ bytes: [UInt8], now: Int64) throws -> [UInt8] {
             try BundleFile.answer(bytes, service: SyncService(store: server.serving), server: try server.syncing.siteInfo(), now: now,
-                                  token: server.devices.bundleKey(named:)).bytes
+                                  token: { try server.devices.bundleToken(named: $0)?.keys(secret: testServerSecret) }).bytes
         }
 
         @discardableResult
         func take(_ index: Int, _ bytes: [UInt8], now: Int64) throws -> SyncReport {
-            try BundleFile.take(bytes, BundleClient(store: laptops[index].replica.syncing, clock: { now }), key: DeviceToken.hash(of: laptops[index].token))
+            let token = laptops[index].token
+            return try BundleFile.take(bytes, BundleClient(store: laptops[index].replica.syncing, clock: { now }),
+                                       key: BundleKey.derive(token: token), hash: DeviceToken.hash(of: token))
         }
 
         /// The records of `unit` as `replica` holds them (values and versions).
@@ -148,10 +151,11 @@ struct BundleExchangeTests {
             #expect(!bytes.windowContaining(Array(world.laptops[0].token.utf8)))
             #expect(!bytes.windowContaining(Array(DeviceToken.hash(of: world.laptops[0].token).utf8)))
         }
-        let key = DeviceToken.hash(of: world.laptops[0].token)
-        #expect(try BundleFile.openUp(up, key: key).bundle.pushes.flatMap(\.request.records).allSatisfy { $0.unit == "640522100201" })
+        let (key, hash) = (BundleKey.derive(token: world.laptops[0].token), DeviceToken.hash(of: world.laptops[0].token))
+        #expect(!up.windowContaining(Array(key.utf8)) && !reply.windowContaining(Array(key.utf8)))
+        #expect(try BundleFile.openUp(up, verifying: .key(key, hash: hash)).bundle.pushes.flatMap(\.request.records).allSatisfy { $0.unit == "640522100201" })
         // The reply holds the other laptop of the same village's record, and nothing of the other village
-        let pulled = try BundleFile.openReply(reply, key: key).reply.pages.flatMap(\.records)
+        let pulled = try BundleFile.openReply(reply, verifying: .key(key, hash: hash)).reply.pages.flatMap(\.records)
         #expect(pulled.map(\.id) == ["n1"])
     }
 
@@ -164,15 +168,16 @@ struct BundleExchangeTests {
         let reply = try world.answer(bytes, now: 1_700_000_010)
         // A reply for laptop 0 is refused by laptop 1, and opened with laptop 1's key it does not open
         #expect { try world.take(1, reply, now: 1_700_000_020) } throws: { error in "\(error)".contains("写给另一台电脑") }
-        #expect { try BundleFile.openReply(reply, key: DeviceToken.hash(of: world.laptops[1].token)) } throws: { error in
+        let other = world.laptops[1].token
+        #expect { try BundleFile.openReply(reply, verifying: .either(key: BundleKey.derive(token: other), hash: DeviceToken.hash(of: other))) } throws: { error in
             "\(error)".contains("签名与令牌不符")
         }
         // Once laptop 0's token is revoked, its bundles are refused
         _ = try world.server.devices.revokeToken(world.laptops[0].token, now: 1_700_000_030)
         let named = try BundleFile.header(of: bytes)
-        #expect(try world.server.devices.bundleKey(named: named.device)?.access == .revoked)
+        #expect(try world.server.devices.bundleToken(named: named.device)?.access == .revoked)
         #expect { try world.answer(bytes, now: 1_700_000_040) } throws: { error in "\(error)".contains("已吊销") }
-        #expect(try world.server.devices.bundleKey(named: "000000000000000000000000") == nil)
+        #expect(try world.server.devices.bundleToken(named: "000000000000000000000000") == nil)
     }
 }
 

@@ -36,9 +36,9 @@ enum ServingStoreImplementation: String, CaseIterable, Sendable {
             let fixture = ServingFixture(store: server.serving, scratch: scratch)
             _ = try server.units.addVillage(code: village.code, name: village.name)
             _ = try server.units.addVillage(code: fixture.otherVillage.code, name: fixture.otherVillage.name)
-            _ = try server.devices.issueToken(fixture.villageToken, unit: village.code, now: 1)
-            _ = try server.devices.issueToken(fixture.townshipToken, unit: township.code, now: 1)
-            _ = try server.devices.issueToken(fixture.revokedToken, unit: village.code, now: 1)
+            _ = try server.devices.issueToken(fixture.villageToken, unit: village.code, secret: testServerSecret, now: 1)
+            _ = try server.devices.issueToken(fixture.townshipToken, unit: township.code, secret: testServerSecret, now: 1)
+            _ = try server.devices.issueToken(fixture.revokedToken, unit: village.code, secret: testServerSecret, now: 1)
             _ = try server.devices.revokeToken(fixture.revokedToken, now: 2)
             return fixture
         case .postgresql:
@@ -48,9 +48,9 @@ enum ServingStoreImplementation: String, CaseIterable, Sendable {
             let fixture = ServingFixture(store: server.serving, scratch: scratch, database: database)
             _ = try server.addVillage(code: village.code, name: village.name)
             _ = try server.addVillage(code: fixture.otherVillage.code, name: fixture.otherVillage.name)
-            _ = try server.issueToken(fixture.villageToken, unit: village.code, now: 1)
-            _ = try server.issueToken(fixture.townshipToken, unit: township.code, now: 1)
-            _ = try server.issueToken(fixture.revokedToken, unit: village.code, now: 1)
+            _ = try server.issueToken(fixture.villageToken, unit: village.code, secret: testServerSecret, now: 1)
+            _ = try server.issueToken(fixture.townshipToken, unit: township.code, secret: testServerSecret, now: 1)
+            _ = try server.issueToken(fixture.revokedToken, unit: village.code, secret: testServerSecret, now: 1)
             _ = try server.revokeToken(fixture.revokedToken, now: 2)
             return fixture
         }

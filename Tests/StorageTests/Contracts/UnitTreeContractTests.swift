@@ -38,7 +38,7 @@ struct CountyFixture: Sendable {
                                             deviceName: "县服务器", now: 1_600_000_000)
             fixture = CountyFixture(store: server.serving, addUnit: { unit in
                 _ = try server.units.addVillage(code: unit.code, name: unit.name, parent: unit.parent)
-            }, issue: { token, unit, relays in _ = try server.devices.issueToken(token, unit: unit, relays: relays, now: 1) },
+            }, issue: { token, unit, relays in _ = try server.devices.issueToken(token, unit: unit, relays: relays, secret: testServerSecret, now: 1) },
                report: { unit in try server.figures.scoped(to: unit) }, scratch: scratch)
         case .postgresql:
             let database = try TestPostgres.database()
@@ -46,7 +46,7 @@ struct CountyFixture: Sendable {
                                                         deviceName: "县服务器", now: 1_600_000_000)
             fixture = CountyFixture(store: server.serving, addUnit: { unit in
                 _ = try server.addVillage(code: unit.code, name: unit.name, parent: unit.parent)
-            }, issue: { token, unit, relays in _ = try server.issueToken(token, unit: unit, relays: relays, now: 1) },
+            }, issue: { token, unit, relays in _ = try server.issueToken(token, unit: unit, relays: relays, secret: testServerSecret, now: 1) },
                report: { unit in try server.reportSource(unit: unit) }, scratch: scratch, database: database)
         }
         for unit in units { try fixture.addUnit(unit) }
