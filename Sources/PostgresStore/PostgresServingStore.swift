@@ -95,7 +95,7 @@ public struct PostgresServingStore: Sendable, SyncServingStore {
         // Decided by a read (a relay names the same units and sites push after push); written,
         // and decided again under the lock of the units table, only when something is new.
         let first = try pool.withSession { session in try adoption(session) }
-        guard !first.units.isEmpty || !first.sites.isEmpty else { return SyncPeer(scope: first.scope, device: peer.device, relays: true) }
+        guard !first.units.isEmpty || !first.sites.isEmpty else { return SyncPeer(scope: first.scope, device: peer.device, relays: true, unit: peer.unit) }
         let scope = try pool.transaction { session in
             try session.run("LOCK TABLE units IN SHARE ROW EXCLUSIVE MODE")
             let decided = try adoption(session)
@@ -110,7 +110,7 @@ public struct PostgresServingStore: Sendable, SyncServingStore {
             }
             return decided.scope
         }
-        return SyncPeer(scope: scope, device: peer.device, relays: true)
+        return SyncPeer(scope: scope, device: peer.device, relays: true, unit: peer.unit)
     }
 
     public func knows(_ cursor: SyncCursor) throws -> Bool {

@@ -16,7 +16,7 @@ struct RequestRefused: Error {
 
     init(_ refused: SyncRefused) {
         switch refused {
-        case .siteTaken: status = .forbidden
+        case .siteTaken, .wrongUnit: status = .forbidden
         case .batchTooLarge: status = .contentTooLarge
         default: status = .conflict
         }

@@ -78,6 +78,8 @@ public struct WireError: Sendable, Equatable, Error {
             self.site = site.rawValue
         case .batchTooLarge:
             self.init(code: "batch_too_large", message: refused.description)
+        case .wrongUnit:
+            self.init(code: "wrong_unit", message: refused.description)
         }
     }
 

@@ -60,7 +60,7 @@ public struct ServingStore: Sendable, SyncServingStore {
             return (adopted, newSites, scope)
         }
         let first = try database.syncRead { connection in try adoption(connection) }
-        guard !first.units.isEmpty || !first.sites.isEmpty else { return SyncPeer(scope: first.scope, device: peer.device, relays: true) }
+        guard !first.units.isEmpty || !first.sites.isEmpty else { return SyncPeer(scope: first.scope, device: peer.device, relays: true, unit: peer.unit) }
         let scope = try database.syncConnection { connection in
             try connection.transaction {
                 let decided = try adoption(connection)
@@ -75,7 +75,7 @@ public struct ServingStore: Sendable, SyncServingStore {
                 return decided.scope
             }
         }
-        return SyncPeer(scope: scope, device: peer.device, relays: true)
+        return SyncPeer(scope: scope, device: peer.device, relays: true, unit: peer.unit)
     }
 
     public func knows(_ cursor: SyncCursor) throws -> Bool {

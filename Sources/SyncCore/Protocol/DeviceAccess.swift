@@ -17,7 +17,7 @@ public struct DeviceAccess: Sendable, Equatable {
     }
 
     /// The peer the sync protocol serves.
-    public var peer: SyncPeer { SyncPeer(scope: scope, device: device, relays: relays) }
+    public var peer: SyncPeer { SyncPeer(scope: scope, device: device, relays: relays, unit: unit.code) }
 }
 
 /// What a presented device token is.

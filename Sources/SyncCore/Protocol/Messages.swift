@@ -85,11 +85,15 @@ public struct SyncPeer: Sendable, Equatable {
     /// A server below this one relaying its subtree (`DeviceAccess.relays`): it may bring the
     /// changes of every site of its scope's units, and register units below its own.
     public let relays: Bool
+    /// The unit the token was issued to: every message's sender must be a replica of it (nil for
+    /// a replica opened in this process, trusted as it says).
+    public let unit: String?
 
-    public init(scope: SyncScope, device: String?, relays: Bool = false) {
+    public init(scope: SyncScope, device: String?, relays: Bool = false, unit: String? = nil) {
         self.scope = scope
         self.device = device
         self.relays = relays
+        self.unit = unit
     }
 }
 

@@ -10,6 +10,8 @@ public enum SyncRefused: Error, Sendable, Equatable, CustomStringConvertible {
     case siteTaken(site: SiteID)
     /// A push of more records, or more content, than one batch may hold.
     case batchTooLarge(records: Int, bytes: Int)
+    /// The sender's replica is of another unit than the token's.
+    case wrongUnit(token: String, sender: String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,8 @@ public enum SyncRefused: Error, Sendable, Equatable, CustomStringConvertible {
         case .siteTaken(let site):
             "站点 \(site) 已属于另一台设备 (另一个令牌): 每台电脑只能用发给它自己的令牌同步。若这台电脑换了新令牌, "
                 + "请乡镇先吊销原来的令牌 (gongkai admin revoke-token) 再同步; 若这份副本是从别的电脑复制来的, 请运行 gongkai reset-site"
+        case .wrongUnit(let token, let sender):
+            "此令牌属于单位 \(token), 但这台电脑的副本属于单位 \(sender); 请使用本单位的令牌"
         case .batchTooLarge(let records, let bytes):
             "一次推送最多 \(SyncLimits.maximumBatchRecords) 条记录、\(syncBatchByteBudget / 1_048_576) MB 内容 (这次 \(records) 条, "
                 + "\(bytes / 1_048_576) MB); 请用 --batch-size 减小每批记录数, 或升级 gongkai"

@@ -17,6 +17,7 @@ public struct SyncService: Sendable {
     /// `declaredCounter`: checked against the sender's changes held (nil for a bundle, which may
     /// come late and carry an older count).
     func push(_ request: PushRequest, peer: SyncPeer, declaredCounter: UInt64?, now: Int64) throws -> PushResponse {
+        try check(request.sender, of: peer)
         try checkVersions(protocolVersion: request.protocolVersion, schemaVersion: request.schemaVersion)
         try checkBatch(request.records)
         try store.registerPeer(request.sender, as: peer, counter: declaredCounter, now: now)
@@ -31,6 +32,7 @@ public struct SyncService: Sendable {
     }
 
     func pull(_ request: PullRequest, peer: SyncPeer, declaredCounter: UInt64?, now: Int64) throws -> PullResponse {
+        try check(request.sender, of: peer)
         try checkVersions(protocolVersion: request.protocolVersion, schemaVersion: request.schemaVersion)
         try store.registerPeer(request.sender, as: peer, counter: declaredCounter, now: now)
         let known = try request.cursor.map(store.knows) ?? true
@@ -55,6 +57,7 @@ public struct SyncService: Sendable {
     }
 
     func done(_ request: DoneRequest, peer: SyncPeer, by means: SyncMeans, now: Int64) throws -> DoneResponse {
+        try check(request.sender, of: peer)
         guard request.protocolVersion == syncProtocolVersion else {
             throw SyncRefused.protocolMismatch(server: syncProtocolVersion, client: request.protocolVersion)
         }
@@ -62,6 +65,11 @@ public struct SyncService: Sendable {
         try store.peerFinishedSync(request.sender, as: peer, by: means, now: now)
         let digest = try store.digest(scope: peer.scope)
         return DoneResponse(converged: digest == request.digest, digest: digest)
+    }
+
+    /// The sender's replica must be of the token's unit, whichever way the message came.
+    private func check(_ sender: SiteInfo, of peer: SyncPeer) throws {
+        if let unit = peer.unit, sender.unit != unit { throw SyncRefused.wrongUnit(token: unit, sender: sender.unit) }
     }
 
     private func checkVersions(protocolVersion: Int, schemaVersion: Int) throws {
