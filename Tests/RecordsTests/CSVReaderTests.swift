@@ -91,3 +91,38 @@ struct CSVReaderTests {
         #expect(parsed == rows.filter { !$0.allSatisfy(\.isEmpty) })
     }
 }
+
+@Suite("CSV cells a spreadsheet would run")
+struct CSVFormulaCellTests {
+    @Test("a cell that starts a formula gets a leading '; a plain number and ordinary text do not", arguments: [
+        ("=1+41", "'=1+41"), ("+1+1", "'+1+1"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\r=1", "'\r=1"),
+        ("'x", "''x"), ("=", "'="), ("-", "'-"), ("-3", "-3"), ("+1.5", "+1.5"), ("-1.", "'-1."), ("标题", "标题"), ("a=1", "a=1"), ("", ""),
+    ])
+    func neutralised(field: String, written: String) {
+        #expect(CSVWriter.neutralised(field) == written)
+        #expect(CSVWriter.restored(written) == field)
+    }
+
+    @Test("restoring what was neutralised gives every field back, for random fields of the characters that matter", arguments: [UInt64(1), 2, 3])
+    func roundTrip(seed: UInt64) {
+        var random = SplitMix(state: seed)
+        let alphabet: [Character] = ["=", "+", "-", "@", "'", "\t", "\r", "1", ".", "a", "公"]
+        for _ in 0..<2_000 {
+            let field = String((0..<Int.random(in: 0...5, using: &random)).map { _ in alphabet.randomElement(using: &random)! })
+            #expect(CSVWriter.restored(CSVWriter.neutralised(field)) == field, "seed \(seed): \(field.debugDescription)")
+        }
+    }
+}
+
+/// SplitMix64: a few lines of seeded randomness for this target, which has no TestSupport.
+private struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

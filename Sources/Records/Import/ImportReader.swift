@@ -169,6 +169,8 @@ public struct ImportReader: Sequence, IteratorProtocol {
     }
 
     private mutating func row(from record: CSVRecord) -> ImportRowResult {
+        // A CSV's cells as written before `CSVWriter.neutralised` (a worksheet's are typed values).
+        let record = if case .csv = source { CSVRecord(line: record.line, fields: record.fields.map(CSVWriter.restored)) } else { record }
         guard record.fields.count == header.columns.count else {
             return .problems([RowProblem(line: record.line, message: "这一行有 \(record.fields.count) 个字段, 表头有 \(header.columns.count) 列; 检查是否多了或少了逗号")])
         }
