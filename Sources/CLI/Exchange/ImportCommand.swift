@@ -93,7 +93,7 @@ struct ImportCommand: ParsableCommand, ExampleProviding {
         if encoding.lowercased() != "utf-8" { throw CLIError.usage("--encoding 只用于 CSV; 工作簿 \(file) 不需要") }
         do {
             let workbook = try Workbook(data: data)
-            return try SheetImport.reader(kind: kind, sheet: try workbook.sheet(named: sheet), defaultUnit: defaultUnit)
+            return try SheetImport.reader(kind: kind, workbook: workbook, sheet: sheet, defaultUnit: defaultUnit)
         } catch let problem as WorkbookProblem {
             throw CLIError.failure("\(file): \(problem.message)")
         }

@@ -8,36 +8,84 @@ public struct WorkbookProblem: Error, Equatable, Sendable, CustomStringConvertib
     public var description: String { message }
 }
 
-/// An `.xlsx` workbook read from its bytes: the sheets' names, and any sheet's cells.
+/// An `.xlsx` workbook read from its bytes: the sheets' names, and any sheet's rows.
 /// The container is ZIPFoundation's; each part's XML is read with `XMLScanner`.
+///
+/// Only what is needed is unpacked, and never more than the limits below, whatever the file
+/// says of itself: the workbook's list of sheets, its relationships, styles and shared strings
+/// when it is opened, and the one sheet imported, streamed a chunk at a time as it is unpacked
+/// and read row by row (`forEachRow`). The other sheets are never unpacked.
 public struct Workbook: Sendable {
-    /// No part of a workbook is allowed to unpack to more than this (a ledger of a village's
-    /// ten years is a few megabytes; a "zip bomb" is gigabytes).
-    public static let maximumPartBytes = 256 << 20
+    /// What a workbook may hold: a ledger of a village's ten years is a few megabytes; a file
+    /// past these is a "zip bomb" or not a ledger, and is refused saying which limit it passed.
+    public struct Limits: Sendable {
+        /// The file itself.
+        public var fileBytes = 64 << 20
+        /// `xl/workbook.xml`, its relationships, `xl/styles.xml`, each unpacked.
+        public var smallPartBytes = 16 << 20
+        /// `xl/sharedStrings.xml` unpacked, and how many strings it may hold.
+        public var sharedStringsBytes = 32 << 20
+        public var sharedStrings = 2_000_000
+        /// The sheet read, unpacked (streamed: it is never held whole).
+        public var sheetBytes = 256 << 20
+        /// Everything unpacked, together.
+        public var totalBytes = 320 << 20
+
+        public init() {}
+
+        /// Every part held to `bytes` at most (tests lower it).
+        public init(partBytes bytes: Int) {
+            smallPartBytes = min(smallPartBytes, bytes)
+            sharedStringsBytes = min(sharedStringsBytes, bytes)
+            sheetBytes = min(sheetBytes, bytes)
+        }
+    }
 
     public let sheetNames: [String]
     /// Sheets hidden in the workbook (never chosen as "the first sheet").
     let hiddenSheets: Set<String>
     private let sheetPaths: [String: String]
-    private let parts: [String: [UInt8]]
+    private let data: Data
+    private let limits: Limits
+    /// What opening unpacked, which the sheet read counts against the total.
+    private let unpackedAtOpening: Int
     private let sharedStrings: [String]
     private let dateStyles: Set<Int>
     let date1904: Bool
 
     /// `maximumPartBytes`: the most any one part may unpack to (lowered by tests).
-    public init(data: Data, maximumPartBytes: Int = Workbook.maximumPartBytes) throws(WorkbookProblem) {
+    public init(data: Data, maximumPartBytes: Int? = nil) throws(WorkbookProblem) {
+        try self.init(data: data, limits: maximumPartBytes.map { Limits(partBytes: $0) } ?? Limits())
+    }
+
+    public init(data: Data, limits: Limits) throws(WorkbookProblem) {
         if data.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
             throw WorkbookProblem(message: "这是旧的 .xls 格式; 请在 Excel 或 WPS 中 \"另存为\" .xlsx 工作簿后再导入")
         }
         guard data.starts(with: [0x50, 0x4B]) else {
             throw WorkbookProblem(message: "不是 .xlsx 工作簿 (不是 ZIP 文件); 若是 CSV, 请把文件名改为 .csv")
         }
-        let parts = try Workbook.parts(of: data, limit: maximumPartBytes)
-        func part(_ path: String) -> [UInt8]? { parts[path.lowercased()] }
-        guard let workbookXML = part("xl/workbook.xml") else {
+        guard data.count <= limits.fileBytes else {
+            throw WorkbookProblem(message: "工作簿文件超过 \(limits.fileBytes >> 20) MB; 这不是正常的台账文件, 请分成几个文件导入")
+        }
+        var unpacked = 0
+        var workbookXML: [UInt8]?, relationshipsXML: [UInt8] = [], stylesXML: [UInt8] = [], strings: [String] = []
+        try Workbook.withArchive(data) { archive throws(WorkbookProblem) in
+            for entry in archive where entry.type == .file {
+                switch entry.path.lowercased() {
+                case "xl/workbook.xml": workbookXML = try Workbook.unpack(entry, from: archive, limit: limits.smallPartBytes, counted: &unpacked, limits: limits)
+                case "xl/_rels/workbook.xml.rels":
+                    relationshipsXML = try Workbook.unpack(entry, from: archive, limit: limits.smallPartBytes, counted: &unpacked, limits: limits)
+                case "xl/styles.xml": stylesXML = try Workbook.unpack(entry, from: archive, limit: limits.smallPartBytes, counted: &unpacked, limits: limits)
+                case "xl/sharedstrings.xml": strings = try Workbook.sharedStrings(entry, from: archive, counted: &unpacked, limits: limits)
+                default: break
+                }
+            }
+        }
+        guard let workbookXML else {
             throw WorkbookProblem(message: "工作簿里没有 xl/workbook.xml; 它不是 Excel 工作簿, 请在 Excel 或 WPS 中另存为 .xlsx")
         }
-        let relationships = try Workbook.relationships(part("xl/_rels/workbook.xml.rels") ?? [])
+        let relationships = try Workbook.relationships(relationshipsXML)
         let listed = try Workbook.sheets(workbookXML)
         var names: [String] = [], paths: [String: String] = [:], hidden: Set<String> = []
         for sheet in listed.sheets {
@@ -50,35 +98,57 @@ public struct Workbook: Sendable {
         sheetNames = names
         hiddenSheets = hidden
         sheetPaths = paths
-        self.parts = parts
+        self.data = data
+        self.limits = limits
+        unpackedAtOpening = unpacked
         date1904 = listed.date1904
-        sharedStrings = try Workbook.sharedStrings(part("xl/sharedStrings.xml") ?? [])
-        dateStyles = try Workbook.dateStyles(part("xl/styles.xml") ?? [])
+        sharedStrings = strings
+        dateStyles = try Workbook.dateStyles(stylesXML)
     }
 
-    /// The sheet named `name`, or the first one not hidden.
-    public func sheet(named name: String? = nil) throws(WorkbookProblem) -> Sheet {
-        let chosen: String
+    /// The name of the sheet `name` asks for, or of the first one not hidden.
+    public func chosenSheet(_ name: String? = nil) throws(WorkbookProblem) -> String {
         if let name {
             guard sheetNames.contains(name) else {
                 throw WorkbookProblem(message: "工作簿里没有名为 \"\(name)\" 的工作表; 有: \(sheetNames.joined(separator: ", "))")
             }
-            chosen = name
-        } else {
-            chosen = sheetNames.first { !hiddenSheets.contains($0) } ?? sheetNames[0]
+            return name
         }
-        guard let path = sheetPaths[chosen], let xml = parts[path.lowercased()] else {
-            throw WorkbookProblem(message: "工作表 \"\(chosen)\" 的内容不在工作簿里; 请在 Excel 或 WPS 中重新保存")
-        }
-        return try SheetParser(name: chosen, sharedStrings: sharedStrings, dateStyles: dateStyles, date1904: date1904).parse(xml)
+        return sheetNames.first { !hiddenSheets.contains($0) } ?? sheetNames[0]
     }
 
-    /// The parts this reader uses, unpacked, by lower-cased path. Read from a temporary copy on
-    /// disk (see `OfficePackage.zip` for why not from memory).
-    private static func parts(of data: Data, limit: Int) throws(WorkbookProblem) -> [String: [UInt8]] {
-        let read: Result<[String: [UInt8]], WorkbookProblem>
+    /// The sheet named `name`, or the first one not hidden, whole.
+    public func sheet(named name: String? = nil) throws(WorkbookProblem) -> Sheet {
+        var rows: [Sheet.Row] = []
+        let chosen = try forEachRow(ofSheet: name) { row throws(WorkbookProblem) in rows.append(row) }
+        return Sheet(name: chosen, rows: rows)
+    }
+
+    /// Each row of the sheet `name` (or the first one not hidden) that holds something, in order,
+    /// as it is unpacked and read: the sheet is never held whole. Returns the sheet's name.
+    @discardableResult
+    public func forEachRow(ofSheet name: String? = nil, _ body: (Sheet.Row) throws(WorkbookProblem) -> Void) throws(WorkbookProblem) -> String {
+        let chosen = try chosenSheet(name)
+        let missing = WorkbookProblem(message: "工作表 \"\(chosen)\" 的内容不在工作簿里; 请在 Excel 或 WPS 中重新保存")
+        guard let path = sheetPaths[chosen] else { throw missing }
+        var parser = SheetParser(name: chosen, sharedStrings: sharedStrings, dateStyles: dateStyles, date1904: date1904)
+        var unpacked = unpackedAtOpening
+        try Workbook.withArchive(data) { archive throws(WorkbookProblem) in
+            guard let entry = archive.first(where: { $0.type == .file && $0.path.lowercased() == path.lowercased() }) else { throw missing }
+            try Workbook.stream(entry, from: archive, limit: limits.sheetBytes, counted: &unpacked, limits: limits) { chunk throws(WorkbookProblem) in
+                try parser.feed(chunk, row: body)
+            }
+        }
+        try parser.finish(row: body)
+        return chosen
+    }
+
+    /// The archive of `data`, open for `body`. Read from a temporary copy on disk (see
+    /// `OfficePackage.zip` for why not from memory).
+    private static func withArchive(_ data: Data, _ body: (Archive) throws(WorkbookProblem) -> Void) throws(WorkbookProblem) {
+        let outcome: Result<Void, WorkbookProblem>
         do {
-            read = try OfficePackage.withTemporaryFile { url in
+            outcome = try OfficePackage.withTemporaryFile { url in
                 try data.write(to: url)
                 let archive: Archive
                 do {
@@ -86,40 +156,45 @@ public struct Workbook: Sendable {
                 } catch {
                     return .failure(WorkbookProblem(message: "工作簿已损坏, 无法打开 (ZIP 目录不完整); 请在 Excel 或 WPS 中重新保存"))
                 }
-                var parts: [String: [UInt8]] = [:]
-                for entry in archive where entry.type == .file && Workbook.isPartWeRead(entry.path) {
-                    switch Result(catching: { () throws(WorkbookProblem) in try Workbook.unpack(entry, from: archive, limit: limit) }) {
-                    case .success(let bytes): parts[entry.path.lowercased()] = bytes
-                    case .failure(let problem): return .failure(problem)
-                    }
-                }
-                return .success(parts)
+                return Result { () throws(WorkbookProblem) in try body(archive) }
             }
         } catch {
             throw WorkbookProblem(message: "工作簿无法读取: 临时文件写不进去 (\(error.localizedDescription)); 请检查磁盘空间")
         }
-        return try read.get()
+        try outcome.get()
     }
 
-    private static func isPartWeRead(_ path: String) -> Bool {
-        let lowered = path.lowercased()
-        return lowered == "xl/workbook.xml" || lowered == "xl/_rels/workbook.xml.rels" || lowered == "xl/sharedstrings.xml"
-            || lowered == "xl/styles.xml" || (lowered.hasPrefix("xl/worksheets/") && lowered.hasSuffix(".xml"))
-    }
-
-    private static func unpack(_ entry: Entry, from archive: Archive, limit: Int) throws(WorkbookProblem) -> [UInt8] {
-        struct TooLarge: Error {}
-        var bytes: [UInt8] = []
+    /// An entry's bytes as they are unpacked, a chunk at a time, to `consume`; refused past
+    /// `limit`, or past the limit of everything unpacked (`counted` so far).
+    private static func stream(_ entry: Entry, from archive: Archive, limit: Int, counted: inout Int, limits: Limits,
+                               _ consume: (Data) throws(WorkbookProblem) -> Void) throws(WorkbookProblem) {
+        struct TooLarge: Error { let total: Bool }
+        struct Consumer: Error { let problem: WorkbookProblem }
+        var bytes = 0
+        var total = counted
         do {
-            _ = try archive.extract(entry) { chunk in
-                guard bytes.count + chunk.count <= limit else { throw TooLarge() }
-                bytes.append(contentsOf: chunk)
+            _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                bytes += chunk.count
+                total += chunk.count
+                guard bytes <= limit else { throw TooLarge(total: false) }
+                guard total <= limits.totalBytes else { throw TooLarge(total: true) }
+                do throws(WorkbookProblem) { try consume(chunk) } catch { throw Consumer(problem: error) }
             }
-        } catch is TooLarge {
-            throw WorkbookProblem(message: "工作簿的 \(entry.path) 解开后超过 \(max(1, limit >> 20)) MB; 这不是正常的台账文件")
+        } catch let tooLarge as TooLarge {
+            throw WorkbookProblem(message: tooLarge.total
+                                  ? "工作簿解开后总共超过 \(limits.totalBytes >> 20) MB; 这不是正常的台账文件"
+                                  : "工作簿的 \(entry.path) 解开后超过 \(max(1, limit >> 20)) MB; 这不是正常的台账文件")
+        } catch let consumer as Consumer {
+            throw consumer.problem
         } catch {
             throw WorkbookProblem(message: "工作簿已损坏, \(entry.path) 无法解开; 请在 Excel 或 WPS 中重新保存")
         }
+        counted = total
+    }
+
+    private static func unpack(_ entry: Entry, from archive: Archive, limit: Int, counted: inout Int, limits: Limits) throws(WorkbookProblem) -> [UInt8] {
+        var bytes: [UInt8] = []
+        try stream(entry, from: archive, limit: limit, counted: &counted, limits: limits) { chunk in bytes.append(contentsOf: chunk) }
         return bytes
     }
 
@@ -171,22 +246,44 @@ public struct Workbook: Sendable {
     }
 
     /// Each `<si>`'s text: its `<t>`, or its runs' `<t>`s joined; phonetic runs (`<rPh>`) left out.
-    private static func sharedStrings(_ bytes: [UInt8]) throws(WorkbookProblem) -> [String] {
+    /// Streamed as the part is unpacked: its XML is never held whole.
+    private static func sharedStrings(_ entry: Entry, from archive: Archive, counted: inout Int, limits: Limits) throws(WorkbookProblem) -> [String] {
         var strings: [String] = []
         var current: String?
         var inText = false, inPhonetic = false
-        try scan(bytes, part: "xl/sharedStrings.xml") { event in
-            switch event {
-            case .start("si", _): current = ""
-            case .end("si"): strings.append(current ?? ""); current = nil
-            case .start("rPh", _): inPhonetic = true
-            case .end("rPh"): inPhonetic = false
-            case .start("t", _): inText = true
-            case .end("t"): inText = false
-            case .text(let text) where inText && !inPhonetic: current?.append(text)
-            default: break
+        var scanner = XMLScanner.streaming()
+        func drain() throws(WorkbookProblem) {
+            while true {
+                let event: XMLScanner.Event?
+                do {
+                    event = try scanner.nextAvailable()
+                } catch {
+                    throw WorkbookProblem(message: "工作簿的 xl/sharedStrings.xml 不是有效的 XML (第 \(error.offset) 字节: \(error.message)); 请在 Excel 或 WPS 中重新保存")
+                }
+                guard let event else { return }
+                switch event {
+                case .start("si", _): current = ""
+                case .end("si"):
+                    guard strings.count < limits.sharedStrings else {
+                        throw WorkbookProblem(message: "工作簿的共享文字超过 \(limits.sharedStrings) 条; 这不是正常的台账文件")
+                    }
+                    strings.append(current ?? "")
+                    current = nil
+                case .start("rPh", _): inPhonetic = true
+                case .end("rPh"): inPhonetic = false
+                case .start("t", _): inText = true
+                case .end("t"): inText = false
+                case .text(let text) where inText && !inPhonetic: current?.append(text)
+                default: break
+                }
             }
         }
+        try stream(entry, from: archive, limit: limits.sharedStringsBytes, counted: &counted, limits: limits) { chunk throws(WorkbookProblem) in
+            scanner.append(chunk)
+            try drain()
+        }
+        scanner.finish()
+        try drain()
         return strings
     }
 

@@ -20,15 +20,120 @@ public struct XMLScanner {
         public let message: String
     }
 
-    private let bytes: [UInt8]
+    private var bytes: [UInt8]
     private var position = 0
     /// An end event owed to a self-closing tag (`<c/>`).
     private var pendingEnd: String?
+    /// Whether every byte is here (`init(bytes:)`, or `finish()` after the last `append`): only
+    /// then is running out an end, or an error.
+    private var isFinal: Bool
+    /// The stream's offset of `bytes[0]`, once bytes read are dropped (for a problem's offset).
+    private var dropped = 0
+    private var bomChecked = false
+    /// After a token was found cut by the chunk's end: it is tried again only once the stream
+    /// has this many bytes, so that a long token is not scanned again for every chunk.
+    private var retryAt = 0
+
+    /// The most one token (a tag, a text, a comment) may be while streaming: a part is read a
+    /// chunk at a time, and one token is all that is ever held beyond the chunk.
+    public static let maximumTokenBytes = 8 << 20
 
     public init(bytes: [UInt8]) {
         self.bytes = bytes
+        isFinal = true
         // A UTF-8 byte order mark is allowed before the declaration.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+        bomChecked = true
+    }
+
+    /// A scanner fed a part a chunk at a time (`append`, then `finish`), as it is unpacked:
+    /// `nextAvailable` gives each event once its bytes are all here.
+    public static func streaming() -> XMLScanner {
+        var scanner = XMLScanner(bytes: [])
+        scanner.isFinal = false
+        scanner.bomChecked = false
+        return scanner
+    }
+
+    /// More of the part. What was read is dropped first, so that the scanner holds one chunk and
+    /// at most one unfinished token.
+    public mutating func append(_ chunk: some Collection<UInt8>) {
+        if position > 0 {
+            bytes.removeFirst(position)
+            dropped += position
+            position = 0
+        }
+        bytes.append(contentsOf: chunk)
+        if !bomChecked && bytes.count >= 3 {
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+            bomChecked = true
+        }
+    }
+
+    /// No more bytes will come.
+    public mutating func finish() {
+        isFinal = true
+        if !bomChecked, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
+        bomChecked = true
+    }
+
+    /// The next event whose bytes are all here; nil when more are needed (or, once `finish`ed,
+    /// at the end). A problem is said only when no more bytes could mend it.
+    public mutating func nextAvailable() throws(Problem) -> Event? {
+        if isFinal {
+            do { return try next() } catch { throw Problem(offset: error.offset + dropped, message: error.message) }
+        }
+        if let name = pendingEnd {
+            pendingEnd = nil
+            return .end(name: name)
+        }
+        guard dropped + bytes.count >= retryAt, position < bytes.count else { return nil }
+        let start = position
+        if bytes[start] != UInt8(ascii: "<"), !bytes[start...].contains(UInt8(ascii: "<")) {
+            return try partialText()
+        }
+        do {
+            return try next()
+        } catch {
+            guard bytes.count - start > XMLScanner.maximumTokenBytes else {
+                // A token cut by the chunk's end: read it again when the rest is here.
+                position = start
+                pendingEnd = nil
+                retryAt = dropped + bytes.count + max(65_536, bytes.count - start)
+                return nil
+            }
+            throw Problem(offset: error.offset + dropped, message: error.message)
+        }
+    }
+
+    /// The text here that runs to the end of the chunk, as far as it is whole: it goes on in the
+    /// next chunk as another text event (a reader joins them), held back only from an entity the
+    /// chunk cuts (`&am`).
+    private mutating func partialText() throws(Problem) -> Event? {
+        var end = bytes.count
+        if let ampersand = bytes[position...].lastIndex(of: UInt8(ascii: "&")), !bytes[ampersand...].contains(UInt8(ascii: ";")) {
+            guard bytes.count - ampersand <= 16 else { throw Problem(offset: ampersand + dropped, message: "& 后面不是实体") }
+            end = ampersand
+        }
+        // Nor is a character cut: the end moves back to the start of a UTF-8 sequence the chunk
+        // does not hold whole.
+        var lead = end - 1
+        var continuations = 0
+        while lead >= position, continuations < 3, bytes[lead] & 0xC0 == 0x80 { lead -= 1; continuations += 1 }
+        if lead >= position {
+            let first = bytes[lead]
+            let length = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 1
+            if lead + length > end { end = lead }
+        }
+        guard end > position else {
+            retryAt = dropped + bytes.count + 1
+            return nil
+        }
+        let start = position
+        position = end
+        let raw = bytes[start..<end]
+        guard raw.contains(UInt8(ascii: "&")) else { return .text(String(decoding: raw, as: UTF8.self)) }
+        do { return .text(try XMLScanner.decodeEntities(raw, at: start)) } catch { throw Problem(offset: error.offset + dropped, message: error.message) }
     }
 
     public mutating func next() throws(Problem) -> Event? {
