@@ -111,6 +111,7 @@ let package = Package(
         ]),
         .testTarget(name: "ReportTests", dependencies: ["TestTiers", "Report", "Storage", "PostgresStore", "Records", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestTiers", "CLI", "Storage", "Records", "RecordRules", "SyncCore", "SyncWire", "Report", "OfficeFiles", "TestSupport",
-                                                     .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+                                                     .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                                     .product(name: "Crypto", package: "swift-crypto")]),
     ]
 )

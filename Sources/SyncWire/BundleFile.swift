@@ -154,7 +154,15 @@ public enum BundleFile {
     }
 
     private static func mac(_ bytes: [UInt8], key: String) -> String {
-        Hex.string(Array(HMAC<SHA256>.authenticationCode(for: bytes, using: SymmetricKey(data: Array(key.utf8)))))
+        mac(bytes[...], [][...], key: key)
+    }
+
+    /// The MAC of `first` followed by `second`, without joining them.
+    private static func mac(_ first: ArraySlice<UInt8>, _ second: ArraySlice<UInt8>, key: String) -> String {
+        var code = HMAC<SHA256>(key: SymmetricKey(data: Array(key.utf8)))
+        first.withUnsafeBytes { code.update(data: $0) }
+        second.withUnsafeBytes { code.update(data: $0) }
+        return Hex.string(Array(code.finalize()))
     }
 
     // MARK: Reading
@@ -166,56 +174,73 @@ public enum BundleFile {
     }
 
     /// The messages of a bundle whose MAC confirms it, and whether it was the device's key's MAC
-    /// (false: the token's hash, which a copy of the server's database also holds).
+    /// (false: the token's hash, which a copy of the server's database also holds). Held whole:
+    /// for tests and small files; a server answers a file a push at a time (`answer`).
     public static func openUp(_ bytes: [UInt8], verifying: Verification) throws(Problem) -> (header: Header, bundle: UpBundle, signedWithKey: Bool) {
-        let (header, frames, signedWithKey) = try open(bytes, verifying: verifying, expecting: .up)
-        do {
-            var pushes: [BundledPush] = [], pull: PullRequest?, done: DoneRequest?
-            for frame in frames {
-                switch frame.tag {
-                case "push":
-                    guard let through = frame.number else { throw Problem(description: "push 缺少序号") }
-                    pushes.append(BundledPush(request: try Wire.pushRequest(frame.bytes), through: through))
-                case "pull": pull = try Wire.pullRequest(frame.bytes)
-                case "done": done = try Wire.doneRequest(frame.bytes)
-                default: throw Problem(description: "未知的内容 \(frame.tag.prefix(20))")
-                }
+        let (header, body, signedWithKey) = try verified(bytes, verifying: verifying, expecting: .up)
+        var pushes: [BundledPush] = [], pull: PullRequest?, done: DoneRequest?
+        try forEachUpMessage(body, sender: header.sender) { message in
+            switch message {
+            case .push(let push): pushes.append(push)
+            case .pull(let request): pull = request
+            case .done(let request): done = request
             }
-            guard let pull, let done else { throw Problem(description: "缺少拉取或结束部分") }
-            return (header, UpBundle(pushes: pushes, pull: pull, done: done), signedWithKey)
-        } catch let problem as Problem {
-            throw Problem(description: "同步文件内容不完整: \(problem.description)")
-        } catch {
-            throw Problem(description: "同步文件内容无法读取: \(error)")
+        }
+        return (header, UpBundle(pushes: pushes, pull: pull!, done: done!), signedWithKey)
+    }
+
+    /// A message of an up file.
+    private enum UpMessage {
+        case push(BundledPush)
+        case pull(PullRequest)
+        case done(DoneRequest)
+    }
+
+    /// Each message of an up file's body, decoded as its frame is read (the frames' order is the
+    /// reader's to check: pushes, a pull, a done), every one from the file's sender.
+    private static func forEachUpMessage(_ body: ArraySlice<UInt8>, sender: SiteInfo, _ handle: (UpMessage) throws -> Void) throws(Problem) {
+        let spliced = Problem(description: "同步文件中的消息来自不同的站点; 文件已损坏或被拼接")
+        try forEachFrame(body, direction: .up) { frame in
+            let message: UpMessage
+            do {
+                switch frame.tag {
+                case "push": message = .push(BundledPush(request: try Wire.pushRequest(frame.bytes), through: frame.number!))
+                case "pull": message = .pull(try Wire.pullRequest(frame.bytes))
+                default: message = .done(try Wire.doneRequest(frame.bytes))
+                }
+            } catch {
+                throw Problem(description: "同步文件内容无法读取: \(error)")
+            }
+            switch message {
+            case .push(let push): guard push.request.sender == sender else { throw spliced }
+            case .pull(let pull): guard pull.sender == sender else { throw spliced }
+            case .done(let done): guard done.sender == sender else { throw spliced }
+            }
+            try handle(message)
         }
     }
 
     public static func openReply(_ bytes: [UInt8], verifying: Verification) throws(Problem) -> (header: Header, reply: ReplyBundle) {
-        let (header, frames, _) = try open(bytes, verifying: verifying, expecting: .reply)
-        do {
-            var acks: [BundledAck] = [], pages: [PullResponse] = [], finished: DoneResponse?
-            var asked: SyncCursor??, base: SyncCursor??, sent: [RecordKey]?
-            for frame in frames {
+        let (header, body, _) = try verified(bytes, verifying: verifying, expecting: .reply)
+        var acks: [BundledAck] = [], pages: [PullResponse] = [], finished: DoneResponse?
+        var asked: SyncCursor??, base: SyncCursor??, sent: [RecordKey]?
+        try forEachFrame(body, direction: .reply) { frame in
+            do {
                 switch frame.tag {
                 case "asked": asked = .some(try cursor(frame.bytes))
                 case "base": base = .some(try cursor(frame.bytes))
                 case "sent": sent = try keys(frame.bytes)
                 case "ack":
-                    guard let through = frame.number, let keys = sent else { throw Problem(description: "确认部分不完整") }
-                    acks.append(BundledAck(through: through, sent: keys, response: try Wire.pushResponse(frame.bytes)))
+                    acks.append(BundledAck(through: frame.number!, sent: sent ?? [], response: try Wire.pushResponse(frame.bytes)))
                     sent = nil
                 case "page": pages.append(try Wire.pullResponse(frame.bytes))
-                case "finished": finished = try Wire.doneResponse(frame.bytes)
-                default: throw Problem(description: "未知的内容 \(frame.tag.prefix(20))")
+                default: finished = try Wire.doneResponse(frame.bytes)
                 }
+            } catch {
+                throw Problem(description: "同步文件内容无法读取: \(error)")
             }
-            guard let asked, let base, let finished else { throw Problem(description: "缺少游标或结束部分") }
-            return (header, ReplyBundle(acks: acks, asked: asked, base: base, pages: pages, finished: finished))
-        } catch let problem as Problem {
-            throw Problem(description: "同步文件内容不完整: \(problem.description)")
-        } catch {
-            throw Problem(description: "同步文件内容无法读取: \(error)")
         }
+        return (header, ReplyBundle(acks: acks, asked: asked!, base: base!, pages: pages, finished: finished!))
     }
 
     private static func cursor(_ bytes: [UInt8]) throws -> SyncCursor? {
@@ -241,29 +266,37 @@ public enum BundleFile {
         let bytes: [UInt8]
     }
 
-    private static func open(_ bytes: [UInt8], verifying: Verification, expecting direction: Direction) throws(Problem) -> (Header, [Frame], Bool) {
+    /// The most frames one file may hold (a push holds 2,000 records: a file of 10,000 frames
+    /// carries 20 million), and the most one frame may be (a push is at most 32 MB of JSON).
+    public static let maximumFrames = 10_000
+    public static let maximumFrameBytes = 48 << 20
+
+    /// The header and the compressed body of a file whose MAC confirms it, and whether it was
+    /// the device's key's MAC.
+    private static func verified(_ bytes: [UInt8], verifying: Verification, expecting direction: Direction) throws(Problem)
+        -> (header: Header, body: ArraySlice<UInt8>, signedWithKey: Bool) {
         let (header, signed, macs, compressed) = try parts(of: bytes)
-        let covered = signed + compressed
         let forged = Problem(description: "同步文件的签名与令牌不符: 它不是由持有该令牌的设备 (或本服务器) 写的, 或已被改动; 不予导入")
+        func valid(_ text: String?, _ key: String) -> Bool { text.map { mac(signed, compressed, key: key) == $0 } ?? false }
         let signedWithKey: Bool
         switch verifying {
         case .key(let key, let hash):
-            guard let keyed = macs.key else {
+            guard macs.key != nil else {
                 throw Problem(description: macs.version1
                               ? "这份文件由旧版 gongkai 写出, 只用令牌的摘要签名, 而这台设备的令牌已有自己的签名密钥; 不予导入。请升级写出它的电脑上的 gongkai, 再导出一次"
                               : "同步文件缺少设备密钥的签名: 它不是由持有该令牌的设备写的; 不予导入")
             }
-            guard mac(covered, key: key) == keyed, macs.hash.map({ mac(covered, key: hash) == $0 }) ?? true else { throw forged }
+            guard valid(macs.key, key), macs.hash == nil || valid(macs.hash, hash) else { throw forged }
             signedWithKey = true
         case .hash(let hash):
-            guard let hashed = macs.hash, mac(covered, key: hash) == hashed else { throw forged }
+            guard valid(macs.hash, hash) else { throw forged }
             signedWithKey = false
         case .either(let key, let hash):
-            if let keyed = macs.key {
-                guard mac(covered, key: key) == keyed, macs.hash.map({ mac(covered, key: hash) == $0 }) ?? true else { throw forged }
+            if macs.key != nil {
+                guard valid(macs.key, key), macs.hash == nil || valid(macs.hash, hash) else { throw forged }
                 signedWithKey = true
             } else {
-                guard let hashed = macs.hash, mac(covered, key: hash) == hashed else { throw forged }
+                guard valid(macs.hash, hash) else { throw forged }
                 signedWithKey = false
             }
         }
@@ -272,27 +305,106 @@ public enum BundleFile {
                           ? "这是发往服务器的同步文件, 不是服务器的回复; 请在服务器上用 gongkai bundle import 导入它"
                           : "这是服务器的回复文件; 请在写出原文件的电脑上导入它")
         }
-        let body: [UInt8]
+        return (header, compressed, signedWithKey)
+    }
+
+    /// Each frame of a body as it is decompressed, checked as it is read (`FrameReader`): never
+    /// the whole body, nor more than one frame, held at once.
+    private static func forEachFrame(_ body: ArraySlice<UInt8>, direction: Direction, _ handle: (Frame) throws -> Void) throws(Problem) {
+        var reader = FrameReader(direction: direction)
         do {
-            body = try Gzip.decompress(compressed, limit: maximumBodyBytes)
+            try Gzip.decompress(body, limit: maximumBodyBytes) { chunk in try reader.feed(chunk, handle) }
+            try reader.finish()
+        } catch let problem as Problem {
+            throw problem
+        } catch let failure as Gzip.Failure {
+            throw Problem(description: failure == .tooLarge(limit: maximumBodyBytes)
+                          ? "同步文件内容解压后超过 \(maximumBodyBytes >> 20) MB; 不予导入" : "同步文件内容无法解压: \(failure)")
         } catch {
-            throw Problem(description: "同步文件内容无法解压: \(error)")
+            throw Problem(description: "同步文件内容无法读取: \(error)")
         }
-        var frames: [Frame] = []
-        var index = 0
-        while index < body.count {
-            guard let newline = body[index...].firstIndex(of: UInt8(ascii: "\n")) else { throw Problem(description: "同步文件内容不完整: 分段标记缺少换行") }
-            let words = String(decoding: body[index..<newline], as: UTF8.self).split(separator: " ")
-            guard (2...3).contains(words.count), let length = Int(words[1]), length >= 0, newline + 1 + length < body.count,
-                  body[newline + 1 + length] == UInt8(ascii: "\n") else {
-                throw Problem(description: "同步文件内容不完整: 分段 \(words.first.map(String.init)?.prefix(20) ?? "") 长度不符")
+    }
+
+    /// The frames of a body read as it comes: each frame's mark (`TAG LENGTH [NUMBER]`) checked
+    /// before its bytes are held, its tag one of the file's direction and in its place, no
+    /// longer than a frame may be and no more of them than a file may hold.
+    private struct FrameReader {
+        let direction: Direction
+        private var buffer: [UInt8] = []
+        private var count = 0
+        /// Where the file is in its order: up `push* pull done`; reply `asked base (sent ack)* page* finished`.
+        private var stage = 0
+
+        init(direction: Direction) {
+            self.direction = direction
+        }
+
+        mutating func feed(_ chunk: ArraySlice<UInt8>, _ handle: (Frame) throws -> Void) throws {
+            buffer.append(contentsOf: chunk)
+            var index = 0
+            defer { buffer.removeFirst(index) }
+            while index < buffer.count {
+                guard let newline = buffer[index...].prefix(80).firstIndex(of: UInt8(ascii: "\n")) else {
+                    guard buffer.count - index < 80 else { throw Problem(description: "同步文件内容不完整: 分段标记无效") }
+                    return
+                }
+                let words = String(decoding: buffer[index..<newline], as: UTF8.self).split(separator: " ", omittingEmptySubsequences: false)
+                guard (2...3).contains(words.count), let length = Int(words[1]), (0...BundleFile.maximumFrameBytes).contains(length) else {
+                    throw Problem(description: "同步文件内容不完整: 分段 \(words.first.map(String.init)?.prefix(20) ?? "") 的长度无效")
+                }
+                let number = words.count == 3 ? Int64(words[2]) : nil
+                if words.count == 3 && number == nil { throw Problem(description: "同步文件内容不完整: 分段序号无效") }
+                try place(String(words[0]), numbered: number != nil)
+                guard newline + 1 + length < buffer.count else { return }
+                guard buffer[newline + 1 + length] == UInt8(ascii: "\n") else {
+                    throw Problem(description: "同步文件内容不完整: 分段 \(words[0].prefix(20)) 长度不符")
+                }
+                count += 1
+                guard count <= BundleFile.maximumFrames else { throw Problem(description: "同步文件的分段超过 \(BundleFile.maximumFrames) 个; 不予导入") }
+                let frame = Frame(tag: String(words[0]), number: number, bytes: Array(buffer[(newline + 1)..<(newline + 1 + length)]))
+                index = newline + 2 + length
+                advance(frame.tag)
+                try handle(frame)
             }
-            let number = words.count == 3 ? Int64(words[2]) : nil
-            if words.count == 3 && number == nil { throw Problem(description: "同步文件内容不完整: 分段序号无效") }
-            frames.append(Frame(tag: String(words[0]), number: number, bytes: Array(body[(newline + 1)..<(newline + 1 + length)])))
-            index = newline + 2 + length
         }
-        return (header, frames, signedWithKey)
+
+        /// The end of the body: nothing left over, nothing missing.
+        func finish() throws(Problem) {
+            guard buffer.isEmpty else { throw Problem(description: "同步文件内容不完整: 最后一个分段被截断") }
+            guard stage == (direction == .up ? 2 : 5) else { throw Problem(description: "同步文件内容不完整: 缺少\(direction == .up ? "拉取或结束" : "游标或结束")部分") }
+        }
+
+        /// Whether `tag` may come now (checked from its mark, before its bytes are held).
+        private func place(_ tag: String, numbered: Bool) throws(Problem) {
+            let allowed: Bool
+            switch (direction, tag) {
+            case (.up, "push"): allowed = stage == 0 && numbered
+            case (.up, "pull"): allowed = stage == 0 && !numbered
+            case (.up, "done"): allowed = stage == 1 && !numbered
+            case (.reply, "asked"): allowed = stage == 0 && !numbered
+            case (.reply, "base"): allowed = stage == 1 && !numbered
+            case (.reply, "sent"): allowed = stage == 2 && numbered
+            case (.reply, "ack"): allowed = stage == 3 && numbered
+            case (.reply, "page"): allowed = (stage == 2 || stage == 4) && !numbered
+            case (.reply, "finished"): allowed = (stage == 2 || stage == 4) && !numbered
+            default: throw Problem(description: "同步文件内容不完整: 未知的内容 \(tag.prefix(20))")
+            }
+            guard allowed else { throw Problem(description: "同步文件内容不完整: 分段 \(tag) 不在它应在的位置") }
+        }
+
+        private mutating func advance(_ tag: String) {
+            switch (direction, tag) {
+            case (.up, "pull"): stage = 1
+            case (.up, "done"): stage = 2
+            case (.reply, "asked"): stage = 1
+            case (.reply, "base"): stage = 2
+            case (.reply, "sent"): stage = 3
+            case (.reply, "ack"): stage = 2
+            case (.reply, "page"): stage = 4
+            case (.reply, "finished"): stage = 5
+            default: break
+            }
+        }
     }
 
     /// The MACs a file carries: the device key's and the token hash's, each when present.
@@ -304,7 +416,7 @@ public enum BundleFile {
 
     /// The header, the bytes the MAC covers before the body, the MAC, and the body, once the
     /// file is found whole.
-    private static func parts(of bytes: [UInt8]) throws(Problem) -> (header: Header, signed: [UInt8], macs: MACs, body: [UInt8]) {
+    private static func parts(of bytes: [UInt8]) throws(Problem) -> (header: Header, signed: ArraySlice<UInt8>, macs: MACs, body: ArraySlice<UInt8>) {
         let notABundle = Problem(description: "这不是 gongkai 的同步文件 (.gkb): 开头不是 \"\(magic)\"")
         // Not a bundle at all is said first, however short the file.
         let start = bytes.prefix(magic.utf8.count)
@@ -328,7 +440,7 @@ public enum BundleFile {
             throw notABundle
         }
         let macs = try macs(String(decoding: lines[2], as: UTF8.self), version1: first == magicVersion1)
-        let body = Array(bytes[index...])
+        let body = bytes[index...]
         let header: Header, bodyBytes: Int, digest: String
         do {
             (header, bodyBytes, digest) = try JSONScanner.read(Array(lines[1])) { json in
@@ -354,10 +466,10 @@ public enum BundleFile {
         guard body.count >= bodyBytes else {
             throw Problem(description: "同步文件不完整: 应有 \(bodyBytes) 字节的内容, 只有 \(body.count) 字节; 可能拷贝未完成, 请重新拷贝")
         }
-        guard body.count == bodyBytes, Hex.string(Array(SHA256.hash(data: body))) == digest else {
+        guard body.count == bodyBytes, Hex.string(Array(body.withUnsafeBytes { SHA256.hash(data: $0) })) == digest else {
             throw Problem(description: "同步文件已损坏或被改动: 内容与文件头记下的摘要不符; 请重新拷贝或重新导出")
         }
-        return (header, Array(bytes[..<lines[2].startIndex]), macs, body)
+        return (header, bytes[..<lines[2].startIndex], macs, body)
     }
 
     /// The signature line: `mac HEX` (format 1), `mac2 HEX|- HEX|-` (format 2, at least one MAC).
@@ -409,8 +521,20 @@ extension BundleFile {
         guard case .valid(let access) = keys.access else {
             throw Problem(description: keys.access == .revoked ? "写出它的设备 (\(who)) 的令牌已吊销; 不予导入" : "文件所用的令牌不是本服务器发放的; 不予导入")
         }
-        let (header, bundle, signedWithKey) = try openUp(bytes, verifying: keys.key.map { .key($0, hash: keys.hash) } ?? .hash(keys.hash))
-        let reply = try service.answer(bundle, peer: access.peer, now: now)
+        let (header, body, signedWithKey) = try verified(bytes, verifying: keys.key.map { .key($0, hash: keys.hash) } ?? .hash(keys.hash),
+                                                         expecting: .up)
+        // Read twice, a frame at a time: first every message checked (nothing applied from a file
+        // that is not whole), then each push applied as it is read again; never all held at once.
+        var pull: PullRequest?, done: DoneRequest?
+        try forEachUpMessage(body, sender: header.sender) { message in
+            if case .pull(let request) = message { pull = request }
+            if case .done(let request) = message { done = request }
+        }
+        let reply = try service.answer(sender: header.sender, pushes: { each in
+            try forEachUpMessage(body, sender: header.sender) { message in
+                if case .push(let push) = message { try each(push) }
+            }
+        }, pull: pull!, done: done!, peer: access.peer, now: now)
         let replyHeader = Header(direction: .reply, sender: server, recipient: header.sender.site, device: header.device, created: now)
         // A reply is written as the device can read it: format 1 to a laptop of the previous release.
         let signing: Signing = try formatVersion(of: bytes) == 1 ? .version1(hash: keys.hash)

@@ -57,4 +57,36 @@ public enum Gzip {
         default: throw .notGzip
         }
     }
+
+    /// Decompresses a whole gzip body a chunk at a time (64 KB), each handed to `chunk` as it is
+    /// made, so that the content is never held whole; refused past `limit` bytes in all.
+    public static func decompress(_ input: ArraySlice<UInt8>, limit: Int, inChunks chunk: (ArraySlice<UInt8>) throws -> Void) throws {
+        guard input.count >= 18, input[input.startIndex] == 0x1F, input[input.startIndex + 1] == 0x8B else { throw Failure.notGzip }
+        var stream = z_stream()
+        guard gongkai_inflate_init_gzip(&stream) == Z_OK else { throw Failure.notGzip }
+        defer { inflateEnd(&stream) }
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var status: Int32 = Z_OK
+        var produced = 0
+        try input.withUnsafeBufferPointer { source in
+            stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress)
+            stream.avail_in = uInt(source.count)
+            repeat {
+                let count = buffer.withUnsafeMutableBufferPointer { target -> Int in
+                    stream.next_out = target.baseAddress
+                    stream.avail_out = uInt(target.count)
+                    status = CGzip.inflate(&stream, Z_NO_FLUSH)
+                    return target.count - Int(stream.avail_out)
+                }
+                produced += count
+                if produced > limit { throw Failure.tooLarge(limit: limit) }
+                if count > 0 { try chunk(buffer[0..<count]) }
+            } while status == Z_OK
+        }
+        switch status {
+        case Z_STREAM_END: return
+        case Z_BUF_ERROR: throw Failure.truncated
+        default: throw Failure.notGzip
+        }
+    }
 }

@@ -135,30 +135,37 @@ extension SyncService {
     /// cursor, its end of sync noted. Counters are not checked against the sender's declared one
     /// (a bundle may come late); a copy of a replica is still caught by its changes' dots.
     public func answer(_ bundle: UpBundle, peer: SyncPeer, now: Int64) throws -> ReplyBundle {
-        let sender = bundle.done.sender
-        guard bundle.pull.sender == sender, bundle.pushes.allSatisfy({ $0.request.sender == sender }) else {
-            throw SyncRefused.notAllowed("文件中的消息来自不同的站点; 文件已损坏或被拼接")
-        }
+        try answer(sender: bundle.done.sender, pushes: { each in for push in bundle.pushes { try each(push) } },
+                   pull: bundle.pull, done: bundle.done, peer: peer, now: now)
+    }
+
+    /// The same, with the pushes handed over one at a time (`pushes` calls its argument for
+    /// each, in order), as a server reads a large file a frame at a time.
+    public func answer(sender: SiteInfo, pushes: ((BundledPush) throws -> Void) throws -> Void, pull: PullRequest, done: DoneRequest,
+                       peer: SyncPeer, now: Int64) throws -> ReplyBundle {
+        let spliced = SyncRefused.notAllowed("文件中的消息来自不同的站点; 文件已损坏或被拼接")
+        guard done.sender == sender, pull.sender == sender else { throw spliced }
         var acks: [BundledAck] = []
         var peer = peer
-        for push in bundle.pushes {
+        try pushes { push in
+            guard push.request.sender == sender else { throw spliced }
             if peer.relays { peer = try store.adoptRelayed(sites: push.request.sites, units: push.request.units, as: peer, now: now) }
             let response = try self.push(push.request, peer: peer, declaredCounter: nil, now: now)
             acks.append(BundledAck(through: push.through, sent: push.request.records.map(\.key), response: response))
         }
         var pages: [PullResponse] = []
-        var request = bundle.pull
-        var base = bundle.pull.cursor
+        var request = pull
+        var base = pull.cursor
         while pages.count < SyncService.maximumBundlePages {
-            let page = try pull(request, peer: peer, declaredCounter: nil, now: now)
+            let page = try self.pull(request, peer: peer, declaredCounter: nil, now: now)
             if pages.isEmpty && page.restarted { base = nil }
             pages.append(page)
             guard page.more else { break }
             request = PullRequest(schemaVersion: request.schemaVersion, sender: sender, senderCounter: request.senderCounter, cursor: page.next,
                                   limit: request.limit)
         }
-        let finished = try done(bundle.done, peer: peer, by: .bundle, now: now)
-        return ReplyBundle(acks: acks, asked: bundle.pull.cursor, base: base, pages: pages, finished: finished)
+        let finished = try self.done(done, peer: peer, by: .bundle, now: now)
+        return ReplyBundle(acks: acks, asked: pull.cursor, base: base, pages: pages, finished: finished)
     }
 }
 

@@ -1,11 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+import Testing
 
-/// A run of the real binary whose peak memory the kernel reports (`wait4`'s resource usage of
-/// that one child: its largest resident set), for the tests that hold hostile input to a memory
-/// ceiling.
+/// A run of the real binary whose peak memory the kernel reports, for the tests that hold hostile
+/// input to a memory ceiling. Measured by GNU time (Debian's `time`, which the set-up installs):
+/// it forks the binary from its own small process and reads the child's largest resident set from
+/// `wait4`. (Read directly from a child this test process spawns, that figure would start at this
+/// process's own peak: a spawned child takes its parent's high-water mark with it through `exec`.)
 struct MeasuredRun {
     let status: Int32
     /// Killed by a signal (a crash): the signal's number.
@@ -14,38 +14,25 @@ struct MeasuredRun {
     let stdout: String
     let stderr: String
 
+    static let time = "/usr/bin/time"
+    static let missing = "GNU time (/usr/bin/time) is not installed: apt-get install time"
+
     static func gongkai(_ arguments: [String], in directory: URL) throws -> MeasuredRun {
-        let out = directory.appendingPathComponent("measured-\(UUID().uuidString).out").path
-        let err = out.replacingOccurrences(of: ".out", with: ".err")
-        defer { try? FileManager.default.removeItem(atPath: out); try? FileManager.default.removeItem(atPath: err) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        let executable = GongkaiProcess.binary.path
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var environment = ProcessInfo.processInfo.environment
-        environment["GONGKAI_DB"] = nil
-        environment["XDG_CONFIG_HOME"] = TestConfiguration.home
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { envp.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
-        guard spawned == 0 else { throw RawFailure(what: "posix_spawn: \(spawned)") }
-        var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 {
-            guard errno == EINTR else { throw RawFailure(what: "wait4: errno \(errno)") }
+        guard FileManager.default.isExecutableFile(atPath: time) else { throw Missing(what: missing) }
+        let report = directory.appendingPathComponent("measured-\(UUID().uuidString).txt").path
+        defer { try? FileManager.default.removeItem(atPath: report) }
+        let run = try GongkaiProcess.runTool(URL(fileURLWithPath: time), ["-o", report, "-f", "%M %x", GongkaiProcess.binary.path] + arguments,
+                                             environment: ["XDG_CONFIG_HOME": TestConfiguration.home], in: directory)
+        let lines = ((try? String(contentsOfFile: report, encoding: .utf8)) ?? "").split(separator: "\n")
+        guard let last = lines.last, let kilobytes = last.split(separator: " ").first.flatMap({ Double($0) }) else {
+            throw Missing(what: "GNU time wrote no report: \(lines)")
         }
-        let exited = status & 0x7F == 0
-        return MeasuredRun(status: exited ? (status >> 8) & 0xFF : -1, signal: exited ? nil : status & 0x7F,
-                           peakMB: Double(usage.ru_maxrss) / 1024,
-                           stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
-                           stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+        let signal = lines.first { $0.hasPrefix("Command terminated by signal") }.flatMap { $0.split(separator: " ").last.flatMap { Int32($0) } }
+        return MeasuredRun(status: signal == nil ? run.status : -1, signal: signal, peakMB: kilobytes / 1024, stdout: run.stdout, stderr: run.stderr)
     }
 
-    struct RawFailure: Error { let what: String }
+    struct Missing: Error, CustomStringConvertible {
+        let what: String
+        var description: String { what }
+    }
 }
