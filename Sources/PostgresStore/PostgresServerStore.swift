@@ -56,6 +56,7 @@ public struct PostgresServerStore: Sendable {
         try pool.transaction { session in
             let own = try session.row("SELECT unit FROM store_identity").text("unit")
             let parent = parent ?? own
+            if let problem = GovernmentUnit(code: code, name: name, parent: parent).problem { throw PostgresStoreError.invalidUnit(problem) }
             guard try session.rows("SELECT 1 FROM units WHERE code = $1", [.text(code)]).isEmpty else {
                 throw PostgresStoreError.unitExists(code: code)
             }

@@ -20,6 +20,7 @@ public enum PostgresStoreError: Error, StoreFailure, Equatable {
     case unknownUnit(code: String)
     case unitExists(code: String)
     case unknownParent(code: String, own: String)
+    case invalidUnit(String)
     case unknownToken
     case ambiguousTokenID(String)
 
@@ -54,6 +55,8 @@ public enum PostgresStoreError: Error, StoreFailure, Equatable {
             "单位 \(code) 已经登记过"
         case .unknownParent(let code, let own):
             "上级 \(code) 不是本数据库登记的单位; 上级须是 \(own) 本身或已登记在它下面的单位 (先登记上级, 再登记下级)"
+        case .invalidUnit(let problem):
+            "单位无效: \(problem)"
         case .unknownToken:
             DeviceToken.unknownMessage
         case .ambiguousTokenID(let id):

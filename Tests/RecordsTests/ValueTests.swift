@@ -81,6 +81,21 @@ struct ValueTests {
         #expect(spec.normalize(beyond, plausible: false) == .success(beyond))
     }
 
+    @Test("text refuses controls, separators, bidi overrides and noncharacters anywhere, and line breaks in a name", arguments: [
+        (UInt32(0x1), true), (0x1B, true), (0x7F, true), (0x9B, true), (0x9D, true), (0x2028, true), (0x202E, true), (0x2066, true),
+        (0xFDD0, true), (0xFFFE, true), (0xFFFF, true), (0x1FFFF, true), (0x10FFFF, true), (0x0A, false), (0x09, false),
+        (0x20, false), (0x4E2D, false), (0x20000, false), (0xFFFD, false), (0x200D, false),
+    ])
+    func unprintable(scalar: UInt32, refused: Bool) {
+        let text = "公示\(Character(Unicode.Scalar(scalar)!))名单"
+        #expect((TextRule.problem(in: text, lineBreaks: true) != nil) == refused, "U+\(String(scalar, radix: 16))")
+        let inName = [0x0A, 0x09].contains(scalar) || refused
+        #expect((TextRule.problem(in: text, lineBreaks: false) != nil) == inName, "U+\(String(scalar, radix: 16)) in a name")
+        let printed = TextRule.printable(text)
+        #expect(!printed.unicodeScalars.contains { TextRule.isForbidden($0, lineBreaks: false) || $0 == "\t" }, "U+\(String(scalar, radix: 16))")
+        #expect(refused == printed.contains("<U+"))
+    }
+
     @Test("counts are whole numbers of at least one")
     func counts() {
         let count = RecordKind.decisions.field(named: "count")!

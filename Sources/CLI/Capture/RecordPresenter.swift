@@ -20,7 +20,7 @@ enum RecordPresenter {
         var lines = ["\(kind.label) \(record.id)" + (record.isDeleted ? " (已删除)" : "")]
         var rows: [(String, String)] = [("单位", record.unit)]
         for field in kind.fields {
-            rows.append((field.label, record.values[field.name].map(field.display) ?? "—"))
+            rows.append((field.label, record.values[field.name].map { TextRule.printable(field.display($0), lineBreaks: true) } ?? "—"))
         }
         let latest = record.version.fields.values.flatMap(\.entries).max { $0.dot < $1.dot }
         if let latest {
@@ -34,7 +34,7 @@ enum RecordPresenter {
             let register = record.version.fields[name]!
             lines.append("  冲突: \(label) 有 \(register.entries.count) 个并发的值:")
             for entry in register.entries.reversed() {
-                let value = entry.value.map { kind.field(named: name)?.display($0) ?? $0 } ?? "(空)"
+                let value = entry.value.map { TextRule.printable(kind.field(named: name)?.display($0) ?? $0) } ?? "(空)"
                 lines.append("    \(value)  — 站点 \(entry.dot.site), \(WallClock.format(entry.writtenAt))")
             }
         }

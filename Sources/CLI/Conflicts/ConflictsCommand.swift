@@ -34,7 +34,7 @@ func conflictFieldLabel(_ kind: RecordKind, _ field: String) -> String {
 func conflictValueText(_ kind: RecordKind, _ field: String, _ value: String?) -> String {
     if field == deletedField { return value == "1" ? "删除" : "保留" }
     guard let value else { return "(空)" }
-    return kind.field(named: field)?.display(value) ?? value
+    return TextRule.printable(kind.field(named: field)?.display(value) ?? value)
 }
 
 struct ConflictsList: ParsableCommand, ExampleProviding {

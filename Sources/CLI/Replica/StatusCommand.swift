@@ -58,7 +58,7 @@ enum StatusFormatter {
         let unit = status.identity.unit
         var lines = [
             "副本: \(path)",
-            "单位: \(unit.code) \(unit.name)" + (unit.isTownship ? " (乡镇)" : unit.parent.map { " (上级 \($0))" } ?? ""),
+            "单位: \(unit.code) \(TextRule.printable(unit.name))" + (unit.isTownship ? " (乡镇)" : unit.parent.map { " (上级 \($0))" } ?? ""),
             "站点: \(status.identity.site) (设备 \(status.identity.deviceName))",
         ]
         let counts = RecordKind.allCases.compactMap { kind -> String? in
@@ -81,7 +81,7 @@ enum StatusFormatter {
             lines.append("服务器拒收的记录 (\(status.rejections.count)):")
             for rejection in status.rejections {
                 let kind = RecordKind(rawValue: rejection.kind)
-                lines.append("  \(kind?.label ?? rejection.kind) \(rejection.id): \(rejection.reason)")
+                lines.append("  \(kind?.label ?? rejection.kind) \(TextRule.printable(rejection.id)): \(TextRule.printable(rejection.reason))")
                 if let kind { lines.append("    解决: \(SyncOutcome.wayOut(kind, id: rejection.id, reason: rejection.reason))") }
             }
         }

@@ -25,7 +25,7 @@ struct AdminListUnits: ParsableCommand, ExampleProviding {
             let last = summary.lastSync.map { "最近网络同步 \(WallClock.format($0))" }
             let bundle = summary.lastBundle.map { "最近文件同步 \(WallClock.format($0))" }
             let syncs = [last, bundle].compactMap { $0 }.joined(separator: "  ")
-            print("\(summary.unit.code)  \(summary.unit.name)  \(parent)  记录 \(summary.records) 条  \(syncs.isEmpty ? "从未同步" : syncs)")
+            print("\(summary.unit.code)  \(TextRule.printable(summary.unit.name))  \(parent)  记录 \(summary.records) 条  \(syncs.isEmpty ? "从未同步" : syncs)")
         }
     }
 

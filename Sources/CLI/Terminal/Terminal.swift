@@ -1,12 +1,14 @@
 import Foundation
+import Records
 
 /// Standard streams and whether a person sits at them.
 enum Terminal {
     static var stdinIsInteractive: Bool { isatty(STDIN_FILENO) == 1 }
     static var stderrIsInteractive: Bool { isatty(STDERR_FILENO) == 1 }
 
+    /// A message; whatever in it came from records or files prints as what it is (`TextRule.printable`).
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((TextRule.printable(text, lineBreaks: true) + "\n").utf8))
     }
 
     /// A line that replaces itself on a terminal (progress); nothing when stderr is not a
@@ -46,8 +48,9 @@ enum Terminal {
         text + String(repeating: " ", count: max(0, width - displayWidth(text)))
     }
 
-    /// Aligned columns with a header row.
+    /// Aligned columns with a header row; each cell one line, printable (`TextRule.printable`).
     static func table(header: [String], rows: [[String]]) -> String {
+        let rows = rows.map { $0.map { TextRule.printable($0) } }
         var widths = header.map(displayWidth)
         for row in rows {
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], min(displayWidth(cell), 40)) }

@@ -49,12 +49,16 @@ enum OfficePackage {
         return try body(url)
     }
 
-    /// Text escaped for XML content and attribute values.
+    /// Text escaped for XML content and attribute values; what XML 1.0 cannot hold at all (C0
+    /// controls but a tab and line breaks, U+FFFE, U+FFFF) is left out, so that text stored
+    /// before `TextRule`, or from elsewhere, never makes a file an office cannot open.
     static func escaped(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
             switch scalar {
+            case _ where scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r": continue
+            case "\u{FFFE}", "\u{FFFF}": continue
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"

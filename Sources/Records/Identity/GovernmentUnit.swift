@@ -20,6 +20,7 @@ public struct GovernmentUnit: Sendable, Equatable, Hashable {
         if let parent, let problem = UnitCode.problem(with: parent) { return "上级" + problem }
         if name.trimmingSpaces().isEmpty { return "单位名称不能为空" }
         if name.count > 100 { return "单位名称太长; 最多 100 个字符" }
+        if let problem = TextRule.problem(in: name, lineBreaks: false) { return "单位名称" + problem }
         if isTownship && parent != nil && parent == code { return "单位不能是自己的上级" }
         return nil
     }

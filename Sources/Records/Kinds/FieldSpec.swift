@@ -126,9 +126,7 @@ public struct FieldSpec: Sendable {
             if text.utf8.count > maxLength, text.count > maxLength {
                 return failure("太长 (\(text.count) 个字符); 最多 \(maxLength) 个字符")
             }
-            if text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" || $0.value == 0x7F }) {
-                return failure("含有不可见的控制字符; 请删除后重试")
-            }
+            if let problem = TextRule.problem(in: text, lineBreaks: true) { return failure(problem) }
             return .success(text)
         case .date:
             switch Day.parse(text) {
