@@ -139,8 +139,8 @@ struct ReportCommandTests {
         #expect(try w.gongkai(["report", "annual", "--year", "2021", "--output", w.path("r.md")]).status == 0)
         let markdown = try String(contentsOfFile: w.path("r.md"), encoding: .utf8)
         #expect(markdown.hasPrefix("# 海原县西安镇人民政府2021年政府信息公开工作年度报告"))
-        #expect(try w.gongkai(["report", "annual", "--year", "2021", "--format", "csv", "--output", w.path("r.csv")]).status == 0)
-        let csv = try String(contentsOfFile: w.path("r.csv"), encoding: .utf8)
+        #expect(try w.gongkai(["report", "annual", "--year", "2021", "--format", "csv", "--output", w.path("report.csv")]).status == 0)
+        let csv = try String(contentsOfFile: w.path("report.csv"), encoding: .utf8)
         #expect(csv.contains("一、本年新收政府信息公开申请数量,,,1,1,0,0,0,0,2"))
     }
 }

@@ -18,7 +18,7 @@ struct BundleCommand: ParsableCommand, ExampleProviding {
     )
 
     static let examples = [
-        "gongkai bundle export --output 园河村-1201.gkb --token gk_…   # 村: 第一次导出时给出乡镇发的令牌, 之后会记住",
+        "gongkai bundle export --output 园河村-1201.gkb --token-file 园河村令牌.txt   # 村: 第一次导出时给出乡镇发的令牌, 之后会记住",
         "gongkai bundle import --db town.sqlite 园河村-1201.gkb --reply 园河村-回复.gkb   # 乡镇服务器: 导入并写回复",
         "gongkai bundle import 园河村-回复.gkb   # 村: 导入乡镇的回复",
         "gongkai bundle export --db town.sqlite --output 西安镇-1201.gkb   # 乡镇服务器向县 (用中继令牌)",
@@ -27,15 +27,15 @@ struct BundleCommand: ParsableCommand, ExampleProviding {
 
 /// The device token that signs a bundle: given now (and remembered, for `sync` too), or
 /// remembered by `sync` or an earlier export.
-private func bundleToken(_ replica: Replica, given: String?) throws -> String {
-    if let given {
+private func bundleToken(_ replica: Replica, given options: TokenOptions) throws -> String {
+    if let given = try options.given() {
         guard given.hasPrefix("gk_"), given.count > 10 else { throw CLIError.usage("--token 应是上级发放的设备令牌 (以 gk_ 开头)") }
         // Remembered, replacing one before (a laptop given a new token uses it from now on).
         try replica.syncing.rememberToken(given)
         return given
     }
     guard let token = try replica.syncing.rememberedToken() else {
-        throw CLIError.usage("这份副本还没有令牌: 第一次请用 --token 给出上级发给这台电脑的令牌 (gongkai admin issue-token 发放的), 之后会记住")
+        throw CLIError.usage("这份副本还没有令牌: 第一次请用 --token-file 文件 (或 --token -, 环境变量 GONGKAI_TOKEN) 给出上级发给这台电脑的令牌 (gongkai admin issue-token 发放的), 之后会记住")
     }
     return token
 }
@@ -48,16 +48,18 @@ struct BundleExport: ParsableCommand, ExampleProviding {
 
     @OptionGroup var replica: ReplicaOptions
     @Option(help: ArgumentHelp("写出的文件 (.gkb)", valueName: "FILE")) var output: String
-    @Option(help: ArgumentHelp("上级发给这台电脑的令牌; 用过一次后记住", valueName: "TOKEN")) var token: String?
+    @Flag(help: "覆盖已经存在的文件 (数据库文件永远不会被覆盖)") var force = false
+    @OptionGroup var token: TokenOptions
 
     func run() throws {
+        try OutputFile.checkWritable(output, force: force)
         let local = try replica.open()
         let token = try bundleToken(local, given: token)
         let hash = DeviceToken.hash(of: token)
         let (bundle, bytes) = try BundleFile.export(BundleClient(store: local.syncing, clock: { WallClock.now() }),
                                                     signing: .both(key: BundleKey.derive(token: token), hash: hash),
                                                     device: DeviceToken.bundleName(ofHash: hash), now: WallClock.now())
-        try OutputFile.write(Data(bytes), to: output)
+        try OutputFile.write(Data(bytes), to: output, force: force)
         print("bundle: \(bundle.done.pushed) 条修改待上级导入")
         Terminal.error("把 \(output) 带到上级, 在那里运行 gongkai bundle import \((output as NSString).lastPathComponent) --reply 回复.gkb; 再把回复带回来导入")
     }
@@ -77,9 +79,11 @@ struct BundleImport: ParsableCommand, ExampleProviding {
     @Option(help: ArgumentHelp("PostgreSQL 服务器数据库 (县级平台), 代替 --db: 在那里导入下级的文件", valueName: "URL")) var store: String?
     @Argument(help: ArgumentHelp("要导入的文件 (.gkb)", valueName: "FILE")) var file: String
     @Option(help: ArgumentHelp("在上级导入时, 把对方缺少的修改写成回复文件", valueName: "FILE")) var reply: String?
-    @Option(help: ArgumentHelp("导入回复时所用的令牌 (默认用记住的)", valueName: "TOKEN")) var token: String?
+    @Flag(help: "覆盖已经存在的文件 (数据库文件永远不会被覆盖)") var force = false
+    @OptionGroup var token: TokenOptions
 
     func run() throws {
+        try OutputFile.checkWritable(reply, force: force)
         guard let data = FileManager.default.contents(atPath: file) else { throw CLIError.failure("找不到或无法读取文件 \(file)") }
         let bytes = Array(data)
         do {
@@ -147,7 +151,7 @@ struct BundleImport: ParsableCommand, ExampleProviding {
             Terminal.error("未写回复 (加 --reply 文件 可把对方缺少的修改带回去); 对方下次的文件会重新带上未确认的修改")
             return
         }
-        try OutputFile.write(Data(replyBytes), to: reply)
+        try OutputFile.write(Data(replyBytes), to: reply, force: force)
         let records = answer.pages.reduce(0) { $0 + $1.records.count }
         Terminal.error("回复含 \(records) 条对方缺少的记录; 带回去后在那台电脑上运行 gongkai bundle import \((reply as NSString).lastPathComponent)")
     }

@@ -26,6 +26,7 @@ struct ExportCommand: ParsableCommand, ExampleProviding {
     @OptionGroup var replica: ReplicaOptions
     @Option(help: ArgumentHelp("csv, xlsx 或 json", valueName: "FORMAT")) var format: String = "csv"
     @Option(help: ArgumentHelp("写入文件; 默认输出到标准输出", valueName: "FILE")) var output: String?
+    @Flag(help: "覆盖已经存在的文件 (数据库文件永远不会被覆盖)") var force = false
     @Option(help: ArgumentHelp("只导出这个单位的记录", valueName: "CODE")) var unit: String?
     @OptionGroup var spreadsheet: SpreadsheetOptions
 
@@ -35,6 +36,7 @@ struct ExportCommand: ParsableCommand, ExampleProviding {
         let encoding = try spreadsheet.textEncoding()
         if format != "csv" && encoding != .utf8 { throw CLIError.usage("--encoding 只用于 csv; \(format) 总是 UTF-8") }
         if format == "xlsx" && output == nil { throw CLIError.usage("xlsx 是工作簿文件, 请用 --output 指定文件名, 例如 --output 申请登记.xlsx") }
+        try OutputFile.checkWritable(output, force: force)
         let records = try replica.open().records.all(kind, unit: unit)
         let bytes: [UInt8]
         switch format {
@@ -48,15 +50,7 @@ struct ExportCommand: ParsableCommand, ExampleProviding {
             let rows = [try spreadsheet.chineseHeaders() ? kind.chineseCSVHeaders : kind.csvColumns] + records.map(\.csvFields)
             bytes = try SpreadsheetOptions.csv(rows, encoding: encoding)
         }
-        if let output {
-            do {
-                try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
-            } catch {
-                throw CLIError.failure("无法写入 \(output): \(error.localizedDescription)")
-            }
-            FileHandle.standardError.write(Data("已导出 \(records.count) 条\(kind.label)到 \(output)\n".utf8))
-        } else {
-            FileHandle.standardOutput.write(Data(bytes))
-        }
+        try OutputFile.write(Data(bytes), to: output, force: force)
+        if let output { Terminal.error("已导出 \(records.count) 条\(kind.label)到 \(output)") }
     }
 }

@@ -20,7 +20,7 @@ enum PDFPrinter {
         return nil
     }
 
-    static func print(html: String, to output: String) throws {
+    static func print(html: String, to output: String, force: Bool) throws {
         guard let browser = browser() else {
             throw CLIError.failure("生成 PDF 需要 Chromium 浏览器, 本机没有找到 (Debian/Ubuntu: sudo apt-get install chromium fonts-wqy-microhei);"
                                    + " 也可以用 --format docx 输出 Word 文件, 在 Word 或 WPS 中另存为 PDF")
@@ -49,6 +49,6 @@ enum PDFPrinter {
         guard process.terminationStatus == 0, let bytes = FileManager.default.contents(atPath: pdf.path), bytes.starts(with: Array("%PDF".utf8)) else {
             throw CLIError.failure("Chromium (\(browser)) 没有生成 PDF (退出码 \(process.terminationStatus)); 请改用 --format html 在浏览器中打印, 或 --format docx")
         }
-        try OutputFile.write(bytes, to: output)
+        try OutputFile.write(bytes, to: output, force: force)
     }
 }

@@ -90,6 +90,7 @@ struct ReportAnnual: ParsableCommand, ExampleProviding {
     @OptionGroup var report: ReportOptions
     @Option(help: ArgumentHelp("md, html, csv, json, docx (Word, 按公文格式排版) 或 pdf (A4, 需要 Chromium)", valueName: "FORMAT")) var format: String = "md"
     @Option(help: ArgumentHelp("写入文件; 默认输出到标准输出", valueName: "FILE")) var output: String?
+    @Flag(help: "覆盖已经存在的文件 (数据库文件永远不会被覆盖)") var force = false
     @Option(help: ArgumentHelp("csv 的编码: utf-8 (默认), utf-8-bom (Excel 推荐) 或 gbk", valueName: "ENCODING")) var encoding: String = "utf-8"
     @Flag(help: "输出已发布的报告 (最新版本), 而不是按现在的数据计算") var published = false
     @Option(name: .customLong("published-version"), help: ArgumentHelp("输出已发布的第 N 版 (见 gongkai report published)", valueName: "N"))
@@ -104,6 +105,7 @@ struct ReportAnnual: ParsableCommand, ExampleProviding {
         if ["docx", "pdf"].contains(format) && output == nil {
             throw CLIError.usage("\(format) 是二进制文件, 请用 --output 指定文件名, 例如 --output \(report.year)年报.\(format)")
         }
+        try OutputFile.checkWritable(output, force: force)
         if published || publishedVersion != nil {
             guard records.store == nil else { throw CLIError.usage("已发布的报告请在乡镇服务器的数据库上用 --db 输出") }
             return try renderPublished(try records.replica.open(), encoding: textEncoding)
@@ -112,9 +114,9 @@ struct ReportAnnual: ParsableCommand, ExampleProviding {
         defer { close() }
         let (built, checks) = try report.build(source)
         if format == "docx" {
-            try OutputFile.write(try ReportDocument.docx(built.report), to: output)
+            try OutputFile.write(try ReportDocument.docx(built.report), to: output, force: force)
         } else if format == "pdf", let output {
-            try PDFPrinter.print(html: HTMLRenderer.render(built.report), to: output)
+            try PDFPrinter.print(html: HTMLRenderer.render(built.report), to: output, force: force)
         } else {
             let text = switch format {
             case "html": HTMLRenderer.render(built.report)
@@ -122,7 +124,7 @@ struct ReportAnnual: ParsableCommand, ExampleProviding {
             case "json": JSONRenderer.render(built.report, checks: checks)
             default: MarkdownRenderer.render(built.report)
             }
-            try OutputFile.write(text, to: output, encoding: textEncoding)
+            try OutputFile.write(text, to: output, force: force, encoding: textEncoding)
         }
         let failing = checks.filter { !$0.ok }
         if !failing.isEmpty {
@@ -142,19 +144,19 @@ extension ReportAnnual {
         guard let content = try opened.published.publishedContent(year: report.year, version: wanted) else {
             throw CLIError.failure("\(report.year) 年没有第 \(wanted) 版; 已发布的版本: \(versions.map { "第 \($0.version) 版" }.joined(separator: ", "))")
         }
-        if format == "json" { return try OutputFile.write(content.json, to: output) }
+        if format == "json" { return try OutputFile.write(content.json, to: output, force: force) }
         guard let model = content.model else {
             throw CLIError.failure("第 \(wanted) 版发布于旧版 gongkai, 只保存了 JSON; 请用 --format json 输出")
         }
         let frozen = try PublishedModel.decode(model)
-        if format == "docx" { return try OutputFile.write(try ReportDocument.docx(frozen), to: output) }
-        if format == "pdf", let output { return try PDFPrinter.print(html: HTMLRenderer.render(frozen), to: output) }
+        if format == "docx" { return try OutputFile.write(try ReportDocument.docx(frozen), to: output, force: force) }
+        if format == "pdf", let output { return try PDFPrinter.print(html: HTMLRenderer.render(frozen), to: output, force: force) }
         let text = switch format {
         case "html": HTMLRenderer.render(frozen)
         case "csv": CSVRenderer.render(frozen)
         default: MarkdownRenderer.render(frozen)
         }
-        try OutputFile.write(text, to: output, encoding: encoding)
+        try OutputFile.write(text, to: output, force: force, encoding: encoding)
     }
 }
 
@@ -255,28 +257,5 @@ struct ReportPublished: ParsableCommand, ExampleProviding {
         for version in versions {
             print("第 \(version.version) 版  \(WallClock.format(version.publishedAt))  格式 \(version.formatVersion)" + (version.reason.map { "  原因: \($0)" } ?? ""))
         }
-    }
-}
-
-/// Writes a command's output to a file (atomically) or to standard output.
-enum OutputFile {
-    static func write(_ text: String, to path: String?, encoding: TextEncoding = .utf8) throws {
-        if encoding == .gbk, let character = TextEncoding.firstOutsideGBK(in: text) {
-            throw CLIError.failure("字符 \"\(character)\" 无法用 GBK 表示; 请改用 --encoding utf-8-bom (Excel 也能正确打开)")
-        }
-        try write(Data(encoding.bytes(of: text)), to: path)
-    }
-
-    static func write(_ bytes: Data, to path: String?) throws {
-        guard let path else {
-            FileHandle.standardOutput.write(bytes)
-            return
-        }
-        do {
-            try bytes.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw CLIError.failure("无法写入 \(path): \(error.localizedDescription)")
-        }
-        Terminal.error("已写入 \(path)")
     }
 }

@@ -25,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand, ExampleProviding {
         "gongkai serve --db town.sqlite --host 0.0.0.0 --port 8080",
         "gongkai serve --db town.sqlite --port 8443 --tls-cert server.pem --tls-key server.key",
         "gongkai serve --store postgresql://gongkai@db.county/gongkai --port 8801   # 县级平台: 可在同一数据库上运行多个",
-        "gongkai serve --db town.sqlite --upstream https://county.example.cn --upstream-token gk_… --every 10m   # 乡镇服务器定时向县同步",
+        "gongkai serve --db town.sqlite --upstream https://county.example.cn --upstream-token-file 中继令牌.txt --every 10m   # 乡镇服务器定时向县同步",
     ]
 
     @OptionGroup var server: ServerStoreOptions
@@ -34,8 +34,11 @@ struct ServeCommand: AsyncParsableCommand, ExampleProviding {
     @Option(name: .customLong("tls-cert"), help: ArgumentHelp("HTTPS 证书链 (PEM)", valueName: "FILE")) var tlsCert: String?
     @Option(name: .customLong("tls-key"), help: ArgumentHelp("HTTPS 私钥 (PEM)", valueName: "FILE")) var tlsKey: String?
     @Option(help: ArgumentHelp("上级 (县) 服务器的地址: 本服务器启动时及此后每隔 --every 向它同步一次", valueName: "URL")) var upstream: String?
-    @Option(name: .customLong("upstream-token"), help: ArgumentHelp("上级发给本单位的中继令牌 (gongkai admin issue-token --relay)", valueName: "TOKEN"))
+    @Option(name: .customLong("upstream-token"), help: ArgumentHelp("上级发给本单位的中继令牌 (gongkai admin issue-token --relay); 写 - 从标准输入读取。"
+                                                                     + "写在命令行上时本机其他用户可以看到, 建议用 --upstream-token-file 或环境变量 GONGKAI_UPSTREAM_TOKEN",
+                                                                     valueName: "TOKEN"))
     var upstreamToken: String?
+    @Option(name: .customLong("upstream-token-file"), help: ArgumentHelp("从文件读取中继令牌", valueName: "FILE")) var upstreamTokenFile: String?
     @Option(name: .customLong("upstream-cacert"), help: ArgumentHelp("上级服务器自签证书的 CA (PEM)", valueName: "FILE")) var upstreamCacert: String?
     @Option(help: ArgumentHelp("向上级同步的间隔: 秒数, 或 30s、10m、1h (至少 10 秒)", valueName: "INTERVAL")) var every = "10m"
     @Option(name: .customLong("max-connections-per-address"),
@@ -94,7 +97,9 @@ struct ServeCommand: AsyncParsableCommand, ExampleProviding {
     /// The upstream sync `--upstream` asks for, checked before anything is served.
     private func upstreamSchedule(_ opened: ServerDatabase) throws -> UpstreamSchedule? {
         guard let upstream else {
-            guard upstreamToken == nil, upstreamCacert == nil else { throw CLIError.usage("--upstream-token 和 --upstream-cacert 要与 --upstream 一起使用") }
+            guard upstreamToken == nil, upstreamTokenFile == nil, upstreamCacert == nil else {
+                throw CLIError.usage("--upstream-token 和 --upstream-cacert 要与 --upstream 一起使用")
+            }
             return nil
         }
         guard upstream.hasPrefix("http://") || upstream.hasPrefix("https://") else {
@@ -107,7 +112,8 @@ struct ServeCommand: AsyncParsableCommand, ExampleProviding {
             throw CLIError.usage("--upstream 只用于乡镇服务器的 SQLite 数据库 (--db); 县级平台 (PostgreSQL) 不向上同步")
         }
         let remembered = try replica.syncing.rememberedServer()
-        guard let token = upstreamToken ?? (remembered?.url == upstream ? remembered?.token : nil) else {
+        let given = try TokenInput.read(value: upstreamToken, file: upstreamTokenFile, environment: "GONGKAI_UPSTREAM_TOKEN", option: "--upstream-token")
+        guard let token = given ?? (remembered?.url == upstream ? remembered?.token : nil) else {
             throw CLIError.usage("请用 --upstream-token 指定上级发给本单位的中继令牌 (上级运行 gongkai admin issue-token --unit 本单位代码 --relay)")
         }
         let cacert = upstreamCacert.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? (remembered?.url == upstream ? remembered?.caCertificate : nil)

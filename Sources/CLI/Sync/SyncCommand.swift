@@ -11,7 +11,8 @@ struct SyncCommand: AsyncParsableCommand, ExampleProviding {
         commandName: "sync",
         abstract: "与乡镇服务器同步: 推送本机的修改, 拉取本单位可见的修改, 最后核对双方是否一致。",
         discussion: """
-        首次同步用 --server 和 --token 指定服务器和设备令牌, 之后会记住, 直接运行 gongkai sync 即可。
+        首次同步用 --server 和 --token-file (或 --token -, 环境变量 GONGKAI_TOKEN, 或在终端上按提示输入) 指定服务器和设备令牌,
+        之后会记住, 直接运行 gongkai sync 即可。
         网络中断不会丢失或重复任何记录; 再次运行会从上次完成的批次继续。
         --with 指定另一个副本文件 (例如同一单位另一台电脑的副本), 在本机直接同步, 不需要网络; 服务器数据库及其副本不能这样用,
         没有网络时请用 gongkai bundle (同步文件)。
@@ -19,15 +20,16 @@ struct SyncCommand: AsyncParsableCommand, ExampleProviding {
     )
 
     static let examples = [
-        "gongkai sync --server http://192.168.1.10:8080 --token gk_0123456789abcdef0123456789abcdef0123456789abcdef",
+        "gongkai sync --server http://192.168.1.10:8080 --token-file 园河村令牌.txt",
+        "gongkai sync --server http://192.168.1.10:8080   # 在终端上输入令牌 (不显示)",
         "gongkai sync   # 使用记住的服务器和令牌",
-        "gongkai sync --server https://gongkai.example.gov.cn --token gk_… --cacert 乡镇CA.pem",
+        "gongkai sync --server https://gongkai.example.gov.cn --token - --cacert 乡镇CA.pem < 园河村令牌.txt",
         "gongkai sync --with /media/usb/园河村-2号机.sqlite   # 同一村另一台电脑的副本",
     ]
 
     @OptionGroup var replica: ReplicaOptions
     @Option(help: ArgumentHelp("服务器地址, 如 http://192.168.1.10:8080", valueName: "URL")) var server: String?
-    @Option(help: ArgumentHelp("设备令牌", valueName: "TOKEN")) var token: String?
+    @OptionGroup var tokenOptions: TokenOptions
     @Option(help: ArgumentHelp("信任的证书颁发机构 (PEM), 用于乡镇自建的 HTTPS 证书", valueName: "FILE")) var cacert: String?
     @Option(help: ArgumentHelp("另一个副本文件", valueName: "PATH")) var with: String?
     @Option(help: ArgumentHelp("每批记录数 (1 到 \(SyncLimits.maximumBatchRecords), 即服务器的上限; 链路常断时可调小)", valueName: "N"))
@@ -72,10 +74,10 @@ extension SyncCommand {
     func syncOverHTTP(_ local: Replica) async throws {
         let remembered = try local.syncing.rememberedServer()
         guard let server = server ?? remembered?.url else {
-            throw CLIError.usage("首次同步请指定服务器和令牌: gongkai sync --server 地址 --token 令牌")
+            throw CLIError.usage("首次同步请指定服务器和令牌: gongkai sync --server 地址 --token-file 令牌文件")
         }
-        guard let token = token ?? (server == remembered?.url ? remembered?.token : nil) else {
-            throw CLIError.usage("请用 --token 指定设备令牌 (由乡镇用 gongkai admin issue-token 发放)")
+        guard let token = try tokenOptions.given() ?? (server == remembered?.url ? remembered?.token : nil) ?? TokenInput.prompt("设备令牌 (乡镇用 gongkai admin issue-token 发放; 输入时不显示): ") else {
+            throw CLIError.usage("请用 --token-file 文件 (或 --token -, 环境变量 GONGKAI_TOKEN) 指定设备令牌 (由乡镇用 gongkai admin issue-token 发放)")
         }
         guard server.hasPrefix("http://") || server.hasPrefix("https://") else {
             throw CLIError.usage("服务器地址应以 http:// 或 https:// 开头, 例如 http://192.168.1.10:8080")

@@ -32,4 +32,17 @@ enum PrivateFile {
             throw CLIError.failure("无法创建目录 \(folder): \(error.localizedDescription)")
         }
     }
+
+    /// Writes `bytes` to `path` whole or not at all: a new file beside it (0600), synced, then
+    /// renamed over it.
+    static func replace(_ path: String, bytes: [UInt8]) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        let temporary = (folder.isEmpty ? "." : folder) + "/.\((path as NSString).lastPathComponent).\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
+        try create(temporary, bytes: bytes)
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw CLIError.failure("无法写入 \(path): \(reason)")
+        }
+    }
 }

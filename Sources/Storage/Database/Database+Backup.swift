@@ -27,6 +27,8 @@ extension Database {
             guard try from.scalar("PRAGMA application_id").integer == Migrator.applicationID else { throw ReplicaError.notAReplica(path: source) }
             let summary: BackupSummary
             do {
+                PrivateFiles.makeFolder(of: partial)
+                PrivateFiles.createEmpty(partial)
                 let to = try Connection(path: partial, mode: .readWriteCreate)
                 guard let backup = sqlite3_backup_init(to.handle, "main", from.handle, "main") else {
                     throw SQLiteError(code: sqlite3_errcode(to.handle), message: to.lastMessage, sql: nil)

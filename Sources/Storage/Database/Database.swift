@@ -30,10 +30,8 @@ public final class Database: Sendable {
     public static func create(at path: String, unit: GovernmentUnit, site: SiteID, deviceName: String, now: Int64) throws(ReplicaError) -> Database {
         if let problem = unit.problem { throw .invalidUnit(problem) }
         if FileManager.default.fileExists(atPath: path) { throw .alreadyExists(path: path) }
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        }
+        PrivateFiles.makeFolder(of: path)
+        PrivateFiles.createEmpty(path)
         do {
             let connection = try Connection(path: path, mode: .readWriteCreate)
             try connection.execute("PRAGMA journal_mode = WAL")
@@ -68,6 +66,7 @@ public final class Database: Sendable {
         if !files.isWritableFile(atPath: path) || !files.isWritableFile(atPath: directory.isEmpty ? "." : directory) {
             throw .readOnly(path: path)
         }
+        PrivateFiles.close(path)
         do {
             let connection = try Connection(path: path, mode: .readWrite)
             guard try connection.scalar("PRAGMA application_id").integer == Migrator.applicationID else {
