@@ -21,6 +21,7 @@ public enum PostgresStoreError: Error, StoreFailure, Equatable {
     case unitExists(code: String)
     case unknownParent(code: String, own: String)
     case invalidUnit(String)
+    case cannotChangeUnit(code: String, reason: String)
     case unknownToken
     case ambiguousTokenID(String)
 
@@ -57,6 +58,8 @@ public enum PostgresStoreError: Error, StoreFailure, Equatable {
             "上级 \(code) 不是本数据库登记的单位; 上级须是 \(own) 本身或已登记在它下面的单位 (先登记上级, 再登记下级)"
         case .invalidUnit(let problem):
             "单位无效: \(problem)"
+        case .cannotChangeUnit(let code, let reason):
+            "单位 \(code): \(reason)"
         case .unknownToken:
             DeviceToken.unknownMessage
         case .ambiguousTokenID(let id):

@@ -58,10 +58,14 @@ public enum RecordIntake {
     }
 
     /// Why a pushed record of a unit outside the device's scope is refused.
-    public static func outsideScope(unit: String) -> String { "此设备无权写入单位 \(unit) 的记录" }
+    public static func outsideScope(unit: String) -> String {
+        "此设备无权写入单位 \(unit) 的记录 (它不在本设备的单位之下; 乡镇服务器向县同步时, 本乡镇区划代码之外的单位须由县里登记)"
+    }
 
     /// Why a pushed record of a unit the server does not know is refused.
-    public static func unknownUnit(_ unit: String) -> String { "服务器上没有单位 \(unit); 请乡镇先用 gongkai admin add-unit 登记" }
+    public static func unknownUnit(_ unit: String) -> String {
+        "服务器上没有单位 \(unit); 请上级先用 gongkai admin add-unit 登记 (乡镇服务器向县同步时, 只自动登记本乡镇区划代码之内的单位)"
+    }
 
     /// Why a record id held by one unit cannot be written as another's.
     public static func otherUnit(kind: RecordKind, id: String, unit: String) -> String {

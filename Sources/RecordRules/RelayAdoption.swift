@@ -9,7 +9,10 @@ import SyncCore
 public enum RelayAdoption {
     /// The offered units the server lacks whose parent is in `scope` (or among the offered ones
     /// taken before them), parents first, whatever order they came in; a unit with a malformed
-    /// code or name is left out.
+    /// code or name is left out, and so is one whose code is not a division within its parent's
+    /// (`DivisionCode`): a relay cannot take the code of another township's village, which that
+    /// township's own relay would then be refused for ever. Such a unit waits for the server's
+    /// own administrator to register it (`admin add-unit`).
     public static func units(_ offered: [UnitInfo], held: Set<String>, scope: SyncScope) -> [UnitInfo] {
         var known = held
         // Where a unit may be put: below a unit the relay may write (nil: anywhere it holds).
@@ -18,7 +21,7 @@ public enum RelayAdoption {
         var waiting = offered.filter { !held.contains($0.code) && GovernmentUnit(code: $0.code, name: $0.name, parent: $0.parent).problem == nil }
         while true {
             let ready = waiting.filter { unit in
-                guard let parent = unit.parent else { return false }
+                guard let parent = unit.parent, DivisionCode.contains(parent, unit.code) else { return false }
                 return known.contains(parent) && (writable?.contains(parent) ?? true)
             }
             guard !ready.isEmpty else { return adopted }

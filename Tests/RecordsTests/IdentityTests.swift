@@ -40,3 +40,23 @@ struct IdentityTests {
         if let problem { #expect(found?.contains(problem) == true, "\(code): \(found ?? "accepted")") } else { #expect(found == nil, "\(code): \(found ?? "")") }
     }
 }
+
+@Suite("Administrative division codes")
+struct DivisionCodeTests {
+    @Test("a code's division is its digits without the zeros of the levels below it", arguments: [
+        ("640522100201", "640522100201"), ("640522100000", "640522100"), ("640522000000", "640522"), ("640500000000", "6405"),
+        ("640000000000", "64"), ("640522101200", "640522101200"), ("64052210020", nil), ("town-A_1", nil), ("000000000000", nil),
+    ] as [(String, String?)])
+    func prefix(code: String, prefix: String?) {
+        #expect(DivisionCode.prefix(of: code) == prefix)
+    }
+
+    @Test("a unit lies within its parent's division, never another township's, nor its parent itself", arguments: [
+        ("640522100000", "640522100201", true), ("640522100000", "640522101201", false), ("640522000000", "640522101000", true),
+        ("640522000000", "640523100000", false), ("640522100000", "640522100000", false), ("640522100201", "640522100201", false),
+        ("640522100000", "640522000000", false), ("town-A", "640522100201", false),
+    ])
+    func contains(parent: String, child: String, within: Bool) {
+        #expect(DivisionCode.contains(parent, child) == within)
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import RecordRules
 import Records
@@ -44,15 +45,65 @@ struct AdminListUnits: ParsableCommand, ExampleProviding {
 struct AdminRemoveUnit: ParsableCommand, ExampleProviding {
     static let configuration = CommandConfiguration(
         commandName: "remove-unit",
-        abstract: "删除登记错了的村 (例如代码打错)。有记录、或还有有效令牌的单位不能删除。")
+        abstract: "删除登记错了的单位 (例如代码打错, 或被别的乡镇占用的代码)。有记录的单位须用 --records-to 先把记录存到一个目录; 还有有效令牌或下级单位的不能删除。")
 
-    static let examples = ["gongkai admin remove-unit --db town.sqlite --unit 64052210021   # 少打了一位的代码"]
+    static let examples = [
+        "gongkai admin remove-unit --db town.sqlite --unit 64052210021   # 少打了一位的代码",
+        "gongkai admin remove-unit --store postgresql://gongkai@db.county/gongkai --unit 640522101201 --records-to 已删除的记录/640522101201",
+    ]
 
-    @OptionGroup var replica: ReplicaOptions
+    @OptionGroup var server: ServerStoreOptions
     @Option(help: ArgumentHelp("要删除的单位代码", valueName: "CODE")) var unit: String
+    @Option(name: .customLong("records-to"), help: ArgumentHelp("单位有记录时: 先把它的记录按类别写成 CSV 存到这个 (新) 目录, 再连同记录删除单位", valueName: "DIR"))
+    var recordsTo: String?
 
     func run() throws {
-        let removed = try replica.open().units.removeVillage(code: unit)
-        print("已删除单位 \(removed.code) \(removed.name)")
+        let opened = try server.open()
+        defer { try? opened.close() }
+        if let recordsTo {
+            let (rows, deleted) = try opened.recordRows(of: unit)
+            try UnitRecordsFolder.write(rows, to: recordsTo)
+            let kept = rows.values.reduce(0) { $0 + $1.count }
+            Terminal.error("已把单位 \(unit) 的 \(kept) 条记录存到 \(recordsTo) (可用 gongkai import 类别 文件 导回)" + (deleted > 0 ? "; 另有 \(deleted) 条已删除的记录不再保留" : ""))
+        }
+        let removed = try opened.removeUnit(code: unit, withRecords: recordsTo != nil)
+        print("已删除单位 \(removed.code) \(TextRule.printable(removed.name))")
+    }
+}
+
+struct AdminMoveUnit: ParsableCommand, ExampleProviding {
+    static let configuration = CommandConfiguration(
+        commandName: "move-unit",
+        abstract: "把一个单位 (连同其下级) 移到另一个上级之下, 例如登记在错的乡镇下的村。它的记录会重新进入同步, 新上级的服务器下次同步时取得。")
+
+    static let examples = [
+        "gongkai admin move-unit --store postgresql://gongkai@db.county/gongkai --unit 640522101201 --parent 640522101000",
+        "gongkai admin move-unit --db county.sqlite --unit 640522101201 --parent 640522101000",
+    ]
+
+    @OptionGroup var server: ServerStoreOptions
+    @Option(help: ArgumentHelp("要移动的单位代码", valueName: "CODE")) var unit: String
+    @Option(help: ArgumentHelp("新的上级单位代码", valueName: "CODE")) var parent: String
+
+    func run() throws {
+        let opened = try server.open()
+        defer { try? opened.close() }
+        let (moved, records) = try opened.moveUnit(code: unit, under: parent, now: WallClock.now())
+        print("已把单位 \(moved.code) \(TextRule.printable(moved.name)) 移到 \(parent) 之下; \(records) 条记录将随新上级的下次同步送出")
+    }
+}
+
+/// A removed unit's records kept in a folder, a CSV file a kind (`notices.csv`, …) that
+/// `gongkai import` takes back.
+enum UnitRecordsFolder {
+    static func write(_ rows: [RecordKind: [[String]]], to folder: String) throws {
+        guard !FileManager.default.fileExists(atPath: folder) else {
+            throw CLIError.failure("\(folder) 已经存在; 请给一个新的目录, 记录会写在里面")
+        }
+        try PrivateFile.makeFolder(folder)
+        for (kind, rows) in rows.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            let bytes = try SpreadsheetOptions.csv([kind.csvColumns] + rows, encoding: .utf8)
+            try PrivateFile.create((folder as NSString).appendingPathComponent("\(kind.rawValue).csv"), bytes: bytes)
+        }
     }
 }

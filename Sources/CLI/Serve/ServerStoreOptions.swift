@@ -85,6 +85,27 @@ enum ServerDatabase {
         }
     }
 
+    func moveUnit(code: String, under parent: String, now: Int64) throws -> (unit: GovernmentUnit, records: Int) {
+        switch self {
+        case .sqlite(let replica): try replica.units.moveUnit(code: code, under: parent, now: now)
+        case .postgres(let store): try store.moveUnit(code: code, under: parent)
+        }
+    }
+
+    func recordRows(of code: String) throws -> (rows: [RecordKind: [[String]]], deleted: Int) {
+        switch self {
+        case .sqlite(let replica): try replica.units.recordRows(of: code)
+        case .postgres(let store): try store.recordRows(of: code)
+        }
+    }
+
+    func removeUnit(code: String, withRecords: Bool) throws -> GovernmentUnit {
+        switch self {
+        case .sqlite(let replica): try replica.units.removeUnit(code: code, withRecords: withRecords)
+        case .postgres(let store): try store.removeUnit(code: code, withRecords: withRecords)
+        }
+    }
+
     func deviceTokens() throws -> [DeviceToken] {
         switch self {
         case .sqlite(let replica): try replica.devices.deviceTokens()

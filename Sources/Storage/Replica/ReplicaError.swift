@@ -29,6 +29,7 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
     case deleted(kind: RecordKind, id: String)
     case alreadyPublished(year: Int, at: Int64)
     case cannotRemoveUnit(code: String, reason: String)
+    case cannotMoveUnit(code: String, reason: String)
     case noConflict(kind: RecordKind, id: String, field: String)
     case unknownUnit(code: String)
     case unknownToken
@@ -80,6 +81,8 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
             RecordIntake.otherUnit(kind: kind, id: id, unit: unit)
         case .cannotRemoveUnit(let code, let reason):
             "不能删除单位 \(code): \(reason)"
+        case .cannotMoveUnit(let code, let reason):
+            "不能移动单位 \(code): \(reason)"
         case .alreadyPublished(let year, let at):
             "\(year) 年的报告已于 \(ChinaTime.day(at)) 发布, 发布后不再改动; 若确需更正, 用 --supersede --reason \"原因\" 发布新版本 (旧版本仍保留)"
         case .deleted(let kind, let id):
