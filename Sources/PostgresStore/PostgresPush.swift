@@ -59,7 +59,7 @@ struct PostgresPush {
         }
         var written: [String: Written] = [:]
         var order: [String] = []
-        var changed = 0, conflicted = 0
+        var changed = 0, conflicted = 0, changedBytes = 0
         var highest: [SiteID: UInt64] = [:]
         for record in admitted {
             let key = "\(record.kind)/\(record.id)"
@@ -86,12 +86,15 @@ struct PostgresPush {
                                        columns: VersionColumns(version, compact: compact))
                 stored[key] = (record.unit, version, digest)
                 changed += 1
+                changedBytes += record.contentBytes
                 if decision.isConflicted { conflicted += 1 }
             }
             for (site, counter) in record.version.clock.counters where authority.owns(site) && counter > highest[site] ?? 0 {
                 highest[site] = counter
             }
         }
+        // Charged before anything is written; a push over a limit rolls the transaction back.
+        try PostgresPushUsage.charge(session, peer: peer, adding: PushQuota(records: changed, bytes: changedBytes), now: now)
         let rows = order.map { written[$0]! }
         try insert(rows.filter(\.isNew))
         try update(rows.filter { !$0.isNew })

@@ -19,6 +19,7 @@ enum PostgresSchema {
         Migration(version: 6, name: "relay tokens", sql: version6),
         Migration(version: 7, name: "syncs by bundle", sql: version7),
         Migration(version: 8, name: "bundle keys sealed with the server's secret", sql: version8),
+        Migration(version: 9, name: "what each token and unit pushed each day, and their limits", sql: version9),
     ]
 
     static var latestVersion: Int { all.last!.version }
@@ -178,6 +179,13 @@ enum PostgresSchema {
     // Each device's bundle key, sealed with the server's secret, as on SQLite (13 there).
     private static let version8 = """
     ALTER TABLE device_tokens ADD COLUMN bundle_key text
+    """
+
+    // What each token and unit pushed each day, and the limits set for some, as on SQLite (14).
+    private static let version9 = """
+    CREATE TABLE push_usage (day text COLLATE "C" NOT NULL, holder text COLLATE "C" NOT NULL, records bigint NOT NULL, bytes bigint NOT NULL,
+                             PRIMARY KEY (day, holder));
+    CREATE TABLE push_quotas (holder text COLLATE "C" PRIMARY KEY, records_per_day bigint NOT NULL, bytes_per_day bigint NOT NULL)
     """
 
     /// A migration's statements: split at each `;` outside a `$$` body (the extended protocol

@@ -17,6 +17,7 @@ struct RequestRefused: Error {
     init(_ refused: SyncRefused) {
         switch refused {
         case .siteTaken, .wrongUnit: status = .forbidden
+        case .quotaExceeded: status = .tooManyRequests
         case .batchTooLarge: status = .contentTooLarge
         default: status = .conflict
         }

@@ -86,7 +86,8 @@ struct SyncRoutes: Sendable {
             await answer(request) { [store] in
                 _ = try await lanes.read { try store.servingStatus() }
                 let queue = lanes.writeQueue
-                return Wire.encode(ServerHealth(status: "ok", writesWaiting: queue.count, oldestWriteSeconds: (queue.oldestSeconds * 1_000).rounded() / 1_000))
+                return Wire.encode(ServerHealth(status: "ok", writesWaiting: queue.count, oldestWriteSeconds: (queue.oldestSeconds * 1_000).rounded() / 1_000,
+                                                freeDiskBytes: store.freeDiskBytes()))
             }
         }
     }

@@ -80,6 +80,8 @@ public struct WireError: Sendable, Equatable, Error {
             self.init(code: "batch_too_large", message: refused.description)
         case .wrongUnit:
             self.init(code: "wrong_unit", message: refused.description)
+        case .quotaExceeded(let message):
+            self.init(code: "quota_exceeded", message: message)
         }
     }
 
@@ -96,6 +98,7 @@ public struct WireError: Sendable, Equatable, Error {
             return .divergentHistory(DivergentHistory(site: site, field: field, detail: message))
         case "not_allowed": return .notAllowed(message)
         case "site_taken": return site.flatMap(SiteID.init).map { .siteTaken(site: $0) }
+        case "quota_exceeded": return .quotaExceeded(message)
         default: return nil
         }
     }
@@ -121,10 +124,13 @@ public struct ServerHealth: Sendable, Equatable {
     public let status: String
     public let writesWaiting: Int
     public let oldestWriteSeconds: Double
+    /// Free space where the database lies (nil: not known here).
+    public let freeDiskBytes: Int64?
 
-    public init(status: String, writesWaiting: Int, oldestWriteSeconds: Double) {
+    public init(status: String, writesWaiting: Int, oldestWriteSeconds: Double, freeDiskBytes: Int64? = nil) {
         self.status = status
         self.writesWaiting = writesWaiting
         self.oldestWriteSeconds = oldestWriteSeconds
+        self.freeDiskBytes = freeDiskBytes
     }
 }

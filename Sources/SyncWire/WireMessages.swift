@@ -160,7 +160,9 @@ enum WireMessages {
         var json = JSONWriter()
         // Thousandths of a second, written exactly (no binary fraction leaking into the text).
         let millis = Int64((health.oldestWriteSeconds * 1_000).rounded())
-        json.raw("{\"oldest_write_seconds\":")
+        json.raw("{\"free_disk_bytes\":")
+        if let free = health.freeDiskBytes { json.raw(String(free)) } else { json.raw("null") }
+        json.raw(",\"oldest_write_seconds\":")
         if millis < 0 { json.raw("-") }
         json.integer(millis.magnitude / 1_000)
         json.raw(".")

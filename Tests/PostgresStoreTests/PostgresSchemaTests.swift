@@ -20,6 +20,7 @@ struct PostgresSchemaTests {
             6: "f9de5fa9f28c23955cc9283d45ec5c5ca11de6a4bc8e4db9635a32a45f0e775d",
             7: "ae549b611461f55bebdbac271df3a009e236777b889695cdc00a9d9196dfad66",
             8: "4094dc43e92f60af4a822494923d52da80e41e1e491dc68d127a9403219c14de",
+            9: "8da3964f665444d8447e4e171dbeb818ef8c9ff15dfa1e674cb4995307754578",
         ]
         for migration in PostgresSchema.all {
             let digest = SHA256.hash(data: Data(migration.sql.utf8)).map { String(format: "%02x", $0) }.joined()

@@ -38,6 +38,7 @@ struct SchemaTests {
             11: "93c611bc55abeae4cf4b4a9ace6355d108e44c7e9743ef9b127a0fb8a3bd34ed",
             12: "59e7e4f8cb6c66ddc70d016870575ee805c6ec865d40a3d61ed7dbc5b3565dec",
             13: "31e819a91dabc557482b917ad0a03a670d302c8feb734f120835954950472923",
+            14: "8867e2205547dbccb3e1ee82c63e3543cb6aa30cde73d1310018ee337779cd74",
         ]
         for migration in Migrations.all {
             let digest = SHA256.hash(data: Data(migration.sql.utf8)).map { String(format: "%02x", $0) }.joined()

@@ -11,7 +11,7 @@ struct AdminCommand: ParsableCommand, ExampleProviding {
         commandName: "admin",
         abstract: "管理乡镇服务器的数据库: 登记、列出、移动、删除单位, 发放、列出、吊销设备令牌。",
         subcommands: [AdminAddUnit.self, AdminListUnits.self, AdminMoveUnit.self, AdminRemoveUnit.self, AdminIssueToken.self, AdminListTokens.self,
-                      AdminRevokeToken.self, AdminMigrate.self]
+                      AdminRevokeToken.self, AdminSetQuota.self, AdminMigrate.self]
     )
 
     static let examples = [

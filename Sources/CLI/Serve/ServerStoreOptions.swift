@@ -106,6 +106,27 @@ enum ServerDatabase {
         }
     }
 
+    func tokenHash(id: String) throws -> String {
+        switch self {
+        case .sqlite(let replica): try replica.devices.tokenHash(id: id)
+        case .postgres(let store): try store.tokenHash(id: id)
+        }
+    }
+
+    func setPushQuota(_ quota: PushQuota?, holder: String) throws {
+        switch self {
+        case .sqlite(let replica): try replica.devices.setPushQuota(quota, holder: holder)
+        case .postgres(let store): try store.setPushQuota(quota, holder: holder)
+        }
+    }
+
+    func pushUsage(holder: String, day: String) throws -> (used: PushQuota, limit: PushQuota?) {
+        switch self {
+        case .sqlite(let replica): try replica.devices.pushUsage(holder: holder, day: day)
+        case .postgres(let store): try store.pushUsage(holder: holder, day: day)
+        }
+    }
+
     func deviceTokens() throws -> [DeviceToken] {
         switch self {
         case .sqlite(let replica): try replica.devices.deviceTokens()

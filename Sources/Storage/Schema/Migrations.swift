@@ -17,6 +17,7 @@ enum Migrations {
         Migration(version: 11, name: "relay tokens", sql: version11),
         Migration(version: 12, name: "syncs by bundle", sql: version12),
         Migration(version: 13, name: "bundle keys sealed with the server's secret", sql: version13),
+        Migration(version: 14, name: "what each token and unit pushed each day, and their limits", sql: version14),
     ]
 
     /// See `ReplicaSchema.oldestSameRecords`.
@@ -356,5 +357,16 @@ extension Migrations {
     // a token issued before: its files are checked on the token's hash, as format 1 was.
     static let version13 = """
     ALTER TABLE device_tokens ADD COLUMN bundle_key TEXT;
+    """
+}
+
+extension Migrations {
+    // How much each device token and each unit pushed on each day (China's), and the limits an
+    // administrator set for some (`PushQuota`; the rest have the defaults). `holder` is
+    // `token:HASH` or `unit:CODE`.
+    static let version14 = """
+    CREATE TABLE push_usage (day TEXT NOT NULL, holder TEXT NOT NULL, records INTEGER NOT NULL, bytes INTEGER NOT NULL,
+                             PRIMARY KEY (day, holder)) WITHOUT ROWID;
+    CREATE TABLE push_quotas (holder TEXT PRIMARY KEY, records_per_day INTEGER NOT NULL, bytes_per_day INTEGER NOT NULL);
     """
 }

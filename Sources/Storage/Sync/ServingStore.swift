@@ -1,3 +1,4 @@
+import Foundation
 import RecordRules
 import Records
 import SyncCore
@@ -13,6 +14,14 @@ public struct ServingStore: Sendable, SyncServingStore {
 
     public func schemaVersion() throws -> Int {
         try database.schemaVersion()
+    }
+
+    /// Free space on the file system that holds the database.
+    public func freeDiskBytes() -> Int64? {
+        let folder = (database.path as NSString).deletingLastPathComponent
+        guard let attributes = try? FileManager.default.attributesOfFileSystem(forPath: folder.isEmpty ? "." : folder),
+              let free = attributes[.systemFreeSize] as? NSNumber else { return nil }
+        return free.int64Value
     }
 
     /// What `/v1/status` says: the server's unit and schema, read beside any write in progress.
@@ -96,6 +105,7 @@ public struct ServingStore: Sendable, SyncServingStore {
             applier.authority = authority
             let units = Set(try connection.rows("SELECT code FROM units").map { row throws(SQLiteError) in try row.text("code") })
             var changed = 0
+            var changedBytes = 0
             var conflicted = 0
             var refused: [Refusal] = []
             var highest: [SiteID: UInt64] = [:]
@@ -113,6 +123,7 @@ public struct ServingStore: Sendable, SyncServingStore {
                 case .unchanged: break
                 case .changed(let isConflicted):
                     changed += 1
+                    changedBytes += record.contentBytes
                     if isConflicted { conflicted += 1 }
                 case .refused(let reason):
                     refused.append(Refusal(kind: record.kind, id: record.id, reason: reason))
@@ -122,6 +133,8 @@ public struct ServingStore: Sendable, SyncServingStore {
                     highest[site] = counter
                 }
             }
+            // Charged after merging, in the same transaction: a push over a limit leaves nothing.
+            try PushUsage.charge(connection, peer: peer, adding: PushQuota(records: changed, bytes: changedBytes), now: now)
             try SiteBinding.raiseCounters(connection, to: highest)
             try ServingStore.noteRefusals(connection, refused, of: records, from: sender.site, now: now)
             return PushResponse(changed: changed, conflicted: conflicted, refused: refused)

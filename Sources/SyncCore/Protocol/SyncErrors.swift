@@ -12,6 +12,8 @@ public enum SyncRefused: Error, Sendable, Equatable, CustomStringConvertible {
     case batchTooLarge(records: Int, bytes: Int)
     /// The sender's replica is of another unit than the token's.
     case wrongUnit(token: String, sender: String)
+    /// The token, or its unit, has pushed as much today as it may (`PushQuota`).
+    case quotaExceeded(String)
 
     public var description: String {
         switch self {
@@ -29,6 +31,8 @@ public enum SyncRefused: Error, Sendable, Equatable, CustomStringConvertible {
         case .siteTaken(let site):
             "站点 \(site) 已属于另一台设备 (另一个令牌): 每台电脑只能用发给它自己的令牌同步。若这台电脑换了新令牌, "
                 + "请乡镇先吊销原来的令牌 (gongkai admin revoke-token) 再同步; 若这份副本是从别的电脑复制来的, 请运行 gongkai reset-site"
+        case .quotaExceeded(let message):
+            message
         case .wrongUnit(let token, let sender):
             "此令牌属于单位 \(token), 但这台电脑的副本属于单位 \(sender); 请使用本单位的令牌"
         case .batchTooLarge(let records, let bytes):

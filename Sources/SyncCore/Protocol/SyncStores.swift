@@ -46,10 +46,14 @@ public protocol SyncServingStore: Sendable {
     /// writer (SQLite), where the server queues them; true where the database takes them
     /// concurrently (PostgreSQL).
     var takesConcurrentWrites: Bool { get }
+    /// Free space where the database's files are, for `/v1/health`; nil where the server cannot
+    /// see it (a PostgreSQL server on another machine).
+    func freeDiskBytes() -> Int64?
 }
 
 extension SyncServingStore {
     public var takesConcurrentWrites: Bool { false }
+    public func freeDiskBytes() -> Int64? { nil }
 }
 
 /// What the syncing side (a laptop's replica) offers to the protocol.
