@@ -35,4 +35,29 @@ struct PostgresLocationTests {
             #expect(error.description.contains("postgresql://"), "\(error)")
         }
     }
+
+    @Test("TLS as libpq's sslmode says; by default required off this machine and off on its loopback", arguments: [
+        ("postgresql://county@db.example/gongkai", PostgresLocation.TLSMode.require),
+        ("postgresql://county@10.1.2.3:5432/gongkai", .require),
+        ("postgresql://county@127.0.0.1:5432/gongkai", .disable),
+        ("postgresql://county@localhost:5432/gongkai", .disable),
+        ("postgresql://county@db.example/gongkai?sslmode=verify-full&sslrootcert=/etc/ca.pem", .verifyFull),
+        ("postgresql://county@db.example/gongkai?sslmode=disable", .disable),
+        ("postgresql://county@127.0.0.1/gongkai?sslmode=require", .require),
+        ("postgresql:///gongkai?host=/run/pg", .disable),
+    ])
+    func tlsModes(text: String, mode: PostgresLocation.TLSMode) throws {
+        let location = try PostgresLocation(text, environment: [:])
+        #expect(location.tls == mode)
+        // And a location passed on keeps its settings
+        #expect(try PostgresLocation(location.url, environment: [:]) == location)
+    }
+
+    @Test("sslmode from the environment as libpq takes it, and an unknown mode refused naming the ones there are")
+    func tlsFromEnvironment() throws {
+        #expect(try PostgresLocation("postgresql://c@db.example/g", environment: ["PGSSLMODE": "verify-ca"]).tls == .verifyCA)
+        #expect { try PostgresLocation("postgresql://c@db.example/g?sslmode=strict", environment: [:]) } throws: {
+            "\($0)".contains("sslmode=strict 无效") && "\($0)".contains("verify-full")
+        }
+    }
 }
