@@ -6,27 +6,24 @@ enum PostgresPushUsage {
     /// Charges a push to its token and unit in the push's transaction (the usage rows locked as
     /// they are written, so that two pushes of one unit at once are counted one after the other).
     static func charge(_ session: PostgresSession, peer: SyncPeer, adding: PushQuota, now: Int64) throws {
-        guard adding.records > 0 else { return }
-        let day = PushQuota.day(of: now)
-        for holder in PushQuota.holders(of: peer) {
-            let limit = try session.rows("SELECT records_per_day, bytes_per_day FROM push_quotas WHERE holder = $1", [.text(holder.key)]).first
-                .map { PushQuota(records: Int(try $0.integer("records_per_day")), bytes: Int(try $0.integer("bytes_per_day"))) } ?? holder.defaults
+        try PushQuota.charge(adding, to: peer, now: now, limit: { holder in
+            try session.rows("SELECT records_per_day, bytes_per_day FROM push_quotas WHERE holder = $1", [.text(holder)]).first
+                .map { PushQuota(records: Int(try $0.integer("records_per_day")), bytes: Int(try $0.integer("bytes_per_day"))) }
+        }, add: { day, holder, adding in
             let row = try session.row("""
                 INSERT INTO push_usage (day, holder, records, bytes) VALUES ($1, $2, $3, $4)
                 ON CONFLICT (day, holder) DO UPDATE SET records = push_usage.records + excluded.records, bytes = push_usage.bytes + excluded.bytes
                 RETURNING records, bytes
-                """, [.text(day), .text(holder.key), .integer(Int64(adding.records)), .integer(Int64(adding.bytes))])
-            let total = PushQuota(records: Int(try row.integer("records")), bytes: Int(try row.integer("bytes")))
-            let used = PushQuota(records: total.records - adding.records, bytes: total.bytes - adding.bytes)
-            if let refusal = PushQuota.refusal(holder, limit: limit, used: used, adding: adding, day: day) { throw refusal }
-        }
-        try session.run("DELETE FROM push_usage WHERE day < $1", [.text(PushQuota.day(of: now - 8 * 86_400))])
+                """, [.text(day), .text(holder), .integer(Int64(adding.records)), .integer(Int64(adding.bytes))])
+            return PushQuota(records: Int(try row.integer("records")), bytes: Int(try row.integer("bytes")))
+        })
+        try session.run("DELETE FROM push_usage WHERE day < $1", [.text(PushQuota.oldestKept(now: now))])
     }
 }
 
 extension PostgresServerStore {
     public func setPushQuota(_ quota: PushQuota?, holder: String) throws {
-        try pool.withSession { session in
+        try pool.withSession { session -> Void in
             if let quota {
                 try session.run("""
                     INSERT INTO push_quotas (holder, records_per_day, bytes_per_day) VALUES ($1, $2, $3)

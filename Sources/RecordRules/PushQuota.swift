@@ -33,6 +33,24 @@ public struct PushQuota: Sendable, Equatable {
     /// The day a push is counted in: China's calendar day of `now`.
     public static func day(of now: Int64) -> String { ChinaTime.day(now) }
 
+    /// Charges a merged push of `adding` to the holders of `peer`, each of whose limit is the one
+    /// set for it (`limit`) or its default: `add` adds to a holder's usage of the day and returns
+    /// its total. A holder past its limit throws its refusal; the caller's transaction, which
+    /// merged the push and added the usage, is then rolled back, leaving nothing.
+    public static func charge(_ adding: PushQuota, to peer: SyncPeer, now: Int64, limit: (String) throws -> PushQuota?,
+                              add: (_ day: String, _ holder: String, _ adding: PushQuota) throws -> PushQuota) throws {
+        guard adding.records > 0 else { return }
+        let day = day(of: now)
+        for holder in holders(of: peer) {
+            let total = try add(day, holder.key, adding)
+            let used = PushQuota(records: total.records - adding.records, bytes: total.bytes - adding.bytes)
+            if let refusal = refusal(holder, limit: try limit(holder.key) ?? holder.defaults, used: used, adding: adding, day: day) { throw refusal }
+        }
+    }
+
+    /// The oldest day whose usage a store still keeps (a week).
+    public static func oldestKept(now: Int64) -> String { day(of: now - 8 * 86_400) }
+
     /// Why a push that brings `adding` to a holder that has pushed `used` today is refused, or nil.
     public static func refusal(_ holder: QuotaHolder, limit: PushQuota, used: PushQuota, adding: PushQuota, day: String) -> SyncRefused? {
         let records = used.records + adding.records, bytes = used.bytes + adding.bytes

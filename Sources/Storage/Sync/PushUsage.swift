@@ -7,20 +7,17 @@ enum PushUsage {
     /// Charges a merged push to its token and unit; a limit it would pass refuses it (the
     /// caller's transaction, which merged it, then leaves nothing).
     static func charge(_ connection: Connection, peer: SyncPeer, adding: PushQuota, now: Int64) throws {
-        guard adding.records > 0 else { return }
-        let day = PushQuota.day(of: now)
-        for holder in PushQuota.holders(of: peer) {
-            let limit = try connection.rows("SELECT records_per_day, bytes_per_day FROM push_quotas WHERE holder = ?", [.text(holder.key)]).first
-                .map { PushQuota(records: try $0.int("records_per_day"), bytes: try $0.int("bytes_per_day")) } ?? holder.defaults
-            let used = try connection.rows("SELECT records, bytes FROM push_usage WHERE day = ? AND holder = ?", [.text(day), .text(holder.key)]).first
-                .map { PushQuota(records: try $0.int("records"), bytes: try $0.int("bytes")) } ?? PushQuota(records: 0, bytes: 0)
-            if let refusal = PushQuota.refusal(holder, limit: limit, used: used, adding: adding, day: day) { throw refusal }
-            try connection.run("""
+        try PushQuota.charge(adding, to: peer, now: now, limit: { holder in
+            try connection.rows("SELECT records_per_day, bytes_per_day FROM push_quotas WHERE holder = ?", [.text(holder)]).first
+                .map { PushQuota(records: try $0.int("records_per_day"), bytes: try $0.int("bytes_per_day")) }
+        }, add: { day, holder, adding in
+            let row = try connection.row("""
                 INSERT INTO push_usage (day, holder, records, bytes) VALUES (?1, ?2, ?3, ?4)
-                ON CONFLICT (day, holder) DO UPDATE SET records = records + ?3, bytes = bytes + ?4
-                """, [.text(day), .text(holder.key), .integer(Int64(adding.records)), .integer(Int64(adding.bytes))])
-        }
-        try connection.run("DELETE FROM push_usage WHERE day < ?", [.text(PushQuota.day(of: now - 8 * 86_400))])
+                ON CONFLICT (day, holder) DO UPDATE SET records = records + ?3, bytes = bytes + ?4 RETURNING records, bytes
+                """, [.text(day), .text(holder), .integer(Int64(adding.records)), .integer(Int64(adding.bytes))])
+            return PushQuota(records: try row.int("records"), bytes: try row.int("bytes"))
+        })
+        try connection.run("DELETE FROM push_usage WHERE day < ?", [.text(PushQuota.oldestKept(now: now))])
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import PostgresStore
+import RecordRules
 import Records
 import Storage
 import SyncCore
@@ -17,6 +18,8 @@ struct ServingFixture: Sendable {
     /// Keeps the implementation's files (or database) until the test ends.
     let scratch: Scratch
     var database: TestDatabase? = nil
+    /// Sets a holder's daily push limit (`admin set-quota`), nil for its default.
+    var setQuota: @Sendable (PushQuota?, String) throws -> Void = { _, _ in }
 }
 
 /// The implementations of `SyncServingStore` the contract is checked against: PostgreSQL when
@@ -33,7 +36,8 @@ enum ServingStoreImplementation: String, CaseIterable, Sendable {
         case .sqlite:
             let server = try Replica.create(at: scratch.path("server.sqlite"), unit: township, site: SiteID("5e5e5e5e5e5e5e5e")!,
                                             deviceName: "乡镇服务器", now: 1_600_000_000)
-            let fixture = ServingFixture(store: server.serving, scratch: scratch)
+            var fixture = ServingFixture(store: server.serving, scratch: scratch)
+            fixture.setQuota = { quota, holder in try server.devices.setPushQuota(quota, holder: holder) }
             _ = try server.units.addVillage(code: village.code, name: village.name)
             _ = try server.units.addVillage(code: fixture.otherVillage.code, name: fixture.otherVillage.name)
             _ = try server.devices.issueToken(fixture.villageToken, unit: village.code, secret: testServerSecret, now: 1)
@@ -45,7 +49,8 @@ enum ServingStoreImplementation: String, CaseIterable, Sendable {
             let database = try TestPostgres.database()
             let server = try PostgresServerStore.create(database.location, unit: township, site: SiteID("5e5e5e5e5e5e5e5e")!,
                                                         deviceName: "乡镇服务器", now: 1_600_000_000)
-            let fixture = ServingFixture(store: server.serving, scratch: scratch, database: database)
+            var fixture = ServingFixture(store: server.serving, scratch: scratch, database: database)
+            fixture.setQuota = { quota, holder in try server.setPushQuota(quota, holder: holder) }
             _ = try server.addVillage(code: village.code, name: village.name)
             _ = try server.addVillage(code: fixture.otherVillage.code, name: fixture.otherVillage.name)
             _ = try server.issueToken(fixture.villageToken, unit: village.code, secret: testServerSecret, now: 1)
@@ -192,6 +197,42 @@ struct ServingStoreContractTests {
         let listed = try fixture.store.changes(after: nil, for: townshipSite.site, scope: .everything, limit: 100, now: 12).records
         #expect(listed.map(\.id) == [own.id])
         #expect(try fixture.store.digest(scope: .everything) != before)
+    }
+
+    @Test("a push that would pass the token's day limit is refused whole and stores nothing; the next day it is taken",
+          arguments: ServingStoreImplementation.available)
+    func quota(implementation: ServingStoreImplementation) throws {
+        let fixture = try implementation.make()
+        let peer = try access(fixture, fixture.villageToken).peer
+        let token = try #require(PushQuota.holders(of: peer).first)
+        // Given a village token allowed five records a day, which has pushed three today
+        try fixture.setQuota(PushQuota(records: 5, bytes: 1 << 20), token.key)
+        let (first, firstRecords, _) = try laptopChanges(fixture.scratch)
+        try fixture.store.registerPeer(first, as: peer, counter: 0, now: 10)
+        #expect(try fixture.store.applyPushed(firstRecords, from: first, as: peer, now: 10).changed == 3)
+        // When a second laptop of that token pushes three more the same day
+        let (second, secondRecords, _) = try laptopChanges(fixture.scratch, site: "00000000000000a2")
+        try fixture.store.registerPeer(second, as: peer, counter: 0, now: 11)
+        // Then the batch is refused, naming the token's limit
+        do {
+            _ = try fixture.store.applyPushed(secondRecords, from: second, as: peer, now: 11)
+            Issue.record("a push past the token's limit was taken")
+        } catch let SyncRefused.quotaExceeded(message) {
+            #expect(message.contains("此设备") && message.contains("5"))
+        }
+        // And nothing of it is stored
+        let someone = SiteID("00000000000000b2")!
+        #expect(try fixture.store.changes(after: nil, for: someone, scope: .everything, limit: 100, now: 12).records.map(\.id)
+                == firstRecords.map(\.id))
+        // While a resend of what was taken costs nothing
+        #expect(try fixture.store.applyPushed(firstRecords, from: first, as: peer, now: 12).changed == 0)
+        // And the next day (China's) the same batch is taken
+        #expect(try fixture.store.applyPushed(secondRecords, from: second, as: peer, now: 11 + 86_400).changed == 3)
+        // And lifting the limit lets the token go past five the same day
+        try fixture.setQuota(nil, token.key)
+        let (third, thirdRecords, _) = try laptopChanges(fixture.scratch, site: "00000000000000a3")
+        try fixture.store.registerPeer(third, as: peer, counter: 0, now: 12 + 86_400)
+        #expect(try fixture.store.applyPushed(thirdRecords, from: third, as: peer, now: 12 + 86_400).changed == 3)
     }
 
     @Test("the digest covers what a scope may read: equal for equal content, changed by a push into the scope only",
