@@ -50,10 +50,9 @@ struct RelaySquatTests {
         #expect(notices.contains("真的公示") && !notices.contains("冒名的公示"), "\(notices)")
     }
 
-    @Test("a code squatted by an earlier release: the county removes it with its records kept, or moves it; T2's village then syncs")
-    func squatRepaired() throws {
-        // Given a county where, as an earlier release allowed, T1's relay registered two codes of T2's
-        // division under T1 and brought a record of each
+    /// A county where, as an earlier release allowed, T1's relay registered two codes of T2's
+    /// division under T1 and brought a record of each up to the county.
+    static func earlierReleaseSquat() throws -> ThreeLevels {
         let world = try ThreeLevels(villages: [Self.t1: [], Self.t2: []])
         for code in [Self.squatted, Self.real] {
             #expect(try world.gongkai("county.sqlite", ["admin", "add-unit", "--unit", code, "--name", "冒名村", "--parent", Self.t1]).status == 0)
@@ -61,6 +60,14 @@ struct RelaySquatTests {
             try Self.capture(world, "fake\(code.suffix(1))", unit: code, parent: Self.t1, title: "冒名的公示 \(code)")
         }
         try world.syncUp(Self.t1)
+        return world
+    }
+
+    @Test("a code squatted by an earlier release: the county removes it with its records kept, or moves it; T2's village then syncs")
+    func squatRepaired() throws {
+        // Given a county where, as an earlier release allowed, T1's relay registered two codes of T2's
+        // division under T1 and brought a record of each
+        let world = try Self.earlierReleaseSquat()
         // When the county removes the first with its records kept in a folder
         let folder = world.workspace.path("removed-\(Self.squatted)")
         let refused = try world.gongkai("county.sqlite", ["admin", "remove-unit", "--unit", Self.squatted])
@@ -93,13 +100,7 @@ struct RelaySquatTests {
           .enabled(if: TestPostgres.url != nil, Comment(rawValue: TestPostgres.missing)))
     func onPostgreSQL() throws {
         // Given the county of an earlier release's squat, moved to PostgreSQL
-        let world = try ThreeLevels(villages: [Self.t1: [], Self.t2: []])
-        for code in [Self.squatted, Self.real] {
-            #expect(try world.gongkai("county.sqlite", ["admin", "add-unit", "--unit", code, "--name", "冒名村", "--parent", Self.t1]).status == 0)
-            #expect(try world.gongkai(ThreeLevels.townshipDB(Self.t1), ["admin", "add-unit", "--unit", code, "--name", "冒名村", "--parent", Self.t1]).status == 0)
-            try Self.capture(world, "fake\(code.suffix(1))", unit: code, parent: Self.t1, title: "冒名的公示 \(code)")
-        }
-        try world.syncUp(Self.t1)
+        let world = try Self.earlierReleaseSquat()
         world.county.kill()
         let database = try TestPostgres.database()
         let url = database.location.url
