@@ -64,16 +64,19 @@ struct PostgresPush {
         for record in admitted {
             let key = "\(record.kind)/\(record.id)"
             let held = stored[key]
-            let decision = try RecordIntake.decide(record, stored: held.map { ($0.unit, $0.version) }, authority: authority)
+            var decision = try RecordIntake.decide(record, stored: held.map { ($0.unit, $0.version) }, authority: authority)
+            if case .unvouched(let reason) = decision {
+                decision = try vouch(record, reason: reason, stored: held.map { ($0.unit, $0.version) }, authority: authority)
+            }
             // What to write, if anything: a new record or a merge, marked as the pusher's when
             // it is exactly what it sent.
             let write: (version: RecordVersion, origin: String?)?
             switch decision {
-            case .refused(let reason):
+            case .refused(let reason), .unvouched(let reason):
                 refused.append(Refusal(kind: record.kind, id: record.id, reason: reason))
                 continue
             case .unchanged: write = nil
-            case .insert(let new): write = (new, sender.site.rawValue)
+            case .insert(let new, let exact): write = (new, exact ? sender.site.rawValue : nil)
             case .update(let merged, let exact): write = (merged, exact ? sender.site.rawValue : nil)
             }
             if let (version, origin) = write {
@@ -104,6 +107,33 @@ struct PostgresPush {
         try PostgresSites.raiseCounters(session, to: highest)
         try noteRefusals(refused, of: records)
         return PushResponse(changed: changed, conflicted: conflicted, refused: refused)
+    }
+
+    /// A version with other devices' changes the server lacks: taken with the versions those
+    /// devices pushed and the server held back, or held back itself (`Vouching`). The record's
+    /// unit is locked (its digest row), so pushes of it take turns here too.
+    private func vouch(_ record: RemoteRecord, reason: String, stored: (unit: String, version: RecordVersion)?,
+                       authority: PushAuthority) throws -> RecordIntake.Decision {
+        let key: [Bind] = [.text(record.kind), .text(record.id)]
+        let held = try session.rows("SELECT pusher, sites, version FROM held_versions WHERE kind = $1 AND id = $2 AND unit = $3",
+                                    key + [.text(record.unit)]).compactMap { row in
+            HeldVersionText.held(pusher: try row.text("pusher"), sites: try row.text("sites"), version: try row.text("version"))
+        }
+        let vouched = RecordIntake.vouch(record, reason: reason, stored: stored, authority: authority, sender: sender.site, held: held)
+        let released = vouched.keep == nil ? vouched.release.union([sender.site]) : vouched.release
+        if !released.isEmpty {
+            let pushers = Bind.texts(released.map(\.rawValue).sorted())
+            try session.run("DELETE FROM held_versions WHERE kind = $1 AND id = $2 AND pusher = ANY($3)", key + [pushers])
+            try session.run("DELETE FROM push_refusals WHERE kind = $1 AND id = $2 AND site = ANY($3)", key + [pushers])
+        }
+        if let keep = vouched.keep {
+            try session.run("""
+            INSERT INTO held_versions (kind, id, pusher, unit, sites, version, held_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT (kind, id, pusher) DO UPDATE SET unit = excluded.unit, sites = excluded.sites, version = excluded.version, held_at = excluded.held_at
+            """, key + [.text(keep.pusher.rawValue), .text(record.unit), .text(HeldVersionText.sites(keep.sites)),
+                        .text(HeldVersionText.version(keep.version)), .integer(now)])
+        }
+        return vouched.decision
     }
 
     /// The columns of written rows, as arrays for `unnest`.
@@ -152,8 +182,13 @@ struct PostgresPush {
         let refusedKeys = Set(refused.map { "\($0.kind)/\($0.id)" })
         let accepted = records.filter { !refusedKeys.contains("\($0.kind)/\($0.id)") }
         if !accepted.isEmpty {
-            try session.run("DELETE FROM push_refusals WHERE site = $1 AND (kind, id) IN (SELECT * FROM unnest($2::text[], $3::text[]))",
-                            [site, .texts(accepted.map(\.kind)), .texts(accepted.map(\.id))])
+            // With any version held back for this site before and now taken (or held by the
+            // server as it is): one round trip.
+            try session.run("""
+            WITH taken AS (SELECT * FROM unnest($2::text[], $3::text[]) AS t(kind, id)),
+                 unheld AS (DELETE FROM held_versions WHERE pusher = $1 AND (kind, id) IN (SELECT kind, id FROM taken))
+            DELETE FROM push_refusals WHERE site = $1 AND (kind, id) IN (SELECT kind, id FROM taken)
+            """, [site, .texts(accepted.map(\.kind)), .texts(accepted.map(\.id))])
         }
         let units = Dictionary(records.map { ("\($0.kind)/\($0.id)", $0.unit) }, uniquingKeysWith: { first, _ in first })
         for refusal in refused {

@@ -20,6 +20,7 @@ enum PostgresSchema {
         Migration(version: 7, name: "syncs by bundle", sql: version7),
         Migration(version: 8, name: "bundle keys sealed with the server's secret", sql: version8),
         Migration(version: 9, name: "what each token and unit pushed each day, and their limits", sql: version9),
+        Migration(version: 10, name: "pushed versions held until their other devices show their part", sql: version10),
     ]
 
     static var latestVersion: Int { all.last!.version }
@@ -186,6 +187,13 @@ enum PostgresSchema {
     CREATE TABLE push_usage (day text COLLATE "C" NOT NULL, holder text COLLATE "C" NOT NULL, records bigint NOT NULL, bytes bigint NOT NULL,
                              PRIMARY KEY (day, holder));
     CREATE TABLE push_quotas (holder text COLLATE "C" PRIMARY KEY, records_per_day bigint NOT NULL, bytes_per_day bigint NOT NULL)
+    """
+
+    // Pushed versions held back until their other devices show their part, as on SQLite (15).
+    private static let version10 = """
+    CREATE TABLE held_versions (kind text COLLATE "C" NOT NULL, id text COLLATE "C" NOT NULL, pusher text COLLATE "C" NOT NULL,
+                                unit text COLLATE "C" NOT NULL, sites text NOT NULL, version text NOT NULL, held_at bigint NOT NULL,
+                                PRIMARY KEY (kind, id, pusher))
     """
 
     /// A migration's statements: split at each `;` outside a `$$` body (the extended protocol

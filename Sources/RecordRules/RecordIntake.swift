@@ -10,17 +10,20 @@ public enum RecordIntake {
         /// `exactlyUpstream`: what is held is exactly what came (a laptop marks such a version
         /// as the server's, so it is not pushed back).
         case unchanged(exactlyUpstream: Bool)
-        /// A record new to the store.
-        case insert(RecordVersion)
+        /// A record new to the store; `exact` when it is exactly what came.
+        case insert(RecordVersion, exact: Bool)
         /// The merge of what was held and what came; `exact` when it is exactly what came.
         case update(RecordVersion, exact: Bool)
         case refused(String)
+        /// A pushed version with changes of other sites the server does not hold, and nothing
+        /// else wrong: the store asks `vouch` with the versions it holds back for this record.
+        case unvouched(String)
 
         /// Whether the version to write holds concurrent differing values.
         public var isConflicted: Bool {
             switch self {
-            case .insert(let version), .update(let version, _): !version.conflictedFields.isEmpty
-            case .unchanged, .refused: false
+            case .insert(let version, _), .update(let version, _): !version.conflictedFields.isEmpty
+            case .unchanged, .refused, .unvouched: false
             }
         }
     }
@@ -36,9 +39,10 @@ public enum RecordIntake {
         if let stored, stored.unit == remote.unit, stored.version == remote.version { return .unchanged(exactlyUpstream: true) }
         if let problem = RemoteRecordCheck.problem(with: remote, plausible: authority != nil) { return .refused(problem) }
         if let authority, let problem = remote.version.authorshipProblem(against: stored?.version, authority: authority) {
+            if case .unknownChange = problem, stored.map({ $0.unit == remote.unit }) ?? true { return .unvouched(problem.description) }
             return .refused(problem.description)
         }
-        guard let stored else { return .insert(remote.version) }
+        guard let stored else { return .insert(remote.version, exact: true) }
         guard stored.unit == remote.unit else { return .refused(otherUnit(kind: kind, id: remote.id, unit: stored.unit)) }
         let merged: RecordVersion
         do {
@@ -55,6 +59,34 @@ public enum RecordIntake {
         }
         if merged == stored.version { return .unchanged(exactlyUpstream: merged == remote.version) }
         return .update(merged, exact: merged == remote.version)
+    }
+
+    /// What a store does with a version `decide` found `unvouched`, given the versions of the
+    /// same record it holds back (`held`, of any pusher): the decision for this push, the held
+    /// version to keep for the sender (nil: none, delete any), and the other pushers whose held
+    /// versions are used up or forged (delete them, and their refusals of this record).
+    public struct Vouched: Sendable, Equatable {
+        public var decision: Decision
+        public var keep: HeldVersion?
+        public var release: Set<SiteID>
+    }
+
+    public static func vouch(_ remote: RemoteRecord, reason: String, stored: (unit: String, version: RecordVersion)?,
+                             authority: PushAuthority, sender: SiteID, held: [HeldVersion]) -> Vouched {
+        let own = HeldVersion(pusher: sender, sites: authority.ownSites ?? [sender], version: remote.version)
+        let all = held.filter { $0.pusher != sender } + [own]
+        let resolution = Vouching.resolve(stored: stored?.version, held: all)
+        let forgedOthers = Set(resolution.forged.keys).subtracting([sender])
+        if let forgery = resolution.forged[sender] {
+            return Vouched(decision: .refused("伪造的修改: \(forgery); 每台设备只能提交自己的修改"), keep: nil, release: forgedOthers)
+        }
+        guard let merged = resolution.merged, resolution.vouched.contains(sender) else {
+            return Vouched(decision: .refused(reason), keep: own, release: forgedOthers)
+        }
+        let release = forgedOthers.union(resolution.vouched).subtracting([sender])
+        guard let stored else { return Vouched(decision: .insert(merged, exact: merged == remote.version), keep: nil, release: release) }
+        if merged == stored.version { return Vouched(decision: .unchanged(exactlyUpstream: false), keep: nil, release: release) }
+        return Vouched(decision: .update(merged, exact: merged == remote.version), keep: nil, release: release)
     }
 
     /// Why a pushed record of a unit outside the device's scope is refused.

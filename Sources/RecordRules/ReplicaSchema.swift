@@ -4,9 +4,9 @@
 /// the SQLite replica's last migration.
 public enum ReplicaSchema {
     /// The SQLite replica's newest schema.
-    public static let latest = 14
+    public static let latest = 15
     /// The oldest schema whose records a replica of this schema takes as they are: every schema
-    /// since 5 has the same record kinds and fields (6 to 14 added only tables, columns and
+    /// since 5 has the same record kinds and fields (6 to 15 added only tables, columns and
     /// indexes of their own), so a server keeps serving laptops of the previous release.
     public static let oldestSameRecords = 5
 

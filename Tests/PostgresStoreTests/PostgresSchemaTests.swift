@@ -21,6 +21,7 @@ struct PostgresSchemaTests {
             7: "ae549b611461f55bebdbac271df3a009e236777b889695cdc00a9d9196dfad66",
             8: "4094dc43e92f60af4a822494923d52da80e41e1e491dc68d127a9403219c14de",
             9: "8da3964f665444d8447e4e171dbeb818ef8c9ff15dfa1e674cb4995307754578",
+            10: "e4daed17a9e0d48d1231d5bea920d263962c4a5cc7e8d375a4c911d3785a3ebf",
         ]
         for migration in PostgresSchema.all {
             let digest = SHA256.hash(data: Data(migration.sql.utf8)).map { String(format: "%02x", $0) }.joined()

@@ -39,6 +39,7 @@ struct SchemaTests {
             12: "59e7e4f8cb6c66ddc70d016870575ee805c6ec865d40a3d61ed7dbc5b3565dec",
             13: "31e819a91dabc557482b917ad0a03a670d302c8feb734f120835954950472923",
             14: "8867e2205547dbccb3e1ee82c63e3543cb6aa30cde73d1310018ee337779cd74",
+            15: "bb7b4126cd1d9c445c47cc2ab376edda9a5f7f007d9c44ce314c00e73adff6dc",
         ]
         for migration in Migrations.all {
             let digest = SHA256.hash(data: Data(migration.sql.utf8)).map { String(format: "%02x", $0) }.joined()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Records
 import Storage
+import SyncCore
 
 struct StatusCommand: ParsableCommand, ExampleProviding {
     static let configuration = CommandConfiguration(
@@ -78,7 +79,9 @@ enum StatusFormatter {
         }
         if let server = status.serverURL { lines.append("服务器: \(server)") }
         if !status.rejections.isEmpty {
-            lines.append("服务器拒收的记录 (\(status.rejections.count)):")
+            let awaiting = status.rejections.filter { $0.reason.hasPrefix(Refusal.awaitingOwnerMark) }.count
+            lines.append(awaiting == status.rejections.count ? "暂存在服务器上、等本单位另一台电脑同步后合并的记录 (\(awaiting)):"
+                         : "服务器拒收的记录 (\(status.rejections.count)\(awaiting > 0 ? ", 其中 \(awaiting) 条暂存待合并" : "")):")
             for rejection in status.rejections {
                 let kind = RecordKind(rawValue: rejection.kind)
                 lines.append("  \(kind?.label ?? rejection.kind) \(TextRule.printable(rejection.id)): \(TextRule.printable(rejection.reason))")

@@ -129,7 +129,13 @@ enum SyncOutcome {
                 Terminal.progress("同步中: 已推送 \(progress.pushed), 已拉取 \(progress.pulled)", asLines: progressLines)
             }
             Terminal.endProgress()
-            for refusal in report.refused {
+            let awaiting = report.refused.filter(\.isAwaitingOwner)
+            if !awaiting.isEmpty {
+                let named = awaiting.prefix(5).map { "\(RecordKind(rawValue: $0.kind)?.label ?? $0.kind) \(TextRule.printable($0.id))" }
+                Terminal.error("暂存在服务器上 \(awaiting.count) 条记录 (\(named.joined(separator: ", "))\(awaiting.count > 5 ? " 等" : "")): "
+                               + "其中有本单位另一台电脑的修改, 服务器还没有 (服务器可能从备份恢复过)。那台电脑同步后自动合并, 不必做任何事, 也不要改 id")
+            }
+            for refusal in report.refused where !refusal.isAwaitingOwner {
                 Terminal.error("未被接受: \(refusal.kind) \(refusal.id): \(refusal.reason)")
                 if let kind = RecordKind(rawValue: refusal.kind) { Terminal.error("  解决: " + wayOut(kind, id: refusal.id, reason: refusal.reason)) }
             }
@@ -143,25 +149,35 @@ enum SyncOutcome {
         if report.restarted { Terminal.error("服务器的数据曾从备份恢复; 已重新核对全部记录") }
         switch report.converged {
         case true?: Terminal.error("已与服务器核对: 一致")
+        case false? where !report.refused.isEmpty && report.refused.allSatisfy(\.isAwaitingOwner):
+            Terminal.error("与服务器尚不一致: \(report.refused.count) 条记录等本单位另一台电脑同步后合并")
         case false? where !report.refused.isEmpty:
-            Terminal.error("与服务器不一致: 有 \(report.refused.count) 条记录被拒收; 按上面的 \"解决\" 处理后再同步")
+            Terminal.error("与服务器不一致: 有 \(report.refused.filter { !$0.isAwaitingOwner }.count) 条记录被拒收; 按上面的 \"解决\" 处理后再同步")
         case false?: Terminal.error("警告: 同步后与服务器的数据摘要不一致 (可能有人同时在同步); 请再运行一次 gongkai sync")
         case nil: break
         }
     }
 
     /// What the user can do about a record the server refused.
+    /// Renaming is offered only where the id itself is what the server refuses (it belongs to
+    /// another unit): anywhere else a renamed record is a second copy the township counts twice.
     static func wayOut(_ kind: RecordKind, id: String, reason: String) -> String {
+        if reason.hasPrefix(Refusal.awaitingOwnerMark) {
+            return "不必处理: 本单位另一台电脑同步后, 这条记录自动合并"
+        }
         if reason.contains("已属于单位") || reason.contains("不属于本副本") || reason.contains("无权写入") {
             return "gongkai \(kind.singular) rename \(id) [新id]   # 改用新 id, 内容不变"
         }
-        return "gongkai \(kind.singular) edit \(id) … 改正后再同步; 或 gongkai \(kind.singular) rename \(id) 改用新 id"
+        if reason.contains("分叉") || reason.contains("reset-site") { return "gongkai reset-site 后再同步" }
+        return "gongkai \(kind.singular) edit \(id) … 改正后再同步"
     }
 
-    /// Records the server would not take make the run a failure the user must look at (exit 1).
+    /// Records the server would not take make the run a failure the user must look at (exit 1);
+    /// records it holds until another device syncs are not the user's to fix.
     static func failIfRefused(_ report: SyncReport) throws {
-        guard !report.refused.isEmpty else { return }
-        throw CLIError.failure("服务器拒收了 \(report.refused.count) 条记录 (原因见上, 也可用 gongkai status 查看); 其余记录已同步")
+        let refused = report.refused.filter { !$0.isAwaitingOwner }
+        guard !refused.isEmpty else { return }
+        throw CLIError.failure("服务器拒收了 \(refused.count) 条记录 (原因见上, 也可用 gongkai status 查看); 其余记录已同步")
     }
 
     /// The final line the contract fixes.

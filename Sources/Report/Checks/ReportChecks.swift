@@ -187,8 +187,8 @@ public enum ReportChecks {
         guard !refused.isEmpty else { return CheckResult("DATA-REFUSED", .warning, ok: true, "没有被服务器拒收而未处理的记录") }
         let villages = refused.map { "\(names[$0.unit] ?? $0.unit) (\($0.unit)) \($0.records.count) 条" }
         return CheckResult("DATA-REFUSED", .warning, ok: false,
-                           "以下村有记录被服务器拒收, 不在报告中: " + villages.joined(separator: ", ")
-                               + "; 请该村按 gongkai status 的提示处理 (例如 gongkai request rename 旧id) 后再同步",
+                           "以下村有记录未进入服务器 (被拒收, 或暂存待合并), 不在报告中: " + villages.joined(separator: ", ")
+                               + "; 请该村按 gongkai status 的提示处理后再同步 (暂存待合并的, 该村其他电脑同步后自动进入)",
                            records: refused.flatMap(\.records).map(ref))
     }
 

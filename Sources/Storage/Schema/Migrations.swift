@@ -18,6 +18,7 @@ enum Migrations {
         Migration(version: 12, name: "syncs by bundle", sql: version12),
         Migration(version: 13, name: "bundle keys sealed with the server's secret", sql: version13),
         Migration(version: 14, name: "what each token and unit pushed each day, and their limits", sql: version14),
+        Migration(version: 15, name: "pushed versions held until their other devices show their part", sql: version15),
     ]
 
     /// See `ReplicaSchema.oldestSameRecords`.
@@ -368,5 +369,24 @@ extension Migrations {
     CREATE TABLE push_usage (day TEXT NOT NULL, holder TEXT NOT NULL, records INTEGER NOT NULL, bytes INTEGER NOT NULL,
                              PRIMARY KEY (day, holder)) WITHOUT ROWID;
     CREATE TABLE push_quotas (holder TEXT PRIMARY KEY, records_per_day INTEGER NOT NULL, bytes_per_day INTEGER NOT NULL);
+    """
+}
+
+extension Migrations {
+    // Pushed versions a server holds back because they carry other devices' changes it does not
+    // have (after a restore from a backup), until those devices show them (`Vouching`): one per
+    // record and pushing site. `sites` are the sites the pusher speaks for; `version` the
+    // compact form as JSON (`HeldVersionText`).
+    static let version15 = """
+    CREATE TABLE held_versions (
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        pusher TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        sites TEXT NOT NULL,
+        version TEXT NOT NULL,
+        held_at INTEGER NOT NULL,
+        PRIMARY KEY (kind, id, pusher)
+    ) WITHOUT ROWID;
     """
 }

@@ -24,20 +24,36 @@ struct RemoteApplier {
         guard let kind = RecordKind(rawValue: remote.kind) else { return .refused("未知的记录类别 \(remote.kind)") }
         let table = RecordTable(kind)
         let stored = try table.load(connection, id: remote.id)
-        let decision = try RecordIntake.decide(remote, stored: stored.map { ($0.unit, $0.version) }, authority: authority)
+        var decision = try RecordIntake.decide(remote, stored: stored.map { ($0.unit, $0.version) }, authority: authority)
+        if case .unvouched(let reason) = decision {
+            decision = try vouch(remote, reason: reason, stored: stored)
+        }
         switch decision {
-        case .refused(let reason):
+        case .refused(let reason), .unvouched(let reason):
             return .refused(reason)
         case .unchanged(let exactlyUpstream):
             if fromUpstream && exactlyUpstream { try table.markFromUpstream(connection, id: remote.id) }
             return .unchanged
-        case .insert(let version):
+        case .insert(let version, let exact):
             session.observe(version.clock)
-            try table.insert(connection, session, id: remote.id, unit: remote.unit, version: version, fromUpstream: fromUpstream, origin: pusher)
+            try table.insert(connection, session, id: remote.id, unit: remote.unit, version: version, fromUpstream: fromUpstream && exact,
+                             origin: exact ? pusher : nil)
         case .update(let merged, let exact):
             session.observe(remote.version.clock)
             try table.update(connection, session, stored!, version: merged, fromUpstream: fromUpstream && exact, origin: exact ? pusher : nil)
         }
         return .changed(conflicted: decision.isConflicted)
+    }
+
+    /// A version with other devices' changes the server lacks: taken with the versions those
+    /// devices pushed and the server held back, or held back itself (`Vouching`).
+    private func vouch(_ remote: RemoteRecord, reason: String, stored: StoredRecord?) throws -> RecordIntake.Decision {
+        guard let authority, let pusher, let sender = SiteID(pusher) else { return .refused(reason) }
+        let held = try HeldVersions.load(connection, kind: remote.kind, id: remote.id, unit: remote.unit)
+        let vouched = RecordIntake.vouch(remote, reason: reason, stored: stored.map { ($0.unit, $0.version) }, authority: authority,
+                                         sender: sender, held: held)
+        try HeldVersions.release(connection, kind: remote.kind, id: remote.id, pushers: vouched.keep == nil ? vouched.release.union([sender]) : vouched.release)
+        if let keep = vouched.keep { try HeldVersions.keep(connection, kind: remote.kind, id: remote.id, unit: remote.unit, keep, now: session.now) }
+        return vouched.decision
     }
 }

@@ -269,8 +269,11 @@ public struct ServingStore: Sendable, SyncServingStore {
         let siteValue = SQLiteValue.text(site.rawValue)
         let refusedKeys = Set(refused.map { "\($0.kind)/\($0.id)" })
         if try connection.integer("SELECT count(*) FROM push_refusals WHERE site = ?", [siteValue]) > 0 {
+            // A record held back for this site (every held one is also refused) and now taken
+            // (or held by the server as it is) is held no longer.
             for record in records where !refusedKeys.contains("\(record.kind)/\(record.id)") {
                 try connection.run("DELETE FROM push_refusals WHERE site = ? AND kind = ? AND id = ?", [siteValue, .text(record.kind), .text(record.id)])
+                try connection.run("DELETE FROM held_versions WHERE pusher = ? AND kind = ? AND id = ?", [siteValue, .text(record.kind), .text(record.id)])
             }
         }
         let units = Dictionary(records.map { ("\($0.kind)/\($0.id)", $0.unit) }, uniquingKeysWith: { first, _ in first })

@@ -33,8 +33,8 @@ public enum AuthorshipProblem: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unknownChange(let dot):
-            "含有站点 \(dot.site) 的修改 \(dot), 服务器上没有, 视为伪造: 每台设备只能提交自己的修改。"
-                + "若服务器曾从备份恢复, 待写这条修改的设备同步后, 下次同步会自动重试"
+            Refusal.awaitingOwnerMark + " 这条记录含有另一台设备 (站点 \(dot.site)) 的修改, 服务器上还没有 (服务器可能从备份恢复过)。"
+                + "已暂存在服务器上, 那台设备同步后自动合并, 不必做任何事; 每台设备只能替自己提交修改, 所以要等那台设备"
         case .alteredChange(let dot, let field):
             "伪造的修改: 站点 \(dot.site) 的修改 \(dot) 在字段 \(field.prefix(40)) 中的内容与服务器上的不同; 每台设备只能提交自己的修改"
         case .counterJump(let dot, let ceiling):
@@ -53,19 +53,27 @@ extension RecordVersion {
     /// has seen and since overwritten cannot be checked, and needs not be: the merge drops it.)
     public func authorshipProblem(against stored: RecordVersion?, authority: PushAuthority) -> AuthorshipProblem? {
         let known = stored?.clock ?? VersionVector()
-        for (site, counter) in clock.counters where counter > known[site] {
+        // An unknown change of another site is said last: everything else about the version
+        // checked, it is one the server may take once that site's device has shown it
+        // (`Vouching`).
+        var unknown: Dot?
+        for (site, counter) in clock.counters.sorted(by: { $0.key.rawValue < $1.key.rawValue }) where counter > known[site] {
             let dot = Dot(site: site, counter: counter)
-            guard authority.owns(site) else { return .unknownChange(dot) }
+            guard authority.owns(site) else {
+                unknown = unknown ?? dot
+                continue
+            }
             if counter > authority.counterCeiling { return .counterJump(dot, ceiling: authority.counterCeiling) }
         }
-        guard let stored, authority.ownSites != nil else { return nil }
-        for (field, register) in fields {
-            for entry in register where !authority.owns(entry.dot.site) {
-                if let held = stored.fields[field]?.first(where: { $0.dot == entry.dot }), held != entry {
-                    return .alteredChange(entry.dot, field: field)
+        if let stored, authority.ownSites != nil {
+            for (field, register) in fields {
+                for entry in register where !authority.owns(entry.dot.site) {
+                    if let held = stored.fields[field]?.first(where: { $0.dot == entry.dot }), held != entry {
+                        return .alteredChange(entry.dot, field: field)
+                    }
                 }
             }
         }
-        return nil
+        return unknown.map { .unknownChange($0) }
     }
 }

@@ -137,6 +137,13 @@ public struct Refusal: Sendable, Equatable {
         self.id = id
         self.reason = reason
     }
+
+    /// How a refusal's reason begins when the server keeps the version until another device
+    /// shows its part (`Vouching`): nothing for the user to do, the record comes in by itself.
+    public static let awaitingOwnerMark = "暂存待合并:"
+
+    /// Whether the server keeps the version and will take it by itself.
+    public var isAwaitingOwner: Bool { reason.hasPrefix(Refusal.awaitingOwnerMark) }
 }
 
 public struct PushResponse: Sendable, Equatable {

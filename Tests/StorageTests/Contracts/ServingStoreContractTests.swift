@@ -12,6 +12,8 @@ import TestSupport
 struct ServingFixture: Sendable {
     let store: any SyncServingStore
     let villageToken = "gk_contract_village"
+    /// A second laptop of the same village.
+    let secondVillageToken = "gk_contract_village_2"
     let townshipToken = "gk_contract_township"
     let revokedToken = "gk_contract_revoked"
     let otherVillage = GovernmentUnit(code: "640522100202", name: "别村", parent: township.code)
@@ -41,6 +43,7 @@ enum ServingStoreImplementation: String, CaseIterable, Sendable {
             _ = try server.units.addVillage(code: village.code, name: village.name)
             _ = try server.units.addVillage(code: fixture.otherVillage.code, name: fixture.otherVillage.name)
             _ = try server.devices.issueToken(fixture.villageToken, unit: village.code, secret: testServerSecret, now: 1)
+            _ = try server.devices.issueToken(fixture.secondVillageToken, unit: village.code, secret: testServerSecret, now: 1)
             _ = try server.devices.issueToken(fixture.townshipToken, unit: township.code, secret: testServerSecret, now: 1)
             _ = try server.devices.issueToken(fixture.revokedToken, unit: village.code, secret: testServerSecret, now: 1)
             _ = try server.devices.revokeToken(fixture.revokedToken, now: 2)
@@ -54,6 +57,7 @@ enum ServingStoreImplementation: String, CaseIterable, Sendable {
             _ = try server.addVillage(code: village.code, name: village.name)
             _ = try server.addVillage(code: fixture.otherVillage.code, name: fixture.otherVillage.name)
             _ = try server.issueToken(fixture.villageToken, unit: village.code, secret: testServerSecret, now: 1)
+            _ = try server.issueToken(fixture.secondVillageToken, unit: village.code, secret: testServerSecret, now: 1)
             _ = try server.issueToken(fixture.townshipToken, unit: township.code, secret: testServerSecret, now: 1)
             _ = try server.issueToken(fixture.revokedToken, unit: village.code, secret: testServerSecret, now: 1)
             _ = try server.revokeToken(fixture.revokedToken, now: 2)
@@ -197,6 +201,50 @@ struct ServingStoreContractTests {
         let listed = try fixture.store.changes(after: nil, for: townshipSite.site, scope: .everything, limit: 100, now: 12).records
         #expect(listed.map(\.id) == [own.id])
         #expect(try fixture.store.digest(scope: .everything) != before)
+    }
+
+    @Test("after a restore: a version with another laptop's change is held, not stored, until that laptop shows it; a forged one never is",
+          arguments: ServingStoreImplementation.available)
+    func heldUntilShown(implementation: ServingStoreImplementation) throws {
+        let fixture = try implementation.make()
+        // Given two laptops of one village, each with its own token, and a server that holds
+        // nothing of their records (restored from a backup taken before)
+        let (a, records, _) = try laptopChanges(fixture.scratch)
+        let b = SiteInfo(site: SiteID("00000000000000b2")!, deviceName: "二号机", unit: village.code)
+        let peerA = try access(fixture, fixture.villageToken).peer
+        let peerB = try access(fixture, fixture.secondVillageToken).peer
+        try fixture.store.registerPeer(a, as: peerA, counter: 0, now: 10)
+        try fixture.store.registerPeer(b, as: peerB, counter: 0, now: 10)
+        func edited(_ record: RemoteRecord, by site: SiteID, _ counter: UInt64, _ name: String) -> RemoteRecord {
+            RemoteRecord(kind: record.kind, id: record.id, unit: record.unit,
+                         version: record.version.writing(["applicant_name": name], dot: Dot(site: site, counter: counter), at: 1_600_000_100))
+        }
+        // Both laptops hold record 0 as a wrote it and b edited it; a alone claims b edited record 1
+        let shared = edited(records[0], by: b.site, 1, "乙")
+        let claimed = edited(records[1], by: b.site, 7, "冒名")
+        let someone = SiteID("00000000000000c3")!
+        // When a pushes them
+        let first = try fixture.store.applyPushed([shared, claimed], from: a, as: peerA, now: 11)
+        // Then both are held: refused as waiting for b, nothing stored, nothing listed
+        #expect(first.changed == 0 && first.refused.count == 2 && first.refused.allSatisfy(\.isAwaitingOwner), "\(first.refused)")
+        #expect(try fixture.store.changes(after: nil, for: someone, scope: .everything, limit: 100, now: 12).records.isEmpty)
+        // When b pushes the record it holds: taken, merged with a's held version
+        let second = try fixture.store.applyPushed([shared], from: b, as: peerB, now: 12)
+        #expect(second.changed == 1 && second.refused.isEmpty, "\(second.refused)")
+        #expect(try fixture.store.changes(after: nil, for: someone, scope: .everything, limit: 100, now: 13).records == [shared])
+        // And b altering a's change of record 2 while a holds it is a forgery, refused outright
+        let third = edited(records[2], by: b.site, 2, "乙")
+        #expect(try fixture.store.applyPushed([third], from: a, as: peerA, now: 13).refused.allSatisfy(\.isAwaitingOwner))
+        var altered = third.version
+        altered.fields["content"] = FieldRegister([FieldEntry(dot: altered.fields["content"]!.first!.dot, value: "被改的内容", writtenAt: 1)])
+        let forged = try fixture.store.applyPushed([RemoteRecord(kind: third.kind, id: third.id, unit: third.unit, version: altered)],
+                                                   from: b, as: peerB, now: 14)
+        #expect(forged.changed == 0 && forged.refused.count == 1 && !forged.refused[0].isAwaitingOwner && forged.refused[0].reason.contains("伪造"),
+                "\(forged.refused)")
+        // And a's claim of b's change b never made stays out, however often a sends it
+        let again = try fixture.store.applyPushed([shared, claimed], from: a, as: peerA, now: 15)
+        #expect(again.changed == 0 && again.refused.map(\.id) == [claimed.id] && again.refused[0].isAwaitingOwner)
+        #expect(try fixture.store.changes(after: nil, for: someone, scope: .everything, limit: 100, now: 16).records == [shared])
     }
 
     @Test("a push that would pass the token's day limit is refused whole and stores nothing; the next day it is taken",
