@@ -179,3 +179,35 @@ public struct PostgresServerStore: Sendable {
         UnitInfo(code: unit.code, name: unit.name, parent: unit.parent)
     }
 }
+
+extension PostgresServerStore {
+    /// Every token hash held, with when it was revoked (nil: valid).
+    public func tokenStates() throws -> [String: Int64?] {
+        try pool.withSession { session in
+            var states: [String: Int64?] = [:]
+            for row in try session.rows("SELECT hash, revoked_at FROM device_tokens") { states[try row.text("hash")] = try row.optionalInteger("revoked_at") }
+            return states
+        }
+    }
+
+    /// Makes the database agree with the token journal, as `DeviceStore.apply` does.
+    public func apply(_ plan: TokenJournal.Plan) throws -> [TokenJournal.Issued] {
+        try pool.transaction { session in
+            var missingUnit: [TokenJournal.Issued] = []
+            for token in plan.reinstate {
+                guard !(try session.rows("SELECT 1 FROM units WHERE code = $1", [.text(token.unit)]).isEmpty) else {
+                    missingUnit.append(token)
+                    continue
+                }
+                try session.run("""
+                INSERT INTO device_tokens (hash, unit, issued_at, relay, bundle_key) VALUES ($1, $2, $3, $4, nullif($5, ''))
+                ON CONFLICT (hash) DO NOTHING
+                """, [.text(token.hash), .text(token.unit), .integer(token.at), .flag(token.relays), .text(token.sealedKey ?? "")])
+            }
+            for (hash, at) in plan.revoke {
+                try session.run("UPDATE device_tokens SET revoked_at = $1 WHERE hash = $2 AND revoked_at IS NULL", [.integer(at), .text(hash)])
+            }
+            return missingUnit
+        }
+    }
+}

@@ -33,6 +33,11 @@ public struct DeviceToken: Sendable, Equatable {
         Hex.string(Array(SHA256.hash(data: Array(token.utf8))))
     }
 
+    /// Whether `text` is a token's hash as `hash(of:)` writes it.
+    public static func isHash(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+
     /// The name a token goes by in a bundle file: a digest of its hash, so that the hash never
     /// travels.
     public static func bundleName(ofHash hash: String) -> String {

@@ -3,15 +3,16 @@ import Records
 import ArgumentParser
 import Foundation
 import PostgresStore
+import RecordRules
 import Storage
 import SyncCore
 
 struct AdminCommand: ParsableCommand, ExampleProviding {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "管理乡镇服务器的数据库: 登记、列出、移动、删除单位, 发放、列出、吊销设备令牌。",
+        abstract: "管理乡镇服务器的数据库: 登记、列出、移动、删除单位, 发放、列出、吊销设备令牌, 从备份恢复。",
         subcommands: [AdminAddUnit.self, AdminListUnits.self, AdminMoveUnit.self, AdminRemoveUnit.self, AdminIssueToken.self, AdminListTokens.self,
-                      AdminRevokeToken.self, AdminSetQuota.self, AdminMigrate.self]
+                      AdminRevokeToken.self, AdminSetQuota.self, AdminMigrate.self, AdminRestore.self]
     )
 
     static let examples = [
@@ -98,7 +99,13 @@ struct AdminIssueToken: ParsableCommand, ExampleProviding {
         let opened = try server.open()
         defer { try? opened.close() }
         let secret = try ServerSecretFile.loadOrCreate(ServerSecretFile.path(for: opened))
-        let owner = try opened.issueToken(token, unit: unit, relays: relay, secret: secret, now: WallClock.now())
+        let now = WallClock.now()
+        let owner = try opened.issueToken(token, unit: unit, relays: relay, secret: secret, now: now)
+        let hash = DeviceToken.hash(of: token)
+        // Also in the journal beside the database, so that a restore from an older backup keeps it.
+        try TokenJournalFile.append(.issued(.init(hash: hash, unit: owner.code, relays: relay,
+                                                  sealedKey: BundleKey.seal(BundleKey.derive(token: token), tokenHash: hash, secret: secret), at: now)),
+                                    for: opened)
         print(token)
         if relay {
             Terminal.error("以上是 \(owner.code) \(owner.name) 的中继令牌, 只显示这一次; 在该单位的服务器上运行 gongkai sync --db 服务器数据库 --server 地址 --token 令牌")
@@ -125,10 +132,19 @@ struct AdminRevokeToken: ParsableCommand, ExampleProviding {
         let opened = try server.open()
         defer { try? opened.close() }
         let unit: String
+        let hash: String
+        let now = WallClock.now()
         switch (token, id) {
-        case (let token?, nil): unit = try opened.revokeToken(token, now: WallClock.now())
-        case (nil, let id?): unit = try opened.revokeToken(id: id, now: WallClock.now())
+        case (let token?, nil): (unit, hash) = (try opened.revokeToken(token, now: now), DeviceToken.hash(of: token))
+        case (nil, let id?): (unit, hash) = (try opened.revokeToken(id: id, now: now), try opened.tokenHash(id: id))
         default: throw CLIError.usage("请用 --token 令牌 或 --id 编号 (二者选一) 指定要吊销的令牌")
+        }
+        // Also in the journal beside the database: a restore from an older backup cannot undo it.
+        do {
+            try TokenJournalFile.append(.revoked(hash: hash, at: now), for: opened)
+        } catch {
+            throw CLIError.failure("已在数据库中吊销, 但写不进令牌记录文件 \(TokenJournalFile.path(for: opened)) (\(error)); "
+                                   + "若以后从备份恢复, 请再吊销一次这个令牌")
         }
         print("已吊销单位 \(unit) 的一个设备令牌")
     }

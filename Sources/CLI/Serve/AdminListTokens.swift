@@ -20,6 +20,8 @@ struct AdminListTokens: ParsableCommand, ExampleProviding {
     func run() throws {
         let opened = try server.open()
         defer { try? opened.close() }
+        // A database restored from a backup is first made to agree with the token journal.
+        for line in TokenJournalFile.lines(try TokenJournalFile.reconcile(opened, now: WallClock.now())) { Terminal.error(line) }
         let tokens = try opened.deviceTokens()
         if json {
             print(JSONValue.array(tokens.map(Self.json)).rendered())

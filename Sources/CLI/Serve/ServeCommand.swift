@@ -59,6 +59,9 @@ struct ServeCommand: AsyncParsableCommand, ExampleProviding {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "gongkai")
         logger.logLevel = .info
+        // A database put back from a backup: revocations it lost made again, tokens issued since
+        // put back, and said in the log, before any device is answered.
+        for line in TokenJournalFile.lines(try TokenJournalFile.reconcile(opened, now: WallClock.now())) { logger.notice("\(line)") }
         var configuration = ServerConfiguration()
         configuration.host = host
         configuration.port = port

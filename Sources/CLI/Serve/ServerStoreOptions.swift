@@ -127,6 +127,20 @@ enum ServerDatabase {
         }
     }
 
+    func tokenStates() throws -> [String: Int64?] {
+        switch self {
+        case .sqlite(let replica): try replica.devices.tokenStates()
+        case .postgres(let store): try store.tokenStates()
+        }
+    }
+
+    func apply(_ plan: TokenJournal.Plan) throws -> [TokenJournal.Issued] {
+        switch self {
+        case .sqlite(let replica): try replica.devices.apply(plan)
+        case .postgres(let store): try store.apply(plan)
+        }
+    }
+
     func deviceTokens() throws -> [DeviceToken] {
         switch self {
         case .sqlite(let replica): try replica.devices.deviceTokens()

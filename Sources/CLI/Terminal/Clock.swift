@@ -21,6 +21,14 @@ enum WallClock {
         return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 
+    /// `20261127-102405` in local time, for a file's name.
+    static func fileStamp(_ seconds: Int64) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+
     /// ISO 8601 in UTC, for JSON.
     static func iso(_ seconds: Int64) -> String {
         let formatter = ISO8601DateFormatter()

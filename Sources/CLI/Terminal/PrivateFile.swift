@@ -23,6 +23,17 @@ enum PrivateFile {
         guard fsync(descriptor) == 0 else { throw CLIError.failure("无法写入 \(path): \(String(cString: strerror(errno)))") }
     }
 
+    /// Appends `line` and a newline to `path` (created 0600 when missing), synced before it
+    /// returns: a journal's entry is on disk once this returns.
+    static func append(_ path: String, line: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw CLIError.failure("无法写入 \(path): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        let bytes = Array((line + "\n").utf8)
+        let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        guard count == bytes.count, fsync(descriptor) == 0 else { throw CLIError.failure("无法写入 \(path): \(String(cString: strerror(errno)))") }
+    }
+
     /// Makes `folder` (and any folder above it that is missing) readable by this user only.
     static func makeFolder(_ folder: String) throws {
         guard !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) else { return }

@@ -128,3 +128,39 @@ public struct DeviceStore: Sendable {
         try database.withConnection { connection in try connection.integer("SELECT count(*) FROM device_tokens") > 0 }
     }
 }
+
+extension DeviceStore {
+    /// Every token hash held, with when it was revoked (nil: valid): what `TokenJournal.plan`
+    /// compares with the journal.
+    public func tokenStates() throws(ReplicaError) -> [String: Int64?] {
+        try database.withConnection { connection in
+            var states: [String: Int64?] = [:]
+            for row in try connection.rows("SELECT hash, revoked_at FROM device_tokens") { states[try row.text("hash")] = try row.optionalInteger("revoked_at") }
+            return states
+        }
+    }
+
+    /// Makes the database agree with the token journal, in one transaction: tokens issued after
+    /// the copy it was restored from are put back (those of a unit it no longer has are
+    /// returned, not put back), revocations it lacks are made again.
+    public func apply(_ plan: TokenJournal.Plan) throws(ReplicaError) -> [TokenJournal.Issued] {
+        try database.withConnection { connection in
+            try connection.transaction {
+                var missingUnit: [TokenJournal.Issued] = []
+                for token in plan.reinstate {
+                    guard !(try connection.rows("SELECT 1 FROM units WHERE code = ?", [.text(token.unit)]).isEmpty) else {
+                        missingUnit.append(token)
+                        continue
+                    }
+                    try connection.run("INSERT OR IGNORE INTO device_tokens (hash, unit, issued_at, relay, bundle_key) VALUES (?, ?, ?, ?, ?)",
+                                       [.text(token.hash), .text(token.unit), .integer(token.at), .integer(token.relays ? 1 : 0),
+                                        token.sealedKey.map(SQLiteValue.text) ?? .null])
+                }
+                for (hash, at) in plan.revoke {
+                    try connection.run("UPDATE device_tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL", [.integer(at), .text(hash)])
+                }
+                return missingUnit
+            }
+        }
+    }
+}
