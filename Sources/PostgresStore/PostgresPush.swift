@@ -61,36 +61,58 @@ struct PostgresPush {
         var order: [String] = []
         var changed = 0, conflicted = 0, changedBytes = 0
         var highest: [SiteID: UInt64] = [:]
-        for record in admitted {
+        var looked = Set(admitted.map { "\($0.kind)/\($0.id)" })
+        // Stages what one record's decision writes, if anything: a new record or a merge, marked
+        // as the pusher's (`origin`) when it is exactly what it sent.
+        func stage(_ record: RemoteRecord, _ version: RecordVersion, origin: String?, conflicts: Bool) {
             let key = "\(record.kind)/\(record.id)"
             let held = stored[key]
+            let kind = RecordKind(rawValue: record.kind)!
+            let compact = version.compact
+            let digest = RecordDigest.of(kind: kind, id: record.id, unit: record.unit, compact: compact)
+            unitDigests[record.unit] = unitDigests[record.unit]! ^ (held?.digest ?? .zero) ^ digest
+            if written[key] == nil { order.append(key) }
+            written[key] = Written(remote: record, version: version, isNew: written[key]?.isNew ?? (held == nil), origin: origin, digest: digest,
+                                   columns: VersionColumns(version, compact: compact))
+            stored[key] = (record.unit, version, digest)
+            changed += 1
+            changedBytes += record.contentBytes
+            if conflicts { conflicted += 1 }
+        }
+        // Decides one record; the reason when it is refused. `authority` nil for a version the
+        // store held, moved aside by a number clash.
+        func take(_ record: RemoteRecord, authority: PushAuthority?, origin pusher: String?) throws -> String? {
+            let key = "\(record.kind)/\(record.id)"
+            if !looked.contains(key) {
+                looked.insert(key)
+                if let row = try session.rows("SELECT \(PostgresRecordRow.columns) FROM records WHERE kind = $1 AND id = $2",
+                                              [.text(record.kind), .text(record.id)]).first {
+                    let found = try PostgresRecordRow(row)
+                    stored[key] = (found.unit, found.version, found.digest)
+                }
+            }
+            let held = stored[key]
             var decision = try RecordIntake.decide(record, stored: held.map { ($0.unit, $0.version) }, authority: authority)
-            if case .unvouched(let reason) = decision {
+            if case .unvouched(let reason) = decision, let authority {
                 decision = try vouch(record, reason: reason, stored: held.map { ($0.unit, $0.version) }, authority: authority)
             }
-            // What to write, if anything: a new record or a merge, marked as the pusher's when
-            // it is exactly what it sent.
-            let write: (version: RecordVersion, origin: String?)?
             switch decision {
-            case .refused(let reason), .unvouched(let reason):
+            case .refused(let reason), .unvouched(let reason): return reason
+            case .unchanged: return nil
+            case .insert(let new, let exact): stage(record, new, origin: exact ? pusher : nil, conflicts: decision.isConflicted)
+            case .update(let merged, let exact): stage(record, merged, origin: exact ? pusher : nil, conflicts: decision.isConflicted)
+            case .clash(let replacement, let moved):
+                guard let replacement, held != nil else { return try take(moved, authority: authority, origin: pusher) }
+                // What came keeps the id; what the store held moves to its own.
+                stage(record, replacement, origin: pusher, conflicts: false)
+                return try take(moved, authority: nil, origin: nil)
+            }
+            return nil
+        }
+        for record in admitted {
+            if let reason = try take(record, authority: authority, origin: sender.site.rawValue) {
                 refused.append(Refusal(kind: record.kind, id: record.id, reason: reason))
                 continue
-            case .unchanged: write = nil
-            case .insert(let new, let exact): write = (new, exact ? sender.site.rawValue : nil)
-            case .update(let merged, let exact): write = (merged, exact ? sender.site.rawValue : nil)
-            }
-            if let (version, origin) = write {
-                let kind = RecordKind(rawValue: record.kind)!
-                let compact = version.compact
-                let digest = RecordDigest.of(kind: kind, id: record.id, unit: record.unit, compact: compact)
-                unitDigests[record.unit] = unitDigests[record.unit]! ^ (held?.digest ?? .zero) ^ digest
-                if written[key] == nil { order.append(key) }
-                written[key] = Written(remote: record, version: version, isNew: written[key]?.isNew ?? (held == nil), origin: origin, digest: digest,
-                                       columns: VersionColumns(version, compact: compact))
-                stored[key] = (record.unit, version, digest)
-                changed += 1
-                changedBytes += record.contentBytes
-                if decision.isConflicted { conflicted += 1 }
             }
             for (site, counter) in record.version.clock.counters where authority.owns(site) && counter > highest[site] ?? 0 {
                 highest[site] = counter

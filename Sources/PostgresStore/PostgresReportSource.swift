@@ -1,3 +1,4 @@
+import RecordRules
 import Foundation
 import Records
 import Report
@@ -232,12 +233,13 @@ public struct PostgresReportSource: ReportSource {
                 // Deleted records too, as the SQLite store lists them.
                 for row in try rows(session, """
                     SELECT id, unit, conflicts::bigint AS conflicts FROM records
-                    WHERE \(live(kind, deleted: true)) AND conflicts > 0 AND \(PostgresReportSource.field(dates[kind]!)) BETWEEN :start AND :end
-                     
+                    WHERE \(live(kind, deleted: true)) AND (conflicts > 0 OR (id LIKE '%~%' AND NOT deleted))
+                        AND \(PostgresReportSource.field(dates[kind]!)) BETWEEN :start AND :end
                     ORDER BY id COLLATE "C"
                     """, year: year) {
-                    records.append(DataProblem(kind: kind, id: try row.text("id"), unit: try row.text("unit"),
-                                               problem: "有 \(try row.integer("conflicts")) 个字段存在未解决的冲突"))
+                    let id = try row.text("id")
+                    guard let problem = NumberClash.problem(kind: kind, id: id, conflicts: Int(try row.integer("conflicts"))) else { continue }
+                    records.append(DataProblem(kind: kind, id: id, unit: try row.text("unit"), problem: problem))
                 }
             }
             return records

@@ -18,12 +18,16 @@ public enum RecordIntake {
         /// A pushed version with changes of other sites the server does not hold, and nothing
         /// else wrong: the store asks `vouch` with the versions it holds back for this record.
         case unvouched(String)
+        /// Two records given one number (`NumberClash`): `replacement`, when the version that came
+        /// keeps the id, is written in place of the stored one; `moved` (the other) is taken in
+        /// under its own id as any record that came.
+        case clash(replacement: RecordVersion?, moved: RemoteRecord)
 
         /// Whether the version to write holds concurrent differing values.
         public var isConflicted: Bool {
             switch self {
             case .insert(let version, _), .update(let version, _): !version.conflictedFields.isEmpty
-            case .unchanged, .refused, .unvouched: false
+            case .unchanged, .refused, .unvouched, .clash: false
             }
         }
     }
@@ -44,6 +48,10 @@ public enum RecordIntake {
         }
         guard let stored else { return .insert(remote.version, exact: true) }
         guard stored.unit == remote.unit else { return .refused(otherUnit(kind: kind, id: remote.id, unit: stored.unit)) }
+        if let clash = NumberClash.resolve(kind: kind, id: remote.id, stored: stored.version, remote: remote.version) {
+            let moved = RemoteRecord(kind: remote.kind, id: clash.movedID, unit: remote.unit, version: clash.remoteStays ? stored.version : remote.version)
+            return .clash(replacement: clash.remoteStays ? remote.version : nil, moved: moved)
+        }
         let merged: RecordVersion
         do {
             merged = try RecordVersion.merge(stored.version, remote.version)

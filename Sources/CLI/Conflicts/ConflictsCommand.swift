@@ -45,13 +45,22 @@ struct ConflictsList: ParsableCommand, ExampleProviding {
     @Flag(help: "输出 JSON: 每个冲突有 kind, id, field, value (现值) 和 losing_values") var json = false
 
     func run() throws {
-        let conflicts = try replica.open().records.conflicts()
+        let records = try replica.open().records
+        let conflicts = try records.conflicts()
         if json {
             print(JSONValue.array(conflicts.map(ConflictsList.json)).rendered())
             return
         }
+        let clashes = try records.numberClashes()
+        if !clashes.isEmpty {
+            print("同一编号的两条不同记录 (两台电脑各自编了同一个号; 两条都已保留、都计入报告):")
+            print(Terminal.table(header: ["类别", "编号", "另一条现在的 id", "给它换编号"], rows: clashes.map { clash in
+                [clash.kind.singular, Self.typed(clash.clashedID), clash.id, "gongkai \(clash.kind.singular) rename \(clash.id) 新编号"]
+            }))
+            print("")
+        }
         guard !conflicts.isEmpty else {
-            print("没有未解决的冲突")
+            print(clashes.isEmpty ? "没有未解决的冲突" : "没有字段冲突")
             return
         }
         print(Terminal.table(header: ["类别", "id", "字段", "现值", "其他值"], rows: conflicts.map { conflict in
@@ -60,6 +69,11 @@ struct ConflictsList: ParsableCommand, ExampleProviding {
              conflict.losing.map { conflictValueText(conflict.kind, conflict.field, $0.value) }.joined(separator: " | ")]
         }))
         print("共 \(conflicts.count) 处冲突; 用 gongkai conflicts show 类别 id 查看详情")
+    }
+
+    /// An id as the ledger numbers it (`640522100201:2021-007` → `2021-007`).
+    static func typed(_ id: String) -> String {
+        id.split(separator: ":", maxSplits: 1).last.map(String.init) ?? id
     }
 
     static func json(_ conflict: FieldConflict) -> JSONValue {

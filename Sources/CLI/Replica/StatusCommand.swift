@@ -22,16 +22,17 @@ struct StatusCommand: ParsableCommand, ExampleProviding {
     func run() throws {
         let opened = try replica.open()
         let status = try opened.syncing.status()
+        let clashes = try opened.records.numberClashes()
         if json {
-            print(StatusFormatter.json(status).rendered())
+            print(StatusFormatter.json(status, numberClashes: clashes.count).rendered())
         } else {
-            print(StatusFormatter.text(status, path: opened.path))
+            print(StatusFormatter.text(status, path: opened.path, numberClashes: clashes.count))
         }
     }
 }
 
 enum StatusFormatter {
-    static func json(_ status: ReplicaStatus) -> JSONValue {
+    static func json(_ status: ReplicaStatus, numberClashes: Int = 0) -> JSONValue {
         .object([
             ("unit", .string(status.identity.unit.code)),
             ("site", .string(status.identity.site)),
@@ -52,10 +53,11 @@ enum StatusFormatter {
             })),
             ("records", .object(RecordKind.allCases.map { ($0.rawValue, .integer(status.records[$0] ?? 0)) })),
             ("deleted", .object(RecordKind.allCases.map { ($0.rawValue, .integer(status.deleted[$0] ?? 0)) })),
+            ("number_clashes", .integer(numberClashes)),
         ])
     }
 
-    static func text(_ status: ReplicaStatus, path: String) -> String {
+    static func text(_ status: ReplicaStatus, path: String, numberClashes: Int = 0) -> String {
         let unit = status.identity.unit
         var lines = [
             "副本: \(path)",
@@ -71,6 +73,7 @@ enum StatusFormatter {
         if deleted > 0 { lines.append("已删除 (可恢复): \(deleted)") }
         lines.append("待推送的更改: \(status.pendingChanges)")
         lines.append("未解决的冲突: \(status.openConflicts)")
+        if numberClashes > 0 { lines.append("同一编号的两条不同记录: \(numberClashes) (都已保留; gongkai conflicts 查看, 给其中一条换编号)") }
         var last = status.lastSync.map(WallClock.format) ?? "从未同步"
         if let converged = status.lastSyncConverged { last += converged ? " (与服务器一致)" : " (与服务器不一致, 请再同步一次)" }
         lines.append("上次同步: " + last)

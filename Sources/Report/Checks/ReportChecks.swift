@@ -163,7 +163,7 @@ public enum ReportChecks {
         let conflicts = try source.conflictedRecords(year: report.year).map(ref)
         var details: [String] = []
         var ok = conflicts.isEmpty
-        if !conflicts.isEmpty { details.append("\(conflicts.count) 条本年度记录有未解决的冲突 (gongkai conflicts)") }
+        if !conflicts.isEmpty { details.append("\(conflicts.count) 条本年度记录有未解决的冲突, 或与另一条记录用了同一编号 (gongkai conflicts)") }
         if !villages.isEmpty {
             if try source.servesDevices() {
                 let stale = villages.filter { ($0.lastSync ?? 0) < yearEnd }

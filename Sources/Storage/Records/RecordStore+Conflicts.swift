@@ -1,3 +1,4 @@
+import RecordRules
 import Records
 import SyncCore
 
@@ -89,6 +90,34 @@ extension RecordStore {
             let version = record.version.writing([field: canonical], dot: session.nextDot(), at: session.now)
             try table.update(connection, session, record, version: version)
             return try table.load(connection, id: id)!
+        }
+    }
+}
+
+/// A record kept under its own id because another record had been given the same number
+/// (`NumberClash`): both are counted; one of them should get a number of its own.
+public struct NumberClashRecord: Sendable, Equatable {
+    public let kind: RecordKind
+    /// The id it was moved to (`640522100201:2021-007~0000b2c3`).
+    public let id: String
+    /// The id both were given.
+    public let clashedID: String
+    public let unit: String
+}
+
+extension RecordStore {
+    /// Live records moved aside by a number clash, by kind and id.
+    public func numberClashes() throws(ReplicaError) -> [NumberClashRecord] {
+        try database.withConnection { connection in
+            var result: [NumberClashRecord] = []
+            for kind in RecordKind.allCases {
+                for row in try connection.rows("SELECT id, unit FROM \(RecordTable(kind).name) WHERE deleted = 0 AND id LIKE '%~%' ORDER BY id") {
+                    let id = try row.text("id")
+                    guard let clashed = NumberClash.clashedID(of: id) else { continue }
+                    result.append(NumberClashRecord(kind: kind, id: id, clashedID: clashed, unit: try row.text("unit")))
+                }
+            }
+            return result
         }
     }
 }

@@ -1,3 +1,4 @@
+import RecordRules
 import Records
 import Report
 
@@ -68,12 +69,14 @@ extension ReportFigureStore {
             var records: [DataProblem] = []
             for kind in RecordKind.importable {
                 let sql = """
-                    SELECT id, unit, conflicts FROM \(kind.rawValue) WHERE conflicts > 0 AND \(dates[kind]!) BETWEEN ?1 AND ?2 AND \(ReportFigureStore.inScope)
+                    SELECT id, unit, conflicts FROM \(kind.rawValue)
+                    WHERE (conflicts > 0 OR (id LIKE '%~%' AND deleted = 0)) AND \(dates[kind]!) BETWEEN ?1 AND ?2 AND \(ReportFigureStore.inScope)
                     ORDER BY id
                     """
                 for row in try connection.rows(sql, arguments([.text("\(year)-01-01"), .text("\(year)-12-31")])) {
-                    records.append(DataProblem(kind: kind, id: try row.text("id"), unit: try row.text("unit"),
-                                               problem: "有 \(try row.integer("conflicts")) 个字段存在未解决的冲突"))
+                    let id = try row.text("id")
+                    guard let problem = NumberClash.problem(kind: kind, id: id, conflicts: Int(try row.integer("conflicts"))) else { continue }
+                    records.append(DataProblem(kind: kind, id: id, unit: try row.text("unit"), problem: problem))
                 }
             }
             return records

@@ -31,6 +31,14 @@ struct RemoteApplier {
         switch decision {
         case .refused(let reason), .unvouched(let reason):
             return .refused(reason)
+        case .clash(let replacement, let moved):
+            guard let replacement, let stored else { return try apply(moved) }
+            // The version that came keeps the id; the one held here moves to its own, taken
+            // as this replica's to send on (the server may not have it there yet).
+            session.observe(replacement.clock)
+            try table.update(connection, session, stored, version: replacement, fromUpstream: fromUpstream, origin: pusher)
+            _ = try RemoteApplier(connection: connection, session: session, fromUpstream: false).apply(moved)
+            return .changed(conflicted: false)
         case .unchanged(let exactlyUpstream):
             if fromUpstream && exactlyUpstream { try table.markFromUpstream(connection, id: remote.id) }
             return .unchanged

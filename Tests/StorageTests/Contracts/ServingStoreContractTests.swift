@@ -247,6 +247,39 @@ struct ServingStoreContractTests {
         #expect(try fixture.store.changes(after: nil, for: someone, scope: .everything, limit: 100, now: 16).records == [shared])
     }
 
+    @Test("two laptops give one number to two different records: both kept the same way whichever came first",
+          arguments: ServingStoreImplementation.available)
+    func numberClash(implementation: ServingStoreImplementation) throws {
+        // Given a's request and b's different request under the same id
+        let (a, records, _) = try laptopChanges(Scratch())
+        let b = SiteInfo(site: SiteID("00000000000000b2")!, deviceName: "二号机", unit: village.code)
+        let ours = records[0]
+        var values: [String: String?] = [:]
+        for field in RecordKind.requests.fields { values[field.name] = ours.version.value(field.name) }
+        values["applicant_name"] = "乙公司"
+        values["content"] = "路灯采购结果"
+        let theirs = RemoteRecord(kind: ours.kind, id: ours.id, unit: ours.unit,
+                                  version: RecordVersion.created(values, dot: Dot(site: b.site, counter: 1), at: 1_600_000_100))
+        var outcomes: [[RemoteRecord]] = []
+        for order in [[("a", ours), ("b", theirs)], [("b", theirs), ("a", ours)]] {
+            let fixture = try implementation.make()
+            let peers = ["a": (a, try access(fixture, fixture.villageToken).peer), "b": (b, try access(fixture, fixture.secondVillageToken).peer)]
+            for (sender, peer) in peers.values { try fixture.store.registerPeer(sender, as: peer, counter: 0, now: 10) }
+            // When they are pushed in this order
+            for (name, record) in order {
+                let response = try fixture.store.applyPushed([record], from: peers[name]!.0, as: peers[name]!.1, now: 11)
+                #expect(response.refused.isEmpty && response.changed >= 1, "\(response)")
+            }
+            let listed = try fixture.store.changes(after: nil, for: SiteID("00000000000000c3")!, scope: .everything, limit: 100, now: 12).records
+            outcomes.append(listed.sorted { $0.id < $1.id })
+        }
+        // Then both are kept, a's (the lowest site) under the id and b's beside it, in either order
+        let moved = NumberClash.movedID(ours.id, site: b.site.rawValue)
+        #expect(outcomes[0].map(\.id) == [ours.id, moved])
+        #expect(outcomes[0].map(\.version) == [ours.version, theirs.version])
+        #expect(outcomes[1] == outcomes[0])
+    }
+
     @Test("a push that would pass the token's day limit is refused whole and stores nothing; the next day it is taken",
           arguments: ServingStoreImplementation.available)
     func quota(implementation: ServingStoreImplementation) throws {
