@@ -11,7 +11,8 @@ struct ExportCommand: ParsableCommand, ExampleProviding {
         discussion: """
         用 Excel (中文 Windows) 打开 CSV, 请加 --encoding utf-8-bom (推荐, 任何文字都不乱码) 或 --encoding gbk;
         默认的 utf-8 不带 BOM, Excel 会显示乱码, 适合脚本和其他程序。--headers zh 用中文列名 (编号、标题、发布日期 …),
-        导入时同样认得。
+        值也写成中文 (自然人、当面提交、（一）予以公开 …), 编号写台账自己的编号 (2021-001, 不带单位代码); xlsx 默认如此。
+        导入时同样认得, 再导入还是原来的记录。
         """
     )
 
@@ -44,10 +45,14 @@ struct ExportCommand: ParsableCommand, ExampleProviding {
             bytes = Array((JSONValue.array(records.map { kind.jsonObject(id: $0.id, unit: $0.unit, values: $0.values) }).rendered() + "\n").utf8)
         case "xlsx":
             // Chinese headers unless `--headers key` is asked for: the workbook is for people.
+            // Under Chinese headers, values as people write them (labels, the ledger's numbers).
             let chinese = try spreadsheet.chineseHeaders(byDefault: true)
-            bytes = Array(try RecordSheet.workbook(kind: kind, chineseHeaders: chinese, rows: records.map(\.csvFields)).data())
+            let rows = records.map { chinese ? kind.chineseRow(id: $0.id, unit: $0.unit, values: $0.values) : $0.csvFields }
+            bytes = Array(try RecordSheet.workbook(kind: kind, chineseHeaders: chinese, rows: rows).data())
         default:
-            let rows = [try spreadsheet.chineseHeaders() ? kind.chineseCSVHeaders : kind.csvColumns] + records.map(\.csvFields)
+            let chinese = try spreadsheet.chineseHeaders()
+            let rows = [chinese ? kind.chineseCSVHeaders : kind.csvColumns]
+                + records.map { chinese ? kind.chineseRow(id: $0.id, unit: $0.unit, values: $0.values) : $0.csvFields }
             bytes = try SpreadsheetOptions.csv(rows, encoding: encoding)
         }
         try OutputFile.write(Data(bytes), to: output, force: force)

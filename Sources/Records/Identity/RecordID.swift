@@ -52,6 +52,17 @@ public enum RecordID {
         return UnitCode.problem(with: unit) == nil ? unit : nil
     }
 
+    /// The number a ledger writes for a record of `unit`: a hand-typed id without the unit it
+    /// is scoped to (`640522100201:2021-001` → `2021-001`), which `scoped` turns back into the id.
+    /// Other ids are themselves.
+    public static func ledgerNumber(_ id: String, unit: String) -> String {
+        guard scopeUnit(of: id) == unit else { return id }
+        let own = String(id.dropFirst(unit.count + 1))
+        // A number that looks like another unit's scope or like a generated id would be read back
+        // as that: such a record keeps its full id.
+        return scopeUnit(of: own) == nil && !isGenerated(own) ? own : id
+    }
+
     /// The id a hand-typed id (`--id 2021-001`, a ledger's 编号) stands for in `unit`:
     /// `640522100201:2021-001`, so that two villages' ledgers numbered alike never collide.
     /// Ids gongkai made, and ids already scoped to `unit`, are themselves.

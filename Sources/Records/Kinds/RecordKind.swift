@@ -108,6 +108,13 @@ public enum RecordKind: String, CaseIterable, Sendable, Hashable {
     /// import reads them back.
     public var chineseCSVHeaders: [String] { ["编号", "单位代码"] + fields.map(\.label) }
 
+    /// A record's row under the Chinese headers, as an office reads its ledger: the ledger's own
+    /// number (`RecordID.ledgerNumber`) and each value as its Chinese label; imported again, it
+    /// is the same record with the same values.
+    public func chineseRow(id: String, unit: String, values: [String: String]) -> [String] {
+        [RecordID.ledgerNumber(id, unit: unit), unit] + fields.map { field in values[field.name].map(field.display) ?? "" }
+    }
+
     /// Checks a whole record (the canonical values of its fields; an absent key is empty):
     /// required fields, and the rules between fields (dates in order, outcome with date).
     public func validate(_ values: [String: String]) -> [FieldProblem] {
