@@ -25,6 +25,12 @@ public enum PostgresStoreError: Error, StoreFailure, Equatable {
     case unknownToken
     case ambiguousTokenID(String)
 
+    /// SQLSTATE class 53 (insufficient resources): 53100 is disk_full.
+    public var isDiskFull: Bool {
+        if case .refused(let state, _) = self { return state == "53100" }
+        return false
+    }
+
     public var isTransient: Bool {
         switch self {
         case .conflict, .unreachable: true

@@ -32,6 +32,10 @@ struct RequestRefused: Error {
         case let refused as SyncRefused:
             return RequestRefused(refused)
         case let store as any StoreFailure:
+            if store.isDiskFull {
+                return RequestRefused(HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), code: "server_disk_full",
+                                      message: "服务器的磁盘已满, 这次同步没有写入服务器; 本机的记录都在, 不受影响。请告诉服务器的管理员 (乡镇) 清理磁盘, 之后再同步")
+            }
             if store.isTransient { return RequestRefused(.serviceUnavailable, code: "busy", message: store.description) }
             return RequestRefused(.internalServerError, code: "server_error", message: store.description)
         case let malformed as Wire.Malformed:

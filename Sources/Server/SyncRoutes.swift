@@ -86,8 +86,10 @@ struct SyncRoutes: Sendable {
             await answer(request) { [store] in
                 _ = try await lanes.read { try store.servingStatus() }
                 let queue = lanes.writeQueue
-                return Wire.encode(ServerHealth(status: "ok", writesWaiting: queue.count, oldestWriteSeconds: (queue.oldestSeconds * 1_000).rounded() / 1_000,
-                                                freeDiskBytes: store.freeDiskBytes()))
+                let free = store.freeDiskBytes()
+                // Under a megabyte free, a push may fail any moment: monitoring sees it before villages do.
+                return Wire.encode(ServerHealth(status: (free ?? .max) < 1 << 20 ? "disk_full" : "ok", writesWaiting: queue.count,
+                                                oldestWriteSeconds: (queue.oldestSeconds * 1_000).rounded() / 1_000, freeDiskBytes: free))
             }
         }
     }

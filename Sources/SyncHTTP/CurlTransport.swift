@@ -61,7 +61,8 @@ public enum HTTPFailure: Error, Sendable, Equatable, CustomStringConvertible {
     public var isTransient: Bool {
         switch self {
         case .connection: true
-        case .status(let code, _): code >= 500 || code == 429 || code == 408
+        // 507: the server's disk is full; trying again at once cannot help.
+        case .status(let code, _): (code >= 500 && code != 507) || code == 429 || code == 408
         case .certificate, .malformed, .library: false
         }
     }

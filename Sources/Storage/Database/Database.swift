@@ -20,10 +20,14 @@ public final class Database: Sendable {
     /// How many reads may run at once beside the writer.
     public static let readerCount = 4
 
-    private init(path: String, connection: consuming sending Connection) {
+    /// One connection for everything (a full disk): reads take the writer's connection.
+    private let single: Bool
+
+    private init(path: String, connection: consuming sending Connection, single: Bool = false) {
         self.path = path
         self.connection = Mutex(connection)
-        readers = (0..<Database.readerCount).map { _ in ReaderSlot() }
+        self.single = single
+        readers = single ? [] : (0..<Database.readerCount).map { _ in ReaderSlot() }
     }
 
     /// Creates a new replica file for `unit`. Never overwrites: an existing file is refused.
@@ -56,7 +60,34 @@ public final class Database: Sendable {
 
     /// Opens an existing replica. A missing file, a file that is not a gongkai replica, a corrupt
     /// one or one from a newer gongkai is refused before anything is written to it.
+    /// Opens the file; on a full disk, for reading only (`openOnFullDisk`).
     public static func open(at path: String, now: Int64 = 0) throws(ReplicaError) -> Database {
+        do {
+            return try openForWriting(at: path, now: now)
+        } catch .diskFull(let full) {
+            guard let opened = try openOnFullDisk(at: path, now: now) else { throw .diskFull(path: full) }
+            return opened
+        }
+    }
+
+    /// A replica on a disk with no room left, opened so that it can still be read: one
+    /// connection in exclusive locking mode, whose WAL index lives in memory instead of the
+    /// `-shm` file SQLite could not make. Writes fail with `diskFull`, changing nothing. Nil
+    /// when it would need a migration (a write) first.
+    private static func openOnFullDisk(at path: String, now: Int64) throws(ReplicaError) -> Database? {
+        do {
+            let connection = try Connection(path: path, mode: .readWrite)
+            try connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+            guard try connection.scalar("PRAGMA application_id").integer == Migrator.applicationID else { throw ReplicaError.notAReplica(path: path) }
+            guard try Migrator.schemaVersion(connection) == Migrations.latestVersion else { return nil }
+            try configure(connection)
+            return Database(path: path, connection: connection, single: true)
+        } catch {
+            throw translate(error, path: path)
+        }
+    }
+
+    private static func openForWriting(at path: String, now: Int64) throws(ReplicaError) -> Database {
         guard FileManager.default.fileExists(atPath: path) else { throw .missing(path: path) }
         try checkHeader(path)
         // SQLite would quietly open a file it may not write read-only, then fail on the first
@@ -137,6 +168,13 @@ public final class Database: Sendable {
     /// (The transaction is opened inline: a closure over the locked connection would tie it to
     /// `body`'s isolation.)
     private func read<T: Sendable>(_ body: (Connection) throws -> T) throws -> T {
+        if single {
+            return try connection.withLock { connection in
+                try connection.execute("BEGIN DEFERRED")
+                defer { try? connection.execute("COMMIT") }
+                return try body(connection)
+            }
+        }
         for reader in readers {
             let result = try reader.connection.withLockIfAvailable { connection in
                 if connection == nil { connection = try Database.openReader(path) }
@@ -212,6 +250,8 @@ public final class Database: Sendable {
         case SQLITE_CORRUPT, SQLITE_NOTADB: return .corrupt(path: path, detail: error.message)
         case SQLITE_READONLY: return .readOnly(path: path)
         case SQLITE_FULL: return .diskFull(path: path)
+        // A full disk shows as an I/O error where SQLite grows its shared-memory index or a file.
+        case SQLITE_IOERR where DiskSpace.isFull(path): return .diskFull(path: path)
         case SQLITE_BUSY, SQLITE_LOCKED: return .busy(path: path)
         case SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_AUTH: return .cannotOpen(path: path, detail: error.message)
         default: return .internalFailure(error.description)

@@ -54,7 +54,8 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
         case .readOnly(let path):
             "副本文件 \(path) 或其所在的文件夹是只读的, 无法使用; 请检查权限 (需要可写), 或把它复制到可写的位置 (如从光盘或写保护的 U 盘复制出来)"
         case .diskFull(let path):
-            "磁盘已满, 无法写入副本 \(path); 本次操作未保存任何内容。请清理磁盘空间后重试"
+            "磁盘已满: \(DiskSpace.describe(path)) 没有空间了, 无法写入 \(path); 本次操作未保存任何内容, 原有数据都在。"
+                + "请清理这个磁盘 (删除不需要的文件, 或把文件移到别的盘) 后重试; 查看、导出等只读的命令仍可使用"
         case .busy(let path):
             "副本 \(path) 正被另一个 gongkai 进程写入; 请等它结束后重试"
         case .cannotOpen(let path, let detail):
@@ -108,6 +109,11 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
 extension ReplicaError: StoreFailure {
     public var isTransient: Bool {
         if case .busy = self { return true }
+        return false
+    }
+
+    public var isDiskFull: Bool {
+        if case .diskFull = self { return true }
         return false
     }
 }

@@ -109,6 +109,13 @@ extension SyncClientStore {
 /// a transient one (another writer holds the database) is worth trying again shortly.
 public protocol StoreFailure: Error, CustomStringConvertible {
     var isTransient: Bool { get }
+    /// The server's own disk is full: nothing was written, and trying again will not help until
+    /// someone frees space there.
+    var isDiskFull: Bool { get }
+}
+
+extension StoreFailure {
+    public var isDiskFull: Bool { false }
 }
 
 /// How a sync session came: over the network, or as a bundle (a file carried on a stick).
