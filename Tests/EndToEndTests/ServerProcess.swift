@@ -10,14 +10,19 @@ final class ServerProcess {
 
     /// Starts the server on `db` (in `workspace`), or on the PostgreSQL store at `store`, and
     /// waits for its "listening" line.
-    init(workspace: Workspace, db: String = "town.sqlite", store: String? = nil, extra: [String] = []) throws {
+    /// `commandLine`, when given, replaces the arguments (a service's bare `serve`, its settings
+    /// in `environment`).
+    init(workspace: Workspace, db: String = "town.sqlite", store: String? = nil, extra: [String] = [],
+         commandLine: [String]? = nil, environment extraEnvironment: [String: String] = [:]) throws {
         logURL = workspace.url.appendingPathComponent("serve-\(UUID().uuidString.prefix(6)).log")
         FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let output = Pipe()
         process.executableURL = GongkaiProcess.binary
-        process.arguments = ["serve"] + (store.map { ["--store", $0] } ?? ["--db", workspace.path(db)]) + ["--port", "0"] + extra
+        process.arguments = commandLine ?? (["serve"] + (store.map { ["--store", $0] } ?? ["--db", workspace.path(db)]) + ["--port", "0"] + extra)
         var environment = ProcessInfo.processInfo.environment
         environment["XDG_CONFIG_HOME"] = TestConfiguration.home
+        environment["GONGKAI_DB"] = nil
+        for (key, value) in extraEnvironment { environment[key] = value }
         process.environment = environment
         process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: logURL)

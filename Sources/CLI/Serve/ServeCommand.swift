@@ -18,6 +18,9 @@ struct ServeCommand: AsyncParsableCommand, ExampleProviding {
         discussion: """
         每次同步会话记一行日志 (单位、站点、推送、拉取、冲突、字节数、用时)。收到 SIGTERM 或 Ctrl-C
         时先处理完进行中的请求再退出。用 --tls-cert/--tls-key 直接提供 HTTPS, 或放在 nginx 等反向代理之后。
+        每个选项也可由环境变量给出 (GONGKAI_DB 或 GONGKAI_STORE, GONGKAI_SERVE_HOST, GONGKAI_SERVE_PORT, GONGKAI_UPSTREAM,
+        GONGKAI_UPSTREAM_TOKEN 或 GONGKAI_UPSTREAM_TOKEN_FILE, GONGKAI_UPSTREAM_EVERY …): 安装包里的 systemd 服务
+        (gongkai-serve.service) 从 /etc/gongkai/serve.conf 读取它们, 令牌不出现在命令行上。
         """
     )
 
@@ -29,18 +32,26 @@ struct ServeCommand: AsyncParsableCommand, ExampleProviding {
     ]
 
     @OptionGroup var server: ServerStoreOptions
-    @Option(help: ArgumentHelp("监听的地址", valueName: "HOST")) var host = "127.0.0.1"
-    @Option(help: ArgumentHelp("监听的端口; 0 表示任选一个空闲端口", valueName: "PORT")) var port = 8080
-    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("HTTPS 证书链 (PEM)", valueName: "FILE")) var tlsCert: String?
-    @Option(name: .customLong("tls-key"), help: ArgumentHelp("HTTPS 私钥 (PEM)", valueName: "FILE")) var tlsKey: String?
-    @Option(help: ArgumentHelp("上级 (县) 服务器的地址: 本服务器启动时及此后每隔 --every 向它同步一次", valueName: "URL")) var upstream: String?
+    @Option(help: ArgumentHelp("监听的地址; 默认取环境变量 GONGKAI_SERVE_HOST, 否则 127.0.0.1 (只有本机能连)", valueName: "HOST"))
+    var host = Environment.value("GONGKAI_SERVE_HOST") ?? "127.0.0.1"
+    @Option(help: ArgumentHelp("监听的端口; 0 表示任选一个空闲端口; 默认取 GONGKAI_SERVE_PORT, 否则 8080", valueName: "PORT"))
+    var port = Environment.value("GONGKAI_SERVE_PORT").flatMap(Int.init) ?? 8080
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("HTTPS 证书链 (PEM); 默认取 GONGKAI_TLS_CERT", valueName: "FILE"))
+    var tlsCert: String? = Environment.value("GONGKAI_TLS_CERT")
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("HTTPS 私钥 (PEM); 默认取 GONGKAI_TLS_KEY", valueName: "FILE"))
+    var tlsKey: String? = Environment.value("GONGKAI_TLS_KEY")
+    @Option(help: ArgumentHelp("上级 (县) 服务器的地址: 本服务器启动时及此后每隔 --every 向它同步一次; 默认取 GONGKAI_UPSTREAM", valueName: "URL"))
+    var upstream: String? = Environment.value("GONGKAI_UPSTREAM")
     @Option(name: .customLong("upstream-token"), help: ArgumentHelp("上级发给本单位的中继令牌 (gongkai admin issue-token --relay); 写 - 从标准输入读取。"
                                                                      + "写在命令行上时本机其他用户可以看到, 建议用 --upstream-token-file 或环境变量 GONGKAI_UPSTREAM_TOKEN",
                                                                      valueName: "TOKEN"))
     var upstreamToken: String?
-    @Option(name: .customLong("upstream-token-file"), help: ArgumentHelp("从文件读取中继令牌", valueName: "FILE")) var upstreamTokenFile: String?
-    @Option(name: .customLong("upstream-cacert"), help: ArgumentHelp("上级服务器自签证书的 CA (PEM)", valueName: "FILE")) var upstreamCacert: String?
-    @Option(help: ArgumentHelp("向上级同步的间隔: 秒数, 或 30s、10m、1h (至少 10 秒)", valueName: "INTERVAL")) var every = "10m"
+    @Option(name: .customLong("upstream-token-file"), help: ArgumentHelp("从文件读取中继令牌; 默认取 GONGKAI_UPSTREAM_TOKEN_FILE", valueName: "FILE"))
+    var upstreamTokenFile: String? = Environment.value("GONGKAI_UPSTREAM_TOKEN_FILE")
+    @Option(name: .customLong("upstream-cacert"), help: ArgumentHelp("上级服务器自签证书的 CA (PEM); 默认取 GONGKAI_UPSTREAM_CACERT", valueName: "FILE"))
+    var upstreamCacert: String? = Environment.value("GONGKAI_UPSTREAM_CACERT")
+    @Option(help: ArgumentHelp("向上级同步的间隔: 秒数, 或 30s、10m、1h (至少 10 秒); 默认取 GONGKAI_UPSTREAM_EVERY, 否则 10m", valueName: "INTERVAL"))
+    var every = Environment.value("GONGKAI_UPSTREAM_EVERY") ?? "10m"
     @Option(name: .customLong("max-connections-per-address"),
             help: ArgumentHelp("同一客户端地址最多同时打开的连接数 (许多村经同一路由器或政务外网出口同步时调大)", valueName: "N"))
     var maxConnectionsPerAddress = ServerConfiguration().maximumConnectionsPerAddress
@@ -50,10 +61,14 @@ struct ServeCommand: AsyncParsableCommand, ExampleProviding {
         guard (8...100_000).contains(maxConnectionsPerAddress) else {
             throw CLIError.usage("--max-connections-per-address 应在 8 到 100000 之间, 收到 \(maxConnectionsPerAddress)")
         }
+        if try server.postgresLocation() == nil, !FileManager.default.fileExists(atPath: server.replica.path) {
+            throw CLIError.failure("服务器数据库 \(server.replica.path) 不存在; 先创建它: gongkai admin add-unit \(server.naming) --unit 乡镇代码 --name 乡镇名称, "
+                                   + "再登记各村 (add-unit … --parent 乡镇代码) 并发放令牌 (issue-token)")
+        }
         let opened = try server.open()
         let unit = try opened.servedUnit()
         guard unit.isTownship else {
-            throw CLIError.failure("\(opened.location) 是村级副本; 服务器数据库请用 gongkai admin add-unit 创建")
+            throw CLIError.failure("\(opened.location) 是村级副本; 服务器数据库请用 gongkai admin add-unit --db 服务器数据库 --unit 乡镇代码 --name 名称 创建")
         }
         let upstream = try upstreamSchedule(opened)
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
@@ -72,9 +87,14 @@ struct ServeCommand: AsyncParsableCommand, ExampleProviding {
         let host = host
         gongkai_log_fatal_signals("gongkai serve: 致命错误, 进程退出 (信号 ")
         do {
+            let localOnly = ["127.0.0.1", "localhost", "::1"].contains(host)
             let app = try SyncServer.buildApplication(store: opened.serving, configuration: configuration, logger: logger) { bound in
                 let line = "gongkai serve: \(unit.name) (\(unit.code)) 正在监听 \(scheme)://\(host):\(bound)\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
+                if localOnly {
+                    Terminal.error("注意: 只监听 \(host), 只有这台电脑自己能连; 要让各村连进来, 用 --host 0.0.0.0 "
+                                   + "(或在 /etc/gongkai/serve.conf 中写 GONGKAI_SERVE_HOST=0.0.0.0), 并在防火墙上打开端口 \(bound)")
+                }
             }
             let upstreamLogger = logger
             let syncingUp = upstream.map { schedule in Task { await schedule.run(logger: upstreamLogger) } }

@@ -15,11 +15,23 @@ struct ServerStoreOptions: ParsableArguments {
 
     func validate() throws {
         if store != nil && replica.db != nil { throw ValidationError("--db 和 --store 只能选一个") }
+        // A server database is never the laptop's own replica at the default path.
+        if store == nil && replica.db == nil && Environment.value("GONGKAI_DB") == nil && Environment.value("GONGKAI_STORE") == nil {
+            throw ValidationError("请用 --db 指定服务器数据库 (例如 --db town.sqlite), 或用 --store 指定县级平台的 PostgreSQL; "
+                                  + "不指定时不会用本机村级副本的默认位置")
+        }
     }
 
-    /// The PostgreSQL store's location, when `--store` names one.
+    /// The options that name this database, for a hint's command line (`--db town.sqlite`).
+    var naming: String {
+        if let store { return "--store \(store)" }
+        return "--db \(replica.path)"
+    }
+
+    /// The PostgreSQL store's location, when `--store` names one (or `GONGKAI_STORE`, when
+    /// neither `--db` nor `--store` is given: a service's settings file).
     func postgresLocation() throws -> PostgresLocation? {
-        try store.map { try PostgresLocation($0) }
+        try (store ?? (replica.db == nil ? Environment.value("GONGKAI_STORE") : nil)).map { try PostgresLocation($0) }
     }
 
     /// The server database, opened (brought up to date).
