@@ -10,7 +10,7 @@ enum GongkaiMain {
         let arguments = UsageMessages.movingLeadingDatabase(Array(CommandLine.arguments.dropFirst()))
         if arguments.isEmpty {
             // No subcommand is wrong usage: the help says which there are (exit 2, on stderr).
-            Terminal.error(Gongkai.helpMessage() + "\n" + HelpPrinter.examplesSection(for: Gongkai.self))
+            Terminal.error(UsageMessages.chineseHelp(Gongkai.helpMessage()) + "\n" + HelpPrinter.examplesSection(for: Gongkai.self))
             exit(2)
         }
         var command: ParsableCommand
@@ -69,7 +69,7 @@ enum GongkaiMain {
     static func parsingFailed(_ error: any Error, arguments: [String]) -> Never {
         let message = Gongkai.fullMessage(for: error)
         guard Gongkai.exitCode(for: error) == .success else { fail(UsageMessages.chinese(message), code: 2) }
-        print(message)
+        print(isHelpRequest(arguments) ? UsageMessages.chineseHelp(message) : message)
         // Examples follow help only: a completion script or the version is read by a program,
         // and a completion script is sourced by every new shell (an example line in it would run).
         if isHelpRequest(arguments) {

@@ -23,6 +23,9 @@ public struct HTTPClientConfiguration: Sendable {
     public var session: String
     /// The most a response may hold after decompression.
     public var maximumResponseBytes = 256 * 1024 * 1024
+    /// Told before each retry: the failure, the attempt about to be made, how many in all, and
+    /// the seconds it waits first (so that a person sees the client is still trying).
+    public var onRetry: (@Sendable (_ failure: HTTPFailure, _ attempt: Int, _ attempts: Int, _ wait: Double) -> Void)?
 
     public init(baseURL: String, token: String, session: String, caCertificatePath: String? = nil) {
         var url = baseURL
@@ -58,6 +61,24 @@ public enum HTTPFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// libcurl could not be loaded on this machine.
     case library(String)
 
+    /// What a libcurl error code means, in words for an official, with libcurl's own text.
+    public static func cause(code: Int, detail: String) -> String {
+        let cause: String? = switch code {
+        case 5: "代理服务器的地址无法解析"
+        case 6: "找不到服务器: 地址中的域名无法解析 (检查地址拼写, 以及这台电脑能否上网)"
+        case 7: "连不上服务器: 服务器没有运行、地址或端口不对, 或被防火墙挡住"
+        case 18: "回答传到一半连接就断了"
+        case 28: "服务器长时间没有回应 (超时)"
+        case 35: "HTTPS 握手失败 (地址是 https:// 而服务器不是, 或网络设备拦截)"
+        case 52: "服务器没有回答就断开了连接"
+        case 55: "发送数据时连接断了"
+        case 56: "接收数据时连接断了"
+        default: nil
+        }
+        guard let cause else { return detail }
+        return "\(cause) (libcurl: \(detail))"
+    }
+
     public var isTransient: Bool {
         switch self {
         case .connection: true
@@ -69,8 +90,8 @@ public enum HTTPFailure: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .connection(_, let detail):
-            "无法与服务器通信 (\(detail)); 已自动重试。请检查网络后再运行 gongkai sync, 已完成的部分不会重复"
+        case .connection(let code, let detail):
+            "无法与服务器通信: \(HTTPFailure.cause(code: code, detail: detail)); 已自动重试。请检查网络后再运行 gongkai sync, 已完成的部分不会重复"
         case .certificate(let detail):
             "服务器的证书无法验证 (\(detail)); 如乡镇使用自建的证书颁发机构, 请用 --cacert 指定其证书文件"
         case .status(let code, let message):
@@ -135,6 +156,7 @@ public final class CurlTransport: SyncTransport {
                 }
             } catch let failure as HTTPFailure where failure.isTransient && attempt < configuration.attempts {
                 counters.withLock { $0.retries += 1 }
+                configuration.onRetry?(failure, attempt + 1, configuration.attempts, delay)
                 try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
                 delay *= 2
                 attempt += 1

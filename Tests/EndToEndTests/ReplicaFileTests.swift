@@ -84,7 +84,7 @@ struct ReplicaFileTests {
 
 @Suite("Help")
 struct HelpTests {
-    /// Every command path, found by reading the SUBCOMMANDS of each help page.
+    /// Every command path, found by reading the 子命令 (subcommands) of each help page.
     static func commandPaths() throws -> [[String]] {
         var paths: [[String]] = []
         var queue: [[String]] = [[]]
@@ -92,7 +92,7 @@ struct HelpTests {
             paths.append(path)
             guard path.count < 3 else { continue }
             let help = try GongkaiProcess.run(path + ["--help"]).stdout
-            guard let section = help.range(of: "SUBCOMMANDS:\n") else { continue }
+            guard let section = help.range(of: "子命令:\n") else { continue }
             // The section is the lines up to the first blank one; a subcommand's line starts with
             // two spaces and its name (wrapped abstracts are indented further).
             for line in help[section.upperBound...].split(separator: "\n", omittingEmptySubsequences: false) {

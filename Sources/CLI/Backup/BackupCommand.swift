@@ -25,10 +25,21 @@ struct BackupCommand: ParsableCommand, ExampleProviding {
     @Option(help: ArgumentHelp("副本的文件名 (不能是已有的文件)", valueName: "COPY")) var to: String
 
     func run() throws {
+        guard !FileManager.default.fileExists(atPath: to) else {
+            throw CLIError.failure("备份文件 \(to) 已经存在, 没有覆盖它; 请换一个文件名, 例如加上今天的日期: --to \(Self.dated(to))")
+        }
         Terminal.progress("正在复制 \(replica.path) …")
         let summary = try Database.backup(from: replica.path, to: to)
         Terminal.endProgress()
         let counts = RecordKind.importable.compactMap { kind in summary.records[kind.rawValue].map { "\(kind.label) \($0)" } }
         print("已备份到 \(summary.path) (\(summary.bytes / 1024) KB, 检查通过): " + counts.joined(separator: ", "))
+    }
+
+    /// `town.sqlite` → `town-20261206.sqlite`: a name beside an existing one.
+    static func dated(_ path: String) -> String {
+        let stamp = String(WallClock.fileStamp(WallClock.now()).prefix(8))
+        let ext = (path as NSString).pathExtension
+        let base = ext.isEmpty ? path : String(path.dropLast(ext.count + 1))
+        return ext.isEmpty ? "\(base)-\(stamp)" : "\(base)-\(stamp).\(ext)"
     }
 }

@@ -1,12 +1,14 @@
 import ArgumentParser
 import Foundation
 import Records
+import Report
 import Storage
 
 struct NarrativeCommand: ParsableCommand, ExampleProviding {
     static let configuration = CommandConfiguration(
         commandName: "narrative",
         abstract: "年度报告中的文字部分 (一、五、六)。",
+        discussion: NarrativeCommand.placeholderHelp,
         subcommands: [NarrativeSet.self, NarrativeShow.self]
     )
 
@@ -14,11 +16,16 @@ struct NarrativeCommand: ParsableCommand, ExampleProviding {
         "gongkai narrative set --year 2020 --section 一 --file 总体情况.md",
         "gongkai narrative show --year 2020",
     ]
+
+    /// Every placeholder a text may hold, as the help lists them.
+    static let placeholderHelp = "文字中可以写占位符, 生成报告时换成当年的数字 (英文名或中文名都可以):\n"
+        + NarrativePlaceholder.allCases.map { "  {{\($0.rawValue)}} 或 {{\($0.chineseName)}}: \($0.meaning)" }.joined(separator: "\n")
+        + "\n例如: {{年度}}年，本单位收到政府信息公开申请{{收到申请数}}件。"
 }
 
 struct NarrativeSet: ParsableCommand, ExampleProviding {
     static let configuration = CommandConfiguration(
-        commandName: "set", abstract: "设置某年某章节的文字 (小标题写成 Markdown 标题)。")
+        commandName: "set", abstract: "设置某年某章节的文字 (小标题写成 Markdown 标题)。", discussion: NarrativeCommand.placeholderHelp)
 
     static let examples = [
         "gongkai narrative set --year 2020 --section 一 --file 总体情况.md",

@@ -93,6 +93,7 @@ struct ReportAnnual: ParsableCommand, ExampleProviding {
     @Flag(help: "覆盖已经存在的文件 (数据库文件永远不会被覆盖)") var force = false
     @Option(help: ArgumentHelp("csv 的编码: utf-8 (默认), utf-8-bom (Excel 推荐) 或 gbk", valueName: "ENCODING")) var encoding: String = "utf-8"
     @Flag(help: "输出已发布的报告 (最新版本), 而不是按现在的数据计算") var published = false
+    @Flag(name: .customLong("no-appendix"), help: "不要附录 (各村数字、同步日期、图表; 不属于官方格式): 对外公布的版本用") var noAppendix = false
     @Option(name: .customLong("published-version"), help: ArgumentHelp("输出已发布的第 N 版 (见 gongkai report published)", valueName: "N"))
     var publishedVersion: Int?
 
@@ -114,15 +115,15 @@ struct ReportAnnual: ParsableCommand, ExampleProviding {
         defer { close() }
         let (built, checks) = try report.build(source)
         if format == "docx" {
-            try OutputFile.write(try ReportDocument.docx(built.report), to: output, force: force)
+            try OutputFile.write(try ReportDocument.docx(built.report, appendix: !noAppendix), to: output, force: force)
         } else if format == "pdf", let output {
-            try PDFPrinter.print(html: HTMLRenderer.render(built.report), to: output, force: force)
+            try PDFPrinter.print(html: HTMLRenderer.render(built.report, appendix: !noAppendix), to: output, force: force)
         } else {
             let text = switch format {
-            case "html": HTMLRenderer.render(built.report)
+            case "html": HTMLRenderer.render(built.report, appendix: !noAppendix)
             case "csv": CSVRenderer.render(built.report)
             case "json": JSONRenderer.render(built.report, checks: checks)
-            default: MarkdownRenderer.render(built.report)
+            default: MarkdownRenderer.render(built.report, appendix: !noAppendix)
             }
             try OutputFile.write(text, to: output, force: force, encoding: textEncoding)
         }
@@ -149,12 +150,12 @@ extension ReportAnnual {
             throw CLIError.failure("第 \(wanted) 版发布于旧版 gongkai, 只保存了 JSON; 请用 --format json 输出")
         }
         let frozen = try PublishedModel.decode(model)
-        if format == "docx" { return try OutputFile.write(try ReportDocument.docx(frozen), to: output, force: force) }
-        if format == "pdf", let output { return try PDFPrinter.print(html: HTMLRenderer.render(frozen), to: output, force: force) }
+        if format == "docx" { return try OutputFile.write(try ReportDocument.docx(frozen, appendix: !noAppendix), to: output, force: force) }
+        if format == "pdf", let output { return try PDFPrinter.print(html: HTMLRenderer.render(frozen, appendix: !noAppendix), to: output, force: force) }
         let text = switch format {
-        case "html": HTMLRenderer.render(frozen)
+        case "html": HTMLRenderer.render(frozen, appendix: !noAppendix)
         case "csv": CSVRenderer.render(frozen)
-        default: MarkdownRenderer.render(frozen)
+        default: MarkdownRenderer.render(frozen, appendix: !noAppendix)
         }
         try OutputFile.write(text, to: output, force: force, encoding: encoding)
     }

@@ -28,7 +28,7 @@ struct AdminListTokens: ParsableCommand, ExampleProviding {
             return
         }
         guard !tokens.isEmpty else {
-            print("还没有发放令牌; 用 gongkai admin issue-token --unit 单位代码 发放")
+            print("还没有发放令牌; 用 gongkai admin issue-token \(server.naming) --unit 单位代码 发放")
             return
         }
         for token in tokens {

@@ -81,7 +81,7 @@ enum TokenJournalFile {
         }
         for token in outcome.missingUnit {
             lines.append("令牌 \(token.hash.prefix(DeviceToken.idLength)) 的单位 \(token.unit) 不在恢复的数据库中 (备份之后登记的); "
-                         + "请先 gongkai admin add-unit --unit \(token.unit) --name 名称 --parent 上级, 再运行 gongkai admin restore 恢复它")
+                         + "请先 gongkai admin add-unit --db 服务器数据库 --unit \(token.unit) --name 名称 --parent 上级, 再运行 gongkai admin list-tokens 恢复它")
         }
         return lines
     }

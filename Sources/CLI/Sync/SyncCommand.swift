@@ -38,6 +38,7 @@ struct SyncCommand: AsyncParsableCommand, ExampleProviding {
     @Option(name: .customLong("stall-timeout"), help: ArgumentHelp("传输停滞 (每秒不足 30 字节) 多少秒后断开重试", valueName: "SECONDS"))
     var stallTimeout: Int = 60
     @Flag(help: "不在终端上时, 也逐行输出进度") var progress = false
+    @Flag(help: "最后一行改为 JSON (pushed, pulled, conflicts, refused, held, converged), 供脚本读取") var json = false
     @Flag(help: "不记住这次的服务器和令牌") var noRemember = false
 
     func run() async throws {
@@ -63,9 +64,9 @@ struct SyncCommand: AsyncParsableCommand, ExampleProviding {
         let scope = SyncScope.of(unit: identity.unit.code, in: try other.units.tree())
         let transport = InProcessTransport(service: SyncService(store: other.serving), scope: scope, clock: { WallClock.now() })
         let report = try await SyncOutcome.run(SyncClient(store: local.syncing, transport: transport, batchSize: batchSize, clock: { WallClock.now() }),
-                                               progressLines: progress)
+                                               progressLines: progress, toPush: try SyncOutcome.pending(local, shown: progress))
         SyncOutcome.reportConvergence(report)
-        print(SyncOutcome.summary(report))
+        print(SyncOutcome.summary(report, json: json))
         try SyncOutcome.failIfRefused(report)
     }
 }
@@ -91,6 +92,15 @@ extension SyncCommand {
                                                     session: String(generator.next() as UInt64, radix: 36), caCertificatePath: cacert)
         configuration.attempts = max(1, attempts)
         configuration.lowSpeedSeconds = max(1, stallTimeout)
+        // Each retry is said, with why and how long it waits: a dead link is never silence.
+        configuration.onRetry = { failure, attempt, attempts, wait in
+            let why: String = switch failure {
+            case .connection(let code, let detail): HTTPFailure.cause(code: code, detail: detail)
+            default: failure.description
+            }
+            Terminal.endProgress()
+            Terminal.error("连接服务器失败: \(why); \(Int(wait.rounded(.up))) 秒后第 \(attempt)/\(attempts) 次尝试 …")
+        }
         if let delay = Environment.value("GONGKAI_RETRY_DELAY").flatMap(Double.init) { configuration.retryDelay = delay }
         let transport = CurlTransport(configuration: configuration)
         let started = WallClock.monotonicSeconds()
@@ -99,8 +109,19 @@ extension SyncCommand {
             // Remembered as soon as the server has taken a batch: a first sync cut off or
             // stopped after that goes on with a plain `gongkai sync`.
             let remember: (@Sendable () -> Void)? = noRemember ? nil : { @Sendable in _ = try? local.syncing.rememberServer(url: server, token: token, caCertificate: cacert) }
+            // A server that has not answered within 2 s is said to be awaited, not left to silence.
+            let answered = Atomic(false)
+            let connectWait = configuration.connectTimeoutSeconds
+            let waiting = Task {
+                try await Task.sleep(nanoseconds: 2_000_000_000)
+                if !answered.load(ordering: .relaxed) {
+                    Terminal.error("正在等待服务器 \(server) 回应 (已等 2 秒; 连接最多等 \(connectWait) 秒, 失败会自动重试) …")
+                }
+            }
+            defer { waiting.cancel() }
             report = try await SyncOutcome.run(SyncClient(store: local.syncing, transport: transport, batchSize: batchSize, clock: { WallClock.now() }),
-                                               progressLines: progress, afterFirstExchange: remember)
+                                               progressLines: progress, toPush: try SyncOutcome.pending(local, shown: progress),
+                                               afterFirstExchange: { answered.store(true, ordering: .relaxed); remember?() })
         } catch let failure as HTTPFailure {
             throw CLIError.failure(failure.description)
         }
@@ -112,7 +133,7 @@ extension SyncCommand {
         Terminal.error("请求 \(statistics.requests) 次, 发送 \(statistics.bytesSent) 字节, 接收 \(statistics.bytesReceived) 字节, "
                        + "用时 \(tenths / 10).\(tenths % 10) 秒" + (statistics.retries > 0 ? ", 重试 \(statistics.retries) 次" : ""))
         SyncOutcome.reportConvergence(report)
-        print(SyncOutcome.summary(report))
+        print(SyncOutcome.summary(report, json: json))
         try SyncOutcome.failIfRefused(report)
     }
 }
@@ -120,13 +141,22 @@ extension SyncCommand {
 /// Running a sync and telling the user how it went.
 enum SyncOutcome {
     /// `afterFirstExchange` runs once, when the server has taken or given the first batch.
-    static func run(_ client: SyncClient, progressLines: Bool = false,
+    /// How many changes wait to be pushed, when progress is shown (a total for the percentage).
+    static func pending(_ replica: Replica, shown: Bool) throws -> Int? {
+        guard shown || Terminal.stderrIsInteractive else { return nil }
+        return try replica.syncing.status().pendingChanges
+    }
+
+    /// `toPush`: the changes waiting at the start, for a total and a percentage.
+    static func run(_ client: SyncClient, progressLines: Bool = false, toPush: Int? = nil,
                     afterFirstExchange: (@Sendable () -> Void)? = nil) async throws -> SyncReport {
         let first = Mutex(afterFirstExchange)
         do {
             let report = try await client.sync { progress in
                 first.withLock { action in action?(); action = nil }
-                Terminal.progress("同步中: 已推送 \(progress.pushed), 已拉取 \(progress.pulled)", asLines: progressLines)
+                var pushed = "\(progress.pushed)"
+                if let toPush, toPush > 0 { pushed += "/\(toPush) (\(min(100, progress.pushed * 100 / toPush))%)" }
+                Terminal.progress("同步中: 已推送 \(pushed), 已拉取 \(progress.pulled)", asLines: progressLines)
             }
             Terminal.endProgress()
             let awaiting = report.refused.filter(\.isAwaitingOwner)
@@ -138,6 +168,9 @@ enum SyncOutcome {
             for refusal in report.refused where !refusal.isAwaitingOwner {
                 Terminal.error("未被接受: \(refusal.kind) \(refusal.id): \(refusal.reason)")
                 if let kind = RecordKind(rawValue: refusal.kind) { Terminal.error("  解决: " + wayOut(kind, id: refusal.id, reason: refusal.reason)) }
+            }
+            if report.conflicts > 0 {
+                Terminal.error("这次同步后有 \(report.conflicts) 条记录存在冲突 (两台电脑改了同一处): 运行 gongkai conflicts 查看, 选定一个值解决")
             }
             return report
         } catch let refused as SyncRefused {
@@ -180,8 +213,21 @@ enum SyncOutcome {
         throw CLIError.failure("服务器拒收了 \(refused.count) 条记录 (原因见上, 也可用 gongkai status 查看); 其余记录已同步")
     }
 
-    /// The final line the contract fixes.
-    static func summary(_ report: SyncReport) -> String {
-        "synced: pushed \(report.pushed), pulled \(report.pulled), conflicts \(report.conflicts)"
+    /// The final line: for a person at a terminal, in Chinese; for a script (output not a
+    /// terminal), the line the CLI contract fixes, `synced: pushed N, pulled M, conflicts K`;
+    /// with `--json`, the counts as JSON.
+    static func summary(_ report: SyncReport, json: Bool = false) -> String {
+        if json {
+            return JSONValue.object([
+                ("pushed", .integer(report.pushed)), ("pulled", .integer(report.pulled)), ("conflicts", .integer(report.conflicts)),
+                ("refused", .integer(report.refused.filter { !$0.isAwaitingOwner }.count)),
+                ("held", .integer(report.refused.filter(\.isAwaitingOwner).count)),
+                ("converged", report.converged.map(JSONValue.bool) ?? .null), ("restarted", .bool(report.restarted)),
+            ]).rendered()
+        }
+        if isatty(STDOUT_FILENO) == 1 {
+            return "同步完成: 推送 \(report.pushed) 条, 拉取 \(report.pulled) 条, 冲突 \(report.conflicts) 处"
+        }
+        return "synced: pushed \(report.pushed), pulled \(report.pulled), conflicts \(report.conflicts)"
     }
 }

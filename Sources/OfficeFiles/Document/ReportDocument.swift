@@ -5,7 +5,8 @@ import Report
 /// The annual report as a Word document: the title, the six sections with their official
 /// tables, and the appendix's table of units on a page of its own (its chart is the HTML's).
 public enum ReportDocument {
-    public static func docx(_ report: AnnualReport) throws -> Data {
+    /// `appendix`: false leaves out the appendix, which is not part of the official format.
+    public static func docx(_ report: AnnualReport, appendix includesAppendix: Bool = true) throws -> Data {
         var writer = DocumentWriter()
         writer.title(report.title)
         let width = DocumentWriter.textWidth
@@ -26,7 +27,7 @@ public enum ReportDocument {
             default: prose(report.sections[.otherMatters] ?? "", into: &writer)
             }
         }
-        appendix(report.appendix, into: &writer)
+        if includesAppendix { appendix(report.appendix, into: &writer) }
         return try OfficePackage.zip(writer.parts())
     }
 

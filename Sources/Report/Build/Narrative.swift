@@ -1,22 +1,51 @@
 import Records
 
+/// The `{{…}}` placeholders a narrative text may hold, each by its key or its Chinese name,
+/// and what it becomes (`narrative --help` lists them).
+public enum NarrativePlaceholder: String, CaseIterable, Sendable {
+    case year, noticesPublished = "notices_published", requestsReceived = "requests_received",
+         requestsConcluded = "requests_concluded", requestsCarriedOver = "requests_carried_over", requestFees = "request_fees"
+
+    public var chineseName: String {
+        switch self {
+        case .year: "年度"
+        case .noticesPublished: "主动公开信息数"
+        case .requestsReceived: "收到申请数"
+        case .requestsConcluded: "办结申请数"
+        case .requestsCarriedOver: "结转申请数"
+        case .requestFees: "信息处理费"
+        }
+    }
+
+    public var meaning: String {
+        switch self {
+        case .year: "报告年度"
+        case .noticesPublished: "本年主动公开的信息条数"
+        case .requestsReceived: "本年新收到的申请件数"
+        case .requestsConcluded: "本年办结的申请件数"
+        case .requestsCarriedOver: "结转下年度继续办理的件数"
+        case .requestFees: "本年收取的信息处理费 (元)"
+        }
+    }
+}
+
 /// The written sections: the text set with `gongkai narrative set`, with `{{…}}` placeholders
 /// filled from the data, or a default that states the figures and marks what is missing.
 enum Narrative {
-    /// Placeholders and the Chinese names they may also be written with.
+    /// Each placeholder's value, under its key and its Chinese name.
     static func values(_ report: (year: Int, headline: Headline, carriedOut: Int, requestFees: Yuan)) -> [String: String] {
-        let values: [(String, String, String)] = [
-            ("year", "年度", String(report.year)),
-            ("notices_published", "主动公开信息数", String(report.headline.noticesPublished)),
-            ("requests_received", "收到申请数", String(report.headline.requestsReceived)),
-            ("requests_concluded", "办结申请数", String(report.headline.requestsConcluded)),
-            ("requests_carried_over", "结转申请数", String(report.carriedOut)),
-            ("request_fees", "信息处理费", report.requestFees.description),
-        ]
         var table: [String: String] = [:]
-        for (key, chinese, value) in values {
-            table[key] = value
-            table[chinese] = value
+        for placeholder in NarrativePlaceholder.allCases {
+            let value = switch placeholder {
+            case .year: String(report.year)
+            case .noticesPublished: String(report.headline.noticesPublished)
+            case .requestsReceived: String(report.headline.requestsReceived)
+            case .requestsConcluded: String(report.headline.requestsConcluded)
+            case .requestsCarriedOver: String(report.carriedOut)
+            case .requestFees: report.requestFees.description
+            }
+            table[placeholder.rawValue] = value
+            table[placeholder.chineseName] = value
         }
         return table
     }

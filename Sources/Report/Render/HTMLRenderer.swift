@@ -3,7 +3,8 @@ import Records
 /// The report as one HTML page that prints on A4: the official tables with their merged header
 /// cells, the written sections, and an appendix with a chart of notices by month and category.
 public enum HTMLRenderer {
-    public static func render(_ report: AnnualReport) -> String {
+    /// `appendix`: false leaves out the appendix (unit figures, sync dates, chart), which is not part of the official format.
+    public static func render(_ report: AnnualReport, appendix includesAppendix: Bool = true) -> String {
         var body = "<h1>\(escape(report.title))</h1>\n"
         body += section(0, prose(report.sections[.overview] ?? ""))
         body += section(1, table2(report.table2))
@@ -11,7 +12,7 @@ public enum HTMLRenderer {
         body += section(3, table4(report.table4))
         body += section(4, prose(report.sections[.problems] ?? ""))
         body += section(5, prose(report.sections[.otherMatters] ?? ""))
-        body += appendix(report.appendix)
+        if includesAppendix { body += appendix(report.appendix) }
         return """
         <!DOCTYPE html>
         <html lang="zh-CN">

@@ -3,7 +3,8 @@ import Records
 /// The report as Markdown, laid out like published reports: the title, the six sections in
 /// order, each official table as pipe tables with the official labels, then the appendix.
 public enum MarkdownRenderer {
-    public static func render(_ report: AnnualReport) -> String {
+    /// `appendix`: false leaves out the appendix (unit figures, sync dates, chart), which is not part of the official format.
+    public static func render(_ report: AnnualReport, appendix includesAppendix: Bool = true) -> String {
         var out = "# \(report.title)\n\n"
         out += "## \(AnnualReport.headings[0])\n\n\(report.sections[.overview] ?? "")\n\n"
         out += "## \(AnnualReport.headings[1])\n\n\(table2(report.table2))"
@@ -11,7 +12,7 @@ public enum MarkdownRenderer {
         out += "## \(AnnualReport.headings[3])\n\n\(table4(report.table4))"
         out += "## \(AnnualReport.headings[4])\n\n\(report.sections[.problems] ?? "")\n\n"
         out += "## \(AnnualReport.headings[5])\n\n\(report.sections[.otherMatters] ?? "")\n\n"
-        out += appendix(report.appendix)
+        if includesAppendix { out += appendix(report.appendix) }
         return out
     }
 

@@ -67,8 +67,17 @@ actor SessionLog {
     }
 
     private func write(_ session: Session, outcome: String, now: Double) {
+        // In words for the township's administrator first, then the same as key=value for tools.
+        let seconds = String(format: "%.2f", now - session.started)
+        let state = switch outcome {
+        case "converged": "同步完成, 双方一致"
+        case "not-converged": "同步完成, 双方尚不一致"
+        default: "同步中断 (客户端没有结束这次同步)"
+        }
+        let words = "\(state): \(LogText.quoted(session.device)) "
+            + "(单位 \(LogText.quoted(session.unit))) 推送 \(session.pushed) 条, 拉取 \(session.pulled) 条, 冲突 \(session.conflicts) 处, 用时 \(seconds) 秒"
         logger.info("""
-        sync unit=\(LogText.quoted(session.unit)) site=\(session.site) device=\(LogText.quoted(session.device)) \
+        \(words) | sync unit=\(LogText.quoted(session.unit)) site=\(session.site) device=\(LogText.quoted(session.device)) \
         token=\(session.token) client=\(LogText.quoted(session.client)) pushed=\(session.pushed) \
         pulled=\(session.pulled) conflicts=\(session.conflicts) requests=\(session.requests) \
         bytes_in=\(session.bytesIn) bytes_out=\(session.bytesOut) duration=\(String(format: "%.2f", now - session.started))s \

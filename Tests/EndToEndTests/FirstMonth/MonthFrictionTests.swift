@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The small things a month of use found, each through the real binary (and server).
+@Suite("The first month: what a person reads")
+struct MonthFrictionTests {
+    static let village = "640522100201"
+
+    /// Runs `gongkai` under a pseudo-terminal (util-linux `script`), as a person at a terminal would.
+    static func atTerminal(_ arguments: [String], in workspace: Workspace) throws -> RunResult {
+        let line = ([GongkaiProcess.binary.path] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        return try GongkaiProcess.runTool(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", line, "/dev/null"],
+                                          environment: ["GONGKAI_NOW": "1700000000"], in: workspace.url)
+    }
+
+    @Test("sync's last line: Chinese at a terminal, the contract's line for a script, JSON with --json; a conflict points to gongkai conflicts")
+    func syncLastLine() throws {
+        let town = try Township(villages: [Self.village])
+        try town.laptop("a", unit: Self.village)
+        try town.laptop("b", unit: Self.village)
+        #expect(try town.gongkai("a", ["fee", "add", "--id", "f1", "--collected-on", "2021-04-01", "--amount-yuan", "5"]).status == 0)
+        // A script reads the contract's line
+        let piped = try town.sync("a")
+        #expect(piped.stdout.hasSuffix("synced: pushed 1, pulled 0, conflicts 0\n"), "\(piped.stdout)")
+        // A person reads Chinese
+        let person = try Self.atTerminal(["sync", "--db", town.workspace.path("b.sqlite"), "--server", town.server.url, "--token-file",
+                                          town.workspace.write("b-token.txt", town.tokens["b"]!)], in: town.workspace)
+        #expect(person.status == 0 && person.stdout.contains("同步完成: 推送 0 条, 拉取 1 条, 冲突 0 处") && !person.stdout.contains("synced:"), "\(person.stdout)")
+        // Both edit the same field: the sync that meets the conflict says what to run next
+        #expect(try town.gongkai("a", ["fee", "edit", "f1", "--amount-yuan", "6"]).status == 0)
+        #expect(try town.gongkai("b", ["fee", "edit", "f1", "--amount-yuan", "7"]).status == 0)
+        try town.sync("a")
+        let conflicted = try town.sync("b", extra: ["--json"])
+        #expect(conflicted.stderr.contains("运行 gongkai conflicts 查看"), "\(conflicted.stderr)")
+        let counts = try JSONSerialization.jsonObject(with: Data(conflicted.stdout.utf8)) as? [String: Any]
+        #expect(counts?["conflicts"] as? Int == 1 && counts?["pulled"] as? Int == 1 && counts?["refused"] as? Int == 0, "\(conflicted.stdout)")
+    }
+
+    @Test("progress shows the total and a percentage")
+    func progressWithTotal() throws {
+        let town = try Township(villages: [Self.village])
+        try town.laptop("a", unit: Self.village)
+        let ledger = WriteLedger()
+        #expect(try ledger.captureFees(town.workspace, db: "a.sqlite", unit: Self.village, prefix: "p", count: 1_200).status == 0)
+        let result = try town.sync("a", extra: ["--progress", "--batch-size", "500"])
+        #expect(result.stderr.contains("已推送 500/1200 (41%)") && result.stderr.contains("已推送 1200/1200 (100%)"), "\(result.stderr)")
+    }
+
+    @Test("a server that does not answer: said within 2 s, and each retry said with its cause")
+    func silentServer() throws {
+        let w = Workspace()
+        try w.initVillage()
+        // A port that takes the connection and never answers
+        let (listener, port) = try LoopbackListener.open()
+        defer { close(listener) }
+        let started = Date()
+        let result = try w.gongkai(["sync", "--server", "http://127.0.0.1:\(port)", "--token-file", w.write("t.txt", "gk_x"), "--attempts", "2",
+                                    "--stall-timeout", "3", "--no-remember"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("正在等待服务器 http://127.0.0.1:\(port) 回应 (已等 2 秒"), "\(result.stderr)")
+        #expect(result.stderr.contains("连接服务器失败: ") && result.stderr.contains("第 2/2 次尝试"), "\(result.stderr)")
+        #expect(Date().timeIntervalSince(started) < 30)
+        // A closed port: the cause in words, libcurl's own text beside it
+        let closed = try w.gongkai(["sync", "--server", "http://127.0.0.1:9", "--token-file", w.path("t.txt"), "--attempts", "1", "--no-remember"])
+        #expect(closed.stderr.contains("连不上服务器: 服务器没有运行、地址或端口不对") && closed.stderr.contains("libcurl:"), "\(closed.stderr)")
+    }
+
+    @Test("the argument parser's words in Chinese: help headings, defaults, unexpected arguments")
+    func parserInChinese() throws {
+        let w = Workspace()
+        let help = try w.gongkai(["sync", "--help"])
+        for heading in ["说明: ", "用法: ", "选项:", "显示帮助。", "(默认: "] { #expect(help.stdout.contains(heading), "\(heading)") }
+        for english in ["OVERVIEW:", "USAGE:", "OPTIONS:", "Show help information", "(default:"] { #expect(!help.stdout.contains(english), "\(english)") }
+        let root = try w.gongkai(["--help"])
+        #expect(root.stdout.contains("子命令:") && root.stdout.contains("各子命令的详细帮助: gongkai help <子命令>"), "\(root.stdout.prefix(300))")
+        let extra = try w.gongkai(["status", "list", "notices"])
+        #expect(extra.status == 2 && extra.stderr.contains("多余的参数") && !extra.stderr.contains("unexpected"), "\(extra.stderr)")
+    }
+
+    @Test("hints keep the database given; a missing server database points to add-unit; admin without --db refuses; backup keeps an existing file")
+    func serverHints() throws {
+        let w = Workspace()
+        let missing = try GongkaiProcess.run(["serve", "--db", w.path("missing.sqlite"), "--port", "0"])
+        #expect(missing.status == 1 && missing.stderr.contains("gongkai admin add-unit --db \(w.path("missing.sqlite"))"), "\(missing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: w.path("missing.sqlite")))
+        let bare = try GongkaiProcess.run(["admin", "list-units"], environment: ["XDG_DATA_HOME": w.path("home")])
+        #expect(bare.status == 2 && bare.stderr.contains("请用 --db 指定服务器数据库"), "\(bare.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: w.path("home/gongkai/replica.sqlite")))
+        #expect(try w.gongkai(["admin", "add-unit", "--unit", "640522100000", "--name", "西安镇"], db: "town.sqlite").status == 0)
+        let noTokens = try w.gongkai(["admin", "list-tokens"], db: "town.sqlite")
+        #expect(noTokens.stdout.contains("gongkai admin issue-token --db \(w.path("town.sqlite"))"), "\(noTokens.stdout)")
+        _ = w.write("copy.sqlite", "earlier backup")
+        let backup = try w.gongkai(["backup", "--to", w.path("copy.sqlite")], db: "town.sqlite")
+        #expect(backup.status == 1 && backup.stderr.contains("已经存在, 没有覆盖它") && backup.stderr.contains("--to "), "\(backup.stderr)")
+        #expect(try String(contentsOfFile: w.path("copy.sqlite"), encoding: .utf8) == "earlier backup")
+        // serve on loopback says only this machine can connect, and how to let villages in
+        let server = try ServerProcess(workspace: w, extra: ["--host", "127.0.0.1"])
+        defer { server.kill() }
+        #expect(try GongkaiProcess.runTool(URL(fileURLWithPath: "/usr/bin/curl"), ["-s", server.url + "/v1/health"]).status == 0)
+        #expect(server.log.contains("只有这台电脑自己能连") && server.log.contains("--host 0.0.0.0"), "\(server.log)")
+    }
+
+    @Test("narrative help lists its placeholders; a report can leave its appendix out; the server's sync line is in words")
+    func reportAndLog() throws {
+        let w = Workspace()
+        let help = try w.gongkai(["narrative", "set", "--help"])
+        for placeholder in ["{{year}} 或 {{年度}}", "{{收到申请数}}", "{{信息处理费}}"] { #expect(help.stdout.contains(placeholder), "\(placeholder)") }
+        try w.initVillage()
+        let full = try w.gongkai(["report", "annual", "--year", "2021"])
+        let posted = try w.gongkai(["report", "annual", "--year", "2021", "--no-appendix"])
+        #expect(full.stdout.contains("附录") && !posted.stdout.contains("附录") && posted.stdout.contains("六、"), "\(posted.stdout.suffix(200))")
+        let town = try Township(villages: [Self.village])
+        try town.laptop("a", unit: Self.village)
+        try town.sync("a")
+        #expect(town.server.log.contains("同步完成, 双方一致: a (单位 \(Self.village)) 推送 0 条, 拉取 0 条"), "\(town.server.log)")
+    }
+}
