@@ -20,28 +20,67 @@ struct PublishedReport {
         ((object["table2"] as? [String: Any])?[row] as? [String: Any])?[column] as? Int
     }
 
-    /// Every official cell that differs, as "label: published → now".
+    /// Every official cell that differs, in words a township reads: `表三 予以公开 总计: 已发布 6, 现在 5`;
+    /// a text that changed is summarised by its length, never printed whole.
     func differences(from report: AnnualReport) -> [String] {
         guard let now = try? JSONSerialization.jsonObject(with: Data(JSONRenderer.render(report, checks: []).utf8)) as? [String: Any] else { return [] }
-        var differences: [String] = []
+        var differences: [(path: String, old: Any?, new: Any?)] = []
         // The tables, and the text: a placeholder's figure or a section edited after publishing.
         for table in ["headline", "table2", "table3", "table4", "sections"] {
-            compare(object[table], now[table], path: table, into: &differences)
+            compare(object[table], now[table], path: [table], into: &differences)
         }
-        return differences
+        let names = PublishedReport.names(of: report)
+        return differences.map { difference in
+            "\(names[difference.path] ?? difference.path): " + PublishedReport.change(difference.old, difference.new)
+        }
     }
 
-    private func compare(_ old: Any?, _ new: Any?, path: String, into differences: inout [String]) {
+    private func compare(_ old: Any?, _ new: Any?, path: [String], into differences: inout [(path: String, old: Any?, new: Any?)]) {
         switch (old, new) {
         case (let old as [String: Any], let new as [String: Any]):
-            for key in Set(old.keys).union(new.keys).sorted() { compare(old[key], new[key], path: "\(path).\(key)", into: &differences) }
+            for key in Set(old.keys).union(new.keys).sorted() { compare(old[key], new[key], path: path + [key], into: &differences) }
         case (let old as [Any], let new as [Any]) where old.count == new.count:
-            for index in old.indices { compare(old[index], new[index], path: "\(path)[\(index)]", into: &differences) }
+            for index in old.indices { compare(old[index], new[index], path: path + [String(index)], into: &differences) }
         default:
             let oldText = old.map { "\($0)" } ?? "—"
             let newText = new.map { "\($0)" } ?? "—"
-            if oldText != newText { differences.append("\(path): \(oldText) → \(newText)") }
+            if oldText != newText { differences.append((path.joined(separator: "."), old, new)) }
         }
+    }
+
+    /// `已发布 6, 现在 5`; for a text, how long each is.
+    static func change(_ old: Any?, _ new: Any?) -> String {
+        let oldText = old.map { "\($0)" } ?? "(无)"
+        let newText = new.map { "\($0)" } ?? "(无)"
+        if oldText.count > 20 || newText.count > 20 || oldText.contains("\n") || newText.contains("\n") {
+            return "文字有改动 (已发布 \(oldText.count) 字, 现在 \(newText.count) 字)"
+        }
+        return "已发布 \(oldText), 现在 \(newText)"
+    }
+
+    /// Each cell's JSON path (`table3.rows.granted.6`) and its name in the official tables.
+    static func names(of report: AnnualReport) -> [String: String] {
+        var names: [String: String] = [
+            "headline.notices_published": "一、总体情况 主动公开信息数",
+            "headline.requests_received": "一、总体情况 收到申请数",
+            "headline.requests_concluded": "一、总体情况 办结申请数",
+        ]
+        for group in report.table2.groups {
+            for row in group.rows {
+                for column in group.columns { names["table2.\(row.label.key).\(column.key)"] = "表二 \(row.label.text) \(column.text)" }
+            }
+        }
+        for row in report.table3.rows {
+            let heading = (row.headings + [row.label.text]).joined(separator: " ")
+            for (index, column) in Table3.columns.enumerated() { names["table3.rows.\(row.label.key).\(index)"] = "表三 \(heading) \(column.text)" }
+        }
+        for group in report.table4.groups {
+            for cell in Table4.cells { names["table4.\(group.group.rawValue).\(cell.key)"] = "表四 \(group.group.label) \(cell.text)" }
+        }
+        for (index, section) in [NarrativeSection.overview, .problems, .otherMatters].enumerated() {
+            names["sections.\(section.label)"] = [AnnualReport.headings[0], AnnualReport.headings[4], AnnualReport.headings[5]][index] + " (文字)"
+        }
+        return names
     }
 }
 

@@ -198,7 +198,8 @@ public enum ReportChecks {
         let differences = published.differences(from: report)
         return CheckResult("PUBLISHED", .warning, ok: differences.isEmpty,
                            differences.isEmpty ? "与 \(ChinaTime.day(published.publishedAt)) 发布的报告一致"
-                               : "与 \(ChinaTime.day(published.publishedAt)) 发布的报告不同 (发布后数据有变化): " + differences.joined(separator: "; "))
+                               : "与 \(ChinaTime.day(published.publishedAt)) 发布的报告有 \(differences.count) 处不同 (发布后数据有变化): "
+                                   + differences.prefix(12).joined(separator: "; ") + (differences.count > 12 ? "; 另有 \(differences.count - 12) 处" : ""))
     }
 
     static func narrative(_ built: ReportBuilder.Built) -> CheckResult {

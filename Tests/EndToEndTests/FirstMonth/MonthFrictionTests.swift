@@ -101,6 +101,20 @@ struct MonthFrictionTests {
         #expect(server.log.contains("只有这台电脑自己能连") && server.log.contains("--host 0.0.0.0"), "\(server.log)")
     }
 
+    @Test("report check names a changed cell of table 3 by its labels, as a township reads it")
+    func differencesInWords() throws {
+        let w = Workspace()
+        try w.initVillage()
+        let add = ["request", "add", "--received-on", "2021-03-02", "--applicant-type", "自然人", "--applicant-name", "张三", "--content", "低保名单",
+                   "--concluded-on", "2021-03-10", "--outcome", "予以公开"]
+        #expect(try w.gongkai(add).status == 0)
+        #expect(try w.gongkai(["report", "publish", "--year", "2021"]).status == 0)
+        #expect(try w.gongkai(add.map { $0 == "张三" ? "李四" : $0 }).status == 0)
+        let check = try w.gongkai(["report", "check", "--year", "2021"])
+        #expect(check.stdout.contains("表三") && check.stdout.contains("予以公开 自然人: 已发布 1, 现在 2"), "\(check.stdout)")
+        #expect(!check.stdout.contains("table3") && !check.stdout.contains("rows."), "\(check.stdout)")
+    }
+
     @Test("narrative help lists its placeholders; a report can leave its appendix out; the server's sync line is in words")
     func reportAndLog() throws {
         let w = Workspace()

@@ -40,8 +40,11 @@ import Testing
         let published = try #require(checks.first { $0["id"] as? String == "PUBLISHED" })
         #expect(published["ok"] as? Bool == false)
         let detail = published["detail"] as? String ?? ""
-        #expect(detail.contains("sections.一"), "\(detail)")
-        #expect(detail.contains("headline.notices_published: 2 → 3"), "\(detail)")
+        // in words a township reads, never a JSON path, a long text summarised
+        #expect(detail.contains("一、总体情况 (文字): 文字有改动 (已发布 "), "\(detail)")
+        #expect(detail.contains("一、总体情况 主动公开信息数: 已发布 2, 现在 3"), "\(detail)")
+        #expect(!detail.contains("sections.") && !detail.contains("headline.") && !detail.contains("table"), "\(detail)")
+        #expect(detail.count < 600, "\(detail)")
 
         // And the published version renders byte for byte as it did, in every format
         for format in Self.formats {
