@@ -53,7 +53,14 @@ struct PublishedReport {
         let oldText = old.map { "\($0)" } ?? "(无)"
         let newText = new.map { "\($0)" } ?? "(无)"
         if oldText.count > 20 || newText.count > 20 || oldText.contains("\n") || newText.contains("\n") {
-            return "文字有改动 (已发布 \(oldText.count) 字, 现在 \(newText.count) 字)"
+            // Where the two first differ, a few characters either side.
+            let old = Array(oldText), new = Array(newText)
+            let same = zip(old, new).prefix { $0 == $1 }.count
+            func excerpt(_ text: [Character]) -> String {
+                let start = max(0, same - 8), end = min(text.count, same + 8)
+                return (start > 0 ? "…" : "") + String(text[start..<end]).replacingOccurrences(of: "\n", with: " ") + (end < text.count ? "…" : "")
+            }
+            return "文字有改动: 已发布 “\(excerpt(old))”, 现在 “\(excerpt(new))” (共 \(old.count) 字 → \(new.count) 字)"
         }
         return "已发布 \(oldText), 现在 \(newText)"
     }

@@ -101,6 +101,24 @@ struct MonthFrictionTests {
         #expect(server.log.contains("只有这台电脑自己能连") && server.log.contains("--host 0.0.0.0"), "\(server.log)")
     }
 
+    @Test("add: an exact duplicate needs --again, a date after today needs --future, and a refused add names no id it never made")
+    func addGuards() throws {
+        let w = Workspace()
+        try w.initVillage()
+        let add = ["request", "add", "--received-on", "2021-03-02", "--applicant-type", "自然人", "--applicant-name", "张三", "--content", "低保名单"]
+        #expect(try w.gongkai(add).status == 0)
+        let twice = try w.gongkai(add)
+        #expect(twice.status == 1 && twice.stderr.contains("已有一条相同的依申请公开") && twice.stderr.contains("--again"), "\(twice.stderr)")
+        #expect(try w.gongkai(add + ["--again"]).status == 0)
+        // (the workspace's clock is 2023-11-15 in China)
+        let ahead = try w.gongkai(["notice", "add", "--title", "预告", "--category", "其他", "--channel", "公开栏", "--published-on", "2024-01-05"])
+        #expect(ahead.status == 1 && ahead.stderr.contains("2024-01-05 在今天 (2023-11-15) 之后") && ahead.stderr.contains("--future"), "\(ahead.stderr)")
+        #expect(try w.gongkai(["notice", "add", "--title", "预告", "--category", "其他", "--channel", "公开栏", "--published-on", "2024-01-05", "--future"]).status == 0)
+        let wrong = try w.gongkai(["request", "add", "--received-on", "2021-03-05", "--applicant-type", "自然人", "--concluded-on", "2021-03-01"])
+        #expect(wrong.status == 1 && wrong.stderr.contains("没有新增") && !wrong.stderr.contains("req-"), "\(wrong.stderr)")
+        #expect(try w.gongkai(["status"]).stdout.contains("依申请公开 2"))
+    }
+
     @Test("report check names a changed cell of table 3 by its labels, as a township reads it")
     func differencesInWords() throws {
         let w = Workspace()

@@ -41,7 +41,7 @@ import Testing
         #expect(published["ok"] as? Bool == false)
         let detail = published["detail"] as? String ?? ""
         // in words a township reads, never a JSON path, a long text summarised
-        #expect(detail.contains("一、总体情况 (文字): 文字有改动 (已发布 "), "\(detail)")
+        #expect(detail.contains("一、总体情况 (文字): 文字有改动: 已发布 “"), "\(detail)")
         #expect(detail.contains("一、总体情况 主动公开信息数: 已发布 2, 现在 3"), "\(detail)")
         #expect(!detail.contains("sections.") && !detail.contains("headline.") && !detail.contains("table"), "\(detail)")
         #expect(detail.count < 600, "\(detail)")
