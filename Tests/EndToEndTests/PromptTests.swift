@@ -69,6 +69,25 @@ struct PromptTests {
         #expect(object["published_on"] as? String == "2020-05-01")
     }
 
+    @Test("request add asks for the applicant, the content and the channel too, which may be left empty; outcomes are listed under table 3's headings")
+    func requestAddAsksWhatARegisterNotes() throws {
+        let workspace = Workspace()
+        try workspace.initVillage()
+        // Given a terminal and nothing but the command; the channel is left empty with Enter
+        let result = try runAtTerminal(["request", "add", "--id", "r9"], answers: ["2021-03-02", "1", "张三", "2020年低保户名单", ""], workspace: workspace)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("申请人 (例如") && result.stderr.contains("申请内容") && result.stderr.contains("申请渠道 可选:"), "\(result.stderr)")
+        let shown = try workspace.gongkai(["request", "show", "r9", "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+        #expect(object["applicant_name"] as? String == "张三" && object["content"] as? String == "2020年低保户名单")
+        #expect(object["channel"] == nil || object["channel"] is NSNull)
+        // And the outcome picker groups the leaves under （三） to （六）, as the help does
+        let conclude = try runAtTerminal(["request", "conclude", "r9"], answers: ["2021-03-20", "3"], workspace: workspace)
+        #expect(conclude.stderr.contains("  （三）不予公开\n      3. 1.属于国家秘密"), "\(conclude.stderr)")
+        let help = try workspace.gongkai(["request", "add", "--help"])
+        #expect(help.stdout.replacingOccurrences(of: "\n", with: " ").contains("（三）不予公开: 1.属于国家秘密"), "\(help.stdout)")
+    }
+
     @Test("request conclude asks for the date and the outcome, which may be chosen by number")
     func concludeAsks() throws {
         let workspace = Workspace()

@@ -24,6 +24,9 @@ struct AddRecord<Fields: RecordFieldOptions>: ParsableCommand, ExampleProviding 
         var input = fields.input
         let required = Fields.kind.fields.filter { $0.isRequired && $0.defaultValue == nil }
         try Prompting.complete(&input, required: required, command: "gongkai \(Fields.kind.singular) add")
+        // What a register of requests always notes, asked at a terminal though the law does not require it.
+        let alsoAsked = Fields.kind == .requests ? ["applicant_name", "content", "channel"] : []
+        try Prompting.offer(&input, alsoAsked.compactMap(Fields.kind.field(named:)))
         let now = WallClock.now()
         if !future { try Self.refuseFutureDates(input, today: ChinaTime.day(now)) }
         let opened = try replica.open()

@@ -40,7 +40,7 @@ func fieldHelp(_ kind: RecordKind, _ name: String) -> ArgumentHelp {
     switch field.type {
     case .date: text += "; 格式 YYYY-MM-DD"
     case .money: text += "; 以元为单位, 最多两位小数"
-    case .choice(let choice): text += "; 可用: " + choice.options.map(\.label).joined(separator: ", ")
+    case .choice(let choice): text += "; 可用: " + choice.groupedLabels
     case .choices(let choice): text += "; 多个用 ; 分隔; 可用: " + choice.options.map(\.label).joined(separator: ", ")
     default: break
     }

@@ -34,16 +34,33 @@ enum Prompting {
         }
     }
 
+    /// At a terminal only: asks for each of `fields` not given, which may be left empty (Enter).
+    static func offer(_ input: inout [String: String], _ fields: [FieldSpec]) throws {
+        guard Terminal.stdinIsInteractive else { return }
+        for field in fields where (input[field.name] ?? "").trimmingSpaces().isEmpty {
+            let answer = try ask(field)
+            if !answer.isEmpty { input[field.name] = answer }
+        }
+    }
+
     /// Asks for one field until the answer is valid. Enumerations may be answered by number.
     static func ask(_ field: FieldSpec) throws -> String {
         var question = field.label
         if let choice = field.choice {
-            let numbered = choice.options.enumerated().map { "  \($0.offset + 1). \($0.element.label) (\($0.element.key))" }
-            Terminal.error("\(field.label) 可选:\n" + numbered.joined(separator: "\n"))
+            // Numbered in one run, under the official table's headings where it has them.
+            var lines: [String] = []
+            var heading: String?
+            for (index, option) in choice.options.enumerated() {
+                if let group = option.group, group != heading { lines.append("  \(group)") }
+                heading = option.group
+                lines.append((option.group == nil ? "  " : "      ") + "\(index + 1). \(option.label) (\(option.key))")
+            }
+            Terminal.error("\(field.label) 可选:\n" + lines.joined(separator: "\n"))
             if case .choices = field.type { question += " (填编号或名称, 多个用 ; 分隔)" } else { question += " (填编号或名称)" }
         } else if !field.example.isEmpty {
             question += " (例如 \(field.example))"
         }
+        if !field.isRequired { question += " [可不填, 直接回车]" }
         while true {
             guard let answer = Terminal.prompt(question + ": ") else { throw CLIError.usage("已取消: 没有输入\(field.label)") }
             var text = answer.trimmingSpaces()

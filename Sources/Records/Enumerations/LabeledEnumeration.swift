@@ -9,10 +9,14 @@ public protocol LabeledEnumeration: CaseIterable, Hashable, Sendable, Codable, R
     var label: String { get }
     /// Other spellings accepted on input ("个人" is not one of them: only true synonyms).
     var aliases: [String] { get }
+    /// The heading this value is listed under, as the official table prints it (an outcome's
+    /// （三）不予公开); nil for a value of its own.
+    var groupLabel: String? { get }
 }
 
 extension LabeledEnumeration {
     public var aliases: [String] { [] }
+    public var groupLabel: String? { nil }
     public var key: String { rawValue }
 
     /// Parses the ASCII key (case-insensitive) or the label, ignoring spaces, bracket width and

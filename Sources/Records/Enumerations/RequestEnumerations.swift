@@ -75,6 +75,16 @@ public enum RequestOutcome: String, LabeledEnumeration {
 
     public static let title = "办理结果"
 
+    /// （三） to （六）'s leaves sit under their heading; （一）, （二） and the 2019 format's single
+    /// （六） row are headings of their own.
+    public var groupLabel: String? {
+        switch group {
+        case .granted, .partiallyGranted: nil
+        case .other where self == .otherProcessing: nil
+        default: group.label
+        }
+    }
+
     /// The row label exactly as the official table prints it.
     public var label: String {
         switch self {

@@ -3,6 +3,8 @@ public struct EnumChoice: Sendable {
     public struct Option: Sendable, Equatable {
         public let key: String
         public let label: String
+        /// The heading it is listed under (`LabeledEnumeration.groupLabel`).
+        public var group: String? = nil
     }
 
     public let title: String
@@ -16,7 +18,7 @@ public struct EnumChoice: Sendable {
     public init<E: LabeledEnumeration>(_ type: E.Type, only subset: [E]? = nil, emptySpellings: [String] = []) {
         let allowed = subset ?? Array(E.allCases)
         title = E.title
-        options = allowed.map { Option(key: $0.rawValue, label: $0.label) }
+        options = allowed.map { Option(key: $0.rawValue, label: $0.label, group: $0.groupLabel) }
         self.emptySpellings = emptySpellings
         var spellings: [String: String] = [:]
         for value in allowed {
@@ -43,6 +45,24 @@ public struct EnumChoice: Sendable {
 
     public var choicesDescription: String {
         options.map { "\($0.label) (\($0.key))" }.joined(separator: ", ")
+    }
+
+    /// The labels as the official table lists them: values under a heading follow it
+    /// (`（三）不予公开: 1.属于国家秘密, 2.…; （四）无法提供: …`).
+    public var groupedLabels: String {
+        var parts: [String] = []
+        var heading: String?
+        for option in options {
+            if option.group != heading, let group = option.group {
+                parts.append("\(group): \(option.label)")
+            } else if option.group != nil {
+                parts[parts.count - 1] += ", \(option.label)"
+            } else {
+                parts.append(option.label)
+            }
+            heading = option.group
+        }
+        return parts.joined(separator: "; ")
     }
 }
 
