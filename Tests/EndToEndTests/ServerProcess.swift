@@ -72,7 +72,9 @@ final class Township {
                                              environment: ["GONGKAI_SITE": "5e5e5e5e5e5e5e5e"])
         #expect(created.status == 0, "\(created.stderr)")
         for village in villages {
-            #expect(try w.gongkai(["admin", "add-unit", "--unit", village, "--name", "村\(village.suffix(3))", "--parent", Township.township],
+            // (A code of another length than a division code's is asked about: some tests want one.)
+            let unusual = [6, 9, 12].contains(village.count) ? [] : ["--yes"]
+            #expect(try w.gongkai(["admin", "add-unit", "--unit", village, "--name", "村\(village.suffix(3))", "--parent", Township.township] + unusual,
                                   db: "town.sqlite").status == 0)
         }
         server = try ServerProcess(workspace: w)

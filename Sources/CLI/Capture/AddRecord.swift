@@ -30,7 +30,8 @@ struct AddRecord<Fields: RecordFieldOptions>: ParsableCommand, ExampleProviding 
         let now = WallClock.now()
         if !future { try Self.refuseFutureDates(input, today: ChinaTime.day(now)) }
         let opened = try replica.open()
-        if !again { try Self.refuseDuplicate(of: input, in: opened, unit: unit) }
+        // A number of its own (`--id`) says it is another record; without one, an exact duplicate is asked about.
+        if !again && id == nil { try Self.refuseDuplicate(of: input, in: opened, unit: unit) }
         let made: Result<String, ReplicaError> = Result { () throws(ReplicaError) -> String in
             var generator = SystemRandomNumberGenerator()
             if let id { return try opened.records.create(Fields.kind, typedID: id, unit: unit, input: input, now: now).id }

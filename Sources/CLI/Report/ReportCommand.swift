@@ -239,14 +239,22 @@ struct ReportPublish: ParsableCommand, ExampleProviding {
 
 struct ReportPublished: ParsableCommand, ExampleProviding {
     static let configuration = CommandConfiguration(commandName: "published", abstract: "列出某年报告已发布的各版本: 时间和原因。")
-    static let examples = ["gongkai report published --year 2021", "gongkai report published --year 2021 --json"]
+    static let examples = ["gongkai report published --year 2021", "gongkai report published --year 2021 --json",
+                           "gongkai report published --year 2021 --unit 640522100000"]
 
     @OptionGroup var replica: ReplicaOptions
     @Option(help: ArgumentHelp("报告年度", valueName: "Y")) var year: Int
+    @Option(help: ArgumentHelp("单位代码; 报告在哪个单位的副本或服务器上发布, 就在那里列出 (默认本副本的单位)", valueName: "CODE")) var unit: String?
     @Flag(help: "输出 JSON") var json = false
 
     func run() throws {
-        let versions = try replica.open().published.publishedVersions(year: year)
+        let opened = try replica.open()
+        let own = try opened.units.identity().unit
+        if let unit, unit != own.code {
+            throw CLIError.failure("这里发布的是本单位 \(own.code) \(TextRule.printable(own.name)) 的报告; \(unit) 的报告在它自己的副本或服务器上发布, "
+                                   + "请在那里运行 gongkai report published --year \(year)")
+        }
+        let versions = try opened.published.publishedVersions(year: year)
         if json {
             print(JSONValue.array(versions.map { version in
                 .object([("version", .number(String(version.version))), ("format_version", .string(version.formatVersion)),

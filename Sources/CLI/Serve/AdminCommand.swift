@@ -37,8 +37,17 @@ struct AdminAddUnit: ParsableCommand, ExampleProviding {
     @Option(help: ArgumentHelp("单位代码", valueName: "CODE")) var unit: String
     @Option(help: ArgumentHelp("单位名称", valueName: "NAME")) var name: String
     @Option(help: ArgumentHelp("上级的代码: 本服务器的单位或已登记的单位", valueName: "CODE")) var parent: String?
+    @Flag(help: "代码的位数不像行政区划代码 (6、9 或 12 位数字) 时也登记, 不再询问") var yes = false
 
     func run() throws {
+        // A division code has 6 (county), 9 (township) or 12 (village) digits: another length of
+        // digits alone is most often a digit typed twice or left out.
+        if unit.allSatisfy(\.isASCII), unit.allSatisfy(\.isNumber), ![6, 9, 12].contains(unit.count), !yes {
+            let question = "单位代码 \(unit) 有 \(unit.count) 位数字, 而行政区划代码是 6 位 (县)、9 位 (乡镇) 或 12 位 (村): 是不是多打或漏打了一位?"
+            guard Prompting.confirm(question + " 确实要登记吗") else {
+                throw CLIError.failure(question + " 没有登记; 确实如此请加 --yes 再运行")
+            }
+        }
         let served = GovernmentUnit(code: unit, name: name, isTownship: true)
         guard let opened = try openIfThere() else {
             guard parent == nil else {

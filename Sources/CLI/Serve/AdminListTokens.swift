@@ -31,13 +31,11 @@ struct AdminListTokens: ParsableCommand, ExampleProviding {
             print("还没有发放令牌; 用 gongkai admin issue-token \(server.naming) --unit 单位代码 发放")
             return
         }
-        for token in tokens {
-            let devices = token.devices.isEmpty ? "(尚未同步)" : token.devices.joined(separator: ", ")
-            let state = token.revokedAt.map { "已吊销 \(WallClock.format($0))" } ?? "有效"
-            let last = token.lastSync.map(WallClock.format) ?? "从未同步"
-            let signing = token.signsBundlesWithKey ? "" : "  旧版令牌: 同步文件只能按摘要核对, 建议重新发放"
-            print("\(token.id)  \(token.unit)  \(devices)  发放 \(WallClock.format(token.issuedAt))  最近同步 \(last)  \(state)\(signing)")
-        }
+        print(Terminal.table(header: ["编号", "单位", "电脑", "发放", "最近同步", "状态"], rows: tokens.map { token in
+            [token.id, token.unit, token.devices.isEmpty ? "(尚未同步)" : token.devices.joined(separator: ", "),
+             WallClock.format(token.issuedAt), token.lastSync.map(WallClock.format) ?? "从未同步",
+             (token.revokedAt.map { "已吊销 \(WallClock.format($0))" } ?? "有效") + (token.signsBundlesWithKey ? "" : "; 旧版令牌: 同步文件只能按摘要核对, 建议重新发放")]
+        }))
     }
 
     static func json(_ token: DeviceToken) -> JSONValue {

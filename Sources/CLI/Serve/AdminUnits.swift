@@ -21,13 +21,11 @@ struct AdminListUnits: ParsableCommand, ExampleProviding {
         defer { try? opened.close() }
         let units = try opened.unitSummaries()
         if json { return print(JSONValue.array(units.map(Self.json)).rendered()) }
-        for summary in units {
-            let parent = summary.unit.parent.map { "上级 \($0)" } ?? "本服务器的单位"
-            let last = summary.lastSync.map { "最近网络同步 \(WallClock.format($0))" }
-            let bundle = summary.lastBundle.map { "最近文件同步 \(WallClock.format($0))" }
-            let syncs = [last, bundle].compactMap { $0 }.joined(separator: "  ")
-            print("\(summary.unit.code)  \(TextRule.printable(summary.unit.name))  \(parent)  记录 \(summary.records) 条  \(syncs.isEmpty ? "从未同步" : syncs)")
-        }
+        print(Terminal.table(header: ["代码", "名称", "上级", "记录", "最近网络同步", "最近文件同步"], rows: units.map { summary in
+            [summary.unit.code, TextRule.printable(summary.unit.name), summary.unit.parent ?? "(本服务器的单位)", String(summary.records),
+             summary.lastSync.map(WallClock.format) ?? (summary.lastBundle == nil ? "从未同步" : "— (只用文件同步)"),
+             summary.lastBundle.map(WallClock.format) ?? "—"]
+        }))
     }
 
     static func json(_ summary: UnitSummary) -> JSONValue {

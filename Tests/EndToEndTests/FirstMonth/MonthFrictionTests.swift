@@ -90,6 +90,17 @@ struct MonthFrictionTests {
         #expect(try w.gongkai(["admin", "add-unit", "--unit", "640522100000", "--name", "西安镇"], db: "town.sqlite").status == 0)
         let noTokens = try w.gongkai(["admin", "list-tokens"], db: "town.sqlite")
         #expect(noTokens.stdout.contains("gongkai admin issue-token --db \(w.path("town.sqlite"))"), "\(noTokens.stdout)")
+        // Lists have a header row and aligned columns
+        #expect(try w.gongkai(["admin", "add-unit", "--unit", Self.village, "--name", "园河村", "--parent", "640522100000"], db: "town.sqlite").status == 0)
+        let units = try w.gongkai(["admin", "list-units"], db: "town.sqlite").stdout.split(separator: "\n").map(String.init)
+        #expect(units.count == 3 && units[0].hasPrefix("代码") && units[0].contains("最近网络同步") && units[2].contains("从未同步"), "\(units)")
+        #expect(units.allSatisfy { $0.hasPrefix("640522") || $0.hasPrefix("代码") })
+        // (代码 is 4 columns wide on a terminal; a code 12: both padded to 12, then two spaces)
+        #expect(units[0].hasPrefix("代码" + String(repeating: " ", count: 10) + "名称") && units[2].hasPrefix("\(Self.village)  园河村"), "\(units)")
+        // A code of a length no division code has is questioned, and taken with --yes
+        let typo = try w.gongkai(["admin", "add-unit", "--unit", "64052210020", "--name", "园河", "--parent", "640522100000"], db: "town.sqlite")
+        #expect(typo.status == 1 && typo.stderr.contains("有 11 位数字") && typo.stderr.contains("--yes"), "\(typo.stderr)")
+        #expect(try w.gongkai(["admin", "add-unit", "--unit", "64052210020", "--name", "园河", "--parent", "640522100000", "--yes"], db: "town.sqlite").status == 0)
         _ = w.write("copy.sqlite", "earlier backup")
         let backup = try w.gongkai(["backup", "--to", w.path("copy.sqlite")], db: "town.sqlite")
         #expect(backup.status == 1 && backup.stderr.contains("已经存在, 没有覆盖它") && backup.stderr.contains("--to "), "\(backup.stderr)")
@@ -139,6 +150,9 @@ struct MonthFrictionTests {
         let help = try w.gongkai(["narrative", "set", "--help"])
         for placeholder in ["{{year}} 或 {{年度}}", "{{收到申请数}}", "{{信息处理费}}"] { #expect(help.stdout.contains(placeholder), "\(placeholder)") }
         try w.initVillage()
+        #expect(try w.gongkai(["report", "published", "--year", "2021", "--unit", "640522100201"]).stdout.contains("还没有发布"))
+        let elsewhere = try w.gongkai(["report", "published", "--year", "2021", "--unit", "640522100000"])
+        #expect(elsewhere.status == 1 && elsewhere.stderr.contains("在它自己的副本或服务器上发布"), "\(elsewhere.stderr)")
         let full = try w.gongkai(["report", "annual", "--year", "2021"])
         let posted = try w.gongkai(["report", "annual", "--year", "2021", "--no-appendix"])
         #expect(full.stdout.contains("附录") && !posted.stdout.contains("附录") && posted.stdout.contains("六、"), "\(posted.stdout.suffix(200))")
