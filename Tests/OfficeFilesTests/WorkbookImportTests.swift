@@ -60,7 +60,7 @@ struct WorkbookImportTests {
         let withBadDate = try Workbook(data: try excelLedger(badDate: true))
         var reader = try SheetImport.reader(kind: .requests, sheet: try withBadDate.sheet(), defaultUnit: "640522100201")
         guard case .problems(let problems)? = reader.next() else { Issue.record("the bad date was read"); return }
-        #expect(problems.first?.description.hasPrefix("工作表 \"登记表\" 单元格 B3 (received_on): ") == true, "\(problems)")
+        #expect(problems.first?.description.hasPrefix("工作表 \"登记表\" 单元格 B3 (收到日期): ") == true, "\(problems)")
     }
 
     @Test("files that are not workbooks say what they are", arguments: [

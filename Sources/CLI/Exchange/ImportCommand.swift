@@ -16,7 +16,12 @@ struct ImportCommand: ParsableCommand, ExampleProviding {
         补填办结日期等再导入会更新原记录, 不会重复。只差一个识别项的行 (例如改正了标题的错字)
         默认不导入并列出, 由 --near update (按本行改正原记录) 或 --near add (另立新记录) 决定。
         空单元格不会清空已有的值; 已删除的记录不会被恢复, 除非加 --restore-deleted。这些行都会列出。
-        "序号"、"备注"、"说明" 列不导入。任何一行有错, 则什么也不导入, 并列出每一处错误的行号、列和原因。
+        "序号"、"备注"、"说明" 列不导入。任何一行有错, 则什么也不导入, 并列出每一处错误的行号、列和原因
+        (同一列同一个错误出现在许多行时, 只列一次, 附行数和行号)。
+        表头可以在标题行下面 (前 20 行内), 表头单元格里换行或带括号的说明 (收到日期（年月日）) 都认得;
+        "填表人"、"审核人" 等落款行表示数据到此为止。日期可以写 2021-01-06、2021/1/6、2021年1月6日、
+        20210106, 或 Excel 的日期序号 (44202)。逗号或制表符分隔的文本、UTF-16 的 "Unicode 文本" 都可导入;
+        .ods 请先另存为 .xlsx。
         Excel 另存的 CSV 多为 GBK: 加 --encoding gbk; UTF-8 文件开头的 BOM 会自动跳过。
         .xlsx 工作簿直接导入 (默认第一个工作表, --sheet 指定其他): 表头上方的标题行 (合并单元格) 会跳过,
         日期单元格按日期读, 错误按单元格指出 (如 工作表 "登记表" 单元格 D12)。旧的 .xls 请先另存为 .xlsx。
@@ -34,6 +39,7 @@ struct ImportCommand: ParsableCommand, ExampleProviding {
         "gongkai export requests > r.csv && gongkai import requests r.csv   # 修改后再导入, 按 id 更新",
         "gongkai import requests 申请登记.csv --near update   # 台账里改正了申请内容的错字",
         "gongkai import requests 2021年依申请公开台账.xlsx --sheet 登记表   # Excel 或 WPS 的工作簿",
+        "gongkai import requests 申请登记.csv --dry-run   # 先看会新增、更新、改动什么, 不写入",
     ]
 
     @Argument(help: ArgumentHelp("记录类别", valueName: "KIND")) var kind: String
@@ -44,6 +50,7 @@ struct ImportCommand: ParsableCommand, ExampleProviding {
                                valueName: "refuse|update|add")) var near: String = "refuse"
     @Flag(help: "恢复文件中出现的已删除记录 (默认保持删除, 并列出这些行)") var restoreDeleted = false
     @Option(help: ArgumentHelp("读 .xlsx 工作簿的哪一个工作表; 默认第一个 (不含隐藏的)", valueName: "NAME")) var sheet: String?
+    @Flag(name: .customLong("dry-run"), help: "试导入: 检查每一行, 列出会新增、更新、改动什么, 但不写入") var dryRun = false
 
     func run() throws {
         let kind = try KindArgument.importable(kind)
@@ -60,14 +67,15 @@ struct ImportCommand: ParsableCommand, ExampleProviding {
         }
         let summary: ImportSummary
         do {
-            summary = try opened.imports.importRows(reader, options: options, now: WallClock.now()) { rows in
+            summary = try opened.imports.importRows(reader, options: options, now: WallClock.now(), dryRun: dryRun) { rows in
                 Terminal.progress("已处理 \(rows) 行…")
             }
         } catch let ReplicaError.rejectedRows(problems) {
             throw ImportCommand.rejection(problems, file: file)
         }
         Terminal.endProgress()
-        var message = "已导入 \(kind.rawValue) (\(kind.label)) \(summary.rows) 行: 新增 \(summary.created), 更新 \(summary.updated), 未变 \(summary.unchanged)"
+        var message = (dryRun ? "试导入 (没有写入任何内容) " : "已导入 ")
+            + "\(kind.rawValue) (\(kind.label)) \(summary.rows) 行: 新增 \(summary.created), 更新 \(summary.updated), 未变 \(summary.unchanged)"
         if summary.restored > 0 { message += ", 恢复已删除 \(summary.restored)" }
         if !summary.leftDeleted.isEmpty { message += ", 已删除未恢复 \(summary.leftDeleted.count)" }
         print(message)
@@ -80,20 +88,46 @@ struct ImportCommand: ParsableCommand, ExampleProviding {
     /// The file's rows: a workbook's sheet (`.xlsx`, or a ZIP or old `.xls` by its first bytes,
     /// whatever its name), else CSV text in the chosen encoding.
     func readFile(_ data: Data, kind: RecordKind, defaultUnit: String) throws -> ImportReader {
+        // OpenDocument (.ods) is a ZIP too, with its type first: named, with the way to a file we read.
+        if file.lowercased().hasSuffix(".ods") || data.prefix(90).range(of: Data("application/vnd.oasis.opendocument.spreadsheet".utf8)) != nil {
+            throw CLIError.failure("\(file) 是 OpenDocument 表格 (.ods); 请在 WPS 或 LibreOffice 中 \"另存为\" Excel 工作簿 (.xlsx) 或 CSV, 再导入那个文件")
+        }
+        // Excel's "Unicode text" is UTF-16 with a byte-order mark (and tab-separated): read as it is.
+        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
+            guard let text = String(data: data, encoding: .utf16) else {
+                throw CLIError.failure("\(file) 开头标明是 UTF-16 (\"Unicode 文本\"), 但内容无法按 UTF-16 读取; 请在 Excel 中另存为 \"CSV UTF-8\"")
+            }
+            if sheet != nil { throw CLIError.usage("--sheet 只用于 .xlsx 工作簿; \(file) 是文本文件") }
+            return try ImportReader(kind: kind, bytes: Array(text.utf8), defaultUnit: defaultUnit)
+        }
         let isWorkbook = [".xlsx", ".xls", ".xlsm"].contains { file.lowercased().hasSuffix($0) }
             || data.starts(with: [0x50, 0x4B, 0x03, 0x04]) || data.starts(with: [0xD0, 0xCF, 0x11, 0xE0])
         guard isWorkbook else {
             if sheet != nil { throw CLIError.usage("--sheet 只用于 .xlsx 工作簿; \(file) 按 CSV 读取") }
             let encoding = try SpreadsheetOptions.encoding(named: encoding)
             guard let bytes = encoding.utf8Bytes(of: Array(data)) else {
-                throw CLIError.failure("文件 \(file) 不是有效的 \(encoding.rawValue) 文字; 请确认文件编码")
+                let hint = encoding == .gbk ? "" : "; Excel 中文版另存的 CSV 多为 GBK, 请加 --encoding gbk"
+                throw CLIError.failure("文件 \(file) 不是有效的 \(encoding.rawValue) 文字\(hint); 或在 Excel 中另存为 \"CSV UTF-8\"")
             }
             return try ImportReader(kind: kind, bytes: bytes, defaultUnit: defaultUnit)
         }
         if encoding.lowercased() != "utf-8" { throw CLIError.usage("--encoding 只用于 CSV; 工作簿 \(file) 不需要") }
         do {
             let workbook = try Workbook(data: data)
-            return try SheetImport.reader(kind: kind, workbook: workbook, sheet: sheet, defaultUnit: defaultUnit)
+            let first = try workbook.chosenSheet(sheet)
+            do {
+                return try SheetImport.reader(kind: kind, workbook: workbook, sheet: first, defaultUnit: defaultUnit)
+            } catch let problem as ImportFileProblem where sheet == nil && workbook.sheetNames.count > 1 {
+                // A first sheet of instructions (填表说明) before the ledger: the sheet with the header is taken, and named.
+                for other in workbook.sheetNames where other != first {
+                    guard let reader = try? SheetImport.reader(kind: kind, workbook: workbook, sheet: other, defaultUnit: defaultUnit) else { continue }
+                    Terminal.error("第一个工作表 \"\(first)\" 里没有\(kind.label)的表头, 读的是工作表 \"\(other)\" (要读别的, 用 --sheet 名称)")
+                    return reader
+                }
+                guard case .problems(let problems) = problem else { throw problem }
+                throw ImportFileProblem.problems(problems + [RowProblem(line: 1, message: "没有一个工作表有\(kind.label)的表头; 工作表有: "
+                    + workbook.sheetNames.map { "\"\($0)\"" }.joined(separator: ", ") + "; 用 --sheet 名称 指定")])
+            }
         } catch let problem as WorkbookProblem {
             throw CLIError.failure("\(file): \(problem.message)")
         }
@@ -118,7 +152,7 @@ struct ImportCommand: ParsableCommand, ExampleProviding {
 
     /// Every problem on its own line, then one line that says nothing was imported.
     static func rejection(_ problems: [RowProblem], file: String) -> CLIError {
-        let lines = problems.map(\.description)
+        let lines = RowProblem.summarised(problems)
         let rows = Set(problems.map(\.line)).count
         return .failure(lines.joined(separator: "\n") + "\n错误: \(file) 有 \(rows) 行共 \(problems.count) 处错误, 未导入任何记录; 修正后重新运行同一命令即可")
     }

@@ -26,10 +26,25 @@ public struct CSVReader: Sequence, IteratorProtocol {
     private var position: Int
     private var line = 1
     private var finished = false
+    /// `,`, or a tab for tab-separated text (Excel's "Unicode text", a copy from a sheet).
+    private let separator: UInt8
 
-    public init(bytes: [UInt8]) {
+    public init(bytes: [UInt8], separator: UInt8 = UInt8(ascii: ",")) {
         self.bytes = bytes
+        self.separator = separator
         position = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    }
+
+    /// A tab when the first line has tabs and no commas outside quotes; else a comma.
+    public static func separator(of bytes: [UInt8]) -> UInt8 {
+        var tabs = 0, commas = 0, quoted = false
+        for byte in bytes.prefix(65_536) {
+            if byte == UInt8(ascii: "\"") { quoted.toggle() }
+            if quoted { continue }
+            if byte == 0x0A { break }
+            if byte == 0x09 { tabs += 1 } else if byte == UInt8(ascii: ",") { commas += 1 }
+        }
+        return tabs > 0 && tabs > commas ? 0x09 : UInt8(ascii: ",")
     }
 
     /// The next record, or a problem. After a problem that leaves the rest of the file unreadable
@@ -65,7 +80,7 @@ public struct CSVReader: Sequence, IteratorProtocol {
             // After a field: a comma continues the record; a line end or the file's end closes it.
             guard position < bytes.count else { break }
             let byte = bytes[position]
-            if byte == UInt8(ascii: ",") { position += 1; continue }
+            if byte == separator { position += 1; continue }
             if consumeLineEnd() { break }
         }
         return .success(CSVRecord(line: startLine, fields: fields))
@@ -78,7 +93,7 @@ public struct CSVReader: Sequence, IteratorProtocol {
         let start = position
         while position < bytes.count {
             let byte = bytes[position]
-            if byte == UInt8(ascii: ",") || byte == 0x0A || byte == 0x0D { break }
+            if byte == separator || byte == 0x0A || byte == 0x0D { break }
             if byte == UInt8(ascii: "\"") {
                 return .failure(CSVProblem(line: line, message: "字段中间出现了引号; 含引号的字段要整体用双引号括起来, 其中的引号写成两个 (\"\")"))
             }
@@ -102,7 +117,7 @@ public struct CSVReader: Sequence, IteratorProtocol {
                 position += 1
                 if position < bytes.count {
                     let after = bytes[position]
-                    if after != UInt8(ascii: ","), after != 0x0A, after != 0x0D {
+                    if after != separator, after != 0x0A, after != 0x0D {
                         return .failure(CSVProblem(line: line, message: "引号结束后还有字符; 字段内的引号要写成两个 (\"\")"))
                     }
                 }

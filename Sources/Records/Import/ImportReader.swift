@@ -26,6 +26,9 @@ public struct ImportHeader: Sendable {
 
     public let kind: RecordKind
     public let columns: [Column]
+    /// Each column's header as the file writes it (a wrapped one on one line): problems name a
+    /// column the way the user's own sheet does, Chinese or key.
+    public let names: [String]
 
     /// Maps header names (the CSV keys, or accepted Chinese names) to columns; every problem is listed.
     public static func parse(_ names: [String], kind: RecordKind, line: Int) -> Result<ImportHeader, ImportFileProblem> {
@@ -51,11 +54,28 @@ public struct ImportHeader: Sendable {
         for field in kind.fields where field.isRequired && field.defaultValue == nil && seen[.field(field.name)] == nil {
             problems.append(RowProblem(line: line, message: "缺少必填列 \(field.name) (\(field.label)); 表头应包含: \(kind.csvColumns.joined(separator: ","))"))
         }
-        if problems.isEmpty { return .success(ImportHeader(kind: kind, columns: columns)) }
+        let written = names.map { $0.trimmingSpaces().replacingOccurrences(of: "\r", with: "").replacingOccurrences(of: "\n", with: " ") }
+        if problems.isEmpty { return .success(ImportHeader(kind: kind, columns: columns, names: written)) }
         return .failure(.problems(problems))
     }
 
     public static func column(named name: String, kind: RecordKind) -> Column? {
+        if let column = exactColumn(named: name, kind: kind) { return column }
+        // A header as offices write it: wrapped in its cell (`收到日期\n（年月日）`), or with a note
+        // in brackets after the name (`金额（元）` is a name of its own, tried first).
+        let firstLine = String(name.prefix { $0 != "\n" && $0 != "\r" }).trimmingSpaces()
+        for candidate in [name.replacingOccurrences(of: "\r", with: "").replacingOccurrences(of: "\n", with: ""), firstLine] {
+            if let column = exactColumn(named: candidate, kind: kind) { return column }
+            var bare = candidate
+            while let last = bare.last, last == "）" || last == ")", let open = bare.lastIndex(where: { $0 == "（" || $0 == "(" }) {
+                bare = String(bare[..<open]).trimmingSpaces()
+            }
+            if bare != candidate, !bare.isEmpty, let column = exactColumn(named: bare, kind: kind) { return column }
+        }
+        return nil
+    }
+
+    private static func exactColumn(named name: String, kind: RecordKind) -> Column? {
         let lowered = name.lowercased()
         if ignoredHeaders.contains(name) { return .ignored(name) }
         if lowered == "id" || name == "编号" { return .id }
@@ -72,6 +92,11 @@ public struct ImportHeader: Sendable {
 
     public func columnNumber(of field: String) -> Int? {
         columns.firstIndex(of: .field(field)).map { $0 + 1 }
+    }
+
+    /// The header of column `number` (1-based) as the file writes it.
+    public func name(ofColumn number: Int) -> String? {
+        number >= 1 && number <= names.count ? names[number - 1] : nil
     }
 }
 
@@ -92,19 +117,36 @@ public struct ImportReader: Sequence, IteratorProtocol {
     /// Each column's field, looked up once for the file rather than once a cell.
     private let specs: [FieldSpec?]
 
-    /// Reads the header. An empty file or a bad header is a list of problems.
+    /// How far down a CSV's header row is looked for (a ledger's title rows above it).
+    static let headerSearchRows = 20
+
+    /// Reads the header: the first of the top rows that reads as this kind's header (title rows
+    /// above it are passed over). An empty file or no header is a list of problems, those of
+    /// the row that came nearest. Comma- or tab-separated, as the first line shows.
     public init(kind: RecordKind, bytes: [UInt8], defaultUnit: String) throws(ImportFileProblem) {
-        var csv = CSVReader(bytes: bytes)
-        guard let first = csv.next() else { throw .problems([RowProblem(line: 1, message: "文件是空的; 第一行应是表头: \(kind.csvColumns.joined(separator: ","))")]) }
-        switch first {
-        case .failure(let problem):
-            throw .problems([RowProblem(line: problem.line, message: problem.message)])
-        case .success(let record):
-            switch ImportHeader.parse(record.fields, kind: kind, line: record.line) {
-            case .failure(let problem): throw problem
-            case .success(let header): self.header = header
+        var csv = CSVReader(bytes: bytes, separator: CSVReader.separator(of: bytes))
+        var nearest: (known: Int, problems: [RowProblem])?
+        var found: ImportHeader?
+        for _ in 0..<ImportReader.headerSearchRows {
+            guard let next = csv.next() else { break }
+            switch next {
+            case .failure(let problem):
+                throw .problems([RowProblem(line: problem.line, message: problem.message)])
+            case .success(let record):
+                switch ImportHeader.parse(record.fields, kind: kind, line: record.line) {
+                case .success(let header): found = header
+                case .failure(.problems(let problems)):
+                    let known = record.fields.filter { ImportHeader.column(named: $0.trimmingSpaces(), kind: kind) != nil }.count
+                    if known > (nearest?.known ?? 0) || nearest == nil { nearest = (known, problems) }
+                }
             }
+            if found != nil { break }
         }
+        guard let found else {
+            if let nearest { throw .problems(nearest.problems) }
+            throw .problems([RowProblem(line: 1, message: "文件是空的; 第一行应是表头: \(kind.csvColumns.joined(separator: ","))")])
+        }
+        header = found
         source = .csv(csv)
         self.defaultUnit = defaultUnit
         specs = ImportReader.specs(of: header)
@@ -142,6 +184,7 @@ public struct ImportReader: Sequence, IteratorProtocol {
                 case .failure(let problem)?: return .problems([RowProblem(line: problem.line, message: problem.message)])
                 case .success(let record)?:
                     if isBlank(record) { continue }
+                    if ImportReader.isFooter(record) { stopped = true; return nil }
                     return row(from: record)
                 }
             case .sheet(let name, let columns, var rows):
@@ -149,12 +192,21 @@ public struct ImportReader: Sequence, IteratorProtocol {
                 source = .sheet(name: name, columns: columns, rows: rows)
                 guard let record = next else { return nil }
                 if isBlank(record) { continue }
+                if ImportReader.isFooter(record) { stopped = true; return nil }
                 switch row(from: record) {
                 case .problems(let problems): return .problems(problems.map { $0.onSheet(name, columns: columns) })
                 case let row: return row
                 }
             }
         }
+    }
+
+    /// The signatures under a ledger (`填表人：张三  审核人：李四`, `制表日期：…`): the data ends there.
+    static let footerWords = ["填表人", "填报人", "制表人", "审核人", "负责人", "经办人", "填表日期", "制表日期", "填报日期"]
+
+    static func isFooter(_ record: CSVRecord) -> Bool {
+        guard let first = record.fields.lazy.map({ $0.trimmingSpaces() }).first(where: { !$0.isEmpty }) else { return false }
+        return footerWords.contains { first.hasPrefix($0) }
     }
 
     /// A row left blank: nothing but spaces, or nothing but a ledger's own columns (序号
@@ -186,7 +238,7 @@ public struct ImportReader: Sequence, IteratorProtocol {
                 let text = raw.trimmingSpaces()
                 if text.isEmpty { break }
                 if let problem = RecordID.problem(with: text) {
-                    problems.append(RowProblem(line: record.line, column: index + 1, columnName: "id", message: problem))
+                    problems.append(RowProblem(line: record.line, column: index + 1, columnName: header.names[index], message: problem))
                 } else {
                     id = text
                 }
@@ -194,7 +246,7 @@ public struct ImportReader: Sequence, IteratorProtocol {
                 let text = raw.trimmingSpaces()
                 if text.isEmpty { break }
                 if let problem = UnitCode.problem(with: text) {
-                    problems.append(RowProblem(line: record.line, column: index + 1, columnName: "unit", message: problem))
+                    problems.append(RowProblem(line: record.line, column: index + 1, columnName: header.names[index], message: problem))
                 } else {
                     unit = text
                 }
@@ -206,7 +258,7 @@ public struct ImportReader: Sequence, IteratorProtocol {
                 case .success(let value):
                     values.updateValue(value, forKey: name)
                 case .failure(let problem):
-                    problems.append(RowProblem(line: record.line, column: index + 1, columnName: name, message: problem.message))
+                    problems.append(RowProblem(line: record.line, column: index + 1, columnName: header.names[index], message: problem.message))
                 }
             }
         }

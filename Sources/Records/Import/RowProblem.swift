@@ -45,6 +45,30 @@ public struct RowProblem: Error, Sendable, Equatable, CustomStringConvertible {
         return "\(place): \(message)"
     }
 
+    /// The problems as a person reads them: one problem that recurs in the same column (a wrong
+    /// value typed down a ledger, a date format) is said once, with how many rows have it and
+    /// the first of them; the rest one by one, in file order.
+    public static func summarised(_ problems: [RowProblem], rowsShown: Int = 10) -> [String] {
+        var groups: [String: [RowProblem]] = [:]
+        var order: [String] = []
+        for problem in problems {
+            let key = "\(problem.sheet ?? "")\u{1}\(problem.column.map(String.init) ?? "")\u{1}\(problem.columnName ?? "")\u{1}\(problem.message)"
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(problem)
+        }
+        return order.map { key in
+            let group = groups[key]!
+            guard group.count > 1, let first = group.first else { return group[0].description }
+            let lines = group.map(\.line)
+            let shown = lines.prefix(rowsShown).map(String.init).joined(separator: ", ") + (lines.count > rowsShown ? " …" : "")
+            var column = ""
+            if let number = first.column { column = ", 第 \(number) 列 (\(spreadsheetLetters(number))" + (first.columnName.map { ", \($0)" } ?? "") + ")" }
+            else if let name = first.columnName { column = " (\(name))" }
+            let sheet = first.sheet.map { "工作表 \"\($0)\" " } ?? ""
+            return "\(sheet)共 \(lines.count) 行\(column): \(first.message) (第 \(shown) 行)"
+        }
+    }
+
     /// 1 → A, 27 → AA: how a spreadsheet names the column.
     public static func spreadsheetLetters(_ column: Int) -> String {
         var number = column

@@ -26,6 +26,17 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public static func parse(_ text: String) -> Result<Day, DayProblem> {
         let trimmed = text.trimmingSpaces()
+        // A ledger's dates as spreadsheets leave them: `20210106`, or an Excel serial number
+        // (days since 1899-12-30) where a date cell lost its format in a CSV.
+        if trimmed.utf8.allSatisfy({ (48...57).contains($0) }) {
+            let digits = Array(trimmed.utf8).map { Int($0) - 48 }
+            if digits.count == 8 {
+                let year = digits[0..<4].reduce(0) { $0 * 10 + $1 }, month = digits[4] * 10 + digits[5], day = digits[6] * 10 + digits[7]
+                if let date = Day(year: year, month: month, day: day) { return .success(date) }
+                return .failure(.notADate)
+            }
+            if digits.count == 5, let date = Day(excelSerial: digits.reduce(0) { $0 * 10 + $1 }) { return .success(date) }
+        }
         var parts: [Int] = []
         var current = 0
         var digits = 0
@@ -82,6 +93,24 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public static func < (lhs: Day, rhs: Day) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    /// The day an Excel serial number stands for (1900 date system, serials from 1 March 1900),
+    /// nil outside the years a record may carry.
+    public init?(excelSerial serial: Int) {
+        guard serial > 60 else { return nil }
+        // Days from 1970-01-01, then the civil date (Howard Hinnant's algorithm).
+        let z = serial - 25_569 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shifted = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shifted + 2) / 5 + 1
+        let month = shifted < 10 ? shifted + 3 : shifted - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        guard Day.plausibleYears.contains(year) else { return nil }
+        self.init(year: year, month: month, day: day)
     }
 
     public static func daysIn(month: Int, year: Int) -> Int {

@@ -69,8 +69,19 @@ public struct ImportStore: Sendable {
     /// A row without one stands for the record with the same identifying fields; a row that
     /// nearly matches a record is handled as `options.nearRows` says. An empty cell never blanks
     /// a filled field, and a deleted record comes back only with `options.restoreDeleted`.
-    public func importRows(_ reader: ImportReader, options: ImportOptions = ImportOptions(), now: Int64,
+    /// `dryRun`: everything checked and done inside the transaction, which is then rolled back:
+    /// the summary says what the import would do, and nothing is written.
+    public func importRows(_ reader: ImportReader, options: ImportOptions = ImportOptions(), now: Int64, dryRun: Bool = false,
                            progress: ((Int) -> Void)? = nil) throws(ReplicaError) -> ImportSummary {
+        do {
+            return try write(reader, options: options, now: now, dryRun: dryRun, progress: progress)
+        } catch .importNotWritten(let summary) {
+            return summary
+        }
+    }
+
+    private func write(_ reader: ImportReader, options: ImportOptions, now: Int64, dryRun: Bool,
+                       progress: ((Int) -> Void)?) throws(ReplicaError) -> ImportSummary {
         var reader = reader
         let kind = reader.header.kind
         return try database.write(now: now) { connection, session in
@@ -94,6 +105,7 @@ public struct ImportStore: Sendable {
             }
             try importer.finish()
             if !importer.problems.isEmpty { throw ReplicaError.rejectedRows(importer.problems) }
+            if dryRun { throw ReplicaError.importNotWritten(importer.summary) }
             return importer.summary
         }
     }
@@ -134,7 +146,7 @@ struct RowImporter {
         case let field?: header.columnNumber(of: field)
         case nil: nil
         }
-        return RowProblem(line: row.line, column: number, columnName: column, message: message)
+        return RowProblem(line: row.line, column: number, columnName: number.flatMap(header.name(ofColumn:)) ?? column, message: message)
     }
 
     mutating func importRow(_ row: ImportRow, unit: String) throws {

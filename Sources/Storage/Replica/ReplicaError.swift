@@ -21,6 +21,8 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
     case notATownship(unit: String)
     case unknownParent(code: String, own: String)
     case rejectedRows([RowProblem])
+    /// An import tried with `dryRun`: what it would have done, nothing written (not a failure).
+    case importNotWritten(ImportSummary)
     case invalidRecord(kind: RecordKind, id: String, problems: [FieldProblem])
     case notFound(kind: RecordKind, id: String)
     case idExists(kind: RecordKind, id: String)
@@ -70,6 +72,8 @@ public enum ReplicaError: Error, Sendable, Equatable, CustomStringConvertible {
             "上级 \(code) 不是本数据库登记的单位; 上级须是 \(own) 本身或已登记在它下面的单位 (先登记上级, 再登记下级)"
         case .notATownship(let unit):
             "本副本属于村 \(unit), 不能登记其他单位; 只有乡镇副本 (init --township) 可以登记下属的村"
+        case .importNotWritten(let summary):
+            "试导入: 新增 \(summary.created), 更新 \(summary.updated), 未变 \(summary.unchanged); 没有写入任何内容"
         case .rejectedRows(let problems):
             problems.map(\.description).joined(separator: "\n")
         case .invalidRecord(let kind, let id, let problems):

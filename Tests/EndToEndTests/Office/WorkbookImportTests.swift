@@ -40,7 +40,7 @@ struct WorkbookImportCommandTests {
         try excelLedger(badDate: true).write(to: URL(fileURLWithPath: file))
         let result = try w.gongkai(["import", "requests", file])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("工作表 \"登记表\" 单元格 B3 (received_on): "), "\(result.stderr)")
+        #expect(result.stderr.contains("工作表 \"登记表\" 单元格 B3 (收到日期): "), "\(result.stderr)")
         #expect(result.stderr.contains("未导入任何记录"))
         #expect(try w.dump() == before)
     }
