@@ -1,3 +1,5 @@
+import Records
+
 /// Excel's serial dates: a number of days, counted from 1900 (with the 29 February 1900 that
 /// Lotus 1-2-3 invented and Excel kept) or, in a workbook marked `date1904`, from 1904.
 public enum ExcelDates {
@@ -42,15 +44,7 @@ public enum ExcelDates {
 
     /// Days since 1970-01-01 to `YYYY-MM-DD` (the proleptic Gregorian calendar).
     static func civil(_ days: Int) -> String {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = Day.civil(daysFrom1970: days)
         func padded(_ value: Int, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text

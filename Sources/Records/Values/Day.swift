@@ -99,8 +99,13 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// nil outside the years a record may carry.
     public init?(excelSerial serial: Int) {
         guard serial > 60 else { return nil }
-        // Days from 1970-01-01, then the civil date (Howard Hinnant's algorithm).
-        let z = serial - 25_569 + 719_468
+        let civil = Day.civil(daysFrom1970: serial - 25_569)
+        self.init(year: civil.year, month: civil.month, day: civil.day)
+    }
+
+    /// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's algorithm), any year.
+    public static func civil(daysFrom1970 days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
         let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
@@ -108,9 +113,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         let shifted = (5 * dayOfYear + 2) / 153
         let day = dayOfYear - (153 * shifted + 2) / 5 + 1
         let month = shifted < 10 ? shifted + 3 : shifted - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        guard Day.plausibleYears.contains(year) else { return nil }
-        self.init(year: year, month: month, day: day)
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     public static func daysIn(month: Int, year: Int) -> Int {
