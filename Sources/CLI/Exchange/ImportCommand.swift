@@ -51,10 +51,13 @@ struct ImportCommand: ParsableCommand, ExampleProviding {
     @Flag(help: "恢复文件中出现的已删除记录 (默认保持删除, 并列出这些行)") var restoreDeleted = false
     @Option(help: ArgumentHelp("读 .xlsx 工作簿的哪一个工作表; 默认第一个 (不含隐藏的)", valueName: "NAME")) var sheet: String?
     @Flag(name: .customLong("dry-run"), help: "试导入: 检查每一行, 列出会新增、更新、改动什么, 但不写入") var dryRun = false
+    @Flag(help: "台账里的值为准: 即使本工具里的值是台账保存之后改的 (或冲突解决后定的), 也改成台账的") var overwrite = false
 
     func run() throws {
         let kind = try KindArgument.importable(kind)
-        let options = ImportOptions(restoreDeleted: restoreDeleted, nearRows: try ImportCommand.nearRows(near))
+        // The file's last save: values changed in the tool after it are newer than the ledger.
+        let saved = ((try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date).map { Int64($0.timeIntervalSince1970) }
+        let options = ImportOptions(restoreDeleted: restoreDeleted, nearRows: try ImportCommand.nearRows(near), ledgerSavedAt: saved, overwrite: overwrite)
         guard let data = FileManager.default.contents(atPath: file) else {
             throw CLIError.failure("无法读取文件 \(file); 请检查路径和权限")
         }
@@ -65,13 +68,16 @@ struct ImportCommand: ParsableCommand, ExampleProviding {
         } catch let ImportFileProblem.problems(problems) {
             throw ImportCommand.rejection(problems, file: file)
         }
-        let summary: ImportSummary
-        do {
-            summary = try opened.imports.importRows(reader, options: options, now: WallClock.now(), dryRun: dryRun) { rows in
+        let imported = Result { () throws(ReplicaError) -> ImportSummary in
+            try opened.imports.importRows(reader, options: options, now: WallClock.now(), dryRun: dryRun) { rows in
                 Terminal.progress("已处理 \(rows) 行…")
             }
-        } catch let ReplicaError.rejectedRows(problems) {
-            throw ImportCommand.rejection(problems, file: file)
+        }
+        let summary: ImportSummary
+        switch imported {
+        case .success(let done): summary = done
+        case .failure(.rejectedRows(let problems)): throw ImportCommand.rejection(problems, file: file)
+        case .failure(let error): throw error
         }
         Terminal.endProgress()
         var message = (dryRun ? "试导入 (没有写入任何内容) " : "已导入 ")

@@ -16,10 +16,17 @@ public struct ImportOptions: Sendable, Equatable {
     /// Bring back deleted records that rows stand for (otherwise those rows are left out and listed).
     public var restoreDeleted = false
     public var nearRows = NearRows.refuse
+    /// When the file was last saved: a value written in the tool after it (an edit, a conflict
+    /// settled) is newer than the ledger, and the import refuses to change it back…
+    public var ledgerSavedAt: Int64?
+    /// …unless told the ledger is right (`--overwrite`).
+    public var overwrite = false
 
-    public init(restoreDeleted: Bool = false, nearRows: NearRows = .refuse) {
+    public init(restoreDeleted: Bool = false, nearRows: NearRows = .refuse, ledgerSavedAt: Int64? = nil, overwrite: Bool = false) {
         self.restoreDeleted = restoreDeleted
         self.nearRows = nearRows
+        self.ledgerSavedAt = ledgerSavedAt
+        self.overwrite = overwrite
     }
 }
 
@@ -235,6 +242,12 @@ struct RowImporter {
                 let shown = { (value: String) in Self.excerpt(spec?.choice?.label(forKey: value) ?? value) }
                 let new = (values[field] ?? nil) ?? ""
                 summary.changedValues.append(ImportNote(line: row.line, id: id, detail: "\(spec?.label ?? field) \"\(shown(old))\" → \"\(shown(new))\""))
+                // A value written here after the ledger was saved is newer than the ledger's.
+                if !options.overwrite, let saved = options.ledgerSavedAt, let written = existing?.version.fields[field]?.standing(in: field).writtenAt,
+                   written > saved {
+                    problems.append(problem(row, field, "\(id) 的\(spec?.label ?? field)在本工具里于 \(ChinaTime.day(written)) 改为 \"\(shown(old))\", "
+                                            + "比这份台账 (保存于 \(ChinaTime.day(saved))) 新; 导入会把它改回 \"\(shown(new))\"。若台账才是对的, 加 --overwrite 再导入"))
+                }
             }
         case .restored: summary.restored += 1
         case .unchanged: summary.unchanged += 1

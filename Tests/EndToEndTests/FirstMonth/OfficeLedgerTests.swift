@@ -76,6 +76,41 @@ struct OfficeLedgerTests {
         #expect(try w.dump() == before)
     }
 
+    @Test("an older ledger imported again does not undo an edit made in the tool since, unless --overwrite; a newer ledger does")
+    func olderLedgerAsksFirst() throws {
+        let w = Workspace()
+        try w.initVillage()
+        let header = "编号,收到日期,申请人类型,申请人,申请内容,办结日期,办理结果\n"
+        func ledger(_ name: String, outcome: String, savedAt: Int) throws -> String {
+            let path = w.write(name, header + "2021-001,2021-03-02,自然人,张三,低保,2021-03-20,\(outcome)\n")
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: TimeInterval(savedAt))], ofItemAtPath: path)
+            return path
+        }
+        func outcome() throws -> String? {
+            let shown = try w.gongkai(["request", "show", "2021-001", "--json"])
+            return (try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])?["outcome"] as? String
+        }
+        // Given a ledger saved and imported, then the outcome corrected in the tool a day later
+        let old = try ledger("旧台账.csv", outcome: "予以公开", savedAt: 1_699_990_000)
+        #expect(try w.gongkai(["import", "requests", old]).status == 0)
+        #expect(try w.gongkai(["request", "edit", "2021-001", "--outcome", "部分公开"], now: 1_700_086_400).status == 0)
+        let before = try w.dump()
+        // When the old ledger is imported again
+        let again = try w.gongkai(["import", "requests", old], now: 1_700_090_000)
+        // Then it is refused, saying which value is newer and how to take the ledger's anyway
+        #expect(again.status == 1 && again.stderr.contains("比这份台账 (保存于 2023-11-15) 新") && again.stderr.contains("--overwrite"), "\(again.stderr)")
+        #expect(try w.dump() == before)
+        #expect(try outcome() == "partially_granted")
+        // And --overwrite takes the ledger's value
+        #expect(try w.gongkai(["import", "requests", old, "--overwrite"], now: 1_700_090_000).status == 0)
+        #expect(try outcome() == "granted")
+        // And a ledger saved after the tool's last change is simply taken
+        #expect(try w.gongkai(["request", "edit", "2021-001", "--outcome", "部分公开"], now: 1_700_100_000).status == 0)
+        let newer = try ledger("新台账.csv", outcome: "予以公开", savedAt: 1_700_200_000)
+        #expect(try w.gongkai(["import", "requests", newer], now: 1_700_200_100).status == 0)
+        #expect(try outcome() == "granted")
+    }
+
     @Test("a workbook whose first sheet is instructions: the sheet with the header is read, and named")
     func instructionsFirst() throws {
         let w = Workspace()
