@@ -53,7 +53,8 @@ struct AddRecord<Fields: RecordFieldOptions>: ParsableCommand, ExampleProviding 
         for field in Fields.kind.fields {
             guard case .date = field.type else { continue }
             guard let value = input[field.name], let day = Day(parsing: value), day.description > today else { continue }
-            throw CLIError.failure("\(field.label) \(day) 在今天 (\(today)) 之后; 请检查日期, 确实是以后的日期 (如预定发布) 请加 --future")
+            throw CLIError.failure("\(field.label) \(day) 在今天 (\(today)) 之后; 请检查日期, 确实是以后的日期 (如预定发布) 请加 --future; "
+                                   + "若今天的日期显示得不对, 请先改正这台电脑的日期")
         }
     }
 
