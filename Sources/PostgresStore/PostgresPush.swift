@@ -62,6 +62,7 @@ struct PostgresPush {
         var changed = 0, conflicted = 0, changedBytes = 0
         var highest: [SiteID: UInt64] = [:]
         var looked = Set(admitted.map { "\($0.kind)/\($0.id)" })
+        var heldRecords = 0, heldBytes = 0
         // Stages what one record's decision writes, if anything: a new record or a merge, marked
         // as the pusher's (`origin`) when it is exactly what it sent.
         func stage(_ record: RemoteRecord, _ version: RecordVersion, origin: String?, conflicts: Bool) {
@@ -94,7 +95,10 @@ struct PostgresPush {
             let held = stored[key]
             var decision = try RecordIntake.decide(record, stored: held.map { ($0.unit, $0.version) }, authority: authority)
             if case .unvouched(let reason) = decision, let authority {
-                decision = try vouch(record, reason: reason, stored: held.map { ($0.unit, $0.version) }, authority: authority)
+                let vouched = try vouch(record, reason: reason, stored: held.map { ($0.unit, $0.version) }, authority: authority)
+                // Kept on the server though not taken: it counts against the day's quota.
+                if vouched.newlyHeld { heldRecords += 1; heldBytes += record.contentBytes }
+                decision = vouched.decision
             }
             switch decision {
             case .refused(let reason), .unvouched(let reason): return reason
@@ -119,7 +123,7 @@ struct PostgresPush {
             }
         }
         // Charged before anything is written; a push over a limit rolls the transaction back.
-        try PostgresPushUsage.charge(session, peer: peer, adding: PushQuota(records: changed, bytes: changedBytes), now: now)
+        try PostgresPushUsage.charge(session, peer: peer, adding: PushQuota(records: changed + heldRecords, bytes: changedBytes + heldBytes), now: now)
         let rows = order.map { written[$0]! }
         try insert(rows.filter(\.isNew))
         try update(rows.filter { !$0.isNew })
@@ -135,7 +139,7 @@ struct PostgresPush {
     /// devices pushed and the server held back, or held back itself (`Vouching`). The record's
     /// unit is locked (its digest row), so pushes of it take turns here too.
     private func vouch(_ record: RemoteRecord, reason: String, stored: (unit: String, version: RecordVersion)?,
-                       authority: PushAuthority) throws -> RecordIntake.Decision {
+                       authority: PushAuthority) throws -> RecordIntake.Vouched {
         let key: [Bind] = [.text(record.kind), .text(record.id)]
         let held = try session.rows("SELECT pusher, sites, version FROM held_versions WHERE kind = $1 AND id = $2 AND unit = $3",
                                     key + [.text(record.unit)]).compactMap { row in
@@ -155,7 +159,7 @@ struct PostgresPush {
             """, key + [.text(keep.pusher.rawValue), .text(record.unit), .text(HeldVersionText.sites(keep.sites)),
                         .text(HeldVersionText.version(keep.version)), .integer(now)])
         }
-        return vouched.decision
+        return vouched
     }
 
     /// The columns of written rows, as arrays for `unnest`.

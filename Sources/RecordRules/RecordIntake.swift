@@ -77,6 +77,13 @@ public enum RecordIntake {
         public var decision: Decision
         public var keep: HeldVersion?
         public var release: Set<SiteID>
+        /// Whether `keep` is new or differs from what the store held for the sender: what the
+        /// store charges to the sender's daily push quota (a version sent again costs nothing).
+        public var newlyHeld = false
+
+        public init(decision: Decision, keep: HeldVersion?, release: Set<SiteID>, newlyHeld: Bool = false) {
+            (self.decision, self.keep, self.release, self.newlyHeld) = (decision, keep, release, newlyHeld)
+        }
     }
 
     public static func vouch(_ remote: RemoteRecord, reason: String, stored: (unit: String, version: RecordVersion)?,
@@ -89,7 +96,7 @@ public enum RecordIntake {
             return Vouched(decision: .refused("伪造的修改: \(forgery); 每台设备只能提交自己的修改"), keep: nil, release: forgedOthers)
         }
         guard let merged = resolution.merged, resolution.vouched.contains(sender) else {
-            return Vouched(decision: .refused(reason), keep: own, release: forgedOthers)
+            return Vouched(decision: .refused(reason), keep: own, release: forgedOthers, newlyHeld: !held.contains(own))
         }
         let release = forgedOthers.union(resolution.vouched).subtracting([sender])
         guard let stored else { return Vouched(decision: .insert(merged, exact: merged == remote.version), keep: nil, release: release) }

@@ -18,6 +18,9 @@ struct RemoteApplier {
         case unchanged
         case changed(conflicted: Bool)
         case refused(String)
+        /// Refused for now and held back until its other devices show their part (`Vouching`);
+        /// `new` when it was not held already as it is (charged to the push quota).
+        case held(String, new: Bool)
     }
 
     func apply(_ remote: RemoteRecord) throws -> Outcome {
@@ -26,7 +29,9 @@ struct RemoteApplier {
         let stored = try table.load(connection, id: remote.id)
         var decision = try RecordIntake.decide(remote, stored: stored.map { ($0.unit, $0.version) }, authority: authority)
         if case .unvouched(let reason) = decision {
-            decision = try vouch(remote, reason: reason, stored: stored)
+            let vouched = try vouch(remote, reason: reason, stored: stored)
+            if vouched.keep != nil, case .refused(let reason) = vouched.decision { return .held(reason, new: vouched.newlyHeld) }
+            decision = vouched.decision
         }
         switch decision {
         case .refused(let reason), .unvouched(let reason):
@@ -55,13 +60,13 @@ struct RemoteApplier {
 
     /// A version with other devices' changes the server lacks: taken with the versions those
     /// devices pushed and the server held back, or held back itself (`Vouching`).
-    private func vouch(_ remote: RemoteRecord, reason: String, stored: StoredRecord?) throws -> RecordIntake.Decision {
-        guard let authority, let pusher, let sender = SiteID(pusher) else { return .refused(reason) }
+    private func vouch(_ remote: RemoteRecord, reason: String, stored: StoredRecord?) throws -> RecordIntake.Vouched {
+        guard let authority, let pusher, let sender = SiteID(pusher) else { return RecordIntake.Vouched(decision: .refused(reason), keep: nil, release: []) }
         let held = try HeldVersions.load(connection, kind: remote.kind, id: remote.id, unit: remote.unit)
         let vouched = RecordIntake.vouch(remote, reason: reason, stored: stored.map { ($0.unit, $0.version) }, authority: authority,
                                          sender: sender, held: held)
         try HeldVersions.release(connection, kind: remote.kind, id: remote.id, pushers: vouched.keep == nil ? vouched.release.union([sender]) : vouched.release)
         if let keep = vouched.keep { try HeldVersions.keep(connection, kind: remote.kind, id: remote.id, unit: remote.unit, keep, now: session.now) }
-        return vouched.decision
+        return vouched
     }
 }

@@ -106,6 +106,7 @@ public struct ServingStore: Sendable, SyncServingStore {
             let units = Set(try connection.rows("SELECT code FROM units").map { row throws(SQLiteError) in try row.text("code") })
             var changed = 0
             var changedBytes = 0
+            var heldRecords = 0, heldBytes = 0
             var conflicted = 0
             var refused: [Refusal] = []
             var highest: [SiteID: UInt64] = [:]
@@ -128,13 +129,18 @@ public struct ServingStore: Sendable, SyncServingStore {
                 case .refused(let reason):
                     refused.append(Refusal(kind: record.kind, id: record.id, reason: reason))
                     continue
+                case .held(let reason, let new):
+                    // Kept on the server though not taken: it counts against the day's quota.
+                    if new { heldRecords += 1; heldBytes += record.contentBytes }
+                    refused.append(Refusal(kind: record.kind, id: record.id, reason: reason))
+                    continue
                 }
                 for (site, counter) in record.version.clock.counters where authority.owns(site) && counter > highest[site] ?? 0 {
                     highest[site] = counter
                 }
             }
             // Charged after merging, in the same transaction: a push over a limit leaves nothing.
-            try PushUsage.charge(connection, peer: peer, adding: PushQuota(records: changed, bytes: changedBytes), now: now)
+            try PushUsage.charge(connection, peer: peer, adding: PushQuota(records: changed + heldRecords, bytes: changedBytes + heldBytes), now: now)
             try SiteBinding.raiseCounters(connection, to: highest)
             try ServingStore.noteRefusals(connection, refused, of: records, from: sender.site, now: now)
             return PushResponse(changed: changed, conflicted: conflicted, refused: refused)

@@ -142,7 +142,7 @@ public struct SyncingStore: Sendable, SyncClientStore {
                 switch try applier.apply(record) {
                 case .unchanged: break
                 case .changed: changed += 1
-                case .refused(let reason): refused.append(Refusal(kind: record.kind, id: record.id, reason: reason))
+                case .refused(let reason), .held(let reason, _): refused.append(Refusal(kind: record.kind, id: record.id, reason: reason))
                 }
             }
             var moved = true

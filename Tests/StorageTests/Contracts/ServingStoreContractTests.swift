@@ -247,6 +247,29 @@ struct ServingStoreContractTests {
         #expect(try fixture.store.changes(after: nil, for: someone, scope: .everything, limit: 100, now: 16).records == [shared])
     }
 
+    @Test("a held version counts against the day's quota once; held again unchanged it costs nothing", arguments: ServingStoreImplementation.available)
+    func heldVersionsCharged(implementation: ServingStoreImplementation) throws {
+        // Given laptop a's token allowed two records a day
+        let fixture = try implementation.make()
+        let (a, records, _) = try laptopChanges(fixture.scratch)
+        let peerA = try access(fixture, fixture.villageToken).peer
+        try fixture.setQuota(PushQuota(records: 2, bytes: 1 << 20), try #require(PushQuota.holders(of: peerA).first).key)
+        try fixture.store.registerPeer(a, as: peerA, counter: 0, now: 10)
+        let b = SiteID("00000000000000b2")!
+        let claims = records.map { record in
+            RemoteRecord(kind: record.kind, id: record.id, unit: record.unit,
+                         version: record.version.writing(["applicant_name": "乙"], dot: Dot(site: b, counter: 1), at: 1_600_000_100))
+        }
+        // When it pushes two versions the server must hold back, then the same two again
+        #expect(try fixture.store.applyPushed(Array(claims.prefix(2)), from: a, as: peerA, now: 11).refused.allSatisfy(\.isAwaitingOwner))
+        #expect(try fixture.store.applyPushed(Array(claims.prefix(2)), from: a, as: peerA, now: 12).refused.count == 2)
+        // Then a third held version passes the day's limit: held rows cannot grow without bound
+        do {
+            _ = try fixture.store.applyPushed([claims[2]], from: a, as: peerA, now: 13)
+            Issue.record("a third held version was kept past the token's limit")
+        } catch SyncRefused.quotaExceeded {}
+    }
+
     @Test("two laptops give one number to two different records: both kept the same way whichever came first",
           arguments: ServingStoreImplementation.available)
     func numberClash(implementation: ServingStoreImplementation) throws {
