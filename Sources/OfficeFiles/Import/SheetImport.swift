@@ -18,7 +18,8 @@ public enum SheetImport {
     public static func reader(kind: RecordKind, workbook: Workbook, sheet: String? = nil, defaultUnit: String) throws -> ImportReader {
         let name = try workbook.chosenSheet(sheet)
         var records = SheetRecords(kind: kind, sheet: name)
-        try workbook.forEachRow(ofSheet: name) { row throws(WorkbookProblem) in try records.add(row) }
+        let scanned = try workbook.scanRows(ofSheet: name) { row throws(WorkbookProblem) in try records.add(row) }
+        try records.carryDown(scanned.merged)
         return try records.reader(defaultUnit: defaultUnit)
     }
 
@@ -136,6 +137,29 @@ struct SheetRecords {
             throw WorkbookProblem(message: "工作表超过 \(SheetImport.maximumDataRows) 行数据; 请分成几个文件导入")
         }
         records.append(CSVRecord(line: row.number, fields: fields))
+    }
+
+    /// Cells merged down a column (one applicant over several rows, a date over a day's requests)
+    /// hold their value in the top cell only: each row below takes it, as the ledger shows it.
+    mutating func carryDown(_ merged: [MergedCells]) throws(WorkbookProblem) {
+        guard !merged.isEmpty else { return }
+        // A short sheet's header is found once all of it is read.
+        if header == nil && headerProblem == nil { try settleHeader() }
+        guard let header, !records.isEmpty else { return }
+        let indexOfLine = Dictionary(records.enumerated().map { ($1.line, $0) }, uniquingKeysWith: { first, _ in first })
+        for block in merged where block.lastRow > block.firstRow && block.firstRow > header.line {
+            guard let top = indexOfLine[block.firstRow] else { continue }
+            for (field, column) in header.columns.enumerated() where (block.firstColumn...block.lastColumn).contains(column) {
+                let value = column == block.firstColumn ? records[top].fields[field] : records[top].fields[header.columns.firstIndex(of: block.firstColumn) ?? field]
+                guard !value.isEmpty else { continue }
+                for line in (block.firstRow + 1)...block.lastRow {
+                    guard let index = indexOfLine[line], records[index].fields[field].isEmpty else { continue }
+                    var fields = records[index].fields
+                    fields[field] = value
+                    records[index] = CSVRecord(line: line, fields: fields)
+                }
+            }
+        }
     }
 
     private mutating func problem(_ problem: RowProblem) {

@@ -32,3 +32,22 @@ public struct Sheet: Sendable {
     public let name: String
     public let rows: [Row]
 }
+
+/// A block of merged cells (`B3:B5`): its value is in the top-left cell, the others empty.
+public struct MergedCells: Sendable, Equatable {
+    public let firstColumn: Int, firstRow: Int, lastColumn: Int, lastRow: Int
+
+    /// `B3:B5`; nil for anything else.
+    public init?(reference: String) {
+        let corners = reference.split(separator: ":")
+        guard corners.count == 2, let first = MergedCells.corner(corners[0]), let last = MergedCells.corner(corners[1]),
+              first.column <= last.column, first.row <= last.row else { return nil }
+        (firstColumn, firstRow, lastColumn, lastRow) = (first.column, first.row, last.column, last.row)
+    }
+
+    private static func corner(_ text: Substring) -> (column: Int, row: Int)? {
+        guard let column = SheetParser.column(of: String(text)), column <= SheetParser.maximumColumn,
+              let row = Int(text.drop { $0.isLetter }), (1...SheetParser.maximumRow).contains(row) else { return nil }
+        return (column, row)
+    }
+}

@@ -67,8 +67,14 @@ struct SheetParser {
     }
 
     /// One event of the part; a row when it is one that ended holding something.
+    /// The sheet's merged blocks (`<mergeCells>`, after its rows), at most `maximumMerged`.
+    private(set) var merged: [MergedCells] = []
+    static let maximumMerged = 100_000
+
     private mutating func handle(_ event: XMLScanner.Event) throws(WorkbookProblem) -> Sheet.Row? {
         switch event {
+        case .start("mergeCell", let attributes):
+            if merged.count < SheetParser.maximumMerged, let block = attributes["ref"].flatMap(MergedCells.init(reference:)) { merged.append(block) }
         case .start("row", let attributes):
             rowNumber = try row(attributes["r"], after: rowNumber)
             cells = [:]

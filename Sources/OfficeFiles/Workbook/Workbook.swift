@@ -128,6 +128,11 @@ public struct Workbook: Sendable {
     /// as it is unpacked and read: the sheet is never held whole. Returns the sheet's name.
     @discardableResult
     public func forEachRow(ofSheet name: String? = nil, _ body: (Sheet.Row) throws(WorkbookProblem) -> Void) throws(WorkbookProblem) -> String {
+        try scanRows(ofSheet: name, body).name
+    }
+
+    /// As `forEachRow`, and the sheet's merged blocks (listed after its rows in the file).
+    public func scanRows(ofSheet name: String? = nil, _ body: (Sheet.Row) throws(WorkbookProblem) -> Void) throws(WorkbookProblem) -> (name: String, merged: [MergedCells]) {
         let chosen = try chosenSheet(name)
         let missing = WorkbookProblem(message: "工作表 \"\(chosen)\" 的内容不在工作簿里; 请在 Excel 或 WPS 中重新保存")
         guard let path = sheetPaths[chosen] else { throw missing }
@@ -140,7 +145,7 @@ public struct Workbook: Sendable {
             }
         }
         try parser.finish(row: body)
-        return chosen
+        return (chosen, parser.merged)
     }
 
     /// The archive of `data`, open for `body`. Read from a temporary copy on disk (see

@@ -111,6 +111,24 @@ struct OfficeLedgerTests {
         #expect(try outcome() == "granted")
     }
 
+    @Test("cells merged down a column give their value to every row they cover")
+    func mergedDown() throws {
+        let w = Workspace()
+        try w.initVillage()
+        func cell(_ reference: String, _ text: String) -> String { "<c r=\"\(reference)\" t=\"inlineStr\"><is><t>\(text)</t></is></c>" }
+        // 收到日期 merged over rows 2–3, 申请人类型 over rows 2–4, as a clerk fills a day's requests
+        let rows = "<row r=\"1\">\(cell("A1", "收到日期"))\(cell("B1", "申请人类型"))\(cell("C1", "申请人"))</row>"
+            + "<row r=\"2\">\(cell("A2", "2021-03-02"))\(cell("B2", "自然人"))\(cell("C2", "张三"))</row>"
+            + "<row r=\"3\">\(cell("C3", "李四"))</row>"
+            + "<row r=\"4\">\(cell("A4", "2021-03-05"))\(cell("C4", "王五"))</row>"
+        let xml = WorkbookBuilder.worksheet(rows).replacingOccurrences(of: "</sheetData>",
+                                                                       with: "</sheetData><mergeCells count=\"2\"><mergeCell ref=\"A2:A3\"/><mergeCell ref=\"B2:B4\"/></mergeCells>")
+        FileManager.default.createFile(atPath: w.path("合并.xlsx"), contents: try WorkbookBuilder(sheets: [.init(name: "登记表", xml: xml)]).data())
+        let result = try w.gongkai(["import", "requests", w.path("合并.xlsx")])
+        #expect(result.status == 0 && result.stdout.contains("新增 3"), "\(result.stdout) \(result.stderr)")
+        #expect(try Self.received(w) == ["张三": "2021-03-02", "李四": "2021-03-02", "王五": "2021-03-05"])
+    }
+
     @Test("a workbook whose first sheet is instructions: the sheet with the header is read, and named")
     func instructionsFirst() throws {
         let w = Workspace()
