@@ -71,6 +71,12 @@ struct SyncRoutes: Sendable {
             await sessions.finish(session: session, access: access, converged: response.converged)
             return Wire.encode(response)
         } }
+        // The token's own unit and the server's: what `gongkai init --server` sets a new laptop up with.
+        router.post("/v1/identity") { request, context in await handle(request, context) { _, access, _ in
+            let store = store
+            let status = try await lanes.read { try store.servingStatus() }
+            return Wire.encode(TokenIdentity(unit: access.unit, server: status.unit))
+        } }
         // Takes a body and throws it away: what a plain transfer costs, for `gongkai-bench`.
         router.post("/v1/sink") { request, context in await handle(request, context) { body, _, _ in
             Array("{\"bytes\":\(body.count)}".utf8)

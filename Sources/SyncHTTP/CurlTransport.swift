@@ -136,6 +136,11 @@ public final class CurlTransport: SyncTransport {
         try await post("/v1/pull", compressed: Gzip.compress(Wire.encode(request)), decode: Wire.pullResponse)
     }
 
+    /// The unit this token records for, and the server's (`/v1/identity`).
+    public func identity() async throws -> TokenIdentity {
+        try await post("/v1/identity", compressed: Gzip.compress(Array("{}".utf8)), decode: Wire.tokenIdentity)
+    }
+
     public func done(_ request: DoneRequest) async throws -> DoneResponse {
         try await post("/v1/done", compressed: Gzip.compress(Wire.encode(request)), decode: Wire.doneResponse)
     }

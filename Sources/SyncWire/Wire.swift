@@ -11,6 +11,8 @@ public enum Wire {
     public static func encode(_ error: WireError) -> [UInt8] { WireMessages.write(error) }
     public static func encode(_ status: ServerStatus) -> [UInt8] { WireMessages.write(status) }
     public static func encode(_ health: ServerHealth) -> [UInt8] { WireMessages.write(health) }
+    public static func encode(_ identity: TokenIdentity) -> [UInt8] { WireMessages.write(identity) }
+    public static func tokenIdentity(_ bytes: [UInt8]) throws -> TokenIdentity { try WireMessages.tokenIdentity(bytes) }
 
     public static func pushRequest(_ bytes: [UInt8]) throws -> PushRequest { try WireRecords.pushRequest(bytes) }
     public static func pullRequest(_ bytes: [UInt8]) throws -> PullRequest { try WireRecords.pullRequest(bytes) }
@@ -132,5 +134,17 @@ public struct ServerHealth: Sendable, Equatable {
         self.writesWaiting = writesWaiting
         self.oldestWriteSeconds = oldestWriteSeconds
         self.freeDiskBytes = freeDiskBytes
+    }
+}
+
+/// What `/v1/identity` tells a device of its own token: the unit it records for (its code, name
+/// and parent), and the server's own unit, so that `gongkai init --server` needs no code typed.
+public struct TokenIdentity: Sendable, Equatable {
+    public let unit: UnitInfo
+    public let server: UnitInfo
+
+    public init(unit: UnitInfo, server: UnitInfo) {
+        self.unit = unit
+        self.server = server
     }
 }

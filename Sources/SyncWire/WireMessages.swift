@@ -156,6 +156,55 @@ enum WireMessages {
         return json.bytes
     }
 
+    static func write(_ identity: TokenIdentity) -> [UInt8] {
+        var json = JSONWriter()
+        func unit(_ info: UnitInfo) {
+            json.raw("{\"code\":")
+            json.string(info.code)
+            json.raw(",\"name\":")
+            json.string(info.name)
+            json.raw(",\"parent\":")
+            if let parent = info.parent { json.string(parent) } else { json.raw("null") }
+            json.raw("}")
+        }
+        json.raw("{\"server\":")
+        unit(identity.server)
+        json.raw(",\"unit\":")
+        unit(identity.unit)
+        json.raw("}")
+        return json.bytes
+    }
+
+    static func tokenIdentity(_ bytes: [UInt8]) throws -> TokenIdentity {
+        try JSONScanner.read(bytes) { json in
+            var unit: UnitInfo?, server: UnitInfo?
+            func readUnit(_ json: inout JSONScanner) throws -> UnitInfo {
+                var code: String?, name: String?, parent: String?
+                try json.object { json, key in
+                    switch key {
+                    case "code": code = try json.string(maximum: 64)
+                    case "name": name = try json.string(maximum: 256)
+                    case "parent": parent = try json.null() ? nil : try json.string(maximum: 64)
+                    default: try json.skipValue()
+                    }
+                }
+                guard let code else { throw json.missing("code") }
+                guard let name else { throw json.missing("name") }
+                return UnitInfo(code: code, name: name, parent: parent)
+            }
+            try json.object { json, key in
+                switch key {
+                case "unit": unit = try readUnit(&json)
+                case "server": server = try readUnit(&json)
+                default: try json.skipValue()
+                }
+            }
+            guard let unit else { throw json.missing("unit") }
+            guard let server else { throw json.missing("server") }
+            return TokenIdentity(unit: unit, server: server)
+        }
+    }
+
     static func write(_ health: ServerHealth) -> [UInt8] {
         var json = JSONWriter()
         // Thousandths of a second, written exactly (no binary fraction leaking into the text).

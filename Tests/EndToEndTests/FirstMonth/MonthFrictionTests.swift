@@ -130,6 +130,33 @@ struct MonthFrictionTests {
         #expect(try w.gongkai(["status"]).stdout.contains("依申请公开 2"))
     }
 
+    @Test("init --server takes the unit's code and name from the server and remembers it; a wrong token or --unit is refused; an empty replica made by mistake can be removed")
+    func initFromServer() throws {
+        let town = try Township(villages: [Self.village])
+        let issued = try town.workspace.gongkai(["admin", "issue-token", "--unit", Self.village], db: "town.sqlite")
+        let tokenFile = town.workspace.write("园河村令牌.txt", issued.stdout)
+        // When a new laptop is set up with the server's address and its token only
+        let created = try GongkaiProcess.run(["init", "--db", town.workspace.path("new.sqlite"), "--server", town.server.url, "--token-file", tokenFile,
+                                              "--device", "新电脑"])
+        #expect(created.status == 0 && created.stdout.contains("单位: \(Self.village) 村201"), "\(created.stdout) \(created.stderr)")
+        // Then it is the village's replica under the township, and a plain sync works
+        let status = try town.workspace.gongkai(["status"], db: "new.sqlite").stdout
+        #expect(status.contains("单位: \(Self.village) 村201 (上级 \(Township.township))") && status.contains("服务器: \(town.server.url)"), "\(status)")
+        #expect(try GongkaiProcess.run(["sync", "--db", town.workspace.path("new.sqlite")]).status == 0)
+        // And a --unit that is not the token's, or a token the server does not know, is refused with nothing made
+        let other = try GongkaiProcess.run(["init", "--db", town.workspace.path("x.sqlite"), "--server", town.server.url, "--token-file", tokenFile,
+                                            "--unit", "640522100202"])
+        #expect(other.status == 1 && other.stderr.contains("这个令牌是单位 \(Self.village)"), "\(other.stderr)")
+        let unknown = try GongkaiProcess.run(["init", "--db", town.workspace.path("x.sqlite"), "--server", town.server.url, "--token-file",
+                                              town.workspace.write("错.txt", "gk_not_a_token")])
+        #expect(unknown.status == 1 && unknown.stderr.contains("设备令牌无效"), "\(unknown.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: town.workspace.path("x.sqlite")))
+        // And an init over a replica that holds nothing yet says it may simply be removed
+        #expect(try town.workspace.gongkai(["init", "--unit", "64052210201", "--name", "打错的", "--parent", Township.township], db: "typo.sqlite").status == 0)
+        let again = try town.workspace.gongkai(["init", "--unit", Self.village, "--name", "园河村", "--parent", Township.township], db: "typo.sqlite")
+        #expect(again.status == 1 && again.stderr.contains("还没有任何记录") && again.stderr.contains("rm \(town.workspace.path("typo.sqlite"))"), "\(again.stderr)")
+    }
+
     @Test("report check names a changed cell of table 3 by its labels, as a township reads it")
     func differencesInWords() throws {
         let w = Workspace()
