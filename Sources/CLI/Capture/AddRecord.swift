@@ -62,10 +62,12 @@ struct AddRecord<Fields: RecordFieldOptions>: ParsableCommand, ExampleProviding 
     static func refuseDuplicate(of input: [String: String], in replica: Replica, unit: String?) throws {
         let kind = Fields.kind
         guard !kind.identityFields.isEmpty else { return }
-        let wanted = kind.identityFields.map { name in kind.field(named: name).flatMap { field in input[name].flatMap { try? field.normalize($0).get() } } ?? nil }
-        guard wanted.allSatisfy({ $0 != nil }) else { return }
-        let same = try replica.records.all(kind, unit: unit).first { record in kind.identityFields.map { record.values[$0] } == wanted }
-        guard let same else { return }
+        var wanted: [String: String] = [:]
+        for name in kind.identityFields {
+            guard let field = kind.field(named: name), let text = input[name], case .success(let value?) = field.normalize(text) else { return }
+            wanted[name] = value
+        }
+        guard let same = try replica.records.sameIdentity(kind, unit: unit, values: wanted) else { return }
         let shown = kind.identityFields.compactMap { name in kind.field(named: name).map { "\($0.label) \($0.display(same.values[name] ?? ""))" } }
         throw CLIError.failure("已有一条相同的\(kind.label): \(same.id) (\(shown.joined(separator: ", "))); 没有新增。"
                                + "确实是另一条时加 --again 再运行; 要修改那一条用 gongkai \(kind.singular) edit \(same.id)")

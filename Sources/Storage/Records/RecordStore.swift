@@ -27,6 +27,15 @@ public struct RecordStore: Sendable {
         try database.withConnection { connection in try RecordTable(kind).list(connection, unit: unit, includeDeleted: includeDeleted) }
     }
 
+    /// A live record of `unit` (default the replica's own) with exactly these identifying values
+    /// (`RecordKind.identityFields`, canonical text): what `add` asks about before a duplicate.
+    public func sameIdentity(_ kind: RecordKind, unit: String? = nil, values: [String: String]) throws(ReplicaError) -> StoredRecord? {
+        try database.withConnection { connection in
+            let owner = try unit ?? UnitStore.identity(connection).unit.code
+            return try RecordTable(kind).firstLive(connection, unit: owner, matching: kind.identityFields.map { ($0, values[$0]) })
+        }
+    }
+
     /// Creates a record under exactly `id` from typed text (each value checked and normalized
     /// here). `unit` defaults to the replica's own.
     public func create(_ kind: RecordKind, id: String, unit: String? = nil, input: [String: String], now: Int64) throws(ReplicaError) -> StoredRecord {

@@ -79,6 +79,24 @@ struct RecordTable: Sendable {
         return try record(from: statement, path: connection.path)
     }
 
+    /// The first live record of `unit` whose standing values equal `values` (a field's column
+    /// each; nil matches an empty field), in id order: one indexed-by-unit scan, no record list.
+    func firstLive(_ connection: Connection, unit: String, matching values: [(field: String, value: String?)]) throws -> StoredRecord? {
+        var conditions = ["deleted = 0", "unit = ?"]
+        var arguments: [SQLiteValue] = [.text(unit)]
+        for (field, value) in values {
+            // Quoted (a field may be named like an SQL word: `group`), and bound as the column holds it.
+            guard let spec = kind.field(named: field) else { continue }
+            let bound = column(for: spec, canonical: value)
+            if case .null = bound { conditions.append("\"\(field)\" IS NULL") } else { conditions.append("\"\(field)\" = ?"); arguments.append(bound) }
+        }
+        let statement = try connection.prepare("SELECT \(selectColumns) FROM \(name) WHERE \(conditions.joined(separator: " AND ")) ORDER BY id LIMIT 1")
+        defer { statement.reset() }
+        try statement.bind(arguments)
+        guard try statement.step() else { return nil }
+        return try record(from: statement, path: connection.path)
+    }
+
     /// Records in id order, optionally of one unit, optionally with deleted ones.
     func list(_ connection: Connection, unit: String? = nil, includeDeleted: Bool = false) throws -> [StoredRecord] {
         var conditions: [String] = []
