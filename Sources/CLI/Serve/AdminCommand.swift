@@ -117,9 +117,11 @@ struct AdminIssueToken: ParsableCommand, ExampleProviding {
                                     for: opened)
         print(token)
         if relay {
-            Terminal.error("以上是 \(owner.code) \(owner.name) 的中继令牌, 只显示这一次; 在该单位的服务器上运行 gongkai sync --db 服务器数据库 --server 地址 --token 令牌")
+            Terminal.error("以上是 \(owner.code) \(owner.name) 的中继令牌, 只显示这一次; 在该单位的服务器上运行 "
+                           + "gongkai sync --db 服务器数据库 --server 地址 --token-file 令牌文件, 或写进它的 /etc/gongkai/serve.conf (GONGKAI_UPSTREAM_TOKEN)")
         } else {
-            Terminal.error("以上是 \(owner.code) \(owner.name) 的设备令牌, 只显示这一次; 在那台电脑上运行 gongkai sync --server 地址 --token 令牌")
+            Terminal.error("以上是 \(owner.code) \(owner.name) 的设备令牌, 只显示这一次; 把它存成一个文件带到那台电脑上, 新电脑运行 "
+                           + "gongkai init --server 本服务器地址 --token-file 令牌文件 (已有副本的电脑运行 gongkai sync --server 本服务器地址 --token-file 令牌文件)")
         }
     }
 }
