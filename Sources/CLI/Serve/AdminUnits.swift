@@ -23,7 +23,8 @@ struct AdminListUnits: ParsableCommand, ExampleProviding {
         if json { return print(JSONValue.array(units.map(Self.json)).rendered()) }
         print(Terminal.table(header: ["代码", "名称", "上级", "记录", "最近网络同步", "最近文件同步"], rows: units.map { summary in
             [summary.unit.code, TextRule.printable(summary.unit.name), summary.unit.parent ?? "(本服务器的单位)", String(summary.records),
-             summary.lastSync.map(WallClock.format) ?? (summary.lastBundle == nil ? "从未同步" : "— (只用文件同步)"),
+             summary.lastSync.map(WallClock.format)
+                ?? (summary.unit.parent == nil ? "— (本服务器)" : summary.lastBundle == nil ? "从未同步" : "— (只用文件同步)"),
              summary.lastBundle.map(WallClock.format) ?? "—"]
         }))
     }

@@ -94,6 +94,7 @@ struct MonthFrictionTests {
         #expect(try w.gongkai(["admin", "add-unit", "--unit", Self.village, "--name", "园河村", "--parent", "640522100000"], db: "town.sqlite").status == 0)
         let units = try w.gongkai(["admin", "list-units"], db: "town.sqlite").stdout.split(separator: "\n").map(String.init)
         #expect(units.count == 3 && units[0].hasPrefix("代码") && units[0].contains("最近网络同步") && units[2].contains("从未同步"), "\(units)")
+        #expect(units[1].contains("— (本服务器)") && !units[1].contains("从未同步"), "\(units)")
         #expect(units.allSatisfy { $0.hasPrefix("640522") || $0.hasPrefix("代码") })
         // (代码 is 4 columns wide on a terminal; a code 12: both padded to 12, then two spaces)
         #expect(units[0].hasPrefix("代码" + String(repeating: " ", count: 10) + "名称") && units[2].hasPrefix("\(Self.village)  园河村"), "\(units)")
