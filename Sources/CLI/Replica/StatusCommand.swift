@@ -82,7 +82,7 @@ enum StatusFormatter {
         }
         if let server = status.serverURL { lines.append("服务器: \(server)") }
         if !status.rejections.isEmpty {
-            let awaiting = status.rejections.filter { $0.reason.hasPrefix(Refusal.awaitingOwnerMark) }.count
+            let awaiting = status.rejections.filter { Refusal.isAwaitingOwner(reason: $0.reason) }.count
             lines.append(awaiting == status.rejections.count ? "暂存在服务器上、等本单位另一台电脑同步后合并的记录 (\(awaiting)):"
                          : "服务器拒收的记录 (\(status.rejections.count)\(awaiting > 0 ? ", 其中 \(awaiting) 条暂存待合并" : "")):")
             for rejection in status.rejections {

@@ -12,7 +12,8 @@ enum TokenJournalFile {
         switch database {
         case .sqlite(let replica): replica.path + ".tokens"
         case .postgres(let store):
-            String(ServerSecretFile.path(for: store.location).dropLast(ServerSecretFile.path(for: store.location).hasSuffix(".key") ? 4 : 0)) + ".tokens"
+            // Beside the store's key file: `DATABASE@HOST.key` → `DATABASE@HOST.tokens`.
+            ((ServerSecretFile.path(for: store.location) as NSString).deletingPathExtension) + ".tokens"
         }
     }
 

@@ -195,7 +195,7 @@ enum SyncOutcome {
     /// Renaming is offered only where the id itself is what the server refuses (it belongs to
     /// another unit): anywhere else a renamed record is a second copy the township counts twice.
     static func wayOut(_ kind: RecordKind, id: String, reason: String) -> String {
-        if reason.hasPrefix(Refusal.awaitingOwnerMark) {
+        if Refusal.isAwaitingOwner(reason: reason) {
             return "不必处理: 本单位另一台电脑同步后, 这条记录自动合并"
         }
         if reason.contains("已属于单位") || reason.contains("不属于本副本") || reason.contains("无权写入") {
@@ -225,7 +225,7 @@ enum SyncOutcome {
                 ("converged", report.converged.map(JSONValue.bool) ?? .null), ("restarted", .bool(report.restarted)),
             ]).rendered()
         }
-        if isatty(STDOUT_FILENO) == 1 {
+        if Terminal.stdoutIsInteractive {
             return "同步完成: 推送 \(report.pushed) 条, 拉取 \(report.pulled) 条, 冲突 \(report.conflicts) 处"
         }
         return "synced: pushed \(report.pushed), pulled \(report.pulled), conflicts \(report.conflicts)"

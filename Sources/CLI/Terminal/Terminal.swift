@@ -4,6 +4,7 @@ import Records
 /// Standard streams and whether a person sits at them.
 enum Terminal {
     static var stdinIsInteractive: Bool { isatty(STDIN_FILENO) == 1 }
+    static var stdoutIsInteractive: Bool { isatty(STDOUT_FILENO) == 1 }
     static var stderrIsInteractive: Bool { isatty(STDERR_FILENO) == 1 }
 
     /// A message; whatever in it came from records or files prints as what it is (`TextRule.printable`).

@@ -143,7 +143,10 @@ public struct Refusal: Sendable, Equatable {
     public static let awaitingOwnerMark = "暂存待合并:"
 
     /// Whether the server keeps the version and will take it by itself.
-    public var isAwaitingOwner: Bool { reason.hasPrefix(Refusal.awaitingOwnerMark) }
+    public var isAwaitingOwner: Bool { Refusal.isAwaitingOwner(reason: reason) }
+
+    /// The same, for a refusal's reason as a laptop keeps it (`status`).
+    public static func isAwaitingOwner(reason: String) -> Bool { reason.hasPrefix(awaitingOwnerMark) }
 }
 
 public struct PushResponse: Sendable, Equatable {

@@ -41,13 +41,19 @@ struct RelaySquatTests {
         #expect(up.stderr.contains("此设备无权写入单位 \(Self.squatted)") && up.stderr.contains("区划代码之外的单位须由县里登记"), "\(up.stderr)")
         #expect(try Self.units(world, "county.sqlite")[Self.squatted] == nil)
         // And T2's real village of that code syncs up through T2, registered under T2
+        try Self.realVillageSyncsUpThroughT2(world)
+        let notices = try world.gongkai("county.sqlite", ["notice", "list", "--json"]).stdout
+        #expect(notices.contains("真的公示") && !notices.contains("冒名的公示"), "\(notices)")
+    }
+
+    /// T2 registers its real village of the squatted code, captures a notice of it and syncs up:
+    /// the county holds the unit under T2.
+    static func realVillageSyncsUpThroughT2(_ world: ThreeLevels) throws {
         #expect(try world.gongkai(ThreeLevels.townshipDB(Self.t2), ["admin", "add-unit", "--unit", Self.squatted, "--name", "真村",
                                                                    "--parent", Self.t2]).status == 0)
         try Self.capture(world, "realVillage", unit: Self.squatted, parent: Self.t2, title: "真的公示")
         try world.syncUp(Self.t2)
         #expect(try Self.units(world, "county.sqlite")[Self.squatted] == Self.t2)
-        let notices = try world.gongkai("county.sqlite", ["notice", "list", "--json"]).stdout
-        #expect(notices.contains("真的公示") && !notices.contains("冒名的公示"), "\(notices)")
     }
 
     /// A county where, as an earlier release allowed, T1's relay registered two codes of T2's
@@ -79,11 +85,7 @@ struct RelaySquatTests {
         #expect(kept.contains("冒名的公示 \(Self.squatted)") && kept.hasPrefix("id,unit,title"), "\(kept)")
         #expect(try Self.units(world, "county.sqlite")[Self.squatted] == nil)
         // And T2's real village of that code registers and syncs up through T2
-        #expect(try world.gongkai(ThreeLevels.townshipDB(Self.t2), ["admin", "add-unit", "--unit", Self.squatted, "--name", "真村",
-                                                                   "--parent", Self.t2]).status == 0)
-        try Self.capture(world, "realVillage", unit: Self.squatted, parent: Self.t2, title: "真的公示")
-        try world.syncUp(Self.t2)
-        #expect(try Self.units(world, "county.sqlite")[Self.squatted] == Self.t2)
+        try Self.realVillageSyncsUpThroughT2(world)
         // When the county moves the second under T2 instead
         let moved = try world.gongkai("county.sqlite", ["admin", "move-unit", "--unit", Self.real, "--parent", Self.t2])
         #expect(moved.status == 0 && moved.stdout.contains("1 条记录"), "\(moved.stdout) \(moved.stderr)")
